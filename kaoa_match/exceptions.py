@@ -1,0 +1,50 @@
+"""All errors and warnings of kaoa_match derive from one root each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class KaoaMatchError(Exception):
+    """Root of every error raised by kaoa_match."""
+
+
+@dataclass(frozen=True, order=True)
+class InputProblem:
+    """One problem found in the input, located as ``file:line: column``.
+
+    ``line`` is the 1-based line in the file (the header is line 1); 0 means
+    the problem concerns the file as a whole.
+    """
+
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.column}: {self.message}"
+
+
+class InputError(KaoaMatchError):
+    """The input is invalid; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[InputProblem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class LockedConflictError(KaoaMatchError):
+    """Locked rows of the previous plan cannot all be kept."""
+
+
+class SolverError(KaoaMatchError):
+    """The solver reported a state that means a bug in our model."""
+
+
+class KaoaMatchWarning(UserWarning):
+    """Root of every warning issued by kaoa_match."""
+
+
+class InputWarning(KaoaMatchWarning):
+    """Input that can be solved but looks wrong to a planner."""

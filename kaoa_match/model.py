@@ -1,0 +1,248 @@
+"""The data model of a placement problem: one Kreis, as the data contract has it.
+
+Every record mirrors one row of an input file of ``shared/spec/format.md``.
+Records check their own fields; checks that span files (references, uniqueness,
+calendars) live in :mod:`kaoa_match.validation`. Library users build a
+:class:`Problem` directly from their own systems; the CSV reader in
+:mod:`kaoa_match.io` is one way to fill it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+Minutes = Annotated[int, Field(ge=0)]
+Count = Annotated[int, Field(ge=0)]
+Score = Annotated[int, Field(ge=0, le=100)]
+Tags = frozenset[str]
+
+Kind = Literal["bfe", "praktikum"]
+ProviderType = Literal["betrieb", "traeger"]
+Status = Literal["locked", "published"]
+Relation = Literal["apart", "together"]
+
+KINDS: tuple[Kind, ...] = ("bfe", "praktikum")
+
+DEFAULT_BFE_DAYS = 3
+"""BFE days per student when a calendar row gives no ``days`` (SBO 6.1)."""
+DEFAULT_PRAKTIKUM_DAYS = 10
+"""Praktikum block length in working days when none is given (two weeks)."""
+DEFAULT_MAX_TRAVEL_MIN = 45
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class School(_Record):
+    school_id: Id
+    name: str = ""
+    school_type: str = ""
+    lat: Latitude
+    lon: Longitude
+    max_travel_min: Minutes | None = None
+
+
+class Student(_Record):
+    """A student, known only by a pseudonymous ID."""
+
+    student_id: Id
+    school_id: Id
+    grade: int
+    birth_date: dt.date | None = None
+    home_lat: Latitude | None = None
+    home_lon: Longitude | None = None
+    max_travel_min: Minutes | None = None
+    needs: Tags = frozenset()
+    qualifications: Tags = frozenset()
+
+
+class Company(_Record):
+    """A company (``betrieb``) or a Bildungsträger (``traeger``)."""
+
+    company_id: Id
+    name: str = ""
+    lat: Latitude
+    lon: Longitude
+    provider_type: ProviderType = "betrieb"
+    provides: Tags = frozenset()
+    requires: Tags = frozenset()
+    min_age: Count | None = None
+
+
+class Offer(_Record):
+    """Places of one company in one Berufsfeld for one kind of placement.
+
+    For ``bfe``, ``capacity`` places on each working day of
+    ``[start_date, end_date]``; for ``praktikum``, at most ``capacity`` interns
+    present on any single day, blocks lying inside the range. Empty
+    ``grades`` / ``school_types`` mean no restriction.
+    """
+
+    offer_id: Id
+    company_id: Id
+    field_id: Id
+    kind: Kind
+    start_date: dt.date
+    end_date: dt.date | None = None
+    capacity: Count
+    grades: frozenset[int] = frozenset()
+    school_types: Tags = frozenset()
+
+    @property
+    def last_date(self) -> dt.date:
+        """The last day of the offer's range (``end_date`` empty = one day)."""
+        return self.end_date or self.start_date
+
+
+class CalendarEntry(_Record):
+    """Candidate BFE dates or the Praktikum window of one school and grade."""
+
+    school_id: Id
+    kind: Kind
+    grade: int
+    start_date: dt.date
+    end_date: dt.date | None = None
+    days: Count | None = None
+
+    @property
+    def last_date(self) -> dt.date:
+        return self.end_date or self.start_date
+
+    @property
+    def needed_days(self) -> int:
+        """BFE days per student, or the Praktikum block length, in working days."""
+        if self.days is not None:
+            return self.days
+        return DEFAULT_BFE_DAYS if self.kind == "bfe" else DEFAULT_PRAKTIKUM_DAYS
+
+
+class Interest(_Record):
+    """One Potenzialanalyse interest score (0-100) of a student for a field."""
+
+    student_id: Id
+    field_id: Id
+    score: Score
+
+
+class Berufsfeld(_Record):
+    field_id: Id
+    name: str = ""
+
+
+class ExtraHoliday(_Record):
+    """A non-working day on top of NRW public and school holidays."""
+
+    date: dt.date
+    name: str = ""
+
+
+class TravelTime(_Record):
+    """Door-to-door minutes by public transport from a student or a school."""
+
+    origin_id: Id
+    company_id: Id
+    minutes: Annotated[float, Field(ge=0)]
+
+
+class PreviousAssignment(_Record):
+    """One row of an earlier plan, with how firmly it was promised."""
+
+    student_id: Id
+    school_id: str = ""
+    kind: Kind
+    offer_id: Id
+    company_id: str = ""
+    field_id: str = ""
+    start_date: dt.date
+    end_date: dt.date | None = None
+    travel_min: float | None = None
+    score: float | None = None
+    status: Status = "published"
+
+
+class Pair(_Record):
+    student_a: Id
+    student_b: Id
+    relation: Relation
+
+
+class TravelModel(_Record):
+    """The estimate ``overhead_min + 60 * detour * haversine_km / speed_kmh``."""
+
+    overhead_min: Annotated[float, Field(ge=0)] = 10.0
+    detour: Annotated[float, Field(gt=0)] = 1.3
+    speed_kmh: Annotated[float, Field(gt=0)] = 20.0
+    default_max_travel_min: Minutes = DEFAULT_MAX_TRAVEL_MIN
+
+
+# The 16 Berufsfelder of the Bundesagentur für Arbeit (BERUFENET / planet-beruf),
+# which KAoA's Potenzialanalyse and BFE portals use to group occupations.
+DEFAULT_FIELDS: tuple[Berufsfeld, ...] = tuple(
+    Berufsfeld(field_id=fid, name=name)
+    for fid, name in (
+        ("bau", "Bau, Architektur, Vermessung"),
+        ("dienstleistung", "Dienstleistung, Handel"),
+        ("elektro", "Elektro"),
+        ("geistes", "Gesellschafts- und Geisteswissenschaften"),
+        ("gesundheit", "Gesundheit"),
+        ("it", "IT, Computer"),
+        ("kunst", "Kunst, Kultur, Gestaltung"),
+        ("landwirtschaft", "Landwirtschaft, Natur, Umwelt"),
+        ("medien", "Medien"),
+        ("metall", "Metall, Maschinenbau"),
+        ("naturwiss", "Naturwissenschaften"),
+        ("produktion", "Produktion, Fertigung"),
+        ("soziales", "Soziales, Pädagogik"),
+        ("technik", "Technik, Technologiefelder"),
+        ("verkehr", "Verkehr, Logistik"),
+        ("verwaltung", "Wirtschaft, Verwaltung"),
+    )
+)
+
+
+class Problem(BaseModel):
+    """Everything the solver needs for one Kreis (or any set of schools).
+
+    Tables keep the order of their input file; indices into them are what the
+    solver layer works with.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    schools: tuple[School, ...]
+    students: tuple[Student, ...]
+    companies: tuple[Company, ...]
+    offers: tuple[Offer, ...]
+    calendar: tuple[CalendarEntry, ...]
+    interests: tuple[Interest, ...] = ()
+    fields: tuple[Berufsfeld, ...] = DEFAULT_FIELDS
+    holidays: tuple[ExtraHoliday, ...] = ()
+    travel: tuple[TravelTime, ...] = ()
+    previous: tuple[PreviousAssignment, ...] = ()
+    pairs: tuple[Pair, ...] = ()
+    travel_model: TravelModel = TravelModel()
+
+    @property
+    def years(self) -> list[int]:
+        """Calendar years that any date of the problem touches."""
+        dates = [e.start_date for e in self.calendar] + [e.last_date for e in self.calendar]
+        dates += [o.start_date for o in self.offers] + [o.last_date for o in self.offers]
+        if not dates:
+            return []
+        return list(range(min(dates).year, max(dates).year + 1))
+
+
+class SolveOptions(_Record):
+    """How to run the solver. The seed makes runs reproducible."""
+
+    time_limit_s: Annotated[float, Field(gt=0)] | None = None
+    workers: Annotated[int, Field(ge=1)] = 2
+    seed: int = 0
+    log_progress: bool = False
