@@ -8,15 +8,24 @@ school's pedagogical day or a regional Brauchtumstag.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import holidays
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
     from kaoa_match.model import Problem
 
-_WEEKDAY_NAMES = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
+_WEEKDAY_NAMES = (
+    "Montag",
+    "Dienstag",
+    "Mittwoch",
+    "Donnerstag",
+    "Freitag",
+    "Samstag",
+    "Sonntag",
+)
 
 
 class WorkingDays:

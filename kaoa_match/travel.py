@@ -76,7 +76,9 @@ def max_travel_minutes(problem: Problem) -> NDArray[np.int32]:
     return np.asarray(limits, dtype=np.int32)
 
 
-def origin_coordinates(problem: Problem) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def origin_coordinates(
+    problem: Problem,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Where each student's journey starts: home, or the school if home is unknown."""
     school_pos = {s.school_id: (s.lat, s.lon) for s in problem.schools}
     lat = np.empty(len(problem.students))
@@ -151,9 +153,11 @@ def reachable_pairs(problem: Problem) -> Reachable:
     """All student-company pairs whose travel time is within the student's limit."""
     travel = TravelTimes(problem)
     n = len(problem.students)
-    students, companies, minutes = [np.zeros(0, np.int32)], [np.zeros(0, np.int32)], [
-        np.zeros(0, np.int32)
-    ]
+    students, companies, minutes = (
+        [np.zeros(0, np.int32)],
+        [np.zeros(0, np.int32)],
+        [np.zeros(0, np.int32)],
+    )
     for lo in range(0, n, _CHUNK):
         hi = min(lo + _CHUNK, n)
         block = travel.from_students(lo, hi)
@@ -162,5 +166,8 @@ def reachable_pairs(problem: Problem) -> Reachable:
         companies.append(cols.astype(np.int32))
         minutes.append(block[rows, cols].astype(np.int32))
     return Reachable(
-        np.concatenate(students), np.concatenate(companies), np.concatenate(minutes), travel.limits
+        np.concatenate(students),
+        np.concatenate(companies),
+        np.concatenate(minutes),
+        travel.limits,
     )

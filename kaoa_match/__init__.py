@@ -1,0 +1,63 @@
+"""kaoa_match: fair, proven KAoA placement plans for a whole Kreis (CP-SAT).
+
+The public API: build a :class:`Problem` (or read one with :func:`read_dir`),
+:func:`solve` it, and write the :class:`Plan` with :func:`write_plan`.
+"""
+
+from kaoa_match.exceptions import (
+    InputError,
+    InputProblem,
+    InputWarning,
+    KaoaMatchError,
+    KaoaMatchWarning,
+    LockedConflictError,
+    SolverError,
+)
+from kaoa_match.model import (
+    Berufsfeld,
+    CalendarEntry,
+    Company,
+    ExtraHoliday,
+    Interest,
+    Offer,
+    Pair,
+    PreviousAssignment,
+    Problem,
+    School,
+    SolveOptions,
+    Student,
+    TravelModel,
+    TravelTime,
+)
+from kaoa_match.plan import LevelResult, Plan
+from kaoa_match.solvers import solve
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Berufsfeld",
+    "CalendarEntry",
+    "Company",
+    "ExtraHoliday",
+    "InputError",
+    "InputProblem",
+    "InputWarning",
+    "Interest",
+    "KaoaMatchError",
+    "KaoaMatchWarning",
+    "LevelResult",
+    "LockedConflictError",
+    "Offer",
+    "Pair",
+    "Plan",
+    "PreviousAssignment",
+    "Problem",
+    "School",
+    "SolveOptions",
+    "SolverError",
+    "Student",
+    "TravelModel",
+    "TravelTime",
+    "__version__",
+    "solve",
+]

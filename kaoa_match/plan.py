@@ -1,0 +1,112 @@
+"""The result of a solve: the plan as tables, the status, and each level's proof."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Status = Literal["optimal", "feasible", "infeasible", "unknown"]
+Sense = Literal["max", "min"]
+
+OBJECTIVES: tuple[str, ...] = (
+    "coverage",
+    "stability",
+    "fairness",
+    "interest",
+    "travel",
+    "together",
+)
+"""The spec's objectives, highest priority first."""
+
+SENSES: dict[str, Sense] = {name: "min" if name == "travel" else "max" for name in OBJECTIVES}
+
+ASSIGNMENT_COLUMNS = [
+    "student_id",
+    "school_id",
+    "kind",
+    "offer_id",
+    "company_id",
+    "field_id",
+    "start_date",
+    "end_date",
+    "travel_min",
+    "score",
+]
+UNASSIGNED_COLUMNS = ["student_id", "school_id", "kind", "missing", "reason"]
+
+
+@dataclass(frozen=True)
+class LevelResult:
+    """One level of the lexicographic optimisation.
+
+    ``bound`` is the best bound the solver proved for this level while every
+    earlier level was held at its value; for ``travel`` it is a lower bound,
+    for every other level an upper bound.
+    """
+
+    name: str
+    sense: Sense
+    value: int
+    bound: int
+    status: Status
+    seconds: float
+
+    @property
+    def gap(self) -> float:
+        """Relative distance between value and bound (0 = proven optimal)."""
+        diff = abs(self.bound - self.value)
+        return 0.0 if diff == 0 else diff / max(abs(self.bound), abs(self.value), 1)
+
+
+@dataclass
+class Plan:
+    """A placement plan with its quality and how it was proven.
+
+    ``status`` is ``optimal`` only when every level was proven optimal.
+    """
+
+    status: Status
+    levels: list[LevelResult]
+    assignments: pd.DataFrame
+    unassigned: pd.DataFrame
+    solve_seconds: float
+    interrupted: bool = False
+    stats: dict[str, float | int | str] = field(default_factory=dict)
+
+    @property
+    def objectives(self) -> dict[str, int]:
+        return {lv.name: lv.value for lv in self.levels}
+
+    @property
+    def bounds(self) -> dict[str, int]:
+        return {lv.name: lv.bound for lv in self.levels}
+
+    @property
+    def gaps(self) -> dict[str, float]:
+        return {lv.name: lv.gap for lv in self.levels}
+
+    def summary(self) -> dict[str, object]:
+        """The content of ``summary.json``."""
+        return {
+            "status": self.status,
+            "interrupted": self.interrupted,
+            "objectives": self.objectives,
+            "bounds": self.bounds,
+            "gaps": {k: round(v, 6) for k, v in self.gaps.items()},
+            "level_seconds": {lv.name: round(lv.seconds, 3) for lv in self.levels},
+            "level_status": {lv.name: lv.status for lv in self.levels},
+            "solve_seconds": round(self.solve_seconds, 3),
+            "assigned_rows": len(self.assignments),
+            "students_short": int(self.unassigned["student_id"].nunique()),
+            "stats": self.stats,
+        }
+
+    def __str__(self) -> str:
+        lines = [f"status: {self.status}   solve time: {self.solve_seconds:.1f} s"]
+        lines.append(f"{'level':<10} {'value':>10} {'bound':>10} {'gap':>8}  status")
+        for lv in self.levels:
+            lines.append(f"{lv.name:<10} {lv.value:>10} {lv.bound:>10} {lv.gap:>8.2%}  {lv.status}")
+        return "\n".join(lines)

@@ -1,0 +1,117 @@
+"""A fast greedy plan, the warm start (complete hint) of the CP-SAT levels.
+
+Students come one by one, those with the fewest options first; each takes,
+for every BFE day it still needs, the free place that is best for it (a top-3
+field, then the highest interest score, then the shortest trip) in a field and
+on a day it does not have yet, and then the best free Praktikum block. That is
+roughly what a well-run portal gives and always obeys every hard rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from kaoa_match.solvers.variables import BFE
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from kaoa_match.solvers.variables import Candidates
+
+
+@dataclass(frozen=True)
+class GreedyInput:
+    capacity: NDArray[np.int64]  # per offer
+    bfe_needed: NDArray[np.int64]  # per student
+    top_fields: NDArray[np.bool_]  # [student, field]
+    apart: list[tuple[int, int]]
+    locked: NDArray[np.int64]  # candidate indices that must be taken
+    n_days: int
+    seed: int
+
+
+def greedy_plan(cand: Candidates, data: GreedyInput) -> NDArray[np.int64]:
+    """A feasible 0/1 choice over ``cand`` (locked rows always taken)."""
+    state = _State(cand, data)
+    for i in data.locked.tolist():
+        state.take(i)
+    for student in _student_order(cand, data.seed):
+        state.place(student)
+    return state.chosen
+
+
+def _student_order(cand: Candidates, seed: int) -> list[int]:
+    """Students with the fewest options first; ties in a seeded random order."""
+    students, counts = np.unique(cand.student, return_counts=True)
+    tie_break = np.random.default_rng(seed).permutation(len(students))
+    return students[np.lexsort((tie_break, counts))].tolist()
+
+
+class _State:
+    def __init__(self, cand: Candidates, data: GreedyInput) -> None:
+        self.cand, self.data = cand, data
+        n_offers = len(data.capacity)
+        self.free = np.repeat(data.capacity[:, None], data.n_days, axis=1)[:n_offers]
+        self.chosen = np.zeros(len(cand), dtype=np.int64)
+        self.days_used: dict[int, set[int]] = {}
+        self.fields_used: dict[int, set[int]] = {}
+        self.bfe_count: dict[int, int] = {}
+        self.has_block: set[int] = set()
+        self.slots: dict[int, set[int]] = {}  # student -> (company * n_days + day)
+        self.partners: dict[int, list[int]] = {}
+        for a, b in data.apart:
+            self.partners.setdefault(a, []).append(b)
+            self.partners.setdefault(b, []).append(a)
+        bounds = np.searchsorted(cand.student, np.arange(int(cand.student.max(initial=-1)) + 2))
+        self.bounds = bounds
+        self.priority = np.lexsort(
+            (cand.travel, -cand.score, ~data.top_fields[cand.student, cand.field])
+        )
+        self.rank = np.empty(len(cand), dtype=np.int64)
+        self.rank[self.priority] = np.arange(len(cand))
+
+    def _days(self, i: int) -> range:
+        first = int(self.cand.first_day[i])
+        return range(first, first + int(self.cand.n_days[i]))
+
+    def fits(self, i: int) -> bool:
+        c, s = self.cand, int(self.cand.student[i])
+        days = self._days(i)
+        offer = int(c.offer[i])
+        if any(self.free[offer, d] <= 0 for d in days):
+            return False
+        used = self.days_used.get(s, set())
+        if any(d in used for d in days):
+            return False
+        if c.kind[i] == BFE:
+            if self.bfe_count.get(s, 0) >= self.data.bfe_needed[s]:
+                return False
+            if int(c.field[i]) in self.fields_used.get(s, set()):
+                return False
+        elif s in self.has_block:
+            return False
+        slots = {int(c.company[i]) * self.data.n_days + d for d in days}
+        return not any(slots & self.slots.get(p, set()) for p in self.partners.get(s, ()))
+
+    def take(self, i: int) -> None:
+        c, s = self.cand, int(self.cand.student[i])
+        self.chosen[i] = 1
+        for d in self._days(i):
+            self.free[int(c.offer[i]), d] -= 1
+            self.days_used.setdefault(s, set()).add(d)
+            self.slots.setdefault(s, set()).add(int(c.company[i]) * self.data.n_days + d)
+        if c.kind[i] == BFE:
+            self.bfe_count[s] = self.bfe_count.get(s, 0) + 1
+            self.fields_used.setdefault(s, set()).add(int(c.field[i]))
+        else:
+            self.has_block.add(s)
+
+    def place(self, student: int) -> None:
+        lo, hi = int(self.bounds[student]), int(self.bounds[student + 1])
+        mine = np.arange(lo, hi)
+        for i in mine[np.argsort(self.rank[lo:hi])].tolist():
+            if self.chosen[i] == 0 and self.fits(i):
+                self.take(i)

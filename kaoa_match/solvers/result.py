@@ -1,0 +1,152 @@
+"""Turn the solver's 0/1 answer into the plan's tables, with reasons for the unplaced."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from kaoa_match.plan import ASSIGNMENT_COLUMNS, UNASSIGNED_COLUMNS, Plan
+from kaoa_match.solvers.variables import BFE, PRAKTIKUM
+from kaoa_match.travel import max_travel_minutes
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from kaoa_match.model import Problem
+    from kaoa_match.options import Options
+    from kaoa_match.solvers.lexicographic import LexResult
+    from kaoa_match.solvers.variables import Candidates
+
+KIND_NAME = {BFE: "bfe", PRAKTIKUM: "praktikum"}
+
+
+def make_plan(
+    problem: Problem,
+    opts: Options,
+    cand: Candidates,
+    result: LexResult,
+    seconds: float,
+    stats: dict[str, float | int | str],
+) -> Plan:
+    chosen = np.flatnonzero(result.solution[: len(cand)] == 1)
+    assignments = assignment_table(problem, opts, cand, chosen)
+    coverage_proven = result.levels[0].status == "optimal"
+    unassigned = unassigned_table(problem, opts, cand, chosen, coverage_proven)
+    states = {lv.status for lv in result.levels}
+    status = "optimal" if states == {"optimal"} else "feasible"
+    return Plan(status, result.levels, assignments, unassigned, seconds, result.interrupted, stats)
+
+
+def assignment_table(
+    problem: Problem, opts: Options, cand: Candidates, chosen: NDArray[np.int64]
+) -> pd.DataFrame:
+    """One row per BFE day or Praktikum block, sorted by school, student, date."""
+    days = opts.days.days
+    rows = []
+    for i in chosen.tolist():
+        student = problem.students[int(cand.student[i])]
+        offer = problem.offers[int(cand.offer[i])]
+        first = int(cand.first_day[i])
+        rows.append(
+            (
+                student.student_id,
+                student.school_id,
+                KIND_NAME[int(cand.kind[i])],
+                offer.offer_id,
+                offer.company_id,
+                offer.field_id,
+                days[first],
+                days[first + int(cand.n_days[i]) - 1],
+                int(cand.travel[i]),
+                int(cand.score[i]),
+            )
+        )
+    table = pd.DataFrame(rows, columns=ASSIGNMENT_COLUMNS)
+    return table.sort_values(["school_id", "student_id", "start_date"], ignore_index=True)
+
+
+def unassigned_table(
+    problem: Problem,
+    opts: Options,
+    cand: Candidates,
+    chosen: NDArray[np.int64],
+    coverage_proven: bool,
+) -> pd.DataFrame:
+    """Each student short of placements: how many are missing and why."""
+    n = len(problem.students)
+    got_bfe = np.bincount(cand.student[chosen[cand.kind[chosen] == BFE]], minlength=n)
+    got_block = np.bincount(cand.student[chosen[cand.kind[chosen] == PRAKTIKUM]], minlength=n)
+    missing = {
+        "bfe": np.asarray(opts.bfe_needed, np.int64) - got_bfe,
+        "praktikum": np.asarray(opts.praktikum_needed, np.int64) - got_block,
+    }
+    explain = _Shortfall(problem, opts, cand, chosen)
+    rows = []
+    for kind, short in missing.items():
+        for s in np.flatnonzero(short > 0).tolist():
+            reason = opts.no_option_reason.get((s, kind)) or explain.why(s, kind)
+            if not coverage_proven and (s, kind) not in opts.no_option_reason:
+                reason += " (the run stopped before this was proven best)"
+            student = problem.students[s]
+            rows.append((student.student_id, student.school_id, kind, int(short[s]), reason))
+    table = pd.DataFrame(rows, columns=UNASSIGNED_COLUMNS)
+    return table.sort_values(["school_id", "student_id", "kind"], ignore_index=True)
+
+
+class _Shortfall:
+    """Why a student who has options still lacks a placement: they are all taken."""
+
+    def __init__(
+        self, problem: Problem, opts: Options, cand: Candidates, chosen: NDArray[np.int64]
+    ) -> None:
+        self.problem, self.opts = problem, opts
+        self.limit = max_travel_minutes(problem)
+        self.student = np.asarray(opts.student, np.int64)
+        self.taken_days: dict[int, set[int]] = {}
+        self.taken_fields: dict[int, set[int]] = {}
+        for i in chosen.tolist():
+            s = int(cand.student[i])
+            first = int(cand.first_day[i])
+            self.taken_days.setdefault(s, set()).update(range(first, first + int(cand.n_days[i])))
+            if cand.kind[i] == BFE:
+                self.taken_fields.setdefault(s, set()).add(int(cand.field[i]))
+
+    def why(self, s: int, kind: str) -> str:
+        lo, hi = np.searchsorted(self.student, [s, s + 1])
+        mine = np.arange(lo, hi)
+        code = BFE if kind == "bfe" else PRAKTIKUM
+        mine = mine[np.asarray(self.opts.kind)[mine] == code]
+        limit = int(self.limit[s])
+        if kind == "bfe":
+            return self._bfe(s, mine, limit)
+        starts = sorted({self.opts.days[int(self.opts.first_day[i])] for i in mine.tolist()})
+        length = int(self.opts.n_days[mine[0]]) if len(mine) else 0
+        return (
+            f"every Praktikum block of {length} working days within {limit} minutes is taken "
+            f"(starts from {starts[0]} to {starts[-1]}, {len(set(self.opts.offer[mine].tolist()))} "
+            "offers)"
+        )
+
+    def _bfe(self, s: int, mine: NDArray[np.int64], limit: int) -> str:
+        days_used = self.taken_days.get(s, set())
+        fields_used = self.taken_fields.get(s, set())
+        free_day = [int(d) not in days_used for d in self.opts.first_day[mine]]
+        new_field = [int(f) not in fields_used for f in self.opts.field[mine]]
+        open_ = mine[np.asarray(free_day, bool) & np.asarray(new_field, bool)]
+        if len(open_) == 0:
+            return (
+                f"no offer in a Berufsfeld not yet used within {limit} minutes "
+                "on a candidate date still free"
+            )
+        by_day: dict[int, int] = {}
+        for i in open_.tolist():
+            day = int(self.opts.first_day[i])
+            by_day[day] = by_day.get(day, 0) + 1
+        parts = [f"{self.opts.days[d]} ({k} offers)" for d, k in sorted(by_day.items())]
+        return (
+            f"every place in a Berufsfeld not yet used within {limit} minutes is taken on "
+            + ", ".join(parts[:4])
+            + (" and more" if len(parts) > 4 else "")
+        )

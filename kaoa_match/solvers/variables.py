@@ -1,0 +1,117 @@
+"""The decision variables: one Boolean per candidate option kept in the model.
+
+Variable ``i`` of the CP-SAT model is candidate ``i`` here; auxiliary
+variables (fairness, together) come after them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from kaoa_match.model import Problem
+    from kaoa_match.options import Options
+
+BFE, PRAKTIKUM = 0, 1
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The options kept in the model, as aligned arrays (see ``options.py``)."""
+
+    source: NDArray[np.int64]  # index into the full Options
+    student: NDArray[np.int64]
+    offer: NDArray[np.int64]
+    company: NDArray[np.int64]
+    field: NDArray[np.int64]
+    kind: NDArray[np.int64]
+    first_day: NDArray[np.int64]
+    n_days: NDArray[np.int64]
+    travel: NDArray[np.int64]
+    score: NDArray[np.int64]
+
+    @classmethod
+    def from_options(cls, options: Options, keep: NDArray[np.bool_]) -> Candidates:
+        source = np.flatnonzero(keep).astype(np.int64)
+
+        def take(column: NDArray[np.generic]) -> NDArray[np.int64]:
+            return np.asarray(column)[source].astype(np.int64)
+
+        return cls(
+            source=source,
+            student=take(options.student),
+            offer=take(options.offer),
+            company=take(options.company),
+            field=take(options.field),
+            kind=take(options.kind),
+            first_day=take(options.first_day),
+            n_days=take(options.n_days),
+            travel=take(options.travel_min),
+            score=take(options.score),
+        )
+
+    def __len__(self) -> int:
+        return len(self.source)
+
+    def expand_days(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Every (candidate, working day) it occupies: a BFE day, or each day of a block."""
+        owner = np.repeat(np.arange(len(self), dtype=np.int64), self.n_days)
+        starts = np.repeat(np.cumsum(self.n_days) - self.n_days, self.n_days)
+        day = self.first_day[owner] + (np.arange(len(owner), dtype=np.int64) - starts)
+        return owner, day
+
+
+def option_keys(
+    student: NDArray[np.int64],
+    offer: NDArray[np.int64],
+    first_day: NDArray[np.int64],
+    n_offers: int,
+    n_days: int,
+) -> NDArray[np.int64]:
+    """One int64 per (student, offer, first day): the identity of a placement."""
+    return (student * n_offers + offer) * (n_days + 1) + first_day
+
+
+@dataclass(frozen=True)
+class PreviousMatch:
+    """Rows of ``previous.csv`` mapped onto full-option indices (-1 = no option)."""
+
+    option: NDArray[np.int64]
+    locked: NDArray[np.bool_]
+
+
+def match_previous(problem: Problem, options: Options) -> PreviousMatch:
+    """Find, for each previous row, the option that places it again unchanged."""
+    student_index = {s.student_id: i for i, s in enumerate(problem.students)}
+    offer_index = {o.offer_id: j for j, o in enumerate(problem.offers)}
+    n_offers, n_days = len(problem.offers), len(options.days)
+    full_keys = option_keys(
+        np.asarray(options.student, np.int64),
+        np.asarray(options.offer, np.int64),
+        np.asarray(options.first_day, np.int64),
+        n_offers,
+        n_days,
+    )
+    order = np.argsort(full_keys, kind="stable")
+    sorted_keys = full_keys[order]
+
+    matched = np.full(len(problem.previous), -1, dtype=np.int64)
+    for r, row in enumerate(problem.previous):
+        s, o = student_index.get(row.student_id), offer_index.get(row.offer_id)
+        day = options.days.index_of(row.start_date)
+        if s is None or o is None or day is None:
+            continue
+        key = option_keys(np.int64(s), np.int64(o), np.int64(day), n_offers, n_days)
+        pos = int(np.searchsorted(sorted_keys, key))
+        if pos < len(sorted_keys) and sorted_keys[pos] == key:
+            candidate = int(order[pos])
+            last = options.days[int(options.first_day[candidate] + options.n_days[candidate] - 1)]
+            if last == (row.end_date or row.start_date):
+                matched[r] = candidate
+    locked = np.asarray([row.status == "locked" for row in problem.previous], dtype=bool)
+    return PreviousMatch(matched, locked)
