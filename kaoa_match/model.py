@@ -245,4 +245,5 @@ class SolveOptions(_Record):
     time_limit_s: Annotated[float, Field(gt=0)] | None = None
     workers: Annotated[int, Field(ge=1)] = 2
     seed: int = 0
-    log_progress: bool = False
+    use_lp: bool = True
+    """Bound each level by its LP relaxation (HiGHS) before any CP-SAT search."""

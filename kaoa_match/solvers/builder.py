@@ -7,10 +7,12 @@ the slow part of building a model with a million options; writing the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 from ortools.sat.python import cp_model
+from scipy.sparse import csr_matrix
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -42,6 +44,15 @@ def iter_groups(
         yield int(sorted_keys[lo]), members[order[lo:hi]]
 
 
+@dataclass(frozen=True)
+class LinearSystem:
+    matrix: csr_matrix
+    row_lo: NDArray[np.float64]
+    row_hi: NDArray[np.float64]
+    var_lo: NDArray[np.float64]
+    var_hi: NDArray[np.float64]
+
+
 class ModelBuilder:
     """Wraps a :class:`cp_model.CpModel`; variables are addressed by proto index."""
 
@@ -50,6 +61,17 @@ class ModelBuilder:
         self.proto = self.model.proto
         self.num_vars = 0
         self.num_constraints = 0
+        # Variables defined by others, in creation order, to complete hints:
+        # ("sum", [members]) = sum of members; ("all_any", groups) = 1 iff
+        # every group has a true member.
+        self._derived: list[tuple[int, str, list[NDArray[np.int64]]]] = []
+        # The same model as plain rows and bounds, for the LP relaxation.
+        self._row_vars: list[NDArray[np.int64]] = []
+        self._row_coeffs: list[NDArray[np.int64]] = []
+        self._row_lo: list[int] = []
+        self._row_hi: list[int] = []
+        self._var_lo: list[int] = []
+        self._var_hi: list[int] = []
 
     def new_bools(self, count: int) -> NDArray[np.int64]:
         """Add ``count`` Boolean variables; returns their indices."""
@@ -61,12 +83,15 @@ class ModelBuilder:
         for _ in range(count):
             variables.add().domain.extend((lo, hi))
         self.num_vars += count
+        self._var_lo.extend([lo] * count)
+        self._var_hi.extend([hi] * count)
         return np.arange(first, first + count, dtype=np.int64)
 
     def fix(self, var: int, value: int) -> None:
         domain = self.proto.variables[var].domain
         domain.clear()
         domain.extend((value, value))
+        self._var_lo[var] = self._var_hi[var] = value
 
     def add_linear(
         self,
@@ -76,14 +101,13 @@ class ModelBuilder:
         hi: int,
     ) -> None:
         """``lo <= sum(coeffs * variables) <= hi`` (coeffs default to 1)."""
+        if coeffs is None:
+            coeffs = np.ones(len(variables), dtype=np.int64)
         linear = self.proto.constraints.add().linear
         linear.vars.extend(variables.tolist())
-        if coeffs is None:
-            linear.coeffs.extend([1] * len(variables))
-        else:
-            linear.coeffs.extend(coeffs.tolist())
+        linear.coeffs.extend(coeffs.tolist())
         linear.domain.extend((lo, hi))
-        self.num_constraints += 1
+        self._record(variables, coeffs, lo, hi)
 
     def add_at_most(self, variables: NDArray[np.int64], limit: int) -> None:
         """``sum(variables) <= limit``, skipped when it cannot bind."""
@@ -91,9 +115,37 @@ class ModelBuilder:
             return
         if limit == 1:
             self.proto.constraints.add().at_most_one.literals.extend(variables.tolist())
-            self.num_constraints += 1
+            self._record(variables, np.ones(len(variables), dtype=np.int64), 0, 1)
         else:
             self.add_linear(variables, None, 0, limit)
+
+    def _record(
+        self, variables: NDArray[np.int64], coeffs: NDArray[np.int64], lo: int, hi: int
+    ) -> None:
+        self._row_vars.append(np.asarray(variables, dtype=np.int64))
+        self._row_coeffs.append(np.asarray(coeffs, dtype=np.int64))
+        self._row_lo.append(lo)
+        self._row_hi.append(hi)
+        self.num_constraints += 1
+
+    def linear_system(self) -> LinearSystem:
+        """The model as ``row_lo <= A x <= row_hi``, ``var_lo <= x <= var_hi``."""
+        lengths = np.fromiter((len(v) for v in self._row_vars), np.int64, len(self._row_vars))
+        matrix = csr_matrix(
+            (
+                np.concatenate(self._row_coeffs or [np.zeros(0, np.int64)]).astype(np.float64),
+                np.concatenate(self._row_vars or [np.zeros(0, np.int64)]),
+                np.r_[0, np.cumsum(lengths)],
+            ),
+            shape=(len(self._row_vars), self.num_vars),
+        )
+        return LinearSystem(
+            matrix,
+            np.asarray(self._row_lo, np.float64),
+            np.asarray(self._row_hi, np.float64),
+            np.asarray(self._var_lo, np.float64),
+            np.asarray(self._var_hi, np.float64),
+        )
 
     def add_grouped_at_most(
         self,
@@ -112,18 +164,69 @@ class ModelBuilder:
         coeffs = np.r_[np.int64(-1), np.ones(len(larger), dtype=np.int64)]
         self.add_linear(vars_, coeffs, 0, len(larger))
 
+    def new_sum(self, members: NDArray[np.int64]) -> int:
+        """An integer variable equal to ``sum(members)``."""
+        var = int(self.new_ints(1, 0, len(members))[0])
+        coeffs = np.r_[np.int64(-1), np.ones(len(members), np.int64)]
+        self.add_linear(np.r_[np.int64(var), members], coeffs, 0, 0)
+        self._derived.append((var, "sum", [members]))
+        return var
+
+    def new_indicator(self, groups: list[NDArray[np.int64]]) -> int:
+        """A 0/1 variable that can be 1 only if every group has a true member."""
+        var = int(self.new_bools(1)[0])
+        for group in groups:
+            self.add_le(var, group)
+        self._derived.append((var, "all_any", groups))
+        return var
+
+    def complete(self, solution: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Give every derived variable its (best) value under ``solution``, in place."""
+        for var, how, groups in self._derived:
+            if how == "sum":
+                solution[var] = int(solution[groups[0]].sum())
+            else:
+                solution[var] = int(all(solution[g].any() for g in groups))
+        return solution
+
     def set_objective(
         self, variables: NDArray[np.int64], coeffs: NDArray[np.int64], maximize: bool
     ) -> None:
-        self.proto.clear_objective()
-        objective = self.proto.objective
-        sign = -1 if maximize else 1
-        objective.vars.extend(variables.tolist())
-        objective.coeffs.extend((sign * coeffs).tolist())
-        objective.scaling_factor = float(sign)
+        set_objective(self.model, variables, coeffs, maximize)
 
     def set_hint(self, variables: NDArray[np.int64], values: NDArray[np.int64]) -> None:
-        self.proto.clear_solution_hint()
-        hint = self.proto.solution_hint
-        hint.vars.extend(variables.tolist())
-        hint.values.extend(values.tolist())
+        set_hint(self.model, variables, values)
+
+
+def set_objective(
+    model: cp_model.CpModel,
+    variables: NDArray[np.int64],
+    coeffs: NDArray[np.int64],
+    maximize: bool,
+) -> None:
+    """Replace the objective of ``model`` by ``sum(coeffs * variables)``."""
+    proto = model.proto
+    proto.clear_objective()
+    sign = -1 if maximize else 1
+    proto.objective.vars.extend(variables.tolist())
+    proto.objective.coeffs.extend((sign * coeffs).tolist())
+    proto.objective.scaling_factor = float(sign)
+
+
+def set_hint(
+    model: cp_model.CpModel, variables: NDArray[np.int64], values: NDArray[np.int64]
+) -> None:
+    """Replace the solution hint of ``model``."""
+    proto = model.proto
+    proto.clear_solution_hint()
+    proto.solution_hint.vars.extend(variables.tolist())
+    proto.solution_hint.values.extend(values.tolist())
+
+
+def fix_variables(model: cp_model.CpModel, variables: NDArray[np.int64], value: int) -> None:
+    """Restrict the domain of each variable to ``value``."""
+    proto_vars = model.proto.variables
+    for var in variables.tolist():
+        domain = proto_vars[var].domain
+        domain.clear()
+        domain.extend((value, value))

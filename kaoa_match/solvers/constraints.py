@@ -91,9 +91,7 @@ def praktikum_capacity(
     present: dict[tuple[int, int], list[int]] = {}
     for key, members in iter_groups(start_keys, blocks):
         offer = key // longest // (n_days + 1)
-        count = int(b.new_ints(1, 0, len(members))[0])
-        coeffs = np.r_[np.int64(-1), np.ones(len(members), np.int64)]
-        b.add_linear(np.r_[np.int64(count), members], coeffs, 0, 0)
+        count = b.new_sum(members)
         first = int(cand.first_day[members[0]])
         for day in range(first, first + int(cand.n_days[members[0]])):
             present.setdefault((offer, day), []).append(count)

@@ -33,14 +33,32 @@ class GreedyInput:
     seed: int
 
 
-def greedy_plan(cand: Candidates, data: GreedyInput) -> NDArray[np.int64]:
-    """A feasible 0/1 choice over ``cand`` (locked rows always taken)."""
+def greedy_plan(
+    cand: Candidates, data: GreedyInput, preferred: NDArray[np.int64] | None = None
+) -> NDArray[np.int64]:
+    """A feasible 0/1 choice over ``cand`` (locked rows always taken).
+
+    ``preferred`` candidates, if given, are tried first in that order (to round
+    an LP solution); then every student is filled up greedily.
+    """
     state = _State(cand, data)
     for i in data.locked.tolist():
         state.take(i)
+    if preferred is not None:
+        for i in preferred.tolist():
+            if state.chosen[i] == 0 and state.fits(i):
+                state.take(i)
     for student in _student_order(cand, data.seed):
         state.place(student)
     return state.chosen
+
+
+def round_lp(cand: Candidates, data: GreedyInput, x: NDArray[np.float64]) -> NDArray[np.int64]:
+    """A plan close to the LP optimum ``x``: candidates by falling LP value first."""
+    values = x[: len(cand)]
+    positive = np.flatnonzero(values > 1e-6)
+    preferred = positive[np.argsort(-values[positive], kind="stable")]
+    return greedy_plan(cand, data, preferred)
 
 
 def _student_order(cand: Candidates, seed: int) -> list[int]:

@@ -20,13 +20,16 @@ from ortools.sat.python import cp_model
 
 from kaoa_match.exceptions import SolverError
 from kaoa_match.plan import LevelResult
+from kaoa_match.solvers.builder import fix_variables, set_hint, set_objective
+from kaoa_match.solvers.relaxation import solve_relaxation
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from kaoa_match.model import SolveOptions
     from kaoa_match.solvers.builder import ModelBuilder
-    from kaoa_match.solvers.objectives import Indicators, Level
+    from kaoa_match.solvers.objectives import Level
+    from kaoa_match.solvers.relaxation import LpResult
 
 Progress = Callable[[str, int, float, float], None]
 """Called as ``progress(level, value, bound, seconds_so_far)``."""
@@ -92,42 +95,169 @@ class _Interrupt:
             self.solver.stop_search()
 
 
+Rounder = Callable[["NDArray[np.float64]"], "NDArray[np.int64]"]
+"""Turns an LP optimum into a feasible plan (over the candidate variables)."""
+
+
 def optimise(
     b: ModelBuilder,
     levels: list[Level],
-    indicators: Indicators,
     hint: NDArray[np.int64],
     options: SolveOptions,
+    rounder: Rounder,
     progress: Progress | None = None,
 ) -> LexResult:
     """Optimise ``levels`` in order from the feasible plan ``hint`` (all variables)."""
     start = time.monotonic()
-    solution = indicators.complete(hint.copy())
+    solution = b.complete(hint.copy())
     results: list[LevelResult] = []
-    all_vars = np.arange(b.num_vars, dtype=np.int64)
+    held: list[tuple[Level, int]] = []
     with _Interrupt() as interrupt:
         for k, level in enumerate(levels):
-            level_start = time.monotonic()
             if interrupt.requested:
                 results.append(_not_optimised(level, solution))
                 continue
-            if len(level.variables) == 0:
-                results.append(LevelResult(level.name, _sense(level), 0, 0, "optimal", 0.0))
-                continue
-            b.set_objective(level.variables, level.coeffs, level.maximize)
-            b.set_hint(all_vars, solution)
             budget = _budget(options.time_limit_s, start, levels[k:])
-            solver = _solver(options, budget)
-            interrupt.solver = solver
-            watcher = _Watcher(level.name, progress, start) if progress else None
-            status = solver.solve(b.model, watcher)
-            interrupt.solver = None
-            solution, result = _read_level(solver, status, level, solution, k, level_start)
+            run = _LevelRun(b, level, held, options, budget, rounder, interrupt, progress, start)
+            solution, result = run.optimise(solution, first=k == 0)
             results.append(result)
             _hold(b, level, result.value)
+            held.append((level, result.value))
             if progress:
                 progress(level.name, result.value, result.bound, time.monotonic() - start)
     return LexResult(solution, results, interrupt.requested)
+
+
+@dataclass
+class _LevelRun:
+    """One level: LP bound and LP rounding first; a CP-SAT search for a strictly
+    better plan only if the bound is not met yet."""
+
+    b: ModelBuilder
+    level: Level
+    held: list[tuple[Level, int]]
+    options: SolveOptions
+    budget: float | None
+    rounder: Rounder
+    interrupt: _Interrupt
+    progress: Progress | None
+    start: float
+
+    def optimise(
+        self, incumbent: NDArray[np.int64], first: bool
+    ) -> tuple[NDArray[np.int64], LevelResult]:
+        started = time.monotonic()
+        level = self.level
+        if len(level.variables) == 0:
+            return incumbent, self._result(0, 0, "optimal", started)
+        bound = level.trivial_bound()
+        lp = None
+        if self.options.use_lp and level.value(incumbent) != bound:
+            system = self.b.linear_system()
+            lp = solve_relaxation(system, level, self.budget)
+            if lp is not None:
+                bound = _tighter(level, bound, lp.bound)
+                for plan in (lp.integral_solution(system), self._rounded(lp.x)):
+                    if (
+                        plan is not None
+                        and self._keeps_held(plan)
+                        and _better(level, plan, incumbent)
+                    ):
+                        incumbent = plan
+        value = level.value(incumbent)
+        if value == bound:
+            return incumbent, self._result(value, bound, "optimal", started)
+        return self._search(incumbent, bound, lp, first, started)
+
+    def _rounded(self, x: NDArray[np.float64]) -> NDArray[np.int64]:
+        plan = np.zeros(self.b.num_vars, dtype=np.int64)
+        chosen = self.rounder(x)
+        plan[: len(chosen)] = chosen
+        return self.b.complete(plan)
+
+    def _keeps_held(self, plan: NDArray[np.int64]) -> bool:
+        return all(not _exceeds(lv, value, lv.value(plan)) for lv, value in self.held)
+
+    def _search(
+        self,
+        incumbent: NDArray[np.int64],
+        bound: int,
+        lp: LpResult | None,
+        first: bool,
+        started: float,
+    ) -> tuple[NDArray[np.int64], LevelResult]:
+        """CP-SAT, on a copy restricted to plans strictly better than ``incumbent``
+        when the LP is known (its reduced costs fix most variables there)."""
+        level, b = self.level, self.b
+        value = level.value(incumbent)
+        model = b.model
+        if lp is not None:
+            model = b.model.clone()
+            at_zero, at_one = lp.fixings(value)
+            fix_variables(model, at_zero, 0)
+            fix_variables(model, at_one, 1)
+            _strictly_better(model, level, value)
+        set_objective(model, level.variables, level.coeffs, level.maximize)
+        set_hint(model, np.arange(b.num_vars, dtype=np.int64), incumbent)
+        left = (
+            None if self.budget is None else max(self.budget - (time.monotonic() - started), 0.05)
+        )
+        solver = _solver(self.options, left)
+        self.interrupt.solver = solver
+        watcher = _Watcher(level.name, self.progress, self.start) if self.progress else None
+        status = solver.solve(model, watcher)
+        self.interrupt.solver = None
+        if status == cp_model.MODEL_INVALID:
+            raise SolverError(
+                f"CP-SAT rejected the model at level {level.name}: {solver.solution_info()}"
+            )
+        if status == cp_model.INFEASIBLE:
+            if lp is not None:  # no plan beats the incumbent: it is optimal
+                return incumbent, self._result(value, value, "optimal", started)
+            if first:
+                raise Infeasible
+            raise SolverError(f"level {level.name} became infeasible although a plan was held")
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            found = np.asarray(solver.response_proto.solution, dtype=np.int64)
+            if _better(level, found, incumbent):
+                incumbent, value = found, level.value(found)
+        cp_bound = _proven_bound(solver.best_objective_bound, level)
+        # A bound on the wrong side of a plan we hold is no proof (CP-SAT reports
+        # one even when stopped before it proved anything): ignore it.
+        if not _exceeds(level, value, cp_bound):
+            bound = _tighter(level, bound, cp_bound)
+        state = "optimal" if status == cp_model.OPTIMAL or value == bound else "feasible"
+        return incumbent, self._result(
+            value, value if state == "optimal" else bound, state, started
+        )
+
+    def _result(self, value: int, bound: int, status: str, started: float) -> LevelResult:
+        sense = "max" if self.level.maximize else "min"
+        seconds = time.monotonic() - started
+        return LevelResult(self.level.name, sense, value, bound, status, seconds)  # type: ignore[arg-type]
+
+
+def _strictly_better(model: cp_model.CpModel, level: Level, value: int) -> None:
+    """Only plans strictly better than ``value`` on this level."""
+    expr = cp_model.LinearExpr.weighted_sum(
+        [model.get_int_var_from_proto_index(int(v)) for v in level.variables],
+        level.coeffs.tolist(),
+    )
+    model.add(expr >= value + 1 if level.maximize else expr <= value - 1)
+
+
+def _better(level: Level, a: NDArray[np.int64], b: NDArray[np.int64]) -> bool:
+    """True if plan ``a`` is strictly better than ``b`` on this level."""
+    return _exceeds(level, level.value(a), level.value(b))
+
+
+def _exceeds(level: Level, a: int, b: int) -> bool:
+    """True if value ``a`` is strictly better than ``b`` on this level."""
+    return a > b if level.maximize else a < b
+
+
+def _tighter(level: Level, a: int, b: int) -> int:
+    return min(a, b) if level.maximize else max(a, b)
 
 
 def _sense(level: Level) -> str:
@@ -152,35 +282,6 @@ def _solver(options: SolveOptions, budget: float | None) -> cp_model.CpSolver:
     if budget is not None:
         params.max_time_in_seconds = budget
     return solver
-
-
-def _read_level(
-    solver: cp_model.CpSolver,
-    status: int,
-    level: Level,
-    previous: NDArray[np.int64],
-    k: int,
-    level_start: float,
-) -> tuple[NDArray[np.int64], LevelResult]:
-    seconds = time.monotonic() - level_start
-    if status == cp_model.MODEL_INVALID:
-        raise SolverError(
-            f"CP-SAT rejected the model at level {level.name}: {solver.solution_info}"
-        )
-    if status == cp_model.INFEASIBLE:
-        if k == 0:
-            raise Infeasible
-        raise SolverError(f"level {level.name} became infeasible although a plan was held")
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        solution = np.asarray(solver.response_proto.solution, dtype=np.int64)
-        value = level.value(solution)
-        bound = _proven_bound(solver.best_objective_bound, level)
-        state = "optimal" if status == cp_model.OPTIMAL else "feasible"
-        return solution, LevelResult(level.name, _sense(level), value, bound, state, seconds)
-    # UNKNOWN: no plan within the time; keep the one we were handed.
-    bound = _proven_bound(solver.best_objective_bound, level)
-    value = level.value(previous)
-    return previous, LevelResult(level.name, _sense(level), value, bound, "feasible", seconds)
 
 
 def _proven_bound(raw: float, level: Level) -> int:

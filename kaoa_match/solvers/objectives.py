@@ -1,13 +1,14 @@
 """The spec's six objectives as linear expressions, highest priority first.
 
 Some levels count students or pairs, not options; they get an indicator
-variable each, bounded above by the options that can make it true, so that
-maximising the indicators counts exactly the students (pairs) that qualify.
+variable each (``ModelBuilder.new_indicator``), bounded above by the options
+that can make it true, so that maximising the indicators counts exactly the
+students (pairs) that qualify.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -45,30 +46,6 @@ class Level:
         return int(self.coeffs[self.coeffs < 0].sum())
 
 
-@dataclass
-class Indicators:
-    """Auxiliary 0/1 variables, each true only if, for every one of its groups,
-    some variable of the group is true. Kept to derive their values from a plan
-    (for complete solution hints)."""
-
-    variables: list[int] = field(default_factory=list)
-    groups: list[list[NDArray[np.int64]]] = field(default_factory=list)
-
-    def add(self, b: ModelBuilder, groups: list[NDArray[np.int64]]) -> int:
-        var = int(b.new_bools(1)[0])
-        for group in groups:
-            b.add_le(var, group)
-        self.variables.append(var)
-        self.groups.append(groups)
-        return var
-
-    def complete(self, solution: NDArray[np.int64]) -> NDArray[np.int64]:
-        """Set every indicator to its best value under ``solution`` (in place)."""
-        for var, groups in zip(self.variables, self.groups, strict=True):
-            solution[var] = int(all(solution[g].any() for g in groups))
-        return solution
-
-
 def build_levels(
     b: ModelBuilder,
     cand: Candidates,
@@ -76,20 +53,18 @@ def build_levels(
     top_fields: NDArray[np.bool_],
     together: list[tuple[int, int]],
     n_days: int,
-) -> tuple[list[Level], Indicators]:
-    """All six levels in priority order, plus the indicators they introduced."""
-    indicators = Indicators()
+) -> list[Level]:
+    """All six levels in priority order."""
     everything = np.arange(len(cand), dtype=np.int64)
     ones = np.ones(len(cand), dtype=np.int64)
-    levels = [
+    return [
         Level("coverage", everything, ones),
         Level("stability", published, np.ones(len(published), dtype=np.int64)),
-        _fairness(b, cand, top_fields, indicators),
+        _fairness(b, cand, top_fields),
         _positive("interest", everything, cand.score),
         _positive("travel", everything, cand.travel),
-        _together(b, cand, together, n_days, indicators),
+        _together(b, cand, together, n_days),
     ]
-    return levels, indicators
 
 
 def _positive(name: str, variables: NDArray[np.int64], coeffs: NDArray[np.int64]) -> Level:
@@ -97,15 +72,13 @@ def _positive(name: str, variables: NDArray[np.int64], coeffs: NDArray[np.int64]
     return Level(name, variables[nonzero], coeffs[nonzero])
 
 
-def _fairness(
-    b: ModelBuilder, cand: Candidates, top_fields: NDArray[np.bool_], ind: Indicators
-) -> Level:
+def _fairness(b: ModelBuilder, cand: Candidates, top_fields: NDArray[np.bool_]) -> Level:
     """Students with at least one placement in one of their top-3 fields.
 
     ``top_fields[student, field]`` is True for the student's top-3 fields.
     """
     top = np.flatnonzero(top_fields[cand.student, cand.field])
-    flags = [ind.add(b, [members]) for _, members in iter_groups(cand.student[top], top)]
+    flags = [b.new_indicator([members]) for _, members in iter_groups(cand.student[top], top)]
     return Level("fairness", np.asarray(flags, np.int64), np.ones(len(flags), np.int64))
 
 
@@ -114,7 +87,6 @@ def _together(
     cand: Candidates,
     pairs: list[tuple[int, int]],
     n_days: int,
-    ind: Indicators,
 ) -> Level:
     """``together`` pairs at the same company on at least one common day."""
     slots = company_days(cand, {s for pair in pairs for s in pair}, n_days)
@@ -122,9 +94,9 @@ def _together(
     for first, second in pairs:
         mine, theirs = slots.get(first, {}), slots.get(second, {})
         shared = [
-            ind.add(b, [np.asarray(mine[s], np.int64), np.asarray(theirs[s], np.int64)])
+            b.new_indicator([np.asarray(mine[s], np.int64), np.asarray(theirs[s], np.int64)])
             for s in sorted(mine.keys() & theirs.keys())
         ]
         if shared:
-            flags.append(ind.add(b, [np.asarray(shared, np.int64)]))
+            flags.append(b.new_indicator([np.asarray(shared, np.int64)]))
     return Level("together", np.asarray(flags, np.int64), np.ones(len(flags), np.int64))

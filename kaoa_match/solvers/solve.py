@@ -12,7 +12,7 @@ from kaoa_match.model import SolveOptions
 from kaoa_match.options import build_options
 from kaoa_match.solvers.builder import ModelBuilder
 from kaoa_match.solvers.constraints import add_hard_rules
-from kaoa_match.solvers.heuristic import GreedyInput, greedy_plan
+from kaoa_match.solvers.heuristic import GreedyInput, greedy_plan, round_lp
 from kaoa_match.solvers.lexicographic import Infeasible, optimise
 from kaoa_match.solvers.locked import explain_locked_conflict, unplaceable_locked_rows
 from kaoa_match.solvers.objectives import build_levels
@@ -71,7 +71,7 @@ def solve(
 
     add_rules(b, locked)
     top = _top_matrix(opts, len(problem.fields))
-    levels, indicators = build_levels(b, cand, np.unique(published), top, together, n_days)
+    levels = build_levels(b, cand, np.unique(published), top, together, n_days)
 
     capacity = np.asarray([o.capacity for o in problem.offers], dtype=np.int64)
     greedy = GreedyInput(capacity, bfe_needed, top, apart, locked, n_days, options.seed)
@@ -80,7 +80,7 @@ def solve(
     model_built = time.monotonic()
 
     try:
-        result = optimise(b, levels, indicators, hint, options, progress)
+        result = optimise(b, levels, hint, options, lambda x: round_lp(cand, greedy, x), progress)
     except Infeasible:
         raise LockedConflictError(
             explain_locked_conflict(problem, cand, add_rules, previous, locked, options)

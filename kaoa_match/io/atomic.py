@@ -1,0 +1,68 @@
+"""Write a whole output directory or nothing: never a half-written run."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from kaoa_match.exceptions import KaoaMatchError
+
+PLAN_FILES = frozenset(
+    {
+        "assignments.csv",
+        "unassigned.csv",
+        "summary.json",
+        "changes.csv",
+        "report.html",
+        "plan.xlsx",
+    }
+)
+"""What a plan directory may hold; anything else means it is not ours to replace."""
+
+
+@contextlib.contextmanager
+def atomic_directory(target: str | Path) -> Iterator[Path]:
+    """Yield a fresh staging directory; on success it replaces ``target`` whole.
+
+    The staging directory sits beside ``target`` (same file system), so the
+    final step is two renames. If the body raises, ``target`` is untouched and
+    the staging directory is removed.
+    """
+    target = Path(target)
+    _refuse_foreign(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    try:
+        yield staging
+        _swap(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _refuse_foreign(target: Path) -> None:
+    if target.exists() and not target.is_dir():
+        raise KaoaMatchError(f"{target} exists and is not a directory")
+    if target.is_dir():
+        foreign = sorted(p.name for p in target.iterdir() if p.name not in PLAN_FILES)
+        if foreign:
+            raise KaoaMatchError(
+                f"{target} holds files that are not part of a plan ({', '.join(foreign[:3])}); "
+                "choose a new or empty output directory"
+            )
+
+
+def _swap(staging: Path, target: Path) -> None:
+    os.chmod(staging, 0o755)
+    if not target.exists():
+        os.replace(staging, target)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+    os.rmdir(old)
+    os.replace(target, old)
+    os.replace(staging, target)
+    shutil.rmtree(old, ignore_errors=True)

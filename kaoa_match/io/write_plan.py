@@ -1,0 +1,29 @@
+"""Write a plan as the data contract's output directory, atomically."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kaoa_match.io.atomic import atomic_directory
+
+if TYPE_CHECKING:
+    from kaoa_match.plan import Plan
+
+
+def write_plan(
+    plan: Plan, out_dir: str | Path, extra_summary: dict[str, Any] | None = None
+) -> Path:
+    """Write ``assignments.csv``, ``unassigned.csv`` and ``summary.json`` into ``out_dir``.
+
+    The directory is replaced whole or not at all (see :mod:`kaoa_match.io.atomic`).
+    """
+    with atomic_directory(out_dir) as staging:
+        plan.assignments.to_csv(staging / "assignments.csv", index=False, date_format="%Y-%m-%d")
+        plan.unassigned.to_csv(staging / "unassigned.csv", index=False)
+        summary = plan.summary() | (extra_summary or {})
+        (staging / "summary.json").write_text(
+            json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+        )
+    return Path(out_dir)
