@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from kaoa_match.solvers.objectives import Level
     from kaoa_match.solvers.relaxation import LpResult
 
-Progress = Callable[[str, int, float, float], None]
-"""Called as ``progress(level, value, bound, seconds_so_far)``."""
+Progress = Callable[[str, int, float, float, bool], None]
+"""Called as ``progress(level, value, bound, seconds_so_far, level_done)``."""
 
 # Share of the time limit each level may use; unused time passes on.
 _TIME_SHARE = {
@@ -69,6 +69,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             round(self.objective_value),
             self.best_objective_bound,
             time.monotonic() - self._start,
+            False,
         )
 
 
@@ -124,7 +125,7 @@ def optimise(
             _hold(b, level, result.value)
             held.append((level, result.value))
             if progress:
-                progress(level.name, result.value, result.bound, time.monotonic() - start)
+                progress(level.name, result.value, result.bound, time.monotonic() - start, True)
     return LexResult(solution, results, interrupt.requested)
 
 

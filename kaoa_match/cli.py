@@ -1,0 +1,154 @@
+"""The command-line tool: argument parsing and console output only.
+
+Exit status (data contract): 0 a plan was written (also when some students
+could not be placed), 2 the input is invalid or locked rows conflict, 1
+anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+
+from kaoa_match.exceptions import InputError, KaoaMatchError, LockedConflictError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    console = Console(stderr=True, highlight=False)
+    try:
+        return int(args.run(args, console))
+    except InputError as error:
+        for problem in error.problems:
+            print(str(problem), file=sys.stderr)
+        console.print(
+            f"[red]input is invalid: {len(error.problems)} problem(s); nothing written[/]"
+        )
+        return EXIT_INVALID
+    except LockedConflictError as error:
+        console.print(f"[red]locked rows conflict; nothing written[/]\n{error}", markup=False)
+        return EXIT_INVALID
+    except KaoaMatchError as error:
+        console.print(f"error: {error}", markup=False)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        console.print("interrupted before a plan existed; nothing written")
+        return EXIT_FAILED
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kaoa_match",
+        description="Plan KAoA Berufsfelderkundung and Praktikum placements for a Kreis.",
+    )
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    solve = sub.add_parser("solve", help="plan every placement and write the plan")
+    solve.add_argument("input", type=Path, help="directory with the input CSV files")
+    solve.add_argument("--out", type=Path, required=True, help="output directory (replaced whole)")
+    solve.add_argument("--time-limit", type=float, default=None, help="seconds for all levels")
+    solve.add_argument("--workers", type=int, default=2, help="CP-SAT search workers (default 2)")
+    solve.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    solve.add_argument("--previous", type=Path, default=None, help="an earlier plan to keep stable")
+    solve.add_argument("--quiet", action="store_true", help="no progress lines")
+    solve.set_defaults(run=_solve)
+
+    validate = sub.add_parser("validate", help="check the input and summarise the Kreis")
+    validate.add_argument("input", type=Path, help="directory with the input CSV files")
+    validate.set_defaults(run=_validate)
+
+    generate = sub.add_parser("generate", help="write a synthetic, realistic Kreis")
+    generate.add_argument("out", type=Path, help="directory to write the input files to")
+    generate.add_argument("--preset", default=None, help="e.g. kreis-olpe, koeln, example")
+    generate.add_argument("--students", type=int, default=None, help="grade-8 BFE students")
+    generate.add_argument("--praktikum", type=int, default=None, help="grade-9 Praktikum students")
+    generate.add_argument("--seed", type=int, default=0)
+    generate.add_argument(
+        "--german", action="store_true", help="write ';', decimal comma, dd.mm.yyyy"
+    )
+    generate.set_defaults(run=_generate)
+    return parser
+
+
+def _solve(args: argparse.Namespace, console: Console) -> int:
+    from kaoa_match.io.read import check_dir
+    from kaoa_match.io.write_plan import write_plan
+    from kaoa_match.model import SolveOptions
+    from kaoa_match.progress import ProgressPrinter, result_table
+    from kaoa_match.solvers import solve
+
+    started = time.monotonic()
+    problem, warnings = check_dir(args.input, previous=args.previous)
+    _print_warnings(console, warnings)
+    console.print(
+        f"read {len(problem.students)} students, {len(problem.companies)} companies, "
+        f"{len(problem.offers)} offers in {time.monotonic() - started:.1f} s"
+    )
+    options = SolveOptions(time_limit_s=args.time_limit, workers=args.workers, seed=args.seed)
+    progress = None if args.quiet else ProgressPrinter(console)
+    plan = solve(problem, options, progress=progress)
+    extra = {
+        "input": str(args.input),
+        "seed": args.seed,
+        "workers": args.workers,
+        "time_limit_s": args.time_limit,
+    }
+    write_plan(plan, args.out, extra)
+    console.print(result_table(plan))
+    placed = plan.assignments["student_id"].nunique()
+    short = plan.unassigned["student_id"].nunique()
+    console.print(
+        f"{len(plan.assignments)} placements for {placed} students; {short} students short "
+        f"of a placement (see unassigned.csv)"
+    )
+    if plan.interrupted:
+        console.print("[yellow]stopped by Ctrl-C: this is the best plan found so far[/]")
+    console.print(f"plan written to {args.out}/ (assignments.csv, unassigned.csv, summary.json)")
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace, console: Console) -> int:
+    from kaoa_match.io.read import check_dir
+    from kaoa_match.options import build_options
+    from kaoa_match.summary import render_summary, summarize
+
+    problem, warnings = check_dir(args.input)
+    _print_warnings(console, warnings, limit=50)
+    print(render_summary(summarize(problem, build_options(problem))))
+    console.print(f"input is valid ({len(warnings)} warning(s))")
+    return EXIT_OK
+
+
+def _generate(args: argparse.Namespace, console: Console) -> int:
+    from kaoa_match.generate import generate_to_dir
+
+    problem = generate_to_dir(
+        args.out,
+        args.preset,
+        students=args.students,
+        praktikum_students=args.praktikum,
+        seed=args.seed,
+        german=args.german,
+    )
+    console.print(
+        f"wrote {len(problem.students)} students, {len(problem.schools)} schools, "
+        f"{len(problem.companies)} companies, {len(problem.offers)} offers to {args.out}/"
+    )
+    return EXIT_OK
+
+
+def _print_warnings(console: Console, warnings: Sequence[object], limit: int = 10) -> None:
+    for item in warnings[:limit]:
+        console.print(f"warning: {item}", markup=False)
+    if len(warnings) > limit:
+        console.print(f"... and {len(warnings) - limit} more warnings")

@@ -1,0 +1,361 @@
+"""The cell format of the input files: which columns each file has, and how a
+cell is parsed and written.
+
+One place for the layout keeps the reader and :func:`write_problem` in step
+with the data contract (``shared/spec/format.md``). Column names equal the
+field names of the records in :mod:`kaoa_match.model`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kaoa_match.model import (
+    Berufsfeld,
+    CalendarEntry,
+    Company,
+    ExtraHoliday,
+    Interest,
+    Offer,
+    Pair,
+    PreviousAssignment,
+    School,
+    Student,
+    TravelTime,
+)
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message names the value."""
+
+
+Parser = Callable[[str], object]
+
+
+# --- parsing ---------------------------------------------------------------
+
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+_INTEGER = re.compile(r"[+-]?\d+")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?")
+_GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+def parse_text(text: str) -> str:
+    return text
+
+
+def parse_float(text: str) -> float:
+    """A decimal number; ``51.2`` and ``51,2`` (German decimal comma) alike."""
+    if not _NUMBER.fullmatch(text):
+        raise CellError(f'"{text}" is not a number')
+    value = float(text.replace(",", "."))
+    if not math.isfinite(value):
+        raise CellError(f'"{text}" is not a number')
+    return value
+
+
+def parse_whole(text: str) -> int:
+    """A whole number; ``8.0`` as some spreadsheets write it counts too."""
+    if _INTEGER.fullmatch(text):
+        return int(text)
+    try:
+        value = parse_float(text)
+    except CellError:
+        value = math.nan
+    if not value.is_integer():
+        raise CellError(f'"{text}" is not a whole number')
+    return int(value)
+
+
+def _check_range(text: str, value: float, lo: float | None, hi: float | None) -> None:
+    if lo is not None and hi is not None and not lo <= value <= hi:
+        raise CellError(f'"{text}" is not between {lo:g} and {hi:g}')
+    if lo is not None and value < lo:
+        raise CellError(f'"{text}" is below {lo:g}')
+
+
+def whole(lo: int | None = None, hi: int | None = None) -> Parser:
+    """Parser of a whole number in ``[lo, hi]``."""
+
+    def parse(text: str) -> int:
+        value = parse_whole(text)
+        _check_range(text, value, lo, hi)
+        return value
+
+    return parse
+
+
+def number(lo: float | None = None, hi: float | None = None) -> Parser:
+    """Parser of a decimal number in ``[lo, hi]``."""
+
+    def parse(text: str) -> float:
+        value = parse_float(text)
+        _check_range(text, value, lo, hi)
+        return value
+
+    return parse
+
+
+def parse_date(text: str) -> dt.date:
+    """ISO ``2026-10-14`` or German ``14.10.2026``; the day must exist."""
+    if match := _ISO_DATE.fullmatch(text):
+        year, month, day = match.groups()
+    elif match := _GERMAN_DATE.fullmatch(text):
+        day, month, year = match.groups()
+    else:
+        raise CellError(f'"{text}" is not a date (write 2026-10-14 or 14.10.2026)')
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        raise CellError(f'"{text}" is not an existing date') from None
+
+
+def choice(*values: str) -> Parser:
+    """Parser of one of ``values``; upper or lower case alike."""
+
+    def parse(text: str) -> str:
+        value = text.lower()
+        if value not in values:
+            raise CellError(f'"{text}" is not one of {", ".join(values)}')
+        return value
+
+    return parse
+
+
+def split_list(text: str) -> list[str]:
+    """``a | b||c`` -> ``["a", "b", "c"]``: items stripped, empty items dropped."""
+    return [item for item in (part.strip() for part in text.split("|")) if item]
+
+
+def parse_tags(text: str) -> frozenset[str]:
+    return frozenset(split_list(text))
+
+
+def parse_grades(text: str) -> frozenset[int]:
+    grades = set()
+    for item in split_list(text):
+        try:
+            grades.add(parse_whole(item))
+        except CellError:
+            raise CellError(f'"{text}": "{item}" is not a whole number') from None
+    return frozenset(grades)
+
+
+# --- layout ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an input file.
+
+    ``optional`` is the spec's ``?``: the column may be missing and its cells
+    empty. A required free-text column (``name``) must exist but its cells
+    may be empty (``may_be_empty``); every other required cell must be given.
+    """
+
+    name: str
+    parse: Parser
+    optional: bool = False
+    may_be_empty: bool = False
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The file name, record type and columns (in spec order) of one table."""
+
+    table: str
+    record: type[BaseModel]
+    columns: tuple[Column, ...]
+    required_file: bool = False
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.table}.csv"
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+def _id(name: str, optional: bool = False) -> Column:
+    return Column(name, parse_text, optional=optional)
+
+
+def _text(name: str) -> Column:
+    return Column(name, parse_text, may_be_empty=True)
+
+
+def _opt(name: str, parse: Parser) -> Column:
+    return Column(name, parse, optional=True)
+
+
+_KIND = choice("bfe", "praktikum")
+_LAT = number(-90, 90)
+_LON = number(-180, 180)
+_MINUTES = whole(0)
+_DATE = Column("start_date", parse_date)
+
+LAYOUTS: dict[str, Layout] = {
+    layout.table: layout
+    for layout in (
+        Layout(
+            "schools",
+            School,
+            (
+                _id("school_id"),
+                _text("name"),
+                _text("school_type"),
+                Column("lat", _LAT),
+                Column("lon", _LON),
+                _opt("max_travel_min", _MINUTES),
+            ),
+            required_file=True,
+        ),
+        Layout(
+            "students",
+            Student,
+            (
+                _id("student_id"),
+                _id("school_id"),
+                Column("grade", parse_whole),
+                _opt("birth_date", parse_date),
+                _opt("home_lat", _LAT),
+                _opt("home_lon", _LON),
+                _opt("max_travel_min", _MINUTES),
+                _opt("needs", parse_tags),
+                _opt("qualifications", parse_tags),
+            ),
+            required_file=True,
+        ),
+        Layout(
+            "companies",
+            Company,
+            (
+                _id("company_id"),
+                _text("name"),
+                Column("lat", _LAT),
+                Column("lon", _LON),
+                Column("provider_type", choice("betrieb", "traeger")),
+                _opt("provides", parse_tags),
+                _opt("requires", parse_tags),
+                _opt("min_age", whole(0)),
+            ),
+            required_file=True,
+        ),
+        Layout(
+            "offers",
+            Offer,
+            (
+                _id("offer_id"),
+                _id("company_id"),
+                _id("field_id"),
+                Column("kind", _KIND),
+                _DATE,
+                _opt("end_date", parse_date),
+                Column("capacity", whole(0)),
+                _opt("grades", parse_grades),
+                _opt("school_types", parse_tags),
+            ),
+            required_file=True,
+        ),
+        Layout(
+            "calendar",
+            CalendarEntry,
+            (
+                _id("school_id"),
+                Column("kind", _KIND),
+                Column("grade", parse_whole),
+                _DATE,
+                _opt("end_date", parse_date),
+                _opt("days", whole(0)),
+            ),
+            required_file=True,
+        ),
+        Layout(
+            "interests",
+            Interest,
+            (_id("student_id"), _id("field_id"), Column("score", whole(0, 100))),
+        ),
+        Layout("fields", Berufsfeld, (_id("field_id"), _text("name"))),
+        Layout("holidays", ExtraHoliday, (Column("date", parse_date), _text("name"))),
+        Layout(
+            "travel",
+            TravelTime,
+            (_id("origin_id"), _id("company_id"), Column("minutes", number(0))),
+        ),
+        Layout(
+            "previous",
+            PreviousAssignment,
+            (
+                _id("student_id"),
+                _id("school_id", optional=True),
+                Column("kind", _KIND),
+                _id("offer_id"),
+                _id("company_id", optional=True),
+                _id("field_id", optional=True),
+                _DATE,
+                _opt("end_date", parse_date),
+                _opt("travel_min", number()),
+                _opt("score", number()),
+                _opt("status", choice("locked", "published")),
+            ),
+        ),
+        Layout(
+            "pairs",
+            Pair,
+            (
+                _id("student_a"),
+                _id("student_b"),
+                Column("relation", choice("apart", "together")),
+            ),
+        ),
+    )
+}
+"""Every input file of the contract, in the order of the spec's table."""
+
+ID_COLUMNS: dict[str, str] = {
+    "schools": "school_id",
+    "students": "student_id",
+    "companies": "company_id",
+    "offers": "offer_id",
+    "fields": "field_id",
+}
+"""The ID column of each table whose IDs must be unique."""
+
+
+# --- writing ---------------------------------------------------------------
+
+
+def format_float(value: float, german: bool = False) -> str:
+    """Shortest text that reads back as ``value``; ``7.0`` -> ``7``."""
+    text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return text.replace(".", ",") if german else text
+
+
+def format_date(value: dt.date, german: bool = False) -> str:
+    if german:
+        return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
+    return value.isoformat()
+
+
+def format_cell(value: object, german: bool = False) -> str:
+    """One cell as the contract writes it: empty for None, ``|``-joined sorted lists."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        raise TypeError("no column of the contract holds a bool")
+    if isinstance(value, float):
+        return format_float(value, german)
+    if isinstance(value, dt.date):
+        return format_date(value, german)
+    if isinstance(value, frozenset | set):
+        return "|".join(str(item) for item in sorted(value))
+    return str(value)

@@ -1,0 +1,51 @@
+"""Console progress of a solve: the level being optimised, value, bound, time."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from kaoa_match.plan import Plan
+
+
+class ProgressPrinter:
+    """Prints one line per improvement, at most every ``every`` seconds per level,
+    and always the final line of each level."""
+
+    def __init__(self, console: Console, every: float = 2.0) -> None:
+        self.console = console
+        self.every = every
+        self._level = ""
+        self._last = 0.0
+
+    def __call__(
+        self, level: str, value: int, bound: float, seconds: float, done: bool = False
+    ) -> None:
+        now = time.monotonic()
+        if level != self._level:
+            self._level, self._last = level, 0.0
+        if now - self._last < self.every and not done:
+            return
+        self._last = now
+        self.console.print(
+            f"  [bold]{level:<10}[/] {'done' if done else 'best'} {value:>10}   "
+            f"bound {bound:>12.0f}   {seconds:7.1f} s",
+            highlight=False,
+        )
+
+
+def result_table(plan: Plan) -> Table:
+    """The short table of results printed at the end of a solve."""
+    table = Table(title=f"kaoa_match plan: {plan.status}", title_justify="left")
+    for column in ("level", "value", "bound", "gap", "status", "seconds"):
+        table.add_column(column, justify="left" if column in ("level", "status") else "right")
+    for lv in plan.levels:
+        table.add_row(
+            lv.name, str(lv.value), str(lv.bound), f"{lv.gap:.2%}", lv.status, f"{lv.seconds:.1f}"
+        )
+    return table

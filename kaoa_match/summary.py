@@ -1,0 +1,258 @@
+"""The Kreis at a glance: students, places and demand, before any solving.
+
+``validate`` prints this so a KoKo planner sees where places are short while
+there is still time to acquire more. Every table is a pandas DataFrame; the
+only student data in it is the pseudonymous ``student_id``.
+
+Demand is an expectation, not a plan:
+
+- BFE: a student who needs ``k`` BFE days and has ``n`` candidate dates is
+  counted as ``min(1, k / n)`` of a student on each candidate date (the days
+  spread evenly over the dates), and that share is split equally over the
+  student's top-3 fields (data contract, fairness; a student without top
+  fields is split over all fields). Summed over students, per field and date.
+- Praktikum: each student who needs a block counts as one, split the same way
+  over the top-3 fields. Places are the offers' capacities (interns present at
+  the same time), so an offer whose range spans two school windows can take
+  more students over the year than this shows.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from kaoa_match.options import KIND_CODE, interest_matrix, top_fields
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from numpy.typing import NDArray
+
+    from kaoa_match.calendar import DayIndex
+    from kaoa_match.model import Problem
+    from kaoa_match.options import Options
+
+_MAX_ROWS = 20  # rows per table in the console report
+
+
+@dataclass(frozen=True)
+class KreisSummary:
+    """Tables describing one Kreis; see the module docstring for demand.
+
+    - ``students``: per school and grade: ``school_id, school_type, grade,
+      students, bfe_days`` (BFE days each needs, 0 = none), ``praktikum``
+      (True when they need a block), ``bfe_no_option, praktikum_no_option``
+      (students with no possible placement of that kind).
+    - ``bfe_places``: ``field_id, date, places``: summed capacity of the BFE
+      offers open on that working day.
+    - ``bfe_balance``: per field and candidate date: ``field_id, date,
+      demand, places, shortfall`` (``max(0, demand - places)``).
+    - ``praktikum_balance``: per field: ``field_id, demand, places,
+      shortfall``.
+    - ``no_option``: ``student_id, school_id, kind, reason`` for each student
+      who needs a placement of that kind but has no possible one at all.
+    """
+
+    students: pd.DataFrame
+    bfe_places: pd.DataFrame
+    bfe_balance: pd.DataFrame
+    praktikum_balance: pd.DataFrame
+    no_option: pd.DataFrame
+
+
+def summarize(problem: Problem, options: Options) -> KreisSummary:
+    """Tables of students, BFE and Praktikum places and demand for ``problem``."""
+    weights = _field_weights(problem)
+    places = _bfe_places(problem, options)
+    return KreisSummary(
+        students=_students(problem, options),
+        bfe_places=places,
+        bfe_balance=_bfe_balance(problem, options, weights, places),
+        praktikum_balance=_praktikum_balance(problem, options, weights),
+        no_option=_no_option(problem, options),
+    )
+
+
+def _field_weights(problem: Problem) -> NDArray[np.float64]:
+    """Shape (students, fields): 1/|top-3| on each top field, else 1/|fields|."""
+    n_students, n_fields = len(problem.students), len(problem.fields)
+    weights = np.full((n_students, n_fields), 1.0 / max(n_fields, 1))
+    for i, top in enumerate(top_fields(interest_matrix(problem))):
+        if top:
+            weights[i] = 0.0
+            weights[i, sorted(top)] = 1.0 / len(top)
+    return weights
+
+
+def _students(problem: Problem, options: Options) -> pd.DataFrame:
+    school_type = {s.school_id: s.school_type for s in problem.schools}
+    no_bfe = np.zeros(len(problem.students), dtype=bool)
+    no_praktikum = np.zeros(len(problem.students), dtype=bool)
+    for i, kind in options.no_option_reason:
+        (no_bfe if kind == "bfe" else no_praktikum)[i] = True
+    frame = pd.DataFrame(
+        {
+            "school_id": [s.school_id for s in problem.students],
+            "grade": [s.grade for s in problem.students],
+            "bfe_days": options.bfe_needed.astype(int),
+            "praktikum": options.praktikum_needed > 0,
+            "bfe_no_option": no_bfe,
+            "praktikum_no_option": no_praktikum,
+        }
+    )
+    table = (
+        frame.groupby(["school_id", "grade"], sort=True)
+        .agg(
+            students=("grade", "size"),
+            bfe_days=("bfe_days", "max"),
+            praktikum=("praktikum", "any"),
+            bfe_no_option=("bfe_no_option", "sum"),
+            praktikum_no_option=("praktikum_no_option", "sum"),
+        )
+        .reset_index()
+    )
+    table.insert(1, "school_type", table["school_id"].map(school_type))
+    return table
+
+
+def _bfe_places(problem: Problem, options: Options) -> pd.DataFrame:
+    """Capacity of BFE offers on each working day of their ranges, per field."""
+    rows: dict[tuple[str, dt.date], int] = {}
+    for offer in problem.offers:
+        if offer.kind != "bfe" or offer.capacity == 0:
+            continue
+        for day in _between(options.days, offer.start_date, offer.last_date):
+            key = (offer.field_id, day)
+            rows[key] = rows.get(key, 0) + offer.capacity
+    frame = pd.DataFrame(
+        [(f, d, c) for (f, d), c in rows.items()],
+        columns=["field_id", "date", "places"],
+    )
+    return frame.sort_values(["field_id", "date"], ignore_index=True)
+
+
+def _between(days: DayIndex, first: dt.date, last: dt.date) -> tuple[dt.date, ...]:
+    """The working days in ``[first, last]`` (the horizon holds every one)."""
+    lo = bisect.bisect_left(days.days, first)
+    return days.days[lo : bisect.bisect_right(days.days, last)]
+
+
+def _bfe_demand(
+    problem: Problem, options: Options, weights: NDArray[np.float64]
+) -> dict[tuple[str, dt.date], float]:
+    """Expected students per (field, candidate date); see the module docstring."""
+    candidates: dict[tuple[str, int], set[dt.date]] = {}
+    for entry in problem.calendar:
+        if entry.kind == "bfe":
+            span = _between(options.days, entry.start_date, entry.last_date)
+            candidates.setdefault((entry.school_id, entry.grade), set()).update(span)
+    demand: dict[tuple[str, dt.date], float] = {}
+    for i, student in enumerate(problem.students):
+        dates = candidates.get((student.school_id, student.grade), set())
+        need = int(options.bfe_needed[i])
+        if need == 0 or not dates:
+            continue
+        share = min(1.0, need / len(dates))
+        for j in np.flatnonzero(weights[i]).tolist():
+            for day in dates:
+                key = (problem.fields[j].field_id, day)
+                demand[key] = demand.get(key, 0.0) + share * weights[i, j]
+    return demand
+
+
+def _bfe_balance(
+    problem: Problem,
+    options: Options,
+    weights: NDArray[np.float64],
+    places: pd.DataFrame,
+) -> pd.DataFrame:
+    demand = _bfe_demand(problem, options, weights)
+    frame = pd.DataFrame(
+        [(f, d, v) for (f, d), v in demand.items()],
+        columns=["field_id", "date", "demand"],
+    )
+    frame = frame.merge(places, on=["field_id", "date"], how="left")
+    frame["places"] = frame["places"].fillna(0).astype(int)
+    return _with_shortfall(frame.sort_values(["date", "field_id"], ignore_index=True))
+
+
+def _praktikum_balance(
+    problem: Problem, options: Options, weights: NDArray[np.float64]
+) -> pd.DataFrame:
+    field_ids = [f.field_id for f in problem.fields]
+    needing = options.praktikum_needed > 0
+    demand = weights[needing].sum(axis=0) if needing.any() else np.zeros(len(field_ids))
+    places = dict.fromkeys(field_ids, 0)
+    for offer in problem.offers:
+        if offer.kind == "praktikum":
+            places[offer.field_id] = places.get(offer.field_id, 0) + offer.capacity
+    frame = pd.DataFrame(
+        {
+            "field_id": field_ids,
+            "demand": demand,
+            "places": [places[f] for f in field_ids],
+        }
+    )
+    return _with_shortfall(frame)
+
+
+def _with_shortfall(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["demand"] = frame["demand"].astype(float).round(1)
+    frame["shortfall"] = (frame["demand"] - frame["places"]).clip(lower=0).round(1)
+    return frame
+
+
+def _no_option(problem: Problem, options: Options) -> pd.DataFrame:
+    rows = [
+        (problem.students[i].student_id, problem.students[i].school_id, kind, reason)
+        for (i, kind), reason in sorted(
+            options.no_option_reason.items(), key=lambda item: (item[0][1], item[0][0])
+        )
+    ]
+    return pd.DataFrame(rows, columns=["student_id", "school_id", "kind", "reason"])
+
+
+# --------------------------------------------------------------------------
+# Console report
+
+
+def render_summary(summary: KreisSummary, max_rows: int = _MAX_ROWS) -> str:
+    """A compact plain-text report: a few short tables, the top rows of long ones."""
+    per_date = (
+        summary.bfe_balance.groupby("date", as_index=False)[["demand", "places"]]
+        .sum()
+        .pipe(_with_shortfall)
+        .sort_values(["shortfall", "date"], ascending=[False, True])
+    )
+    short = summary.bfe_balance[summary.bfe_balance["shortfall"] > 0]
+    sections = [
+        ("Students per school and grade", summary.students),
+        ("BFE per candidate date, all Berufsfelder, largest shortfall first", per_date),
+        (
+            "BFE: Berufsfelder and dates short of places, largest first",
+            short.sort_values(["shortfall", "date"], ascending=[False, True]),
+        ),
+        ("Praktikum per Berufsfeld", summary.praktikum_balance),
+        (_no_option_title(summary.no_option), summary.no_option),
+    ]
+    return "\n\n".join(_section(title, table, max_rows) for title, table in sections)
+
+
+def _no_option_title(table: pd.DataFrame) -> str:
+    counts = table["kind"].value_counts()
+    parts = ", ".join(f"{kind}: {counts.get(kind, 0)}" for kind in KIND_CODE)
+    return f"Students with no possible placement ({parts})"
+
+
+def _section(title: str, table: pd.DataFrame, max_rows: int) -> str:
+    if table.empty:
+        return f"{title}\n  (none)"
+    text = table.head(max_rows).to_string(index=False)
+    if len(table) > max_rows:
+        text += f"\n  ... and {len(table) - max_rows} more"
+    return f"{title}\n{text}"

@@ -1,0 +1,299 @@
+"""Checks across the tables of a :class:`~kaoa_match.model.Problem`.
+
+Each record checks its own fields (pydantic); everything that needs more than
+one row lives here: unique IDs, references between files, date ranges and the
+school calendars (section "Invalid input" of the data contract). Every
+problem names the file, line and column of the row it is about, so a
+planner can fix the CSV directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kaoa_match.calendar import WorkingDays
+from kaoa_match.exceptions import InputError, InputProblem
+from kaoa_match.model import DEFAULT_FIELDS
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from kaoa_match.model import CalendarEntry, Problem
+
+Sources = Mapping[str, tuple[str, Sequence[int]]]
+"""Table name -> (file name, line of each row in problem order).
+
+Without an entry a table reports as ``<table>.csv`` with row ``i`` on line
+``i + 2``, as :func:`kaoa_match.io.write_problem` would write it.
+"""
+
+_ID_COLUMNS = {
+    "schools": "school_id",
+    "students": "student_id",
+    "companies": "company_id",
+    "offers": "offer_id",
+    "fields": "field_id",
+}
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """Errors (the input cannot be solved) and warnings (it looks wrong), sorted."""
+
+    errors: list[InputProblem] = field(default_factory=list)
+    warnings: list[InputProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def raise_if_errors(self) -> None:
+        """Raise :class:`InputError` listing every error, if there is any."""
+        if self.errors:
+            raise InputError(self.errors)
+
+
+def validate(
+    problem: Problem,
+    sources: Sources | None = None,
+    *,
+    known_ids: Mapping[str, Collection[str]] | None = None,
+    absent: Collection[str] = (),
+) -> ValidationReport:
+    """Run every check across tables of ``problem``.
+
+    ``known_ids`` adds IDs per table (``"students"``, ...) that count as
+    existing although their rows are not in ``problem``: a reader drops rows
+    with errors but should not then report every reference to them again.
+    References into an ``absent`` table (its file missing or unreadable, which
+    is reported already) are not checked at all.
+    """
+    checker = _Checker(problem, sources or {}, known_ids or {}, set(absent))
+    checker.run()
+    return ValidationReport(sorted(checker.errors), sorted(checker.warnings))
+
+
+class _Checker:
+    def __init__(
+        self,
+        problem: Problem,
+        sources: Sources,
+        known_ids: Mapping[str, Collection[str]],
+        absent: set[str],
+    ) -> None:
+        self.problem = problem
+        self.absent = absent
+        self.sources = sources
+        self.errors: list[InputProblem] = []
+        self.warnings: list[InputProblem] = []
+        self.ids: dict[str, set[str]] = {
+            table: {getattr(row, column) for row in getattr(problem, table)}
+            | set(known_ids.get(table, ()))
+            for table, column in _ID_COLUMNS.items()
+        }
+
+    def run(self) -> None:
+        self.check_unique_ids()
+        self.check_references()
+        self.check_interests()
+        self.check_pairs()
+        self.check_previous()
+        self.check_date_order()
+        self.check_calendar()
+        self.warn_students_without_calendar()
+
+    # --- locating rows ---
+
+    def file(self, table: str) -> str:
+        source = self.sources.get(table)
+        return source[0] if source else f"{table}.csv"
+
+    def line(self, table: str, index: int) -> int:
+        source = self.sources.get(table)
+        return source[1][index] if source else index + 2
+
+    def error(self, table: str, index: int, column: str, message: str) -> None:
+        self.errors.append(InputProblem(self.file(table), self.line(table, index), column, message))
+
+    def warn(self, table: str, index: int, column: str, message: str) -> None:
+        self.warnings.append(
+            InputProblem(self.file(table), self.line(table, index), column, message)
+        )
+
+    # --- IDs and references ---
+
+    def check_unique_ids(self) -> None:
+        for table, column in _ID_COLUMNS.items():
+            first: dict[str, int] = {}
+            for i, row in enumerate(getattr(self.problem, table)):
+                value = getattr(row, column)
+                if value in first:
+                    where = self.line(table, first[value])
+                    self.error(
+                        table,
+                        i,
+                        column,
+                        f'duplicate {column} "{value}" (first on line {where})',
+                    )
+                else:
+                    first[value] = i
+
+    def unknown(self, target: str, value: str) -> str:
+        """Message for a reference ``value`` that ``target``'s IDs do not hold."""
+        if target == "fields" and self.problem.fields == DEFAULT_FIELDS:
+            where = "not a built-in Berufsfeld; list your own in fields.csv"
+        else:
+            where = f"not in {self.file(target)}"
+        return f'unknown {_ID_COLUMNS[target]} "{value}" ({where})'
+
+    def check_refs(self, table: str, column: str, target: str) -> None:
+        if target in self.absent:
+            return
+        known = self.ids[target]
+        for i, row in enumerate(getattr(self.problem, table)):
+            value = getattr(row, column)
+            if value not in known:
+                self.error(table, i, column, self.unknown(target, value))
+
+    def check_references(self) -> None:
+        self.check_refs("students", "school_id", "schools")
+        self.check_refs("offers", "company_id", "companies")
+        self.check_refs("offers", "field_id", "fields")
+        self.check_refs("calendar", "school_id", "schools")
+        self.check_refs("interests", "student_id", "students")
+        self.check_refs("interests", "field_id", "fields")
+        self.check_refs("travel", "company_id", "companies")
+        self.check_refs("pairs", "student_a", "students")
+        self.check_refs("pairs", "student_b", "students")
+        if self.absent & {"students", "schools"}:
+            return
+        origins = self.ids["students"] | self.ids["schools"]
+        for i, row in enumerate(self.problem.travel):
+            if row.origin_id not in origins:
+                origin = row.origin_id
+                message = f'unknown origin_id "{origin}" (neither a student nor a school)'
+                self.error("travel", i, "origin_id", message)
+
+    def check_interests(self) -> None:
+        first: dict[tuple[str, str], int] = {}
+        for i, row in enumerate(self.problem.interests):
+            key = (row.student_id, row.field_id)
+            if key in first:
+                where = self.line("interests", first[key])
+                message = (
+                    f'second score for student "{row.student_id}" and field '
+                    f'"{row.field_id}" (first on line {where})'
+                )
+                self.error("interests", i, "field_id", message)
+            else:
+                first[key] = i
+
+    def check_pairs(self) -> None:
+        for i, row in enumerate(self.problem.pairs):
+            if row.student_a == row.student_b:
+                message = f'student "{row.student_a}" is paired with itself'
+                self.error("pairs", i, "student_b", message)
+
+    def check_previous(self) -> None:
+        """A row whose student or offer is gone: a warning, an error when locked."""
+        for i, row in enumerate(self.problem.previous):
+            for column, target in (("student_id", "students"), ("offer_id", "offers")):
+                value = getattr(row, column)
+                if target in self.absent or value in self.ids[target]:
+                    continue
+                gone = f'{column} "{value}" is not in {self.file(target)}'
+                if row.status == "locked":
+                    self.error("previous", i, column, f"locked row: {gone}")
+                else:
+                    self.warn("previous", i, column, f"{gone}; the row is ignored")
+
+    # --- dates and calendars ---
+
+    def check_date_order(self) -> None:
+        for table in ("offers", "calendar", "previous"):
+            for i, row in enumerate(getattr(self.problem, table)):
+                if row.end_date is not None and row.end_date < row.start_date:
+                    message = f"{row.end_date} is before start_date {row.start_date}"
+                    self.error(table, i, "end_date", message)
+
+    def check_calendar(self) -> None:
+        working = WorkingDays.for_problem(self.problem)
+        bfe_days: dict[tuple[str, int], int] = {}
+        praktikum: dict[tuple[str, int], int] = {}
+        for i, entry in enumerate(self.problem.calendar):
+            if entry.end_date is not None and entry.end_date < entry.start_date:
+                continue  # reported by check_date_order
+            if entry.kind == "bfe":
+                self.check_bfe_row(i, entry, working, bfe_days)
+            else:
+                self.check_praktikum_row(i, entry, working, praktikum)
+
+    def check_bfe_row(
+        self,
+        i: int,
+        entry: CalendarEntry,
+        working: WorkingDays,
+        first_row: dict[tuple[str, int], int],
+    ) -> None:
+        if entry.end_date is None:
+            why = working.why_not_working(entry.start_date)
+            if why is not None:
+                message = f"{entry.start_date} is not a working day ({why})"
+                self.error("calendar", i, "start_date", message)
+        elif not working.between(entry.start_date, entry.end_date):
+            message = f"{_span(entry.start_date, entry.end_date)} holds no working day"
+            self.error("calendar", i, "start_date", message)
+        key = (entry.school_id, entry.grade)
+        if key not in first_row:
+            first_row[key] = i
+            return
+        first = self.problem.calendar[first_row[key]]
+        if first.needed_days != entry.needed_days:
+            message = (
+                f"days {entry.needed_days} disagrees with days {first.needed_days} "
+                f"on line {self.line('calendar', first_row[key])} "
+                f"(bfe, school {entry.school_id}, grade {entry.grade})"
+            )
+            self.error("calendar", i, "days", message)
+
+    def check_praktikum_row(
+        self,
+        i: int,
+        entry: CalendarEntry,
+        working: WorkingDays,
+        first_row: dict[tuple[str, int], int],
+    ) -> None:
+        key = (entry.school_id, entry.grade)
+        if key in first_row:
+            where = self.line("calendar", first_row[key])
+            message = (
+                f"second praktikum row for school {entry.school_id} "
+                f"grade {entry.grade} (first on line {where})"
+            )
+            self.error("calendar", i, "kind", message)
+        else:
+            first_row[key] = i
+        holds = len(working.between(entry.start_date, entry.last_date))
+        if holds < entry.needed_days:
+            message = (
+                f"window {_span(entry.start_date, entry.last_date)} holds {holds} "
+                f"working days, fewer than the block of {entry.needed_days}"
+            )
+            self.error("calendar", i, "days", message)
+
+    def warn_students_without_calendar(self) -> None:
+        planned = {(e.school_id, e.grade) for e in self.problem.calendar}
+        schools = self.ids["schools"]
+        for i, st in enumerate(self.problem.students):
+            if (st.school_id, st.grade) not in planned and st.school_id in schools:
+                message = (
+                    f"needs no placement: no calendar row for school {st.school_id} "
+                    f"grade {st.grade}"
+                )
+                self.warn("students", i, "grade", message)
+
+
+def _span(first: dt.date, last: dt.date) -> str:
+    return f"{first} to {last}"

@@ -1,0 +1,324 @@
+"""The synthetic Kreis generator: determinism, sizes, calendars, validity and realism."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import kaoa_match
+from kaoa_match.calendar import WorkingDays
+from kaoa_match.generate import (
+    PRESETS,
+    _apportion,
+    _date_runs,
+    _window,
+    generate,
+    generate_to_dir,
+    summarize,
+)
+from kaoa_match.io import check_dir
+from kaoa_match.model import DEFAULT_FIELDS, Problem
+from kaoa_match.presets import POPULAR_FIELDS, Preset
+from kaoa_match.validation import validate
+
+EXAMPLE_DIR = Path(kaoa_match.__file__).parent / "data" / "example"
+WORKING = WorkingDays()
+
+
+@pytest.fixture(scope="module")
+def example() -> Problem:
+    return generate("example", seed=2026)
+
+
+@pytest.fixture(scope="module")
+def olpe() -> Problem:
+    return generate("kreis-olpe", seed=7)
+
+
+@pytest.fixture(scope="module")
+def praktikum_kreis() -> Problem:
+    # The Praktikum preset's towns, with fewer students to keep the test fast.
+    return generate("praktikum-2700", praktikum_students=800, seed=3)
+
+
+# --- determinism and sizes ---------------------------------------------------
+
+
+def test_same_seed_gives_the_same_problem(example: Problem) -> None:
+    assert generate("example", seed=2026) == example
+
+
+def test_another_seed_gives_another_problem(example: Problem) -> None:
+    other = generate("example", seed=2027)
+    assert other != example
+    assert other.students != example.students
+    assert other.offers != example.offers
+
+
+def count_grade(problem: Problem, grade: int) -> int:
+    return sum(s.grade == grade for s in problem.students)
+
+
+@pytest.mark.parametrize(
+    ("name", "fixture"),
+    [("example", "example"), ("kreis-olpe", "olpe")],
+)
+def test_sizes_match_the_preset(name: str, fixture: str, request: pytest.FixtureRequest) -> None:
+    problem: Problem = request.getfixturevalue(fixture)
+    preset = PRESETS[name]
+    assert count_grade(problem, 8) == pytest.approx(preset.students, rel=0.1)
+    assert count_grade(problem, 9) == pytest.approx(preset.praktikum_students, rel=0.1)
+
+
+def test_example_is_small_with_both_cohorts(example: Problem) -> None:
+    assert 3 <= len(example.schools) <= 4
+    assert {e.kind for e in example.calendar} == {"bfe", "praktikum"}
+
+
+def test_city_presets_are_bfe_only_and_praktikum_preset_has_no_bfe() -> None:
+    for name in ("kreis-olpe", "siegen-wittgenstein", "duesseldorf", "koeln"):
+        assert PRESETS[name].cohorts == ("bfe",)
+        assert PRESETS[name].praktikum_students == 0
+    assert PRESETS["praktikum-2700"].cohorts == ("praktikum",)
+    assert PRESETS["praktikum-2700"].praktikum_students == 2700
+    assert PRESETS["koeln"].students == 10_000
+
+
+def test_praktikum_preset_override(praktikum_kreis: Problem) -> None:
+    assert count_grade(praktikum_kreis, 9) == 800
+    assert count_grade(praktikum_kreis, 8) == 0
+    assert {e.kind for e in praktikum_kreis.calendar} == {"praktikum"}
+    assert {o.kind for o in praktikum_kreis.offers} == {"praktikum"}
+
+
+def test_generic_kreis_without_preset() -> None:
+    problem = generate(students=400, praktikum_students=100, seed=5)
+    assert count_grade(problem, 8) == 400
+    assert count_grade(problem, 9) == 100
+    assert validate(problem).errors == []
+
+
+def test_bad_arguments_are_refused() -> None:
+    with pytest.raises(ValueError, match="unknown preset 'berlin'"):
+        generate("berlin")
+    with pytest.raises(ValueError, match="give a preset"):
+        generate()
+
+
+def test_preset_cohorts_must_match_sizes() -> None:
+    with pytest.raises(ValueError, match="cohort praktikum has size 10"):
+        Preset("x", "", ("bfe",), 10, 10, "kreis", ())
+
+
+# --- calendars ---------------------------------------------------------------
+
+
+def bfe_candidates(problem: Problem) -> dict[str, list[dt.date]]:
+    dates: dict[str, list[dt.date]] = {}
+    for e in problem.calendar:
+        if e.kind == "bfe":
+            span = (e.last_date - e.start_date).days
+            dates.setdefault(e.school_id, []).extend(
+                e.start_date + dt.timedelta(k) for k in range(span + 1)
+            )
+    return dates
+
+
+@pytest.mark.parametrize("fixture", ["example", "olpe"])
+def test_every_bfe_candidate_date_is_a_working_day(
+    fixture: str, request: pytest.FixtureRequest
+) -> None:
+    problem: Problem = request.getfixturevalue(fixture)
+    candidates = bfe_candidates(problem)
+    assert set(candidates) == {s.school_id for s in problem.schools}
+    for dates in candidates.values():
+        assert 3 <= len(dates) <= 6
+        assert all(WORKING.is_working_day(d) for d in dates)
+        assert all(dt.date(2026, 11, 2) <= d <= dt.date(2027, 3, 19) for d in dates)
+    assert {e.days for e in problem.calendar if e.kind == "bfe"} == {3}
+
+
+@pytest.mark.parametrize("fixture", ["example", "praktikum_kreis"])
+def test_praktikum_windows_hold_enough_working_days(
+    fixture: str, request: pytest.FixtureRequest
+) -> None:
+    problem: Problem = request.getfixturevalue(fixture)
+    windows = [e for e in problem.calendar if e.kind == "praktikum"]
+    assert windows
+    lengths: Counter[int] = Counter()
+    for e in windows:
+        working = WORKING.between(e.start_date, e.last_date)
+        assert e.days == 10
+        assert len(working) >= e.days
+        assert working[0] == e.start_date and working[-1] == e.last_date
+        assert dt.date(2027, 1, 1) <= e.start_date and e.last_date <= dt.date(2027, 7, 1)
+        lengths[len(working)] += 1
+    assert set(lengths) <= {10, 15}
+
+
+def test_some_praktikum_windows_leave_a_choice_of_start(praktikum_kreis: Problem) -> None:
+    lengths = Counter(
+        len(WORKING.between(e.start_date, e.last_date))
+        for e in praktikum_kreis.calendar
+        if e.kind == "praktikum"
+    )
+    assert lengths[10] > lengths[15] > 0
+
+
+def test_window_skips_fronleichnam() -> None:
+    # Fronleichnam, Thursday 2027-05-27, is not a working day: ten working days
+    # from Monday 2027-05-24 end on Monday 2027-06-07.
+    assert _window(dt.date(2027, 5, 24), 10, WORKING) == (
+        dt.date(2027, 5, 24),
+        dt.date(2027, 6, 7),
+    )
+
+
+def test_date_runs_split_at_gaps() -> None:
+    days = [dt.date(2026, 11, 10), dt.date(2026, 11, 11), dt.date(2026, 11, 13)]
+    assert _date_runs(days) == [
+        (dt.date(2026, 11, 10), dt.date(2026, 11, 11)),
+        (dt.date(2026, 11, 13), dt.date(2026, 11, 13)),
+    ]
+
+
+def test_apportion_hits_the_total() -> None:
+    assert _apportion([1, 1, 1], 10) == [4, 3, 3]
+    assert _apportion([90, 10], 5) == [4, 1]
+    assert _apportion([120, 60, 20], 250) == [150, 75, 25]
+
+
+# --- validity and the shipped example ---------------------------------------
+
+
+@pytest.mark.parametrize("fixture", ["example", "olpe", "praktikum_kreis"])
+def test_generated_kreise_validate_without_errors(
+    fixture: str, request: pytest.FixtureRequest
+) -> None:
+    report = validate(request.getfixturevalue(fixture))
+    assert report.errors == []
+    assert report.warnings == []
+
+
+def test_shipped_example_equals_what_the_generator_writes(tmp_path: Path) -> None:
+    problem = generate_to_dir(tmp_path, "example", seed=2026)
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == sorted(p.name for p in EXAMPLE_DIR.glob("*.csv"))
+    for name in written:
+        assert (tmp_path / name).read_bytes() == (EXAMPLE_DIR / name).read_bytes(), name
+    read_back, warnings = check_dir(EXAMPLE_DIR)
+    assert read_back == problem
+    assert warnings == []
+
+
+# --- realism -----------------------------------------------------------------
+
+
+def test_ids_are_pseudonymous(example: Problem) -> None:
+    assert all(re.fullmatch(r"S\d{6}", s.student_id) for s in example.students)
+    assert all(re.fullmatch(r"C\d{5}", c.company_id) for c in example.companies)
+
+
+def test_birth_dates_fit_the_grade(example: Problem) -> None:
+    births: dict[int, list[dt.date]] = {8: [], 9: []}
+    for s in example.students:
+        if s.birth_date is not None:
+            births[s.grade].append(s.birth_date)
+    for grade, dates in births.items():
+        # Regular cohort: born 1 October to 30 September, grade 1 in 2026 - grade + 1.
+        first = dt.date(2026 - grade - 6, 10, 1)
+        regular = sum(first <= d < first.replace(year=first.year + 1) for d in dates)
+        assert regular / len(dates) > 0.85
+        assert all(first.replace(year=first.year - 1) <= d for d in dates)
+        assert all(d < first.replace(year=first.year + 2) for d in dates)
+
+
+def test_missing_data_and_tags_have_realistic_shares(olpe: Problem) -> None:
+    n = len(olpe.students)
+    no_home = sum(s.home_lat is None for s in olpe.students) / n
+    no_birth = sum(s.birth_date is None for s in olpe.students) / n
+    needs = sum("barrierefrei" in s.needs for s in olpe.students) / n
+    ifsg = sum("ifsg" in s.qualifications for s in olpe.students) / n
+    assert 0.01 < no_home < 0.06
+    assert 0.003 < no_birth < 0.03
+    assert 0.005 < needs < 0.04
+    assert 0.06 < ifsg < 0.14
+    assert all((s.home_lat is None) == (s.home_lon is None) for s in olpe.students)
+
+
+def test_homes_lie_near_the_school(olpe: Problem) -> None:
+    school = {s.school_id: s for s in olpe.schools}
+    far = 0
+    for st in olpe.students:
+        if st.home_lat is not None and st.home_lon is not None:
+            sc = school[st.school_id]
+            km = 111.32 * max(abs(st.home_lat - sc.lat), abs(st.home_lon - sc.lon) * 0.63)
+            far += km > 15
+    assert far / len(olpe.students) < 0.01
+
+
+def test_schools_of_every_kind_and_no_gymnasium_praktikum_in_grade_9(example: Problem) -> None:
+    types = {s.school_id: s.school_type for s in example.schools}
+    assert sorted(types.values()) == ["Förderschule", "Gesamtschule", "Gymnasium", "Realschule"]
+    grade_9_types = {types[s.school_id] for s in example.students if s.grade == 9}
+    assert "Gymnasium" not in grade_9_types
+
+
+def test_larger_kreis_has_varied_schools_and_companies(olpe: Problem) -> None:
+    forms = Counter(s.school_type for s in olpe.schools)
+    assert {"Gymnasium", "Gesamtschule", "Realschule"} <= set(forms)
+    companies = olpe.companies
+    assert sum(c.provider_type == "traeger" for c in companies) >= 1
+    assert any("barrierefrei" in c.provides for c in companies)
+    assert any("ifsg" in c.requires for c in companies)
+    assert any(c.min_age is not None for c in companies)
+    capacity = Counter(o.capacity for o in olpe.offers if o.kind == "bfe")
+    small = sum(n for cap, n in capacity.items() if cap <= 2)
+    assert small / sum(capacity.values()) > 0.5
+    assert any(o.school_types for o in olpe.offers)
+    assert any(o.grades for o in olpe.offers)
+
+
+def field_shares(counts: Counter[str]) -> float:
+    return sum(counts[f] for f in POPULAR_FIELDS) / sum(counts.values())
+
+
+@pytest.mark.parametrize("fixture", ["example", "olpe"])
+def test_popular_fields_are_scarcer_among_places_than_among_interests(
+    fixture: str, request: pytest.FixtureRequest
+) -> None:
+    problem: Problem = request.getfixturevalue(fixture)
+    interests: Counter[str] = Counter()
+    for i in problem.interests:
+        interests[i.field_id] += i.score
+    places: Counter[str] = Counter()
+    for o in problem.offers:
+        if o.kind == "bfe":
+            places[o.field_id] += o.capacity
+    assert set(interests) <= {f.field_id for f in DEFAULT_FIELDS}
+    assert field_shares(interests) > 0.4
+    assert field_shares(places) < 0.3
+
+
+def test_pairs_join_students_of_one_school(example: Problem) -> None:
+    student = {s.student_id: s for s in example.students}
+    assert example.pairs
+    for p in example.pairs:
+        a, b = student[p.student_a], student[p.student_b]
+        assert a.student_id != b.student_id
+        assert (a.school_id, a.grade) == (b.school_id, b.grade)
+    assert example.previous == ()
+
+
+def test_supply_exceeds_demand_moderately(example: Problem, olpe: Problem) -> None:
+    ex = summarize(example)
+    assert (ex.bfe_demand, ex.praktikum_demand) == (750, 150)
+    assert 1.15 <= ex.bfe_places / ex.bfe_demand <= 1.45
+    assert 1.0 <= ex.praktikum_places / ex.praktikum_demand <= 1.35
+    ol = summarize(olpe)
+    assert ol.bfe_demand == 3 * 1300
+    assert 1.15 <= ol.bfe_places / ol.bfe_demand <= 1.45

@@ -1,0 +1,174 @@
+"""The Kreis summary on a hand-made Kreis whose numbers are checked by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from kaoa_match.model import (
+    CalendarEntry,
+    Company,
+    Interest,
+    Offer,
+    Problem,
+    School,
+    Student,
+)
+from kaoa_match.options import build_options
+from kaoa_match.summary import KreisSummary, render_summary, summarize
+
+D = dt.date
+BFE_DATES = (D(2026, 11, 4), D(2026, 11, 5), D(2026, 11, 6))
+
+
+def _offer(
+    offer_id: str, field_id: str, kind: str, first: dt.date, last: dt.date, cap: int
+) -> Offer:
+    return Offer(
+        offer_id=offer_id,
+        company_id="C1",
+        field_id=field_id,
+        kind=kind,  # type: ignore[arg-type]
+        start_date=first,
+        end_date=last,
+        capacity=cap,
+    )
+
+
+def _interests(student_id: str, scores: dict[str, int]) -> list[Interest]:
+    return [Interest(student_id=student_id, field_id=f, score=s) for f, s in scores.items()]
+
+
+@pytest.fixture(scope="module")
+def kreis() -> Problem:
+    """S1 (Gymnasium): P1, P2 in grade 8 with three BFE dates, three days each.
+    S2 (Realschule): P3 in grade 7 (no calendar), P4 and P5 in grade 9 with a
+    5-day Praktikum in 24.05.-04.06.2027; P5 needs barrierefrei, which the only
+    company lacks. Everyone lives at the school, the company is there too."""
+    schools = (
+        School(school_id="S1", school_type="Gymnasium", lat=51.0, lon=7.0),
+        School(school_id="S2", school_type="Realschule", lat=51.0, lon=7.0),
+    )
+    students = (
+        Student(student_id="P1", school_id="S1", grade=8, birth_date=D(2011, 3, 1)),
+        Student(student_id="P2", school_id="S1", grade=8),
+        Student(student_id="P3", school_id="S2", grade=7),
+        Student(student_id="P4", school_id="S2", grade=9),
+        Student(student_id="P5", school_id="S2", grade=9, needs=frozenset({"barrierefrei"})),
+    )
+    calendar = (
+        *(CalendarEntry(school_id="S1", kind="bfe", grade=8, start_date=d) for d in BFE_DATES),
+        CalendarEntry(
+            school_id="S2",
+            kind="praktikum",
+            grade=9,
+            start_date=D(2027, 5, 24),
+            end_date=D(2027, 6, 4),
+            days=5,
+        ),
+    )
+    offers = (
+        # IT on Mon 02.11. - Thu 05.11., 2 places a day; Bau on Thu 05.11. only.
+        _offer("O1", "it", "bfe", D(2026, 11, 2), D(2026, 11, 5), 2),
+        _offer("O2", "bau", "bfe", D(2026, 11, 5), D(2026, 11, 5), 1),
+        _offer("O3", "it", "praktikum", D(2027, 5, 24), D(2027, 6, 4), 3),
+        _offer("O4", "metall", "praktikum", D(2027, 5, 24), D(2027, 6, 4), 0),
+    )
+    interests = (
+        _interests("P1", {"it": 80, "bau": 60, "medien": 40})  # top: it, bau, medien
+        + _interests("P2", {"it": 90, "bau": 10})  # t = 0: top it, bau
+        + _interests("P4", {"it": 50, "metall": 50, "bau": 50, "kunst": 20})
+        + _interests("P5", {"it": 50, "metall": 50, "bau": 50})
+    )
+    return Problem(
+        schools=schools,
+        students=students,
+        companies=(Company(company_id="C1", name="Firma X", lat=51.0, lon=7.0),),
+        offers=offers,
+        calendar=calendar,
+        interests=tuple(interests),
+    )
+
+
+@pytest.fixture(scope="module")
+def summary(kreis: Problem) -> KreisSummary:
+    return summarize(kreis, build_options(kreis))
+
+
+def test_students_per_school_and_grade(summary: KreisSummary) -> None:
+    expected = pd.DataFrame(
+        {
+            "school_id": ["S1", "S2", "S2"],
+            "school_type": ["Gymnasium", "Realschule", "Realschule"],
+            "grade": [8, 7, 9],
+            "students": [2, 1, 2],
+            "bfe_days": [3, 0, 0],
+            "praktikum": [False, False, True],
+            "bfe_no_option": [0, 0, 0],
+            "praktikum_no_option": [0, 0, 1],
+        }
+    )
+    table = summary.students.sort_values(["school_id", "grade"], ignore_index=True)
+    pd.testing.assert_frame_equal(table, expected, check_dtype=False)
+
+
+def test_bfe_places_per_field_and_working_day(summary: KreisSummary) -> None:
+    rows = list(summary.bfe_places.itertuples(index=False, name=None))
+    assert rows == [
+        ("bau", D(2026, 11, 5), 1),
+        ("it", D(2026, 11, 2), 2),
+        ("it", D(2026, 11, 3), 2),
+        ("it", D(2026, 11, 4), 2),
+        ("it", D(2026, 11, 5), 2),
+    ]
+
+
+def test_bfe_demand_against_places(summary: KreisSummary) -> None:
+    # Each student needs 3 of 3 dates: a whole student on each date, split over
+    # the top fields: P1 a third each to it, bau, medien; P2 a half to it, bau.
+    # it and bau: 1/3 + 1/2 = 0.83 -> 0.8; medien: 0.33 -> 0.3.
+    table = summary.bfe_balance.set_index(["field_id", "date"])
+    assert len(table) == 9  # 3 fields with demand x 3 candidate dates
+    assert table.loc[("it", D(2026, 11, 4))].tolist() == [0.8, 2, 0.0]
+    assert table.loc[("it", D(2026, 11, 6))].tolist() == [0.8, 0, 0.8]
+    assert table.loc[("bau", D(2026, 11, 5))].tolist() == [0.8, 1, 0.0]
+    assert table.loc[("bau", D(2026, 11, 4))].tolist() == [0.8, 0, 0.8]
+    assert table.loc[("medien", D(2026, 11, 5))].tolist() == [0.3, 0, 0.3]
+    assert summary.bfe_balance["demand"].sum() == pytest.approx(3 * (0.8 + 0.8 + 0.3))
+
+
+def test_praktikum_demand_against_places(summary: KreisSummary) -> None:
+    # P4 and P5 each split over it, metall, bau (kunst 20 is below t = 50).
+    table = summary.praktikum_balance.set_index("field_id")
+    assert len(table) == 16  # every Berufsfeld
+    assert table.loc["it"].tolist() == [0.7, 3, 0.0]
+    assert table.loc["metall"].tolist() == [0.7, 0, 0.7]  # capacity 0 counts 0
+    assert table.loc["bau"].tolist() == [0.7, 0, 0.7]
+    assert table.loc["kunst"].tolist() == [0.0, 0, 0.0]
+
+
+def test_students_without_any_option(summary: KreisSummary) -> None:
+    assert summary.no_option.to_dict("records") == [
+        {
+            "student_id": "P5",
+            "school_id": "S2",
+            "kind": "praktikum",
+            "reason": "no offer provides what the student needs (barrierefrei)",
+        }
+    ]
+
+
+def test_render_is_short_and_names_students_by_id_only(
+    summary: KreisSummary, kreis: Problem
+) -> None:
+    text = render_summary(summary)
+    assert "Students per school and grade" in text
+    assert "Students with no possible placement (bfe: 0, praktikum: 1)" in text
+    assert "P5" in text
+    assert "2011" not in text  # no birth dates
+    assert "51.0" not in text  # no coordinates
+    short = render_summary(summary, max_rows=2)
+    assert "... and 14 more" in short  # 16 Berufsfelder, 2 shown
+    assert len(short.splitlines()) < len(text.splitlines())

@@ -1,0 +1,440 @@
+"""validate(): each check across tables, with its exact message and line.
+
+Without sources a problem built in Python reports like the CSV that
+write_problem would write: row i of a table on line i + 2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kaoa_match.exceptions import InputError, InputProblem
+from kaoa_match.model import (
+    Berufsfeld,
+    CalendarEntry,
+    Company,
+    ExtraHoliday,
+    Interest,
+    Offer,
+    Pair,
+    PreviousAssignment,
+    Problem,
+    School,
+    Student,
+    TravelTime,
+)
+from kaoa_match.validation import ValidationReport, validate
+
+D = dt.date
+
+
+def base() -> Problem:
+    """A valid problem; every test breaks one thing in it."""
+    return Problem(
+        schools=(
+            School(school_id="S1", lat=51.5, lon=7.4),
+            School(school_id="S2", lat=51.4, lon=7.5),
+        ),
+        students=(
+            Student(student_id="A", school_id="S1", grade=8),
+            Student(student_id="B", school_id="S1", grade=9),
+            Student(student_id="C", school_id="S2", grade=8),
+        ),
+        companies=(Company(company_id="C1", lat=51.5, lon=7.45),),
+        offers=(
+            Offer(
+                offer_id="O1",
+                company_id="C1",
+                field_id="it",
+                kind="bfe",
+                start_date=D(2026, 11, 2),
+                end_date=D(2026, 11, 6),
+                capacity=2,
+            ),
+        ),
+        calendar=(
+            CalendarEntry(school_id="S1", kind="bfe", grade=8, start_date=D(2026, 11, 3)),
+            CalendarEntry(
+                school_id="S1",
+                kind="praktikum",
+                grade=9,
+                start_date=D(2027, 1, 11),
+                end_date=D(2027, 1, 22),
+            ),
+            CalendarEntry(
+                school_id="S2",
+                kind="bfe",
+                grade=8,
+                start_date=D(2026, 11, 2),
+                end_date=D(2026, 11, 6),
+                days=3,
+            ),
+        ),
+    )
+
+
+def errors(problem: Problem) -> list[str]:
+    return [str(p) for p in validate(problem).errors]
+
+
+def warnings(problem: Problem) -> list[str]:
+    return [str(p) for p in validate(problem).warnings]
+
+
+def with_rows(**tables: object) -> Problem:
+    return base().model_copy(update=tables)
+
+
+def test_base_problem_is_valid() -> None:
+    report = validate(base())
+    assert report == ValidationReport([], [])
+    report.raise_if_errors()
+
+
+def test_duplicate_ids_name_the_first_line() -> None:
+    problem = base()
+    problem = problem.model_copy(
+        update={
+            "schools": (*problem.schools, School(school_id="S1", lat=50, lon=7)),
+            "students": (*problem.students, Student(student_id="B", school_id="S2", grade=8)),
+            "companies": (*problem.companies, *problem.companies),
+            "offers": (*problem.offers, *problem.offers),
+            "fields": (Berufsfeld(field_id="it"), Berufsfeld(field_id="it")),
+        }
+    )
+    assert errors(problem) == [
+        'companies.csv:3: company_id: duplicate company_id "C1" (first on line 2)',
+        'fields.csv:3: field_id: duplicate field_id "it" (first on line 2)',
+        'offers.csv:3: offer_id: duplicate offer_id "O1" (first on line 2)',
+        'schools.csv:4: school_id: duplicate school_id "S1" (first on line 2)',
+        'students.csv:5: student_id: duplicate student_id "B" (first on line 3)',
+    ]
+
+
+def test_unknown_references() -> None:
+    problem = base()
+    offer = problem.offers[0]
+    problem = problem.model_copy(
+        update={
+            "students": (
+                *problem.students,
+                Student(student_id="D", school_id="S9", grade=8),
+            ),
+            "offers": (
+                offer.model_copy(update={"company_id": "C9"}),
+                offer.model_copy(update={"offer_id": "O2", "field_id": "zauberei"}),
+            ),
+            "calendar": (
+                *problem.calendar,
+                CalendarEntry(school_id="S8", kind="bfe", grade=8, start_date=D(2026, 11, 3)),
+            ),
+            "interests": (
+                Interest(student_id="A", field_id="it", score=50),
+                Interest(student_id="Z", field_id="nix", score=50),
+            ),
+            "travel": (
+                TravelTime(origin_id="S1", company_id="C1", minutes=5),
+                TravelTime(origin_id="A", company_id="C9", minutes=5),
+                TravelTime(origin_id="X", company_id="C1", minutes=5),
+            ),
+            "pairs": (Pair(student_a="A", student_b="Q", relation="apart"),),
+        }
+    )
+    assert errors(problem) == [
+        'calendar.csv:5: school_id: unknown school_id "S8" (not in schools.csv)',
+        'interests.csv:3: field_id: unknown field_id "nix" '
+        "(not a built-in Berufsfeld; list your own in fields.csv)",
+        'interests.csv:3: student_id: unknown student_id "Z" (not in students.csv)',
+        'offers.csv:2: company_id: unknown company_id "C9" (not in companies.csv)',
+        'offers.csv:3: field_id: unknown field_id "zauberei" '
+        "(not a built-in Berufsfeld; list your own in fields.csv)",
+        'pairs.csv:2: student_b: unknown student_id "Q" (not in students.csv)',
+        'students.csv:5: school_id: unknown school_id "S9" (not in schools.csv)',
+        'travel.csv:3: company_id: unknown company_id "C9" (not in companies.csv)',
+        'travel.csv:4: origin_id: unknown origin_id "X" (neither a student nor a school)',
+    ]
+
+
+def test_unknown_field_against_own_fields_csv() -> None:
+    problem = with_rows(fields=(Berufsfeld(field_id="bau"),))
+    assert errors(problem) == [
+        'offers.csv:2: field_id: unknown field_id "it" (not in fields.csv)',
+    ]
+
+
+def test_pair_with_itself() -> None:
+    problem = with_rows(pairs=(Pair(student_a="A", student_b="A", relation="together"),))
+    assert errors(problem) == ['pairs.csv:2: student_b: student "A" is paired with itself']
+
+
+def test_duplicate_interest_row() -> None:
+    problem = with_rows(
+        interests=(
+            Interest(student_id="A", field_id="it", score=50),
+            Interest(student_id="A", field_id="bau", score=10),
+            Interest(student_id="A", field_id="it", score=70),
+        )
+    )
+    assert errors(problem) == [
+        'interests.csv:4: field_id: second score for student "A" and field "it" (first on line 2)'
+    ]
+
+
+def _previous(student: str, offer: str, status: str) -> PreviousAssignment:
+    return PreviousAssignment(
+        student_id=student,
+        kind="bfe",
+        offer_id=offer,
+        start_date=D(2026, 11, 3),
+        end_date=D(2026, 11, 3),
+        status=status,  # type: ignore[arg-type]
+    )
+
+
+def test_previous_rows_gone_warn_unless_locked() -> None:
+    problem = with_rows(
+        previous=(
+            _previous("A", "O1", "locked"),
+            _previous("Z", "O1", "published"),
+            _previous("A", "O9", "published"),
+            _previous("Z", "O9", "locked"),
+        )
+    )
+    report = validate(problem)
+    assert [str(p) for p in report.errors] == [
+        'previous.csv:5: offer_id: locked row: offer_id "O9" is not in offers.csv',
+        'previous.csv:5: student_id: locked row: student_id "Z" is not in students.csv',
+    ]
+    assert [str(p) for p in report.warnings] == [
+        'previous.csv:3: student_id: student_id "Z" is not in students.csv; the row is ignored',
+        'previous.csv:4: offer_id: offer_id "O9" is not in offers.csv; the row is ignored',
+    ]
+    with pytest.raises(InputError) as info:
+        report.raise_if_errors()
+    assert len(info.value.problems) == 2
+
+
+def test_end_before_start() -> None:
+    problem = base()
+    offer = problem.offers[0].model_copy(update={"end_date": D(2026, 11, 1)})
+    entry = problem.calendar[2].model_copy(update={"end_date": D(2026, 10, 1)})
+    problem = problem.model_copy(
+        update={
+            "offers": (offer,),
+            "calendar": (*problem.calendar[:2], entry),
+            "previous": (
+                _previous("A", "O1", "published").model_copy(update={"end_date": D(2026, 11, 2)}),
+            ),
+        }
+    )
+    assert errors(problem) == [
+        "calendar.csv:4: end_date: 2026-10-01 is before start_date 2026-11-02",
+        "offers.csv:2: end_date: 2026-11-01 is before start_date 2026-11-02",
+        "previous.csv:2: end_date: 2026-11-02 is before start_date 2026-11-03",
+    ]
+
+
+def _bfe(day: dt.date, end: dt.date | None = None, days: int | None = None) -> CalendarEntry:
+    return CalendarEntry(
+        school_id="S1", kind="bfe", grade=8, start_date=day, end_date=end, days=days
+    )
+
+
+def test_bfe_single_date_must_be_a_working_day() -> None:
+    problem = with_rows(
+        calendar=(
+            _bfe(D(2026, 10, 20)),  # Herbstferien
+            _bfe(D(2026, 11, 7)),  # a Saturday
+            _bfe(D(2026, 11, 11)),  # a pedagogical day from holidays.csv
+            _bfe(D(2026, 11, 12)),
+        ),
+        holidays=(ExtraHoliday(date=D(2026, 11, 11), name="Pädagogischer Tag"),),
+        students=(Student(student_id="A", school_id="S1", grade=8),),
+    )
+    assert errors(problem) == [
+        "calendar.csv:2: start_date: 2026-10-20 is not a working day (Herbstferien)",
+        "calendar.csv:3: start_date: 2026-11-07 is not a working day (Samstag)",
+        "calendar.csv:4: start_date: 2026-11-11 is not a working day (Pädagogischer Tag)",
+    ]
+
+
+def test_bfe_range_needs_one_working_day_only() -> None:
+    problem = with_rows(
+        calendar=(
+            # half in the Herbstferien: the working days inside count, fine
+            _bfe(D(2026, 10, 28), D(2026, 11, 3)),
+            _bfe(D(2026, 10, 19), D(2026, 10, 30)),  # all Herbstferien
+            _bfe(D(2026, 11, 7), D(2026, 11, 8)),  # a weekend
+        ),
+        students=(Student(student_id="A", school_id="S1", grade=8),),
+    )
+    assert errors(problem) == [
+        "calendar.csv:3: start_date: 2026-10-19 to 2026-10-30 holds no working day",
+        "calendar.csv:4: start_date: 2026-11-07 to 2026-11-08 holds no working day",
+    ]
+
+
+def test_bfe_rows_of_a_school_and_grade_agree_on_days() -> None:
+    problem = with_rows(
+        calendar=(
+            _bfe(D(2026, 11, 3)),  # no days: the default 3
+            _bfe(D(2026, 11, 4), days=3),  # agrees
+            _bfe(D(2026, 11, 5), days=2),
+            CalendarEntry(
+                school_id="S2", kind="bfe", grade=8, start_date=D(2026, 11, 5), days=2
+            ),  # another school: its own number
+        ),
+        students=(Student(student_id="A", school_id="S1", grade=8),),
+    )
+    assert errors(problem) == [
+        "calendar.csv:4: days: days 2 disagrees with days 3 on line 2 (bfe, school S1, grade 8)"
+    ]
+
+
+def _praktikum(start: dt.date, end: dt.date | None, days: int | None = None) -> CalendarEntry:
+    return CalendarEntry(
+        school_id="S1", kind="praktikum", grade=9, start_date=start, end_date=end, days=days
+    )
+
+
+def test_praktikum_one_row_per_school_and_grade() -> None:
+    problem = with_rows(
+        calendar=(
+            _praktikum(D(2027, 1, 11), D(2027, 1, 22)),
+            _praktikum(D(2027, 2, 1), D(2027, 2, 12)),
+        ),
+        students=(Student(student_id="B", school_id="S1", grade=9),),
+    )
+    assert errors(problem) == [
+        "calendar.csv:3: kind: second praktikum row for school S1 grade 9 (first on line 2)"
+    ]
+
+
+def test_praktikum_window_holds_the_block() -> None:
+    problem = with_rows(
+        calendar=(
+            # 2027-01-04 .. 01-15: Weihnachtsferien until 01-06, 7 working days left
+            _praktikum(D(2027, 1, 4), D(2027, 1, 15)),
+            CalendarEntry(
+                school_id="S2",
+                kind="praktikum",
+                grade=9,
+                start_date=D(2027, 1, 11),
+                end_date=D(2027, 1, 15),
+                days=5,
+            ),  # exactly 5: fine
+            CalendarEntry(
+                school_id="S2", kind="praktikum", grade=10, start_date=D(2027, 1, 11), days=2
+            ),  # no end_date: a single day
+        ),
+        students=(Student(student_id="B", school_id="S1", grade=9),),
+    )
+    assert errors(problem) == [
+        "calendar.csv:2: days: window 2027-01-04 to 2027-01-15 holds 7 working days, "
+        "fewer than the block of 10",
+        "calendar.csv:4: days: window 2027-01-11 to 2027-01-11 holds 1 working days, "
+        "fewer than the block of 2",
+    ]
+
+
+def test_students_without_calendar_row_are_a_warning() -> None:
+    problem = base()
+    problem = problem.model_copy(
+        update={
+            "students": (
+                *problem.students,
+                Student(student_id="D", school_id="S2", grade=9),
+                Student(student_id="E", school_id="S9", grade=9),  # an error instead
+            )
+        }
+    )
+    report = validate(problem)
+    assert [str(p) for p in report.warnings] == [
+        "students.csv:5: grade: needs no placement: no calendar row for school S2 grade 9"
+    ]
+    assert len(report.errors) == 1
+
+
+def test_capacity_zero_is_fine() -> None:
+    problem = base()
+    offer = problem.offers[0].model_copy(update={"capacity": 0})
+    assert validate(problem.model_copy(update={"offers": (offer,)})) == ValidationReport()
+
+
+def test_sources_give_file_and_lines() -> None:
+    problem = base()
+    problem = problem.model_copy(
+        update={"students": (*problem.students, Student(student_id="A", school_id="S1", grade=8))}
+    )
+    sources = {"students": ("book.xlsx[students]", [2, 5, 7, 12])}
+    assert errors(problem) == [
+        'students.csv:5: student_id: duplicate student_id "A" (first on line 2)'
+    ]
+    assert [str(p) for p in validate(problem, sources).errors] == [
+        'book.xlsx[students]:12: student_id: duplicate student_id "A" (first on line 2)'
+    ]
+
+
+def test_known_ids_and_absent_tables_silence_cascades() -> None:
+    problem = base()
+    problem = problem.model_copy(
+        update={
+            "students": (Student(student_id="A", school_id="S9", grade=8),),
+            "pairs": (Pair(student_a="A", student_b="Q", relation="apart"),),
+        }
+    )
+    assert validate(problem, known_ids={"schools": {"S9"}, "students": ["Q"]}).errors == []
+    assert validate(problem, absent={"schools", "students"}).errors == []
+
+
+def test_reports_are_sorted() -> None:
+    problem = with_rows(
+        pairs=(
+            Pair(student_a="Z", student_b="A", relation="apart"),
+            Pair(student_a="Y", student_b="A", relation="apart"),
+        )
+    )
+    found = validate(problem).errors
+    assert found == sorted(found)
+    assert found[0] == InputProblem(
+        "pairs.csv", 2, "student_a", 'unknown student_id "Z" (not in students.csv)'
+    )
+
+
+def test_large_problem_is_valid() -> None:
+    """10,000 students, offers and 100,000 travel rows check quickly (no timing assert)."""
+    schools = tuple(School(school_id=f"S{i}", lat=51, lon=7) for i in range(50))
+    students = tuple(
+        Student(student_id=f"ST{i}", school_id=f"S{i % 50}", grade=8) for i in range(10_000)
+    )
+    companies = tuple(Company(company_id=f"C{i}", lat=51, lon=7) for i in range(2_000))
+    offers = tuple(
+        Offer(
+            offer_id=f"O{i}",
+            company_id=f"C{i % 2000}",
+            field_id="it",
+            kind="bfe",
+            start_date=D(2026, 11, 2),
+            capacity=1,
+        )
+        for i in range(10_000)
+    )
+    calendar = tuple(
+        CalendarEntry(school_id=f"S{i}", kind="bfe", grade=8, start_date=D(2026, 11, 3))
+        for i in range(50)
+    )
+    travel = tuple(
+        TravelTime(origin_id=f"ST{i % 10_000}", company_id=f"C{i % 2000}", minutes=10)
+        for i in range(100_000)
+    )
+    problem = Problem(
+        schools=schools,
+        students=students,
+        companies=companies,
+        offers=offers,
+        calendar=calendar,
+        travel=travel,
+    )
+    assert validate(problem) == ValidationReport()
