@@ -6,10 +6,13 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kaoa_match.exceptions import KaoaMatchError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 PLAN_FILES = frozenset(
     {

@@ -19,7 +19,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from kaoa_match.exceptions import SolverError
-from kaoa_match.plan import LevelResult
+from kaoa_match.plan import LevelResult, Sense, Status
 from kaoa_match.solvers.builder import fix_variables, set_hint, set_objective
 from kaoa_match.solvers.relaxation import solve_relaxation
 
@@ -227,15 +227,14 @@ class _LevelRun:
         # one even when stopped before it proved anything): ignore it.
         if not _exceeds(level, value, cp_bound):
             bound = _tighter(level, bound, cp_bound)
-        state = "optimal" if status == cp_model.OPTIMAL or value == bound else "feasible"
+        state: Status = "optimal" if status == cp_model.OPTIMAL or value == bound else "feasible"
         return incumbent, self._result(
             value, value if state == "optimal" else bound, state, started
         )
 
-    def _result(self, value: int, bound: int, status: str, started: float) -> LevelResult:
-        sense = "max" if self.level.maximize else "min"
+    def _result(self, value: int, bound: int, status: Status, started: float) -> LevelResult:
         seconds = time.monotonic() - started
-        return LevelResult(self.level.name, sense, value, bound, status, seconds)  # type: ignore[arg-type]
+        return LevelResult(self.level.name, _sense(self.level), value, bound, status, seconds)
 
 
 def _strictly_better(model: cp_model.CpModel, level: Level, value: int) -> None:
@@ -261,7 +260,7 @@ def _tighter(level: Level, a: int, b: int) -> int:
     return min(a, b) if level.maximize else max(a, b)
 
 
-def _sense(level: Level) -> str:
+def _sense(level: Level) -> Sense:
     return "max" if level.maximize else "min"
 
 

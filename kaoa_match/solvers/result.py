@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from kaoa_match.plan import ASSIGNMENT_COLUMNS, UNASSIGNED_COLUMNS, Plan
+from kaoa_match.plan import ASSIGNMENT_COLUMNS, UNASSIGNED_COLUMNS, Plan, Status
 from kaoa_match.solvers.variables import BFE, PRAKTIKUM
 from kaoa_match.travel import max_travel_minutes
 
@@ -35,7 +35,7 @@ def make_plan(
     coverage_proven = result.levels[0].status == "optimal"
     unassigned = unassigned_table(problem, opts, cand, chosen, coverage_proven)
     states = {lv.status for lv in result.levels}
-    status = "optimal" if states == {"optimal"} else "feasible"
+    status: Status = "optimal" if states == {"optimal"} else "feasible"
     return Plan(status, result.levels, assignments, unassigned, seconds, result.interrupted, stats)
 
 

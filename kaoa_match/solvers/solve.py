@@ -119,7 +119,8 @@ def _reduced(
 def _pairs(
     problem: Problem, student_of: dict[str, int]
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    apart, together = [], []
+    apart: list[tuple[int, int]] = []
+    together: list[tuple[int, int]] = []
     for pair in problem.pairs:
         a, b = student_of.get(pair.student_a), student_of.get(pair.student_b)
         if a is None or b is None or a == b:

@@ -106,7 +106,7 @@ def match_previous(problem: Problem, options: Options) -> PreviousMatch:
         day = options.days.index_of(row.start_date)
         if s is None or o is None or day is None:
             continue
-        key = option_keys(np.int64(s), np.int64(o), np.int64(day), n_offers, n_days)
+        key = (s * n_offers + o) * (n_days + 1) + day  # as option_keys()
         pos = int(np.searchsorted(sorted_keys, key))
         if pos < len(sorted_keys) and sorted_keys[pos] == key:
             candidate = int(order[pos])
