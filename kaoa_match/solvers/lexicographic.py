@@ -45,6 +45,10 @@ _TIME_SHARE = {
 }
 
 
+_UNUSED_IN_LP = 1e-6
+_NEAR_LP_SECONDS = 30.0
+
+
 class Infeasible(Exception):
     """The first level has no solution at all: the locked rows conflict."""
 
@@ -106,9 +110,13 @@ def optimise(
     hint: NDArray[np.int64],
     options: SolveOptions,
     rounder: Rounder,
+    owner: NDArray[np.int64],
     progress: Progress | None = None,
 ) -> LexResult:
-    """Optimise ``levels`` in order from the feasible plan ``hint`` (all variables)."""
+    """Optimise ``levels`` in order from the feasible plan ``hint`` (all variables).
+
+    ``owner[i]`` is the student of candidate variable ``i``.
+    """
     start = time.monotonic()
     solution = b.complete(hint.copy())
     results: list[LevelResult] = []
@@ -119,7 +127,9 @@ def optimise(
                 results.append(_not_optimised(level, solution))
                 continue
             budget = _budget(options.time_limit_s, start, levels[k:])
-            run = _LevelRun(b, level, held, options, budget, rounder, interrupt, progress, start)
+            run = _LevelRun(
+                b, level, held, options, budget, rounder, owner, interrupt, progress, start
+            )
             solution, result = run.optimise(solution, first=k == 0)
             results.append(result)
             _hold(b, level, result.value)
@@ -140,6 +150,7 @@ class _LevelRun:
     options: SolveOptions
     budget: float | None
     rounder: Rounder
+    owner: NDArray[np.int64]
     interrupt: _Interrupt
     progress: Progress | None
     start: float
@@ -165,10 +176,41 @@ class _LevelRun:
                         and _better(level, plan, incumbent)
                     ):
                         incumbent = plan
+        if lp is not None and level.value(incumbent) != bound:
+            incumbent = self._near_lp(incumbent, lp)
         value = level.value(incumbent)
         if value == bound:
             return incumbent, self._result(value, bound, "optimal", started)
         return self._search(incumbent, bound, lp, first, started)
+
+    def _near_lp(self, incumbent: NDArray[np.int64], lp: LpResult) -> NDArray[np.int64]:
+        """Search near the LP optimum (RINS-like): students the LP places in
+        whole numbers keep that placement; the others may take any option."""
+        level = self.level
+        model = self.b.model.clone()
+        n = len(self.owner)
+        x = lp.x[:n]
+        fractional = (x > _UNUSED_IN_LP) & (x < 1 - _UNUSED_IN_LP)
+        free_student = np.zeros(int(self.owner.max(initial=-1)) + 1, dtype=bool)
+        free_student[self.owner[fractional]] = True
+        settled = ~free_student[self.owner]
+        fix_variables(model, np.flatnonzero(settled & (x < 0.5)), 0)
+        fix_variables(model, np.flatnonzero(settled & (x >= 0.5)), 1)
+        _within(model, level, lp.bound)  # so the search stops once it meets the bound
+        set_objective(model, level.variables, level.coeffs, level.maximize)
+        set_hint(model, np.arange(self.b.num_vars, dtype=np.int64), incumbent)
+        limit = (
+            _NEAR_LP_SECONDS if self.budget is None else min(self.budget * 0.4, _NEAR_LP_SECONDS)
+        )
+        solver = _solver(self.options, limit)
+        self.interrupt.solver = solver
+        status = solver.solve(model)
+        self.interrupt.solver = None
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            found = np.asarray(solver.response_proto.solution, dtype=np.int64)
+            if _better(level, found, incumbent):
+                return found
+        return incumbent
 
     def _rounded(self, x: NDArray[np.float64]) -> NDArray[np.int64]:
         plan = np.zeros(self.b.num_vars, dtype=np.int64)
@@ -237,13 +279,23 @@ class _LevelRun:
         return LevelResult(self.level.name, _sense(self.level), value, bound, status, seconds)
 
 
-def _strictly_better(model: cp_model.CpModel, level: Level, value: int) -> None:
-    """Only plans strictly better than ``value`` on this level."""
-    expr = cp_model.LinearExpr.weighted_sum(
+def _level_expr(model: cp_model.CpModel, level: Level) -> cp_model.LinearExpr:
+    return cp_model.LinearExpr.weighted_sum(
         [model.get_int_var_from_proto_index(int(v)) for v in level.variables],
         level.coeffs.tolist(),
     )
+
+
+def _strictly_better(model: cp_model.CpModel, level: Level, value: int) -> None:
+    """Only plans strictly better than ``value`` on this level."""
+    expr = _level_expr(model, level)
     model.add(expr >= value + 1 if level.maximize else expr <= value - 1)
+
+
+def _within(model: cp_model.CpModel, level: Level, bound: int) -> None:
+    """No plan beyond the proven ``bound``: a valid cut that ends the search there."""
+    expr = _level_expr(model, level)
+    model.add(expr <= bound if level.maximize else expr >= bound)
 
 
 def _better(level: Level, a: NDArray[np.int64], b: NDArray[np.int64]) -> bool:

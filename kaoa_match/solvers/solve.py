@@ -80,7 +80,9 @@ def solve(
     model_built = time.monotonic()
 
     try:
-        result = optimise(b, levels, hint, options, lambda x: round_lp(cand, greedy, x), progress)
+        result = optimise(
+            b, levels, hint, options, lambda x: round_lp(cand, greedy, x), cand.student, progress
+        )
     except Infeasible:
         raise LockedConflictError(
             explain_locked_conflict(problem, cand, add_rules, previous, locked, options)
