@@ -245,5 +245,10 @@ class SolveOptions(_Record):
     time_limit_s: Annotated[float, Field(gt=0)] | None = None
     workers: Annotated[int, Field(ge=1)] = 2
     seed: int = 0
+    prune_dominated: bool = True
+    """Drop BFE options that no optimal plan needs (see ``solvers/reduce.py``)."""
+    max_options: Annotated[int, Field(ge=1)] | None = None
+    """Above this many options the model keeps only the nearest offers per
+    student, day and field; bounds then come from per-student limits only."""
     use_lp: bool = True
     """Bound each level by its LP relaxation (HiGHS) before any CP-SAT search."""

@@ -147,6 +147,17 @@ class ModelBuilder:
             np.asarray(self._var_hi, np.float64),
         )
 
+    def satisfied_by(self, solution: NDArray[np.int64]) -> bool:
+        """Whether ``solution`` (all variables) obeys every row and domain."""
+        system = self.linear_system()
+        activity = system.matrix @ solution.astype(np.float64)
+        return bool(
+            np.all(activity >= system.row_lo)
+            and np.all(activity <= system.row_hi)
+            and np.all(solution >= system.var_lo)
+            and np.all(solution <= system.var_hi)
+        )
+
     def add_grouped_at_most(
         self,
         keys: NDArray[np.int64],

@@ -46,6 +46,7 @@ _TIME_SHARE = {
 
 
 _UNUSED_IN_LP = 1e-6
+_TOO_LITTLE_TIME = 0.5  # seconds: not worth building a level's LP or search
 _NEAR_LP_SECONDS = 30.0
 
 
@@ -112,13 +113,19 @@ def optimise(
     rounder: Rounder,
     owner: NDArray[np.int64],
     progress: Progress | None = None,
+    bounds_hold: bool = True,
 ) -> LexResult:
     """Optimise ``levels`` in order from the feasible plan ``hint`` (all variables).
 
-    ``owner[i]`` is the student of candidate variable ``i``.
+    ``owner[i]`` is the student of candidate variable ``i``. With
+    ``bounds_hold`` False the model is a restriction of the problem: the
+    solver's bounds then guide the search but only each level's ``cap``
+    (per-student limits) is reported as its bound.
     """
     start = time.monotonic()
     solution = b.complete(hint.copy())
+    if not b.satisfied_by(solution):
+        solution = _any_plan(b, options)
     results: list[LevelResult] = []
     held: list[tuple[Level, int]] = []
     with _Interrupt() as interrupt:
@@ -130,7 +137,12 @@ def optimise(
             run = _LevelRun(
                 b, level, held, options, budget, rounder, owner, interrupt, progress, start
             )
-            solution, result = run.optimise(solution, first=k == 0)
+            if budget is not None and budget <= _TOO_LITTLE_TIME:
+                result = _not_optimised(level, solution)
+            else:
+                solution, result = run.optimise(solution, first=k == 0)
+                if not bounds_hold:
+                    result = _cap_only(result, level)
             results.append(result)
             _hold(b, level, result.value)
             held.append((level, result.value))
@@ -286,6 +298,20 @@ def _level_expr(model: cp_model.CpModel, level: Level) -> cp_model.LinearExpr:
     )
 
 
+def _any_plan(b: ModelBuilder, options: SolveOptions) -> NDArray[np.int64]:
+    """A feasible plan when the warm start is not one (locked rows over a
+    capacity make it so); :class:`Infeasible` if there is none at all."""
+    b.proto.clear_objective()
+    b.proto.clear_solution_hint()
+    solver = _solver(options, options.time_limit_s)
+    status = solver.solve(b.model)
+    if status == cp_model.INFEASIBLE:
+        raise Infeasible
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise SolverError(f"no feasible plan found in time ({solver.status_name(status)})")
+    return np.asarray(solver.response_proto.solution, dtype=np.int64)
+
+
 def _strictly_better(model: cp_model.CpModel, level: Level, value: int) -> None:
     """Only plans strictly better than ``value`` on this level."""
     expr = _level_expr(model, level)
@@ -352,6 +378,14 @@ def _hold(b: ModelBuilder, level: Level, value: int) -> None:
         b.add_linear(level.variables, level.coeffs, value, big)
     else:
         b.add_linear(level.variables, level.coeffs, -big, value)
+
+
+def _cap_only(result: LevelResult, level: Level) -> LevelResult:
+    """The result of a level of a restricted model, with the bound that holds
+    for the whole problem: the level's per-student cap."""
+    bound = level.trivial_bound()
+    status: Status = "optimal" if bound == result.value else "feasible"
+    return LevelResult(result.name, result.sense, result.value, bound, status, result.seconds)
 
 
 def _not_optimised(level: Level, solution: NDArray[np.int64]) -> LevelResult:

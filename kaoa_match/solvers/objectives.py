@@ -16,6 +16,7 @@ import numpy as np
 from kaoa_match.plan import SENSES
 from kaoa_match.solvers.builder import iter_groups
 from kaoa_match.solvers.constraints import company_days
+from kaoa_match.solvers.variables import BFE
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -31,6 +32,7 @@ class Level:
     name: str
     variables: NDArray[np.int64]
     coeffs: NDArray[np.int64]
+    cap: int | None = None  # a bound known without any solver (per-student limits)
 
     @property
     def maximize(self) -> bool:
@@ -42,8 +44,10 @@ class Level:
     def trivial_bound(self) -> int:
         """A bound that needs no proof: every term at its best."""
         if self.maximize:
-            return int(self.coeffs[self.coeffs > 0].sum())
-        return int(self.coeffs[self.coeffs < 0].sum())
+            best = int(self.coeffs[self.coeffs > 0].sum())
+            return best if self.cap is None else min(best, self.cap)
+        best = int(self.coeffs[self.coeffs < 0].sum())
+        return best if self.cap is None else max(best, self.cap)
 
 
 def build_levels(
@@ -53,23 +57,52 @@ def build_levels(
     top_fields: NDArray[np.bool_],
     together: list[tuple[int, int]],
     n_days: int,
+    caps: dict[str, int] | None = None,
 ) -> list[Level]:
-    """All six levels in priority order."""
+    """All six levels in priority order; ``caps`` are bounds known beforehand."""
+    caps = caps or {}
     everything = np.arange(len(cand), dtype=np.int64)
     ones = np.ones(len(cand), dtype=np.int64)
     return [
-        Level("coverage", everything, ones),
+        Level("coverage", everything, ones, caps.get("coverage")),
         Level("stability", published, np.ones(len(published), dtype=np.int64)),
         _fairness(b, cand, top_fields),
-        _positive("interest", everything, cand.score),
+        _positive("interest", everything, cand.score, caps.get("interest")),
         _positive("travel", everything, cand.travel),
         _together(b, cand, together, n_days),
     ]
 
 
-def _positive(name: str, variables: NDArray[np.int64], coeffs: NDArray[np.int64]) -> Level:
+def _positive(
+    name: str, variables: NDArray[np.int64], coeffs: NDArray[np.int64], cap: int | None = None
+) -> Level:
     nonzero = coeffs != 0
-    return Level(name, variables[nonzero], coeffs[nonzero])
+    return Level(name, variables[nonzero], coeffs[nonzero], cap)
+
+
+def per_student_caps(cand: Candidates, bfe_most: NDArray[np.int64]) -> dict[str, int]:
+    """Coverage and interest bounds from each student's own options, capacity ignored.
+
+    ``bfe_most[s]`` is the most BFE days student ``s`` can get (distinct days
+    and fields); interest then is at most the sum of that many of the
+    student's best field scores, plus the best Praktikum score.
+    """
+    n = len(bfe_most)
+    bfe = cand.kind == BFE
+    has_block = np.bincount(cand.student[~bfe], minlength=n) > 0
+    # Best score per (student, field) is the field's score: one entry each.
+    pairs = np.unique(np.c_[cand.student[bfe], cand.field[bfe], cand.score[bfe]], axis=0)
+    order = np.lexsort((-pairs[:, 2], pairs[:, 0]))
+    pairs = pairs[order]
+    starts = np.searchsorted(pairs[:, 0], pairs[:, 0], side="left")
+    rank = np.arange(len(pairs)) - starts
+    best_bfe = int(pairs[rank < bfe_most[pairs[:, 0]], 2].sum())
+    best_block = np.zeros(n, dtype=np.int64)
+    np.maximum.at(best_block, cand.student[~bfe], cand.score[~bfe])
+    return {
+        "coverage": int(bfe_most.sum() + has_block.sum()),
+        "interest": best_bfe + int(best_block.sum()),
+    }
 
 
 def _fairness(b: ModelBuilder, cand: Candidates, top_fields: NDArray[np.bool_]) -> Level:

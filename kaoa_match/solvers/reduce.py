@@ -76,3 +76,32 @@ def _cumsum_within(
     total = np.cumsum(values)
     before = np.r_[0, total][starts]
     return total - before[group_of]
+
+
+def nearest_per_day_field(
+    options: Options, keep: NDArray[np.bool_], max_options: int, n_fields: int
+) -> NDArray[np.bool_]:
+    """Cut ``keep`` to at most about ``max_options`` by keeping, for each student,
+    day (or block start) and field, only the ``k`` nearest offers, with the
+    largest ``k`` that fits. This is a restriction: plans stay feasible, but the
+    optimum of the cut model may miss the true one, so its bounds do not hold
+    for the whole problem."""
+    if keep.sum() <= max_options:
+        return keep
+    idx = np.flatnonzero(keep)
+    student = np.asarray(options.student, np.int64)[idx]
+    day = np.asarray(options.first_day, np.int64)[idx]
+    field = np.asarray(options.field, np.int64)[idx]
+    travel = np.asarray(options.travel_min, np.int64)[idx]
+    group = (student * (len(options.days) + 1) + day) * n_fields + field
+    order = np.lexsort((travel, group))
+    g = group[order]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    first_of = np.repeat(starts, np.diff(np.r_[starts, len(g)]))
+    rank = np.empty(len(idx), dtype=np.int64)
+    rank[order] = np.arange(len(idx)) - first_of
+    fitting = np.cumsum(np.bincount(rank)) <= max_options
+    k = max(int(fitting.sum()), 1)
+    cut = np.zeros_like(keep)
+    cut[idx[rank < k]] = True
+    return cut

@@ -9,14 +9,14 @@ import numpy as np
 
 from kaoa_match.exceptions import LockedConflictError
 from kaoa_match.model import SolveOptions
-from kaoa_match.options import build_options
+from kaoa_match.options import build_options, max_placeable
 from kaoa_match.solvers.builder import ModelBuilder
 from kaoa_match.solvers.constraints import add_hard_rules
 from kaoa_match.solvers.heuristic import GreedyInput, greedy_plan, round_lp
 from kaoa_match.solvers.lexicographic import Infeasible, optimise
 from kaoa_match.solvers.locked import explain_locked_conflict, unplaceable_locked_rows
-from kaoa_match.solvers.objectives import build_levels
-from kaoa_match.solvers.reduce import prune_dominated_bfe
+from kaoa_match.solvers.objectives import build_levels, per_student_caps
+from kaoa_match.solvers.reduce import nearest_per_day_field, prune_dominated_bfe
 from kaoa_match.solvers.result import make_plan
 from kaoa_match.solvers.variables import Candidates, match_previous
 from kaoa_match.validation import validate
@@ -52,36 +52,56 @@ def solve(
     if bad_locked:
         raise LockedConflictError("\n".join(bad_locked))
 
-    keep = _reduced(problem, opts, previous.option)
+    keep = np.ones(len(opts), dtype=bool)
+    if options.prune_dominated:
+        keep = _reduced(problem, opts, previous.option)
     cand = Candidates.from_options(opts, keep)
-    index_in_cand = np.full(len(opts), -1, dtype=np.int64)
-    index_in_cand[cand.source] = np.arange(len(cand))
-    locked = index_in_cand[previous.option[previous.locked]]
-    published = index_in_cand[previous.option[~previous.locked & (previous.option >= 0)]]
-
-    b = ModelBuilder()
-    b.new_bools(len(cand))
+    top = _top_matrix(opts, len(problem.fields))
+    caps = per_student_caps(cand, np.asarray(max_placeable(opts), dtype=np.int64))
     student_of = {s.student_id: i for i, s in enumerate(problem.students)}
     apart, together = _pairs(problem, student_of)
     n_days = len(opts.days)
     bfe_needed = np.asarray(opts.bfe_needed, np.int64)
+    capacity = np.asarray([o.capacity for o in problem.offers], dtype=np.int64)
+
+    def greedy_input(cand: Candidates) -> GreedyInput:
+        locked = _positions(cand, previous.option[previous.locked])
+        return GreedyInput(capacity, bfe_needed, top, apart, locked, n_days, options.seed)
+
+    warm_start = cand.source[greedy_plan(cand, greedy_input(cand)) == 1]
+    restricted = options.max_options is not None and len(cand) > options.max_options
+    if restricted:
+        assert options.max_options is not None
+        keep = nearest_per_day_field(opts, keep, options.max_options, len(problem.fields))
+        keep[previous.option[previous.option >= 0]] = True
+        keep[warm_start] = True  # the cut model is never worse than the warm start
+        cand = Candidates.from_options(opts, keep)
+    greedy = greedy_input(cand)
+    locked = greedy.locked
+    published = _positions(cand, previous.option[~previous.locked & (previous.option >= 0)])
+
+    b = ModelBuilder()
+    b.new_bools(len(cand))
 
     def add_rules(builder: ModelBuilder, locked_rows: NDArray[np.int64] = locked[:0]) -> None:
         add_hard_rules(builder, cand, problem, bfe_needed, apart, locked_rows, n_days)
 
     add_rules(b, locked)
-    top = _top_matrix(opts, len(problem.fields))
-    levels = build_levels(b, cand, np.unique(published), top, together, n_days)
-
-    capacity = np.asarray([o.capacity for o in problem.offers], dtype=np.int64)
-    greedy = GreedyInput(capacity, bfe_needed, top, apart, locked, n_days, options.seed)
+    levels = build_levels(b, cand, np.unique(published), top, together, n_days, caps)
     hint = np.zeros(b.num_vars, dtype=np.int64)
-    hint[: len(cand)] = greedy_plan(cand, greedy)
+    hint[_positions(cand, warm_start)] = 1
     model_built = time.monotonic()
 
     try:
         result = optimise(
-            b, levels, hint, options, lambda x: round_lp(cand, greedy, x), cand.student, progress
+            b,
+            levels,
+            hint,
+            options,
+            lambda x: round_lp(cand, greedy, x),
+            cand.student,
+            progress,
+            bounds_hold=not restricted,
         )
     except Infeasible:
         raise LockedConflictError(
@@ -94,7 +114,8 @@ def solve(
         "constraints": b.num_constraints,
         "seconds_options": round(built - started, 3),
         "seconds_model": round(model_built - built, 3),
-        "greedy_coverage": int(hint[: len(cand)].sum()),
+        "greedy_coverage": len(warm_start),
+        "restricted_to_nearest": restricted,
     }
     return make_plan(problem, opts, cand, result, time.monotonic() - started, stats)
 
@@ -129,6 +150,11 @@ def _pairs(
             continue
         (apart if pair.relation == "apart" else together).append((a, b))
     return apart, together
+
+
+def _positions(cand: Candidates, sources: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Where the given full-option indices sit among the candidates (all must be there)."""
+    return np.searchsorted(cand.source, sources).astype(np.int64)
 
 
 def _top_matrix(opts: Options, n_fields: int) -> NDArray[np.bool_]:

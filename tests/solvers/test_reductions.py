@@ -1,0 +1,74 @@
+"""The model reductions keep the lexicographic optimum.
+
+Dominance pruning, the LP bounds and the search near the LP optimum only
+change how fast a level is proven, never its value: on random small Kreise
+the full plain model and the reduced one reach the same six values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+
+from kaoa_match import Problem, SolveOptions, solve
+from kaoa_match.model import CalendarEntry, Company, Offer, School, Student, TravelTime
+from kaoa_match.options import build_options
+from kaoa_match.solvers.reduce import prune_dominated_bfe
+from tests.strategies import small_problems
+
+DAY = dt.date(2026, 11, 4)
+
+
+def _kreis(near_capacity: int, students: int) -> Problem:
+    """``students`` students, one day, two offers in field it: near (10 min)
+    with ``near_capacity`` places and far (30 min) with plenty."""
+    ids = [f"s{i}" for i in range(students)]
+    return Problem(
+        schools=[School(school_id="S", lat=51.0, lon=7.0)],
+        students=[Student(student_id=i, school_id="S", grade=8) for i in ids],
+        companies=[
+            Company(company_id="near", lat=51.0, lon=7.0),
+            Company(company_id="far", lat=51.0, lon=7.0),
+        ],
+        offers=[
+            Offer(offer_id="o_near", company_id="near", field_id="it", kind="bfe",
+                  start_date=DAY, capacity=near_capacity),
+            Offer(offer_id="o_far", company_id="far", field_id="it", kind="bfe",
+                  start_date=DAY, capacity=10),
+        ],
+        calendar=[CalendarEntry(school_id="S", kind="bfe", grade=8, start_date=DAY, days=1)],
+        travel=[TravelTime(origin_id="S", company_id="near", minutes=10),
+                TravelTime(origin_id="S", company_id="far", minutes=30)],
+    )  # fmt: skip
+
+
+def _kept_offers(problem: Problem) -> set[str]:
+    opts = build_options(problem)
+    capacity = np.asarray([o.capacity for o in problem.offers], dtype=np.int64)
+    unprotected = np.zeros(len(problem.students), dtype=bool)
+    keep = prune_dominated_bfe(opts, capacity, unprotected, len(problem.fields))
+    return {problem.offers[int(o)].offer_id for o in np.asarray(opts.offer)[keep]}
+
+
+def test_far_offer_is_pruned_when_the_near_one_fits_everyone() -> None:
+    # 2 students, 2 near places: each can always move to the near offer.
+    assert _kept_offers(_kreis(near_capacity=2, students=2)) == {"o_near"}
+
+
+def test_far_offer_is_kept_when_the_near_one_is_congested() -> None:
+    # 3 students, 2 near places: one of them must go far.
+    assert _kept_offers(_kreis(near_capacity=2, students=3)) == {"o_near", "o_far"}
+
+
+PLAIN = SolveOptions(workers=1, seed=0, prune_dominated=False, use_lp=False)
+REDUCED = SolveOptions(workers=1, seed=0)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problem=small_problems())
+def test_reductions_keep_every_level_optimum(problem: Problem) -> None:
+    plain, reduced = solve(problem, PLAIN), solve(problem, REDUCED)
+    assert plain.status == reduced.status == "optimal"
+    assert plain.objectives == reduced.objectives
