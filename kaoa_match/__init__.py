@@ -13,6 +13,8 @@ from kaoa_match.exceptions import (
     LockedConflictError,
     SolverError,
 )
+from kaoa_match.io.read import read_dir
+from kaoa_match.io.write_plan import write_plan
 from kaoa_match.model import (
     Berufsfeld,
     CalendarEntry,
@@ -59,5 +61,7 @@ __all__ = [
     "TravelModel",
     "TravelTime",
     "__version__",
+    "read_dir",
     "solve",
+    "write_plan",
 ]

@@ -60,6 +60,12 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("--workers", type=int, default=2, help="CP-SAT search workers (default 2)")
     solve.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     solve.add_argument("--previous", type=Path, default=None, help="an earlier plan to keep stable")
+    solve.add_argument(
+        "--max-options",
+        type=int,
+        default=400_000,
+        help="above this many options keep only the nearest offers (0 = exact model always)",
+    )
     solve.add_argument("--quiet", action="store_true", help="no progress lines")
     solve.set_defaults(run=_solve)
 
@@ -81,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _solve(args: argparse.Namespace, console: Console) -> int:
+    from kaoa_match.io.atomic import refuse_foreign
     from kaoa_match.io.read import check_dir
     from kaoa_match.io.write_plan import write_plan
     from kaoa_match.model import SolveOptions
@@ -88,13 +95,19 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
     from kaoa_match.solvers import solve
 
     started = time.monotonic()
+    refuse_foreign(args.out)  # before the solve, not after it
     problem, warnings = check_dir(args.input, previous=args.previous)
     _print_warnings(console, warnings)
     console.print(
         f"read {len(problem.students)} students, {len(problem.companies)} companies, "
         f"{len(problem.offers)} offers in {time.monotonic() - started:.1f} s"
     )
-    options = SolveOptions(time_limit_s=args.time_limit, workers=args.workers, seed=args.seed)
+    options = SolveOptions(
+        time_limit_s=args.time_limit,
+        workers=args.workers,
+        seed=args.seed,
+        max_options=args.max_options or None,
+    )
     progress = None if args.quiet else ProgressPrinter(console)
     plan = solve(problem, options, progress=progress)
     extra = {

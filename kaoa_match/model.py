@@ -247,8 +247,9 @@ class SolveOptions(_Record):
     seed: int = 0
     prune_dominated: bool = True
     """Drop BFE options that no optimal plan needs (see ``solvers/reduce.py``)."""
-    max_options: Annotated[int, Field(ge=1)] | None = None
-    """Above this many options the model keeps only the nearest offers per
-    student, day and field; bounds then come from per-student limits only."""
+    max_options: Annotated[int, Field(ge=1)] | None = 400_000
+    """Above this many options (after exact pruning) the model keeps only the
+    nearest offers per student, day and field, plus the warm start; bounds then
+    come from per-student limits only. ``None`` = always the exact model."""
     use_lp: bool = True
     """Bound each level by its LP relaxation (HiGHS) before any CP-SAT search."""

@@ -36,7 +36,7 @@ def atomic_directory(target: str | Path) -> Iterator[Path]:
     the staging directory is removed.
     """
     target = Path(target)
-    _refuse_foreign(target)
+    refuse_foreign(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     try:
@@ -47,7 +47,9 @@ def atomic_directory(target: str | Path) -> Iterator[Path]:
         raise
 
 
-def _refuse_foreign(target: Path) -> None:
+def refuse_foreign(target: str | Path) -> None:
+    """Raise if ``target`` exists and holds anything but a plan (it would be replaced)."""
+    target = Path(target)
     if target.exists() and not target.is_dir():
         raise KaoaMatchError(f"{target} exists and is not a directory")
     if target.is_dir():

@@ -100,6 +100,25 @@ class _Interrupt:
         if self.solver is not None:
             self.solver.stop_search()
 
+    def run(
+        self,
+        solver: cp_model.CpSolver,
+        model: cp_model.CpModel,
+        callback: cp_model.CpSolverSolutionCallback | None = None,
+    ) -> int:
+        """``solver.solve`` in a worker thread, so that the main thread stays free
+        to take Ctrl-C and stop the search (which then returns its best plan)."""
+        if self.requested:
+            solver.parameters.max_time_in_seconds = 0.0
+        outcome: list[int] = []
+        worker = threading.Thread(target=lambda: outcome.append(int(solver.solve(model, callback))))
+        self.solver = solver
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.1)
+        self.solver = None
+        return outcome[0] if outcome else int(cp_model.UNKNOWN)
+
 
 Rounder = Callable[["NDArray[np.float64]"], "NDArray[np.int64]"]
 """Turns an LP optimum into a feasible plan (over the candidate variables)."""
@@ -188,6 +207,11 @@ class _LevelRun:
                         and _better(level, plan, incumbent)
                     ):
                         incumbent = plan
+        if self.interrupt.requested:
+            value = level.value(incumbent)
+            return incumbent, self._result(
+                value, bound, "optimal" if value == bound else "feasible", started
+            )
         if lp is not None and level.value(incumbent) != bound:
             incumbent = self._near_lp(incumbent, lp)
         value = level.value(incumbent)
@@ -215,9 +239,7 @@ class _LevelRun:
             _NEAR_LP_SECONDS if self.budget is None else min(self.budget * 0.4, _NEAR_LP_SECONDS)
         )
         solver = _solver(self.options, limit)
-        self.interrupt.solver = solver
-        status = solver.solve(model)
-        self.interrupt.solver = None
+        status = self.interrupt.run(solver, model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             found = np.asarray(solver.response_proto.solution, dtype=np.int64)
             if _better(level, found, incumbent):
@@ -258,10 +280,8 @@ class _LevelRun:
             None if self.budget is None else max(self.budget - (time.monotonic() - started), 0.05)
         )
         solver = _solver(self.options, left)
-        self.interrupt.solver = solver
         watcher = _Watcher(level.name, self.progress, self.start) if self.progress else None
-        status = solver.solve(model, watcher)
-        self.interrupt.solver = None
+        status = self.interrupt.run(solver, model, watcher)
         if status == cp_model.MODEL_INVALID:
             raise SolverError(
                 f"CP-SAT rejected the model at level {level.name}: {solver.solution_info()}"
@@ -355,6 +375,7 @@ def _solver(options: SolveOptions, budget: float | None) -> cp_model.CpSolver:
     params = solver.parameters
     params.num_workers = options.workers
     params.random_seed = options.seed
+    params.catch_sigint_signal = False  # Ctrl-C is ours: see _Interrupt
     if options.workers == 1:
         params.interleave_search = False
     if budget is not None:
