@@ -599,7 +599,8 @@ def explain_no_option(problem: Problem, student_index: int, kind: Kind) -> str:
     and school type, dates, needs, qualifications, travel, age) and the first
     rule that leaves nothing is named, e.g. ``no offer within 45 minutes; the
     nearest is 52 minutes away (Firma X)``. Returns ``""`` when the student has
-    at least one option. Names companies, never another student.
+    at least one option. Names companies, never another student, and never
+    the student's needs (they can reveal a disability).
     """
     return _Explainer(_Tables(problem)).explain(student_index, kind)
 
@@ -653,7 +654,8 @@ class _Explainer:
         company = t.offer_company[offer]
         ok = t.needs_met[t.student_needs[i], t.company_provides[company]]
         if not ok.any():
-            return f"no offer provides what the student needs ({_tags(student.needs)})"
+            # Needs can reveal a disability: point to the input, never name them.
+            return "no offer provides what the student needs (see the needs column of students.csv)"
         company, first_day = company[ok], first_day[ok]
         ok = t.requires_met[t.company_requires[company], t.student_quals[i]]
         if not ok.any():

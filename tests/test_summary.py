@@ -21,6 +21,7 @@ from kaoa_match.summary import KreisSummary, render_summary, summarize
 
 D = dt.date
 BFE_DATES = (D(2026, 11, 4), D(2026, 11, 5), D(2026, 11, 6))
+NEEDS_REASON = "no offer provides what the student needs (see the needs column of students.csv)"
 
 
 def _offer(
@@ -155,7 +156,7 @@ def test_students_without_any_option(summary: KreisSummary) -> None:
             "student_id": "P5",
             "school_id": "S2",
             "kind": "praktikum",
-            "reason": "no offer provides what the student needs (barrierefrei)",
+            "reason": NEEDS_REASON,
         }
     ]
 
@@ -172,3 +173,28 @@ def test_render_is_short_and_names_students_by_id_only(
     short = render_summary(summary, max_rows=2)
     assert "... and 14 more" in short  # 16 Berufsfelder, 2 shown
     assert len(short.splitlines()) < len(text.splitlines())
+
+
+def test_render_shows_no_personal_data_of_students(kreis: Problem) -> None:
+    # Personal values that occur nowhere else in the Kreis: any leak would show.
+    personal = {
+        "needs": frozenset({"rollstuhl"}),
+        "qualifications": frozenset({"erste-hilfe"}),
+        "birth_date": D(2011, 7, 19),
+        "home_lat": 51.0123,
+        "home_lon": 7.0456,
+    }
+    students = tuple(
+        s.model_copy(update=personal) if s.student_id == "P5" else s for s in kreis.students
+    )
+    interests = tuple(
+        i.model_copy(update={"score": 87}) if i.student_id == "P5" else i for i in kreis.interests
+    )
+    problem = kreis.model_copy(update={"students": students, "interests": interests})
+    summary = summarize(problem, build_options(problem))
+    assert list(summary.no_option.columns) == ["student_id", "school_id", "kind", "reason"]
+    assert summary.no_option["reason"].tolist() == [NEEDS_REASON]
+    text = render_summary(summary, max_rows=100)
+    assert "P5" in text
+    for secret in ("rollstuhl", "erste-hilfe", "2011", "19.07", "51.0123", "7.0456", "87"):
+        assert secret not in text

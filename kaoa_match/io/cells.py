@@ -33,8 +33,30 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
 
+WITHHELD = "value withheld: personal data"
+"""Said instead of the value of a personal cell in messages."""
+
+
 class CellError(ValueError):
-    """A cell that cannot be read; the message names the value."""
+    """A cell that cannot be read.
+
+    ``str()`` quotes the cell's text (``"8.5" is not a whole number``);
+    ``problem`` says what is wrong without it (``not a whole number``), for
+    cells holding a student's personal data (see :meth:`describe`).
+    """
+
+    def __init__(self, message: str, problem: str) -> None:
+        super().__init__(message)
+        self.problem = problem
+
+    @classmethod
+    def about(cls, text: str, problem: str) -> CellError:
+        """``"<text>" is <problem>``."""
+        return cls(f'"{text}" is {problem}', problem)
+
+    def describe(self, personal: bool) -> str:
+        """The message, with the value withheld when the cell is ``personal``."""
+        return f"{self.problem} ({WITHHELD})" if personal else str(self)
 
 
 Parser = Callable[[str], object]
@@ -55,10 +77,10 @@ def parse_text(text: str) -> str:
 def parse_float(text: str) -> float:
     """A decimal number; ``51.2`` and ``51,2`` (German decimal comma) alike."""
     if not _NUMBER.fullmatch(text):
-        raise CellError(f'"{text}" is not a number')
+        raise CellError.about(text, "not a number")
     value = float(text.replace(",", "."))
     if not math.isfinite(value):
-        raise CellError(f'"{text}" is not a number')
+        raise CellError.about(text, "not a number")
     return value
 
 
@@ -71,15 +93,15 @@ def parse_whole(text: str) -> int:
     except CellError:
         value = math.nan
     if not value.is_integer():
-        raise CellError(f'"{text}" is not a whole number')
+        raise CellError.about(text, "not a whole number")
     return int(value)
 
 
 def _check_range(text: str, value: float, lo: float | None, hi: float | None) -> None:
     if lo is not None and hi is not None and not lo <= value <= hi:
-        raise CellError(f'"{text}" is not between {lo:g} and {hi:g}')
+        raise CellError.about(text, f"not between {lo:g} and {hi:g}")
     if lo is not None and value < lo:
-        raise CellError(f'"{text}" is below {lo:g}')
+        raise CellError.about(text, f"below {lo:g}")
 
 
 def whole(lo: int | None = None, hi: int | None = None) -> Parser:
@@ -111,11 +133,11 @@ def parse_date(text: str) -> dt.date:
     elif match := _GERMAN_DATE.fullmatch(text):
         day, month, year = match.groups()
     else:
-        raise CellError(f'"{text}" is not a date (write 2026-10-14 or 14.10.2026)')
+        raise CellError.about(text, "not a date (write 2026-10-14 or 14.10.2026)")
     try:
         return dt.date(int(year), int(month), int(day))
     except ValueError:
-        raise CellError(f'"{text}" is not an existing date') from None
+        raise CellError.about(text, "not an existing date") from None
 
 
 def choice(*values: str) -> Parser:
@@ -124,7 +146,7 @@ def choice(*values: str) -> Parser:
     def parse(text: str) -> str:
         value = text.lower()
         if value not in values:
-            raise CellError(f'"{text}" is not one of {", ".join(values)}')
+            raise CellError.about(text, f"not one of {', '.join(values)}")
         return value
 
     return parse
@@ -145,7 +167,8 @@ def parse_grades(text: str) -> frozenset[int]:
         try:
             grades.add(parse_whole(item))
         except CellError:
-            raise CellError(f'"{text}": "{item}" is not a whole number') from None
+            message = f'"{text}": "{item}" is not a whole number'
+            raise CellError(message, "a list with an item that is not a whole number") from None
     return frozenset(grades)
 
 
@@ -159,12 +182,15 @@ class Column:
     ``optional`` is the spec's ``?``: the column may be missing and its cells
     empty. A required free-text column (``name``) must exist but its cells
     may be empty (``may_be_empty``); every other required cell must be given.
+    ``personal``: the cells hold a student's personal data, which messages
+    never quote (the student_id is pseudonymous and may be named).
     """
 
     name: str
     parse: Parser
     optional: bool = False
     may_be_empty: bool = False
+    personal: bool = False
 
 
 @dataclass(frozen=True)
@@ -197,6 +223,10 @@ def _opt(name: str, parse: Parser) -> Column:
     return Column(name, parse, optional=True)
 
 
+def _personal(name: str, parse: Parser, optional: bool = True) -> Column:
+    return Column(name, parse, optional=optional, personal=True)
+
+
 _KIND = choice("bfe", "praktikum")
 _LAT = number(-90, 90)
 _LON = number(-180, 180)
@@ -226,12 +256,12 @@ LAYOUTS: dict[str, Layout] = {
                 _id("student_id"),
                 _id("school_id"),
                 Column("grade", parse_whole),
-                _opt("birth_date", parse_date),
-                _opt("home_lat", _LAT),
-                _opt("home_lon", _LON),
+                _personal("birth_date", parse_date),
+                _personal("home_lat", _LAT),
+                _personal("home_lon", _LON),
                 _opt("max_travel_min", _MINUTES),
-                _opt("needs", parse_tags),
-                _opt("qualifications", parse_tags),
+                _personal("needs", parse_tags),
+                _personal("qualifications", parse_tags),
             ),
             required_file=True,
         ),
@@ -282,7 +312,12 @@ LAYOUTS: dict[str, Layout] = {
         Layout(
             "interests",
             Interest,
-            (_id("student_id"), _id("field_id"), Column("score", whole(0, 100))),
+            (
+                _id("student_id"),
+                _id("field_id"),
+                # a Potenzialanalyse result
+                _personal("score", whole(0, 100), optional=False),
+            ),
         ),
         Layout("fields", Berufsfeld, (_id("field_id"), _text("name"))),
         Layout("holidays", ExtraHoliday, (Column("date", parse_date), _text("name"))),

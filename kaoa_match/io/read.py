@@ -4,7 +4,9 @@ Reading never stops at the first problem: every file and every row is read,
 each problem is recorded as ``file:line: column: message`` (the header is line
 1), rows with errors are dropped, and the checks across files
 (:mod:`kaoa_match.validation`) run on what is left. Only then is one
-:class:`InputError` raised that lists everything.
+:class:`InputError` raised that lists everything. Messages quote a bad cell's
+value, except in a student's personal columns (``Column.personal``): there
+they say ``(value withheld: personal data)`` instead.
 """
 
 from __future__ import annotations
@@ -248,7 +250,7 @@ def _parse_row(
         try:
             values[column.name] = column.parse(text)
         except CellError as exc:
-            log.error(file, line, column.name, str(exc))
+            log.error(file, line, column.name, exc.describe(column.personal))
             ok = False
     return values, ok
 

@@ -337,22 +337,42 @@ def test_empty_file_and_not_a_directory(tmp_path: Path) -> None:
         check_dir(tmp_path / "nowhere")
 
 
-def test_cell_messages_name_the_value(tmp_path: Path) -> None:
+def test_cell_messages_name_the_value_unless_personal(tmp_path: Path) -> None:
     students = """\
 student_id,school_id,grade,birth_date,home_lat,home_lon,max_travel_min
 ST1,S1,acht,2012-02-30,95.5,7,-5
 ST2,,9,1.2.2011,51,lon,30
 ST3,S2,8.5,14/10/2011,"51,5",7,
 """
+    withheld = "(value withheld: personal data)"
     assert problems_of(write(tmp_path, FILES, students=students)) == [
-        'students.csv:2: birth_date: "2012-02-30" is not an existing date',
+        f"students.csv:2: birth_date: not an existing date {withheld}",
         'students.csv:2: grade: "acht" is not a whole number',
-        'students.csv:2: home_lat: "95.5" is not between -90 and 90',
+        f"students.csv:2: home_lat: not between -90 and 90 {withheld}",
         'students.csv:2: max_travel_min: "-5" is below 0',
-        'students.csv:3: home_lon: "lon" is not a number',
+        f"students.csv:3: home_lon: not a number {withheld}",
         "students.csv:3: school_id: value is missing",
-        'students.csv:4: birth_date: "14/10/2011" is not a date (write 2026-10-14 or 14.10.2026)',
+        "students.csv:4: birth_date: not a date (write 2026-10-14 or 14.10.2026) " + withheld,
         'students.csv:4: grade: "8.5" is not a whole number',
+    ]
+
+
+def test_personal_values_never_appear_in_errors(tmp_path: Path) -> None:
+    # Values that occur nowhere else in the files, so any leak would show.
+    students = FILES["students.csv"].replace(
+        "ST3,S2,8,,,,,,", "ST3,S2,8,2011-02-29,123.4567,7.5,,,"
+    )
+    interests = "student_id,field_id,score\nST1,it,987\nST2,it,12x3\n"
+    with pytest.raises(InputError) as info:
+        read_dir(write(tmp_path, FILES, students=students, interests=interests))
+    text = str(info.value)
+    for secret in ("2011-02-29", "29.02.2011", "123.4567", "123,4567", "987", "12x3"):
+        assert secret not in text
+    assert [str(p) for p in info.value.problems] == [
+        "interests.csv:2: score: not between 0 and 100 (value withheld: personal data)",
+        "interests.csv:3: score: not a whole number (value withheld: personal data)",
+        "students.csv:4: birth_date: not an existing date (value withheld: personal data)",
+        "students.csv:4: home_lat: not between -90 and 90 (value withheld: personal data)",
     ]
 
 
@@ -384,7 +404,7 @@ O1,C1,it,schnupper,2026-11-02,-1,8|neun
     ) == [
         'companies.csv:2: provider_type: "firma" is not one of betrieb, traeger',
         'companies.csv:3: lon: "181" is not between -180 and 180',
-        'interests.csv:2: score: "101" is not between 0 and 100',
+        "interests.csv:2: score: not between 0 and 100 (value withheld: personal data)",
         'offers.csv:2: capacity: "-1" is below 0',
         'offers.csv:2: grades: "8|neun": "neun" is not a whole number',
         'offers.csv:2: kind: "schnupper" is not one of bfe, praktikum',
