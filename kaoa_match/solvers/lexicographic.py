@@ -46,6 +46,7 @@ _TIME_SHARE = {
 
 
 _UNUSED_IN_LP = 1e-6
+_LP_SHARE = 0.5
 _TOO_LITTLE_TIME = 0.5  # seconds: not worth building a level's LP or search
 _NEAR_LP_SECONDS = 30.0
 
@@ -197,7 +198,9 @@ class _LevelRun:
         lp = None
         if self.options.use_lp and level.value(incumbent) != bound:
             system = self.b.linear_system()
-            lp = solve_relaxation(system, level, self.budget)
+            # Half the level's time at most: a search must still be possible.
+            lp_limit = None if self.budget is None else self.budget * _LP_SHARE
+            lp = solve_relaxation(system, level, lp_limit)
             if lp is not None:
                 bound = _tighter(level, bound, lp.bound)
                 for plan in (lp.integral_solution(system), self._rounded(lp.x)):
