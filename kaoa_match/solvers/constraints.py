@@ -99,6 +99,43 @@ def praktikum_capacity(
         b.add_linear(np.asarray(counts, np.int64), None, 0, int(capacity[offer]))
 
 
+def praktikum_capacity_intervals(
+    b: ModelBuilder, cand: Candidates, capacity: NDArray[np.int64], n_days: int
+) -> None:
+    """Praktikum capacity as an optional fixed-size interval per candidate block and
+    one cumulative constraint per offer (CP-SAT only). The LP relaxation gets the
+    per-day rows instead, so its bound and fixings stay valid."""
+    blocks = np.flatnonzero(cand.kind == PRAKTIKUM)
+    if len(blocks) == 0:
+        return
+    students_per_offer = np.bincount(cand.offer[blocks], minlength=len(capacity))
+    blocks = blocks[students_per_offer[cand.offer[blocks]] > capacity[cand.offer[blocks]]]
+    model = b.model
+    for offer, members in iter_groups(cand.offer[blocks], blocks):
+        intervals = [
+            model.new_optional_fixed_size_interval_var(
+                int(cand.first_day[i]),
+                int(cand.n_days[i]),
+                model.get_bool_var_from_proto_index(int(i)),
+                "",
+            )
+            for i in members.tolist()
+        ]
+        model.add_cumulative(intervals, [1] * len(intervals), int(capacity[offer]))
+    owner, day = _block_days(cand, blocks)
+    for key, members in iter_groups(cand.offer[owner] * n_days + day, owner):
+        b._record(members, np.ones(len(members), np.int64), 0, int(capacity[key // n_days]))  # noqa: SLF001
+
+
+def _block_days(
+    cand: Candidates, blocks: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Every (candidate, working day) of the given blocks."""
+    owner = np.repeat(blocks, cand.n_days[blocks])
+    starts = np.repeat(np.cumsum(cand.n_days[blocks]) - cand.n_days[blocks], cand.n_days[blocks])
+    return owner, cand.first_day[owner] + (np.arange(len(owner), dtype=np.int64) - starts)
+
+
 def apart_pairs(
     b: ModelBuilder, cand: Candidates, pairs: list[tuple[int, int]], n_days: int
 ) -> None:

@@ -130,6 +130,13 @@ class _State:
     def place(self, student: int) -> None:
         lo, hi = int(self.bounds[student]), int(self.bounds[student + 1])
         mine = np.arange(lo, hi)
+        needs_block = bool((self.cand.kind[lo:hi] != BFE).any())
         for i in mine[np.argsort(self.rank[lo:hi])].tolist():
+            if self._satisfied(student, needs_block):
+                return  # the rest of this student's options cannot be taken anyway
             if self.chosen[i] == 0 and self.fits(i):
                 self.take(i)
+
+    def _satisfied(self, student: int, needs_block: bool) -> bool:
+        bfe_done = self.bfe_count.get(student, 0) >= self.data.bfe_needed[student]
+        return bfe_done and (student in self.has_block or not needs_block)

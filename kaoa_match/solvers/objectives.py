@@ -90,13 +90,14 @@ def per_student_caps(cand: Candidates, bfe_most: NDArray[np.int64]) -> dict[str,
     n = len(bfe_most)
     bfe = cand.kind == BFE
     has_block = np.bincount(cand.student[~bfe], minlength=n) > 0
-    # Best score per (student, field) is the field's score: one entry each.
-    pairs = np.unique(np.c_[cand.student[bfe], cand.field[bfe], cand.score[bfe]], axis=0)
-    order = np.lexsort((-pairs[:, 2], pairs[:, 0]))
-    pairs = pairs[order]
-    starts = np.searchsorted(pairs[:, 0], pairs[:, 0], side="left")
-    rank = np.arange(len(pairs)) - starts
-    best_bfe = int(pairs[rank < bfe_most[pairs[:, 0]], 2].sum())
+    # A student's score depends on the field only: one entry per (student, field).
+    n_fields = int(cand.field.max(initial=0)) + 1
+    _, first = np.unique(cand.student[bfe] * n_fields + cand.field[bfe], return_index=True)
+    student, score = cand.student[bfe][first], cand.score[bfe][first]
+    order = np.lexsort((-score, student))
+    student, score = student[order], score[order]
+    rank = np.arange(len(student)) - np.searchsorted(student, student, side="left")
+    best_bfe = int(score[rank < bfe_most[student]].sum())
     best_block = np.zeros(n, dtype=np.int64)
     np.maximum.at(best_block, cand.student[~bfe], cand.score[~bfe])
     return {

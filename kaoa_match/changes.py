@@ -1,0 +1,412 @@
+"""What a rerun changed against the previous plan, per student and kind, and why.
+
+:func:`changes_table` compares the rows of ``previous.csv`` (``problem.previous``)
+with a new :class:`~kaoa_match.plan.Plan` and gives one row per (student, kind)
+that was placed before or is placed now; the lead writes it as ``changes.csv``.
+Texts name students by their ID only, offers and companies by ID, and never a
+student's needs (they can reveal a disability).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from kaoa_match.calendar import WorkingDays
+from kaoa_match.travel import TravelTimes
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from kaoa_match.model import CalendarEntry, Offer, PreviousAssignment, Problem, Student
+    from kaoa_match.plan import Plan
+
+CHANGE_COLUMNS = ["student_id", "school_id", "kind", "change", "before", "after", "reason"]
+"""The columns of ``changes.csv``."""
+
+KEPT, MOVED, NEWLY_PLACED, LOST, DROPPED = (
+    "kept",
+    "moved",
+    "newly placed",
+    "lost a place",
+    "dropped",
+)
+"""The values of ``change``. ``dropped``: the student is no longer in the input."""
+
+COVERAGE_MOVED = "moved to place more students (coverage comes before stability)"
+COVERAGE_LOST = "the place went to another student so that more are placed (coverage comes first)"
+STUDENT_GONE = "the student is no longer in students.csv (left or moved away)"
+NEW_IN_RUN = "new in this run"
+
+_KEY = ["student_id", "kind", "offer_id", "start_date", "end_date"]
+_GROUP = ["student_id", "kind"]
+_LABEL = {"bfe": "BFE", "praktikum": "Praktikum"}
+
+
+def changes_table(problem: Problem, plan: Plan) -> pd.DataFrame:
+    """One row per (student, kind) in the previous or the new plan: what changed and why.
+
+    ``change`` is ``kept`` (every previous row is in the new plan unchanged),
+    ``moved`` (a previous row went, as many or more placements now),
+    ``newly placed`` (no previous row), ``lost a place`` (fewer placements
+    than previous rows) or ``dropped`` (the student is gone). ``before`` and
+    ``after`` list ``offer date`` (a Praktikum block as ``offer first to last``)
+    joined by ``; ``. Students unplaced in both plans are not listed.
+    """
+    prev = _previous_frame(problem)
+    new = _new_frame(plan)
+    prev["kept"] = _rows_in(prev, new)
+    table = _grouped(prev, new)
+    student_ids = {s.student_id for s in problem.students}
+    table["change"] = _change(table, student_ids)
+    table["reason"] = _reasons(problem, plan, prev, table)
+    school = {s.student_id: s.school_id for s in problem.students}
+    table["school_id"] = table["student_id"].map(school).fillna(table["prev_school"])
+    table = table[CHANGE_COLUMNS]
+    return table.sort_values(["school_id", "student_id", "kind"], ignore_index=True)
+
+
+# --- the two plans as frames ---------------------------------------------------
+
+
+def _previous_frame(problem: Problem) -> pd.DataFrame:
+    rows = [
+        (
+            r,
+            p.student_id,
+            p.school_id,
+            p.kind,
+            p.offer_id,
+            p.start_date,
+            p.end_date or p.start_date,
+            p.status == "locked",
+        )
+        for r, p in enumerate(problem.previous)
+    ]
+    columns = ["row", "student_id", "prev_school", "kind", "offer_id"]
+    columns += ["start_date", "end_date", "locked"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["label"] = _labels(frame)
+    return frame
+
+
+def _new_frame(plan: Plan) -> pd.DataFrame:
+    frame = plan.assignments[_KEY].copy()
+    frame["start_date"] = _as_dates(frame["start_date"])
+    frame["end_date"] = _as_dates(frame["end_date"])
+    frame["label"] = _labels(frame)
+    return frame
+
+
+def _as_dates(column: pd.Series) -> pd.Series:
+    """Plain ``datetime.date`` values, whatever the plan's frame holds."""
+    return pd.Series([pd.Timestamp(d).date() for d in column], index=column.index, dtype=object)
+
+
+def _labels(frame: pd.DataFrame) -> pd.Series:
+    """``O12 2026-11-04`` for a day, ``P3 2027-01-11 to 2027-01-22`` for a block."""
+    if frame.empty:
+        return pd.Series([], index=frame.index, dtype=object)
+    start = frame["start_date"].map(dt.date.isoformat)
+    end = frame["end_date"].map(dt.date.isoformat)
+    label = frame["offer_id"] + " " + start
+    block = start != end
+    label[block] = label[block] + " to " + end[block]
+    return label
+
+
+def _rows_in(prev: pd.DataFrame, new: pd.DataFrame) -> pd.Series:
+    """For each previous row: is the very same placement in the new plan?"""
+    found = prev[_KEY].merge(new[_KEY].drop_duplicates(), on=_KEY, how="left", indicator=True)
+    return pd.Series((found["_merge"] == "both").to_numpy(), index=prev.index)
+
+
+def _joined(frame: pd.DataFrame) -> pd.Series:
+    ordered = frame.sort_values(["start_date", "offer_id"])
+    return ordered.groupby(_GROUP, sort=False)["label"].agg("; ".join)
+
+
+def _grouped(prev: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """Per (student, kind): row counts of both plans and the before/after texts."""
+    before = prev.groupby(_GROUP).agg(
+        n_prev=("row", "size"),
+        n_kept=("kept", "sum"),
+        n_locked=("locked", "sum"),
+        prev_school=("prev_school", "first"),
+    )
+    before["before"] = _joined(prev)
+    after = new.groupby(_GROUP).agg(n_new=("offer_id", "size"))
+    after["after"] = _joined(new)
+    table = before.join(after, how="outer").reset_index()
+    for column in ("n_prev", "n_kept", "n_locked", "n_new"):
+        table[column] = table[column].fillna(0).astype(np.int64)
+    for column in ("before", "after", "prev_school"):
+        table[column] = table[column].fillna("").astype(str)
+    return table
+
+
+def _change(table: pd.DataFrame, student_ids: set[str]) -> pd.Series:
+    gone = ~table["student_id"].isin(student_ids)
+    n_prev, n_kept, n_new = table["n_prev"], table["n_kept"], table["n_new"]
+    change = np.select(
+        [gone, n_prev == 0, n_kept == n_prev, n_new < n_prev],
+        [DROPPED, NEWLY_PLACED, KEPT, LOST],
+        default=MOVED,
+    )
+    return pd.Series(change, index=table.index, dtype=object)
+
+
+# --- reasons ------------------------------------------------------------------
+
+
+def _reasons(problem: Problem, plan: Plan, prev: pd.DataFrame, table: pd.DataFrame) -> pd.Series:
+    reason = pd.Series("", index=table.index, dtype=object)
+    change = table["change"]
+    reason[change == DROPPED] = STUDENT_GONE
+    reason[change == NEWLY_PLACED] = NEW_IN_RUN
+    kept = change == KEPT
+    counts = table.loc[kept, ["n_prev", "n_locked", "n_new"]].to_numpy()
+    reason[kept] = [_kept_reason(*(int(v) for v in c)) for c in counts]
+    changed = table[change.isin([MOVED, LOST])]
+    if changed.empty:
+        return reason
+    lost = set(_pairs_of(changed[changed["change"] == LOST]))
+    gone = prev[~prev["kept"]].merge(changed[_GROUP], on=_GROUP)
+    why = _RowReasons(problem, plan)
+    per_group: dict[tuple[str, str], list[str]] = {}
+    for r in gone["row"].tolist():
+        row = problem.previous[int(r)]
+        mine = (row.student_id, str(row.kind))
+        per_group.setdefault(mine, []).append(why.of(row, lost=mine in lost))
+    for i, key, n_new in zip(changed.index, _pairs_of(changed), changed["n_new"], strict=True):
+        parts = _unique(per_group.get(key, []))
+        if key in lost:
+            parts += why.no_replacement(key, int(n_new))
+        reason[i] = "; ".join(parts)
+    return reason
+
+
+def _pairs_of(frame: pd.DataFrame) -> list[tuple[str, str]]:
+    return list(zip(frame["student_id"].astype(str), frame["kind"].astype(str), strict=True))
+
+
+def _kept_reason(n_prev: int, n_locked: int, n_new: int) -> str:
+    if n_locked == n_prev:
+        text = "locked"
+    elif n_locked == 0:
+        text = "kept as published"
+    else:
+        text = "locked and kept as published"
+    added = n_new - n_prev
+    return text + (f", {added} more place(s) added" if added > 0 else "")
+
+
+def _unique(texts: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(texts))
+
+
+class _RowReasons:
+    """Why one previous row is not in the new plan, first matching rule wins."""
+
+    def __init__(self, problem: Problem, plan: Plan) -> None:
+        self.problem = problem
+        self.students = {s.student_id: i for i, s in enumerate(problem.students)}
+        self.offers = {o.offer_id: o for o in problem.offers}
+        self.companies = {c.company_id: i for i, c in enumerate(problem.companies)}
+        self.school_type = {s.school_id: s.school_type for s in problem.schools}
+        self.calendar: dict[tuple[str, int, str], list[CalendarEntry]] = {}
+        for entry in problem.calendar:
+            self.calendar.setdefault((entry.school_id, entry.grade, entry.kind), []).append(entry)
+        self.working = WorkingDays.for_problem(problem)
+        self._travel: TravelTimes | None = None
+        self._previous_load: dict[tuple[str, dt.date], int] | None = None
+        self.apart = _apart_partners(problem)
+        self.placed_at = _company_days(plan.assignments, set(self.apart))
+        self.shortfall = _unassigned_reasons(plan)
+        stability = [lv for lv in plan.levels if lv.name == "stability"]
+        self.stability_proven = bool(stability) and stability[0].status == "optimal"
+
+    def of(self, row: PreviousAssignment, lost: bool) -> str:
+        student = self.problem.students[self.students[row.student_id]]
+        offer = self.offers.get(row.offer_id)
+        if offer is None:
+            return f"offer {row.offer_id} was withdrawn (not in offers.csv)"
+        moved_school = ""
+        if row.school_id and row.school_id != student.school_id:
+            moved_school = f"the student moved from school {row.school_id} to {student.school_id}"
+        broken = self.rule_broken(row, student, offer)
+        if broken:
+            return f"{moved_school}: {broken}" if moved_school else broken
+        if moved_school:
+            return moved_school
+        return self.by_solver(row, lost)
+
+    def no_replacement(self, key: tuple[str, str], n_new: int) -> list[str]:
+        """Why the student has fewer placements: the plan's own reason, or fewer needed."""
+        if key in self.shortfall:
+            return [f"no other place: {self.shortfall[key]}"]
+        student = self.problem.students[self.students[key[0]]]
+        entries = self.calendar.get((student.school_id, student.grade, key[1]), [])
+        needed = (entries[0].needed_days if key[1] == "bfe" else 1) if entries else 0
+        if needed == n_new and needed > 0:
+            unit = "BFE day(s)" if key[1] == "bfe" else "Praktikum block"
+            return [f"now needs {needed} {unit}"]
+        return []
+
+    def rule_broken(self, row: PreviousAssignment, student: Student, offer: Offer) -> str:
+        for check in (self.calendar_gone, self.dates, self.eligibility, self.capacity, self.pair):
+            text = check(row, student, offer)
+            if text:
+                return text
+        return ""
+
+    def by_solver(self, row: PreviousAssignment, lost: bool) -> str:
+        """Every rule still allows the row: the solver gave it up, for coverage if proven."""
+        if self.stability_proven:
+            return COVERAGE_LOST if lost else COVERAGE_MOVED
+        return (
+            f"offer {row.offer_id} on {row.start_date} was still possible; the run stopped "
+            "before keeping it was proven impossible"
+        )
+
+    # --- the rules, in the order a planner would check them ---
+
+    def calendar_gone(self, row: PreviousAssignment, student: Student, offer: Offer) -> str:
+        if (student.school_id, student.grade, row.kind) in self.calendar:
+            return ""
+        what = "BFE dates" if row.kind == "bfe" else "a Praktikum window"
+        return f"school {student.school_id} has no {what} for grade {student.grade} any more"
+
+    def dates(self, row: PreviousAssignment, student: Student, offer: Offer) -> str:
+        first, last = row.start_date, row.end_date or row.start_date
+        if offer.kind != row.kind:
+            return f"offer {offer.offer_id} is no longer a {_LABEL[row.kind]} offer"
+        for day in (first, last):
+            off = self.working.why_not_working(day)
+            if off:
+                return f"{day} is no longer a working day ({off})"
+        if not (offer.start_date <= first and last <= offer.last_date):
+            return f"offer {offer.offer_id} now runs from {offer.start_date} to {offer.last_date}"
+        entries = self.calendar[(student.school_id, student.grade, row.kind)]
+        if row.kind == "bfe":
+            if not any(e.start_date <= first <= e.last_date for e in entries) or first != last:
+                return f"{first} is no longer a BFE date of the school"
+            return ""
+        window = entries[0]
+        if not (window.start_date <= first and last <= window.last_date):
+            return (
+                f"the block is no longer inside the Praktikum window "
+                f"({window.start_date} to {window.last_date})"
+            )
+        if len(self.working.between(first, last)) != window.needed_days:
+            return f"the Praktikum now lasts {window.needed_days} working days"
+        return ""
+
+    def eligibility(self, row: PreviousAssignment, student: Student, offer: Offer) -> str:
+        company = self.problem.companies[self.companies[offer.company_id]]
+        school_type = self.school_type.get(student.school_id, "")
+        if offer.grades and student.grade not in offer.grades:
+            return f"offer {offer.offer_id} is no longer open to grade {student.grade}"
+        if offer.school_types and school_type not in offer.school_types:
+            return f"offer {offer.offer_id} is no longer open to a {school_type or 'school'}"
+        if not student.needs <= company.provides:
+            return f"company {company.company_id} no longer provides what the student needs"
+        if not company.requires <= student.qualifications:
+            missing = ", ".join(sorted(company.requires - student.qualifications))
+            return f"company {company.company_id} now requires {missing}"
+        if company.min_age is not None and not _old_enough(student, company.min_age, row):
+            return f"company {company.company_id} now requires age {company.min_age}"
+        return self.travel(student, company.company_id)
+
+    def travel(self, student: Student, company_id: str) -> str:
+        if self._travel is None:
+            self._travel = TravelTimes(self.problem)
+        s = self.students[student.student_id]
+        minutes = self._travel.between(s, self.companies[company_id])
+        limit = int(self._travel.limits[s])
+        if minutes > limit:
+            return f"company {company_id} is now {minutes} minutes away (limit {limit})"
+        return ""
+
+    def capacity(self, row: PreviousAssignment, student: Student, offer: Offer) -> str:
+        load = self.previous_load()
+        for day in self.working.between(row.start_date, row.end_date or row.start_date):
+            n = load.get((offer.offer_id, day), 0)
+            if n > offer.capacity:
+                return (
+                    f"offer {offer.offer_id} was cut to {offer.capacity} place(s) a day "
+                    f"({n} previous rows on {day})"
+                )
+        return ""
+
+    def previous_load(self) -> dict[tuple[str, dt.date], int]:
+        """Previous rows (any status, student still there) per (offer, working day)."""
+        if self._previous_load is None:
+            load: dict[tuple[str, dt.date], int] = {}
+            for p in self.problem.previous:
+                if p.student_id in self.students:
+                    for day in self.working.between(p.start_date, p.end_date or p.start_date):
+                        load[(p.offer_id, day)] = load.get((p.offer_id, day), 0) + 1
+            self._previous_load = load
+        return self._previous_load
+
+    def pair(self, row: PreviousAssignment, student: Student, offer: Offer) -> str:
+        partners = self.apart.get(student.student_id)
+        if not partners:
+            return ""
+        first, last = row.start_date, row.end_date or row.start_date
+        for other in sorted(partners):
+            for company_id, start, end in self.placed_at.get(other, []):
+                if company_id != offer.company_id or not (start <= last and first <= end):
+                    continue
+                return (
+                    f"student {other}, to be kept apart, is at company {offer.company_id} "
+                    f"on {max(first, start)}"
+                )
+        return ""
+
+
+def _old_enough(student: Student, min_age: int, row: PreviousAssignment) -> bool:
+    born = student.birth_date
+    if born is None:
+        return False
+    day = row.start_date
+    age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    return age >= min_age
+
+
+def _unassigned_reasons(plan: Plan) -> dict[tuple[str, str], str]:
+    u = plan.unassigned
+    return {
+        (str(s), str(k)): f"{m} missing: {r}"
+        for s, k, m, r in zip(u.student_id, u.kind, u.missing, u.reason, strict=True)
+    }
+
+
+def _company_days(
+    assignments: pd.DataFrame, students: set[str]
+) -> dict[str, list[tuple[str, dt.date, dt.date]]]:
+    """(company, first day, last day) of each new placement of the given students."""
+    mine = assignments[assignments["student_id"].isin(students)]
+    placed: dict[str, list[tuple[str, dt.date, dt.date]]] = {}
+    columns = (
+        mine.student_id,
+        mine.company_id,
+        _as_dates(mine.start_date),
+        _as_dates(mine.end_date),
+    )
+    for student_id, company_id, start, end in zip(*columns, strict=True):
+        placed.setdefault(str(student_id), []).append((str(company_id), start, end))
+    return placed
+
+
+def _apart_partners(problem: Problem) -> dict[str, set[str]]:
+    partners: dict[str, set[str]] = {}
+    for pair in problem.pairs:
+        if pair.relation == "apart":
+            partners.setdefault(pair.student_a, set()).add(pair.student_b)
+            partners.setdefault(pair.student_b, set()).add(pair.student_a)
+    return partners
