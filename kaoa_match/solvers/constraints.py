@@ -99,6 +99,59 @@ def praktikum_capacity(
         b.add_linear(np.asarray(counts, np.int64), None, 0, int(capacity[offer]))
 
 
+def praktikum_capacity_cliques(
+    b: ModelBuilder, cand: Candidates, capacity: NDArray[np.int64], n_days: int
+) -> None:
+    """As ``praktikum_capacity``, with a row only on the last day of some block."""
+    _cliques(b, cand, capacity, n_days, direct=False)
+
+
+def praktikum_capacity_direct(
+    b: ModelBuilder, cand: Candidates, capacity: NDArray[np.int64], n_days: int
+) -> None:
+    """Rows only on block ends, over the candidates themselves (no count variables)."""
+    _cliques(b, cand, capacity, n_days, direct=True)
+
+
+def _cliques(
+    b: ModelBuilder, cand: Candidates, capacity: NDArray[np.int64], n_days: int, direct: bool
+) -> None:
+    blocks = np.flatnonzero(cand.kind == PRAKTIKUM)
+    if len(blocks) == 0:
+        return
+    students_per_offer = np.bincount(cand.offer[blocks], minlength=len(capacity))
+    blocks = blocks[students_per_offer[cand.offer[blocks]] > capacity[cand.offer[blocks]]]
+    longest = int(cand.n_days.max(initial=0)) + 1
+    start_keys = (cand.offer[blocks] * (n_days + 1) + cand.first_day[blocks]) * longest
+    start_keys += cand.n_days[blocks]
+    spans: dict[int, list[tuple[int, int, NDArray[np.int64]]]] = {}
+    for key, members in iter_groups(start_keys, blocks):
+        offer = key // longest // (n_days + 1)
+        first = int(cand.first_day[members[0]])
+        last = first + int(cand.n_days[members[0]]) - 1
+        spans.setdefault(offer, []).append((first, last, members))
+    for offer, groups in spans.items():
+        cap = int(capacity[offer])
+        previous: set[int] = set()
+        counts: dict[int, int] = {}
+        for day in sorted({last for _, last, _ in groups}):
+            present = {g for g, (first, last, _) in enumerate(groups) if first <= day <= last}
+            if present <= previous:
+                continue
+            previous = present
+            if sum(len(groups[g][2]) for g in present) <= cap:
+                continue
+            if direct:
+                row = np.concatenate([groups[g][2] for g in sorted(present)])
+                b.add_at_most(row, cap)
+                continue
+            for g in present:
+                if g not in counts:
+                    members = groups[g][2]
+                    counts[g] = b.new_sum(members) if len(members) > 1 else int(members[0])
+            b.add_linear(np.asarray([counts[g] for g in sorted(present)], np.int64), None, 0, cap)
+
+
 def praktikum_capacity_intervals(
     b: ModelBuilder, cand: Candidates, capacity: NDArray[np.int64], n_days: int
 ) -> None:
