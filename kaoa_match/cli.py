@@ -126,7 +126,10 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
     )
     if plan.interrupted:
         console.print("[yellow]stopped by Ctrl-C: this is the best plan found so far[/]")
-    console.print(f"plan written to {args.out}/ (assignments.csv, unassigned.csv, summary.json)")
+    files = "assignments.csv, unassigned.csv, summary.json"
+    if plan.changes is not None:
+        files += ", changes.csv"
+    console.print(f"plan written to {args.out}/ ({files})")
     return EXIT_OK
 
 

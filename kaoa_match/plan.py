@@ -75,6 +75,8 @@ class Plan:
     solve_seconds: float
     interrupted: bool = False
     stats: dict[str, float | int | str] = field(default_factory=dict)
+    changes: pd.DataFrame | None = None
+    """Per student, what changed against ``previous.csv`` (None without one)."""
 
     @property
     def objectives(self) -> dict[str, int]:

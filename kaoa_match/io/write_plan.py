@@ -15,13 +15,16 @@ if TYPE_CHECKING:
 def write_plan(
     plan: Plan, out_dir: str | Path, extra_summary: dict[str, Any] | None = None
 ) -> Path:
-    """Write ``assignments.csv``, ``unassigned.csv`` and ``summary.json`` into ``out_dir``.
+    """Write ``assignments.csv``, ``unassigned.csv`` and ``summary.json`` into
+    ``out_dir``, and ``changes.csv`` when the plan was made against a previous one.
 
     The directory is replaced whole or not at all (see :mod:`kaoa_match.io.atomic`).
     """
     with atomic_directory(out_dir) as staging:
         plan.assignments.to_csv(staging / "assignments.csv", index=False, date_format="%Y-%m-%d")
         plan.unassigned.to_csv(staging / "unassigned.csv", index=False)
+        if plan.changes is not None:
+            plan.changes.to_csv(staging / "changes.csv", index=False)
         summary = plan.summary() | (extra_summary or {})
         (staging / "summary.json").write_text(
             json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"

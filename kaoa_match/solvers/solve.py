@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from kaoa_match.changes import changes_table
 from kaoa_match.exceptions import LockedConflictError
 from kaoa_match.model import SolveOptions
 from kaoa_match.options import build_options, max_placeable
@@ -117,7 +118,10 @@ def solve(
         "greedy_coverage": len(warm_start),
         "restricted_to_nearest": restricted,
     }
-    return make_plan(problem, opts, cand, result, time.monotonic() - started, stats)
+    plan = make_plan(problem, opts, cand, result, time.monotonic() - started, stats)
+    if problem.previous:
+        plan.changes = changes_table(problem, plan)
+    return plan
 
 
 def _reduced(
