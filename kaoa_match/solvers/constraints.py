@@ -8,6 +8,7 @@ variable. Each function here adds one rule of the spec to the model.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -76,117 +77,57 @@ def praktikum_capacity(
 ) -> None:
     """Praktikum capacity: on each working day, at most ``capacity`` interns of an offer.
 
-    Interns are counted per (offer, start, length) in one integer each, so the
-    per-day sums run over a few starts instead of over every student's block.
+    The blocks of an offer with one start and length form a group. Blocks are
+    intervals of days, so whatever set of them is present on a day is also
+    present on the next day on which one of them ends: rows are needed on block
+    ends only, and not where the groups present are a subset of the last row's.
+    Rows that repeat the same blocks day after day make the LP relaxation much
+    slower (measured: 40 s against 5 s on a 600-intern cohort).
     """
     blocks = np.flatnonzero(cand.kind == PRAKTIKUM)
     if len(blocks) == 0:
         return
-    # An offer whose candidates all fit at once needs no rule (1 block per student).
-    students_per_offer = np.bincount(cand.offer[blocks], minlength=len(capacity))
-    blocks = blocks[students_per_offer[cand.offer[blocks]] > capacity[cand.offer[blocks]]]
+    # An offer whose candidates all fit at once needs no rule.
+    per_offer = np.bincount(cand.offer[blocks], minlength=len(capacity))
+    blocks = blocks[per_offer[cand.offer[blocks]] > capacity[cand.offer[blocks]]]
     longest = int(cand.n_days.max(initial=0)) + 1
     start_keys = (cand.offer[blocks] * (n_days + 1) + cand.first_day[blocks]) * longest
     start_keys += cand.n_days[blocks]
-    present: dict[tuple[int, int], list[int]] = {}
+    groups: dict[int, list[tuple[int, int, NDArray[np.int64]]]] = {}
     for key, members in iter_groups(start_keys, blocks):
-        offer = key // longest // (n_days + 1)
-        count = b.new_sum(members)
-        first = int(cand.first_day[members[0]])
-        for day in range(first, first + int(cand.n_days[members[0]])):
-            present.setdefault((offer, day), []).append(count)
-    for (offer, _day), counts in present.items():
-        b.add_linear(np.asarray(counts, np.int64), None, 0, int(capacity[offer]))
-
-
-def praktikum_capacity_cliques(
-    b: ModelBuilder, cand: Candidates, capacity: NDArray[np.int64], n_days: int
-) -> None:
-    """As ``praktikum_capacity``, with a row only on the last day of some block."""
-    _cliques(b, cand, capacity, n_days, direct=False)
-
-
-def praktikum_capacity_direct(
-    b: ModelBuilder, cand: Candidates, capacity: NDArray[np.int64], n_days: int
-) -> None:
-    """Rows only on block ends, over the candidates themselves (no count variables)."""
-    _cliques(b, cand, capacity, n_days, direct=True)
-
-
-def _cliques(
-    b: ModelBuilder, cand: Candidates, capacity: NDArray[np.int64], n_days: int, direct: bool
-) -> None:
-    blocks = np.flatnonzero(cand.kind == PRAKTIKUM)
-    if len(blocks) == 0:
-        return
-    students_per_offer = np.bincount(cand.offer[blocks], minlength=len(capacity))
-    blocks = blocks[students_per_offer[cand.offer[blocks]] > capacity[cand.offer[blocks]]]
-    longest = int(cand.n_days.max(initial=0)) + 1
-    start_keys = (cand.offer[blocks] * (n_days + 1) + cand.first_day[blocks]) * longest
-    start_keys += cand.n_days[blocks]
-    spans: dict[int, list[tuple[int, int, NDArray[np.int64]]]] = {}
-    for key, members in iter_groups(start_keys, blocks):
-        offer = key // longest // (n_days + 1)
         first = int(cand.first_day[members[0]])
         last = first + int(cand.n_days[members[0]]) - 1
-        spans.setdefault(offer, []).append((first, last, members))
-    for offer, groups in spans.items():
-        cap = int(capacity[offer])
-        previous: set[int] = set()
-        counts: dict[int, int] = {}
-        for day in sorted({last for _, last, _ in groups}):
-            present = {g for g, (first, last, _) in enumerate(groups) if first <= day <= last}
-            if present <= previous:
-                continue
-            previous = present
-            if sum(len(groups[g][2]) for g in present) <= cap:
-                continue
-            if direct:
-                row = np.concatenate([groups[g][2] for g in sorted(present)])
-                b.add_at_most(row, cap)
-                continue
-            for g in present:
-                if g not in counts:
-                    members = groups[g][2]
-                    counts[g] = b.new_sum(members) if len(members) > 1 else int(members[0])
-            b.add_linear(np.asarray([counts[g] for g in sorted(present)], np.int64), None, 0, cap)
+        groups.setdefault(key // longest // (n_days + 1), []).append((first, last, members))
+    for offer, of_offer in groups.items():
+        _block_end_rows(b, of_offer, int(capacity[offer]))
 
 
-def praktikum_capacity_intervals(
-    b: ModelBuilder, cand: Candidates, capacity: NDArray[np.int64], n_days: int
+def _block_end_rows(
+    b: ModelBuilder, groups: list[tuple[int, int, NDArray[np.int64]]], limit: int
 ) -> None:
-    """Praktikum capacity as an optional fixed-size interval per candidate block and
-    one cumulative constraint per offer (CP-SAT only). The LP relaxation gets the
-    per-day rows instead, so its bound and fixings stay valid."""
-    blocks = np.flatnonzero(cand.kind == PRAKTIKUM)
-    if len(blocks) == 0:
-        return
-    students_per_offer = np.bincount(cand.offer[blocks], minlength=len(capacity))
-    blocks = blocks[students_per_offer[cand.offer[blocks]] > capacity[cand.offer[blocks]]]
-    model = b.model
-    for offer, members in iter_groups(cand.offer[blocks], blocks):
-        intervals = [
-            model.new_optional_fixed_size_interval_var(
-                int(cand.first_day[i]),
-                int(cand.n_days[i]),
-                model.get_bool_var_from_proto_index(int(i)),
-                "",
-            )
-            for i in members.tolist()
-        ]
-        model.add_cumulative(intervals, [1] * len(intervals), int(capacity[offer]))
-    owner, day = _block_days(cand, blocks)
-    for key, members in iter_groups(cand.offer[owner] * n_days + day, owner):
-        b._record(members, np.ones(len(members), np.int64), 0, int(capacity[key // n_days]))  # noqa: SLF001
-
-
-def _block_days(
-    cand: Candidates, blocks: NDArray[np.int64]
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Every (candidate, working day) of the given blocks."""
-    owner = np.repeat(blocks, cand.n_days[blocks])
-    starts = np.repeat(np.cumsum(cand.n_days[blocks]) - cand.n_days[blocks], cand.n_days[blocks])
-    return owner, cand.first_day[owner] + (np.arange(len(owner), dtype=np.int64) - starts)
+    """At most ``limit`` of the blocks ``(first day, last day, candidates)`` of one
+    offer on any day. A group in three or more rows is counted once in an
+    integer, so that long floating windows do not repeat every block in every row."""
+    rows: list[list[int]] = []
+    previous: set[int] = set()
+    for day in sorted({last for _, last, _ in groups}):
+        present = {g for g, (first, last, _) in enumerate(groups) if first <= day <= last}
+        if present <= previous:
+            continue
+        previous = present
+        if sum(len(groups[g][2]) for g in present) > limit:
+            rows.append(sorted(present))
+    in_rows = Counter(g for row in rows for g in row)
+    counted = {
+        g: b.new_sum(groups[g][2]) for g, n in in_rows.items() if n >= 3 and len(groups[g][2]) > 1
+    }
+    for row in rows:
+        parts = [np.asarray([counted[g]]) if g in counted else groups[g][2] for g in row]
+        variables = np.concatenate(parts).astype(np.int64)
+        if counted.keys().isdisjoint(row):
+            b.add_at_most(variables, limit)
+        else:
+            b.add_linear(variables, None, 0, limit)
 
 
 def apart_pairs(
