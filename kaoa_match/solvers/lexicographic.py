@@ -21,6 +21,7 @@ from ortools.sat.python import cp_model
 from kaoa_match.exceptions import SolverError
 from kaoa_match.plan import LevelResult, Sense, Status
 from kaoa_match.solvers.builder import fix_variables, set_hint, set_objective
+from kaoa_match.solvers.objectives import Level
 from kaoa_match.solvers.relaxation import solve_relaxation
 
 if TYPE_CHECKING:
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 
     from kaoa_match.model import SolveOptions
     from kaoa_match.solvers.builder import ModelBuilder
-    from kaoa_match.solvers.objectives import Level
     from kaoa_match.solvers.relaxation import LpResult
 
 Progress = Callable[[str, int, float, float, bool], None]
@@ -154,13 +154,17 @@ def optimise(
                 results.append(_not_optimised(level, solution))
                 continue
             budget = _budget(options.time_limit_s, start, levels[k:])
+            second = levels[k + 1] if k == 0 and len(levels) > 1 else None
+            searched, weight = _with_tie_break(level, second)
             run = _LevelRun(
-                b, level, held, options, budget, rounder, owner, interrupt, progress, start
+                b, searched, held, options, budget, rounder, owner, interrupt, progress, start
             )
             if budget is not None and budget <= _TOO_LITTLE_TIME:
                 result = _not_optimised(level, solution)
             else:
                 solution, result = run.optimise(solution, first=k == 0)
+                if weight > 1:
+                    result = _first_of_two(result, level, weight, solution)
                 if not bounds_hold:
                     result = _cap_only(result, level)
             results.append(result)
@@ -402,6 +406,33 @@ def _hold(b: ModelBuilder, level: Level, value: int) -> None:
         b.add_linear(level.variables, level.coeffs, value, big)
     else:
         b.add_linear(level.variables, level.coeffs, -big, value)
+
+
+def _with_tie_break(first: Level, second: Level | None) -> tuple[Level, int]:
+    """``first`` searched as ``weight * first + second``, ``weight`` above any value
+    of ``second``: the same lexicographic optimum (first, then second) in one
+    search. Used for coverage and stability, so that a rerun keeps published rows
+    while it places as many students as possible."""
+    if second is None or len(second.variables) == 0 or not (first.maximize and second.maximize):
+        return first, 1
+    weight = second.trivial_bound() + 1
+    combined = Level(
+        first.name,
+        np.r_[first.variables, second.variables],
+        np.r_[weight * first.coeffs, second.coeffs],
+    )
+    return combined, weight
+
+
+def _first_of_two(
+    result: LevelResult, first: Level, weight: int, solution: NDArray[np.int64]
+) -> LevelResult:
+    """The result of ``first`` alone, from the search of ``weight * first + second``:
+    ``first`` is at most ``bound // weight`` since ``second`` is never negative."""
+    value = first.value(solution)
+    bound = min(first.trivial_bound(), result.bound // weight)
+    status: Status = "optimal" if value == bound else "feasible"
+    return LevelResult(first.name, result.sense, value, bound, status, result.seconds)
 
 
 def _cap_only(result: LevelResult, level: Level) -> LevelResult:

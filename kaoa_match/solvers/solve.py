@@ -69,7 +69,9 @@ def solve(
         locked = _positions(cand, previous.option[previous.locked])
         return GreedyInput(capacity, bfe_needed, top, apart, locked, n_days, options.seed)
 
-    warm_start = cand.source[greedy_plan(cand, greedy_input(cand)) == 1]
+    published_options = previous.option[~previous.locked & (previous.option >= 0)]
+    keep_published = _positions(cand, np.unique(published_options))
+    warm_start = cand.source[greedy_plan(cand, greedy_input(cand), keep_published) == 1]
     restricted = options.max_options is not None and len(cand) > options.max_options
     if restricted:
         assert options.max_options is not None
