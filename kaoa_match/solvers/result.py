@@ -121,12 +121,14 @@ class _Shortfall:
         limit = int(self.limit[s])
         if kind == "bfe":
             return self._bfe(s, mine, limit)
-        starts = sorted({self.opts.days[int(self.opts.first_day[i])] for i in mine.tolist()})
-        length = int(self.opts.n_days[mine[0]]) if len(mine) else 0
+        first_days = self.opts.first_day[mine].astype(np.int64)
+        length = int(self.opts.n_days[mine[0]])
+        first = self.opts.days[int(first_days.min())]
+        last = self.opts.days[int(first_days.max()) + length - 1]
+        offers = len(set(self.opts.offer[mine].tolist()))
         return (
-            f"every Praktikum block of {length} working days within {limit} minutes is taken "
-            f"(starts from {starts[0]} to {starts[-1]}, {len(set(self.opts.offer[mine].tolist()))} "
-            "offers)"
+            f"no offer has a free block of {length} working days between {first} and {last} "
+            f"within {limit} minutes ({offers} {'offer' if offers == 1 else 'offers'}, all full)"
         )
 
     def _bfe(self, s: int, mine: NDArray[np.int64], limit: int) -> str:
