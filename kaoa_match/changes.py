@@ -169,7 +169,9 @@ def _reasons(problem: Problem, plan: Plan, prev: pd.DataFrame, table: pd.DataFra
     reason[change == NEWLY_PLACED] = NEW_IN_RUN
     kept = change == KEPT
     counts = table.loc[kept, ["n_prev", "n_locked", "n_new"]].to_numpy()
-    reason[kept] = [_kept_reason(*(int(v) for v in c)) for c in counts]
+    reason.loc[kept] = pd.Series(
+        [_kept_reason(*(int(v) for v in c)) for c in counts], index=reason.index[kept], dtype=object
+    )
     changed = table[change.isin([MOVED, LOST])]
     if changed.empty:
         return reason
