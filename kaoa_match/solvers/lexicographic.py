@@ -47,6 +47,9 @@ _TIME_SHARE = {
 
 _UNUSED_IN_LP = 1e-6
 _LP_SHARE = 0.5
+# Without a time limit a level's final search still ends here; a level not proven
+# by then is reported as feasible with its bound, so a run always finishes.
+_SEARCH_WITHOUT_LIMIT = 300.0
 _TOO_LITTLE_TIME = 0.5  # seconds: not worth building a level's LP or search
 _NEAR_LP_SECONDS = 30.0
 
@@ -242,10 +245,12 @@ class _LevelRun:
         _within(model, level, lp.bound)  # so the search stops once it meets the bound
         set_objective(model, level.variables, level.coeffs, level.maximize)
         set_hint(model, np.arange(self.b.num_vars, dtype=np.int64), incumbent)
-        limit = (
-            _NEAR_LP_SECONDS if self.budget is None else min(self.budget * 0.4, _NEAR_LP_SECONDS)
-        )
-        solver = _solver(self.options, limit)
+        if self.budget is None:
+            # Deterministic work, not wall time: the same plan on a busy machine.
+            solver = _solver(self.options, None)
+            solver.parameters.max_deterministic_time = _NEAR_LP_SECONDS
+        else:
+            solver = _solver(self.options, min(self.budget * 0.4, _NEAR_LP_SECONDS))
         status = self.interrupt.run(solver, model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             found = np.asarray(solver.response_proto.solution, dtype=np.int64)
@@ -284,7 +289,9 @@ class _LevelRun:
         set_objective(model, level.variables, level.coeffs, level.maximize)
         set_hint(model, np.arange(b.num_vars, dtype=np.int64), incumbent)
         left = (
-            None if self.budget is None else max(self.budget - (time.monotonic() - started), 0.05)
+            _SEARCH_WITHOUT_LIMIT
+            if self.budget is None
+            else max(self.budget - (time.monotonic() - started), 0.05)
         )
         solver = _solver(self.options, left)
         watcher = _Watcher(level.name, self.progress, self.start) if self.progress else None

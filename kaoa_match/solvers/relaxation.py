@@ -84,17 +84,16 @@ def solve_relaxation(
     options: dict[str, float | bool] = {"presolve": True}
     if time_limit is not None:
         options["time_limit"] = max(time_limit, 0.1)
-    result = linprog(
-        cost,
-        A_ub=a_ub,
-        b_ub=b_ub,
-        A_eq=a_eq,
-        b_eq=b_eq,
-        bounds=np.column_stack([system.var_lo, system.var_hi]),
-        method="highs-ds",
-        options=options,
-    )
-    if result.status != 0 or result.x is None:
+    bounds = np.column_stack([system.var_lo, system.var_hi])
+    for method in ("highs-ds", "highs-ipm"):  # the interior point method as a fallback
+        result = linprog(
+            cost, a_ub, b_ub, a_eq, b_eq, bounds=bounds, method=method, options=options
+        )
+        if result.status == 0 and result.x is not None:
+            break
+        if time_limit is not None and time.monotonic() - start >= time_limit:
+            return None
+    else:
         return None
     optimum = sign * float(result.fun)
     # Round towards the weaker side, with room for HiGHS's tolerances.
