@@ -200,14 +200,6 @@ class ModelBuilder:
                 solution[var] = int(all(solution[g].any() for g in groups))
         return solution
 
-    def set_objective(
-        self, variables: NDArray[np.int64], coeffs: NDArray[np.int64], maximize: bool
-    ) -> None:
-        set_objective(self.model, variables, coeffs, maximize)
-
-    def set_hint(self, variables: NDArray[np.int64], values: NDArray[np.int64]) -> None:
-        set_hint(self.model, variables, values)
-
 
 def set_objective(
     model: cp_model.CpModel,
