@@ -53,24 +53,24 @@ def solve(
     if bad_locked:
         raise LockedConflictError("\n".join(bad_locked))
 
+    student_of = {s.student_id: i for i, s in enumerate(problem.students)}
+    capacity = np.asarray([o.capacity for o in problem.offers], dtype=np.int64)
     keep = np.ones(len(opts), dtype=bool)
     if options.prune_dominated:
-        keep = _reduced(problem, opts, previous.option)
+        keep = _reduced(problem, opts, previous.option, student_of, capacity)
     cand = Candidates.from_options(opts, keep)
     top = _top_matrix(opts, len(problem.fields))
     caps = per_student_caps(cand, np.asarray(max_placeable(opts), dtype=np.int64))
-    student_of = {s.student_id: i for i, s in enumerate(problem.students)}
     apart, together = _pairs(problem, student_of)
     n_days = len(opts.days)
     bfe_needed = np.asarray(opts.bfe_needed, np.int64)
-    capacity = np.asarray([o.capacity for o in problem.offers], dtype=np.int64)
 
     def greedy_input(cand: Candidates) -> GreedyInput:
         locked = _positions(cand, previous.option[previous.locked])
         return GreedyInput(capacity, bfe_needed, top, apart, locked, n_days, options.seed)
 
-    published_options = previous.option[~previous.locked & (previous.option >= 0)]
-    keep_published = _positions(cand, np.unique(published_options))
+    published_options = np.unique(previous.option[~previous.locked & (previous.option >= 0)])
+    keep_published = _positions(cand, published_options)
     warm_start = cand.source[greedy_plan(cand, greedy_input(cand), keep_published) == 1]
     restricted = options.max_options is not None and len(cand) > options.max_options
     if restricted:
@@ -81,7 +81,7 @@ def solve(
         cand = Candidates.from_options(opts, keep)
     greedy = greedy_input(cand)
     locked = greedy.locked
-    published = _positions(cand, previous.option[~previous.locked & (previous.option >= 0)])
+    published = _positions(cand, published_options)
 
     b = ModelBuilder()
     b.new_bools(len(cand))
@@ -90,7 +90,7 @@ def solve(
         add_hard_rules(builder, cand, problem, bfe_needed, apart, locked_rows, n_days)
 
     add_rules(b, locked)
-    levels = build_levels(b, cand, np.unique(published), top, together, n_days, caps)
+    levels = build_levels(b, cand, published, top, together, n_days, caps)
     hint = np.zeros(b.num_vars, dtype=np.int64)
     hint[_positions(cand, warm_start)] = 1
     model_built = time.monotonic()
@@ -127,11 +127,14 @@ def solve(
 
 
 def _reduced(
-    problem: Problem, opts: Options, previous_option: NDArray[np.int64]
+    problem: Problem,
+    opts: Options,
+    previous_option: NDArray[np.int64],
+    student_of: dict[str, int],
+    capacity: NDArray[np.int64],
 ) -> NDArray[np.bool_]:
     """Options worth a variable: dominated BFE options go (see ``reduce``)."""
     protected = np.zeros(len(problem.students), dtype=bool)
-    student_of = {s.student_id: i for i, s in enumerate(problem.students)}
     for pair in problem.pairs:
         for sid in (pair.student_a, pair.student_b):
             if sid in student_of:
@@ -139,7 +142,6 @@ def _reduced(
     for row in problem.previous:
         if row.student_id in student_of:
             protected[student_of[row.student_id]] = True
-    capacity = np.asarray([o.capacity for o in problem.offers], dtype=np.int64)
     keep = prune_dominated_bfe(opts, capacity, protected, len(problem.fields))
     keep[previous_option[previous_option >= 0]] = True
     return keep
