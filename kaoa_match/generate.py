@@ -89,7 +89,7 @@ if TYPE_CHECKING:
 
     from numpy.typing import NDArray
 
-__all__ = ["PRESETS", "KreisSummary", "Preset", "generate", "generate_to_dir", "summarize"]
+__all__ = ["PRESETS", "Preset", "SupplySummary", "generate", "generate_to_dir", "supply_summary"]
 
 SCHOOL_YEAR = 2026
 """The generated data is for the school year 2026/27."""
@@ -174,7 +174,7 @@ def generate_to_dir(
 
 
 @dataclass(frozen=True)
-class KreisSummary:
+class SupplySummary:
     """Sizes and supply of a problem, in students, records and places.
 
     ``bfe_demand`` is the BFE student-days needed; ``bfe_places`` counts an
@@ -209,14 +209,14 @@ class KreisSummary:
         return self.praktikum_places / self.praktikum_demand if self.praktikum_demand else 0.0
 
 
-def summarize(problem: Problem) -> KreisSummary:
+def supply_summary(problem: Problem) -> SupplySummary:
     """Count schools, students, companies, offers, demand and places."""
     needs = {(e.school_id, e.grade, e.kind) for e in problem.calendar}
     bfe_days = {(e.school_id, e.grade): e.needed_days for e in problem.calendar if e.kind == "bfe"}
     bfe = [s for s in problem.students if (s.school_id, s.grade, "bfe") in needs]
     prak = [s for s in problem.students if (s.school_id, s.grade, "praktikum") in needs]
     offers_by_kind = {k: [o for o in problem.offers if o.kind == k] for k in ("bfe", "praktikum")}
-    return KreisSummary(
+    return SupplySummary(
         schools=len(problem.schools),
         bfe_students=len(bfe),
         praktikum_students=len(prak),

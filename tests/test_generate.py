@@ -18,7 +18,7 @@ from kaoa_match.generate import (
     _window,
     generate,
     generate_to_dir,
-    summarize,
+    supply_summary,
 )
 from kaoa_match.io import check_dir
 from kaoa_match.model import DEFAULT_FIELDS, Problem
@@ -315,10 +315,10 @@ def test_pairs_join_students_of_one_school(example: Problem) -> None:
 
 
 def test_supply_exceeds_demand_moderately(example: Problem, olpe: Problem) -> None:
-    ex = summarize(example)
+    ex = supply_summary(example)
     assert (ex.bfe_demand, ex.praktikum_demand) == (750, 150)
     assert 1.15 <= ex.bfe_places / ex.bfe_demand <= 1.45
     assert 1.0 <= ex.praktikum_places / ex.praktikum_demand <= 1.35
-    ol = summarize(olpe)
+    ol = supply_summary(olpe)
     assert ol.bfe_demand == 3 * 1300
     assert 1.15 <= ol.bfe_places / ol.bfe_demand <= 1.45
