@@ -1,0 +1,296 @@
+"""Reference methods to compare the optimiser against: today's portal booking.
+
+An online BFE portal works first come, first served: students log in one
+after another, in an order nobody plans, and each books what is still free.
+:func:`portal_plan` simulates one such arrival order; :func:`portal_baseline`
+averages the contract's objective values over several random orders.
+
+Every booking obeys every hard rule of the contract (eligibility, dates,
+capacity per day, one field and one booking per day, one Praktikum block,
+``apart`` pairs, locked rows), so a portal plan is a valid plan; it is only
+never revised once booked.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from kaoa_match.exceptions import LockedConflictError
+from kaoa_match.options import KIND_CODE, build_options
+from kaoa_match.solvers.locked import unplaceable_locked_rows
+from kaoa_match.solvers.result import assignment_table
+from kaoa_match.solvers.variables import Candidates, match_previous
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from kaoa_match.model import Problem
+    from kaoa_match.options import Options
+
+__all__ = ["BaselineResult", "portal_baseline", "portal_plan"]
+
+PER_ORDER_COLUMNS = ["order", "coverage", "fairness", "interest", "travel", "students_short"]
+"""The columns of :attr:`BaselineResult.per_order`."""
+
+_I64 = np.int64
+_NONE = np.iinfo(np.int64).max  # sort key of an option that cannot be booked
+
+
+@dataclass(frozen=True)
+class BaselineResult:
+    """The portal's objective values, averaged over ``orders`` arrival orders.
+
+    ``coverage`` (BFE days plus Praktikum blocks), ``fairness``, ``interest``
+    and ``travel`` (minutes) are the contract's levels; ``students_short``
+    counts students short of at least one placement. ``per_order`` has one
+    row per order with the same values (columns :data:`PER_ORDER_COLUMNS`).
+    """
+
+    orders: int
+    coverage: float
+    fairness: float
+    interest: float
+    travel: float
+    students_short: float
+    per_order: pd.DataFrame
+
+
+def portal_plan(problem: Problem, rng: np.random.Generator) -> pd.DataFrame:
+    """The assignments of one random arrival order (``plan.ASSIGNMENT_COLUMNS``).
+
+    The problem is assumed valid (see :mod:`kaoa_match.validation`). Raises
+    :class:`~kaoa_match.exceptions.LockedConflictError` when locked rows of
+    ``previous.csv`` break a rule on their own or overfill an offer.
+    """
+    opts = build_options(problem)
+    portal = _Portal(problem, opts)
+    chosen = portal.run(rng.permutation(len(problem.students)))
+    return _table(problem, opts, chosen)
+
+
+def portal_baseline(problem: Problem, orders: int = 5, seed: int = 0) -> BaselineResult:
+    """The portal's values, averaged over ``orders`` random arrival orders.
+
+    Order ``k`` is the ``k``-th permutation drawn from
+    ``numpy.random.default_rng(seed)``, so order 0 is the plan of
+    ``portal_plan(problem, numpy.random.default_rng(seed))``. Options are
+    built once and shared by all orders.
+    """
+    if orders < 1:
+        raise ValueError(f"orders must be at least 1, got {orders}")
+    opts = build_options(problem)
+    portal = _Portal(problem, opts)
+    rng = np.random.default_rng(seed)
+    rows = []
+    for k in range(orders):
+        chosen = portal.run(rng.permutation(len(problem.students)))
+        rows.append({"order": k, **_values(opts, chosen)})
+    per_order = pd.DataFrame(rows, columns=PER_ORDER_COLUMNS)
+    mean = per_order.mean()
+    return BaselineResult(
+        orders=orders,
+        coverage=float(mean["coverage"]),
+        fairness=float(mean["fairness"]),
+        interest=float(mean["interest"]),
+        travel=float(mean["travel"]),
+        students_short=float(mean["students_short"]),
+        per_order=per_order,
+    )
+
+
+def _table(problem: Problem, opts: Options, chosen: NDArray[np.int64]) -> pd.DataFrame:
+    keep = np.zeros(len(opts), dtype=bool)
+    keep[chosen] = True
+    cand = Candidates.from_options(opts, keep)
+    return assignment_table(problem, opts, cand, np.arange(len(cand), dtype=_I64))
+
+
+def _values(opts: Options, chosen: NDArray[np.int64]) -> dict[str, int]:
+    """The contract's levels (and students short) of the chosen options."""
+    student = opts.student[chosen]
+    pairs = zip(student.tolist(), opts.field[chosen].tolist(), strict=True)
+    in_top = {s for s, f in pairs if f in opts.top_fields[s]}
+    n = len(opts.bfe_needed)
+    is_bfe = opts.kind[chosen] == KIND_CODE["bfe"]
+    got_bfe = np.bincount(student[is_bfe], minlength=n)
+    got_block = np.bincount(student[~is_bfe], minlength=n)
+    short = (got_bfe < opts.bfe_needed) | (got_block < opts.praktikum_needed)
+    return {
+        "coverage": len(chosen),
+        "fairness": len(in_top),
+        "interest": int(opts.score[chosen].sum(dtype=_I64)),
+        "travel": int(opts.travel_min[chosen].sum(dtype=_I64)),
+        "students_short": int(short.sum()),
+    }
+
+
+@dataclass
+class _Booked:
+    """What one student holds so far: day indices, BFE fields, counts."""
+
+    days: set[int]
+    fields: set[int]
+    bfe: int = 0
+    block: bool = False
+
+
+class _Portal:
+    """First come, first served booking over the options of one problem.
+
+    Places are counted per (offer, day) in one flat array, index
+    ``offer * n_days + day``, so a Praktikum block is one contiguous slice.
+    """
+
+    def __init__(self, problem: Problem, opts: Options) -> None:
+        self.opts = opts
+        self.n_days = max(len(opts.days), 1)
+        n_students = len(problem.students)
+        self.bounds = np.searchsorted(opts.student, np.arange(n_students + 1)).astype(_I64)
+        capacity = np.asarray([o.capacity for o in problem.offers], dtype=_I64)
+        self.capacity = np.repeat(capacity, self.n_days)
+        self.n_offers = max(len(problem.offers), 1)
+        self.offer_ids = [o.offer_id for o in problem.offers]
+        self.max_travel = int(opts.travel_min.max(initial=0)) + 1
+        self.partners = _apart_partners(problem)
+        self.locked = _locked_options(problem, opts)
+        # The bookings of the current run (reset by ``run``).
+        self.free = self.capacity.copy()
+        self.booked: dict[int, _Booked] = {}
+        self.slots: dict[int, set[int]] = {}  # student -> company * n_days + day
+        self.chosen: list[int] = []
+
+    def run(self, order: NDArray[np.int64]) -> NDArray[np.int64]:
+        """The options booked when students arrive in ``order`` (student indices)."""
+        self.free = self.capacity.copy()
+        self.booked, self.slots, self.chosen = {}, {}, []
+        for i in self.locked.tolist():
+            self._book(i)
+        self._check_locked_capacity()
+        for s in order.tolist():
+            self._arrive(int(s))
+        return np.asarray(sorted(self.chosen), dtype=_I64)
+
+    # --- booking ---------------------------------------------------------------
+
+    def _book(self, i: int) -> None:
+        o = self.opts
+        s, first, length = int(o.student[i]), int(o.first_day[i]), int(o.n_days[i])
+        start = int(o.offer[i]) * self.n_days + first
+        self.free[start : start + length] -= 1
+        mine = self.booked.setdefault(s, _Booked(set(), set()))
+        mine.days.update(range(first, first + length))
+        if o.kind[i] == KIND_CODE["bfe"]:
+            mine.bfe += 1
+            mine.fields.add(int(o.field[i]))
+        else:
+            mine.block = True
+        if s in self.partners:
+            base = int(o.company[i]) * self.n_days
+            self.slots.setdefault(s, set()).update(range(base + first, base + first + length))
+        self.chosen.append(i)
+
+    def _check_locked_capacity(self) -> None:
+        over = np.flatnonzero(self.free < 0)
+        if len(over) == 0:
+            return
+        offer, day = divmod(int(over[0]), self.n_days)
+        raise LockedConflictError(
+            f"locked rows of previous.csv need more places than offer "
+            f"{self.offer_ids[offer]} has on {self.opts.days[day]}"
+        )
+
+    def _arrive(self, s: int) -> None:
+        lo, hi = int(self.bounds[s]), int(self.bounds[s + 1])
+        if lo == hi:
+            return
+        mid = lo + int(np.searchsorted(self.opts.kind[lo:hi], KIND_CODE["praktikum"]))
+        mine = self.booked.get(s, _Booked(set(), set()))
+        if mine.bfe < int(self.opts.bfe_needed[s]) and mid > lo:
+            self._book_bfe_days(s, lo, mid, int(self.opts.bfe_needed[s]) - mine.bfe)
+        mine = self.booked.get(s, mine)
+        if not mine.block and self.opts.praktikum_needed[s] and hi > mid:
+            self._book_block(s, mid, hi)
+
+    def _open(self, s: int, lo: int, hi: int) -> NDArray[np.bool_]:
+        """Which options ``lo .. hi-1`` of student ``s`` still fit: places free on
+        every day, no day already booked, no apart partner at that company that day.
+        """
+        o = self.opts
+        first = o.first_day[lo:hi].astype(_I64)
+        length = o.n_days[lo:hi].astype(_I64)
+        steps = np.arange(int(length.max()), dtype=_I64)
+        # Each row walks the block's days; a shorter block repeats its last day.
+        days = first[:, None] + np.minimum(steps[None, :], length[:, None] - 1)
+        ok = (self.free[o.offer[lo:hi].astype(_I64)[:, None] * self.n_days + days] > 0).all(axis=1)
+        mine = self.booked.get(s)
+        if mine is not None and mine.days:
+            ok &= ~np.isin(days, list(mine.days)).any(axis=1)
+        taken = set().union(*(self.slots.get(p, set()) for p in self.partners.get(s, ())))
+        if taken:
+            at = o.company[lo:hi].astype(_I64)[:, None] * self.n_days + days
+            ok &= ~np.isin(at, list(taken)).any(axis=1)
+        return ok
+
+    def _book_bfe_days(self, s: int, lo: int, hi: int, needed: int) -> None:
+        """Date by date, the best free place in a field not used yet.
+
+        Best: highest interest score, then shortest travel, then offer order.
+        """
+        o = self.opts
+        ok = self._open(s, lo, hi)
+        field = o.field[lo:hi]
+        mine = self.booked.get(s)
+        if mine is not None and mine.fields:
+            ok &= ~np.isin(field, list(mine.fields))
+        key = (100 - o.score[lo:hi].astype(_I64)) * self.max_travel + o.travel_min[lo:hi]
+        key = key * self.n_offers + o.offer[lo:hi]
+        day = o.first_day[lo:hi]
+        cuts = [0, *(np.flatnonzero(np.diff(day)) + 1).tolist(), hi - lo]
+        for a, b in itertools.pairwise(cuts):
+            if not ok[a:b].any():
+                continue
+            j = a + int(np.argmin(np.where(ok[a:b], key[a:b], _NONE)))
+            self._book(lo + j)
+            ok &= field != field[j]
+            needed -= 1
+            if needed == 0:
+                return
+
+    def _book_block(self, s: int, lo: int, hi: int) -> None:
+        """The free block in the best field: highest score, then earliest start,
+        then shortest travel, then offer order."""
+        o = self.opts
+        ok = self._open(s, lo, hi)
+        if not ok.any():
+            return
+        key = (100 - o.score[lo:hi].astype(_I64)) * self.n_days + o.first_day[lo:hi]
+        key = (key * self.max_travel + o.travel_min[lo:hi]) * self.n_offers + o.offer[lo:hi]
+        self._book(lo + int(np.argmin(np.where(ok, key, _NONE))))
+
+
+def _apart_partners(problem: Problem) -> dict[int, list[int]]:
+    """Student index -> the students it must never meet at a company on a day."""
+    index = {s.student_id: i for i, s in enumerate(problem.students)}
+    partners: dict[int, list[int]] = {}
+    for pair in problem.pairs:
+        a, b = index.get(pair.student_a), index.get(pair.student_b)
+        if pair.relation == "apart" and a is not None and b is not None and a != b:
+            partners.setdefault(a, []).append(b)
+            partners.setdefault(b, []).append(a)
+    return partners
+
+
+def _locked_options(problem: Problem, opts: Options) -> NDArray[np.int64]:
+    """The options of the locked rows of ``previous.csv``, booked before anyone arrives."""
+    if not any(row.status == "locked" for row in problem.previous):
+        return np.zeros(0, dtype=_I64)  # matching sorts every option: skip it when idle
+    previous = match_previous(problem, opts)
+    unplaceable = unplaceable_locked_rows(problem, previous)
+    if unplaceable:
+        raise LockedConflictError("\n".join(unplaceable))
+    return np.unique(previous.option[previous.locked])
