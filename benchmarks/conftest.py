@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from benchmarks.results import machine_facts
 from kaoa_match.generate import generate_to_dir
 
 if TYPE_CHECKING:
@@ -20,6 +21,13 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 SEED = 0
+
+
+def pytest_benchmark_update_machine_info(
+    config: pytest.Config, machine_info: dict[str, object]
+) -> None:
+    """CPU model, cores, RAM and versions, for the machine table of RESULTS.md."""
+    machine_info["kaoa"] = machine_facts()
 
 
 @pytest.fixture(scope="session")
