@@ -8,6 +8,7 @@ anything else.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -83,7 +84,21 @@ def _parser() -> argparse.ArgumentParser:
         "--german", action="store_true", help="write ';', decimal comma, dd.mm.yyyy"
     )
     generate.set_defaults(run=_generate)
+
+    report = sub.add_parser("report", help="remake report.html and plan.xlsx of a plan")
+    report.add_argument("out", type=Path, help="output directory of a solve")
+    report.add_argument("--input", type=Path, default=None, help=_INPUT_HELP)
+    report.set_defaults(run=_report)
+
+    explain = sub.add_parser("explain", help="why a student got what they got")
+    explain.add_argument("out", type=Path, help="output directory of a solve")
+    explain.add_argument("student_id", help="the student's pseudonymous ID")
+    explain.add_argument("--input", type=Path, default=None, help=_INPUT_HELP)
+    explain.set_defaults(run=_explain)
     return parser
+
+
+_INPUT_HELP = "input directory of the plan (default: the one summary.json names)"
 
 
 def _solve(args: argparse.Namespace, console: Console) -> int:
@@ -91,7 +106,7 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
     from kaoa_match.io.read import check_dir
     from kaoa_match.io.write_plan import write_plan
     from kaoa_match.model import SolveOptions
-    from kaoa_match.progress import ProgressPrinter, result_table
+    from kaoa_match.progress import ProgressPrinter, report_link, result_table
     from kaoa_match.solvers import solve
 
     started = time.monotonic()
@@ -111,13 +126,15 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
     progress = None if args.quiet else ProgressPrinter(console)
     plan = solve(problem, options, progress=progress)
     extra = {
-        "input": str(args.input),
+        "input": str(args.input.resolve()),
+        "previous": None if args.previous is None else str(args.previous.resolve()),
         "seed": args.seed,
         "workers": args.workers,
         "time_limit_s": args.time_limit,
     }
-    write_plan(plan, args.out, extra)
+    write_plan(plan, args.out, extra, problem=problem)
     console.print(result_table(plan))
+    console.print(report_link(args.out / "report.html"), soft_wrap=True)
     placed = plan.assignments["student_id"].nunique()
     short = plan.unassigned["student_id"].nunique()
     console.print(
@@ -129,6 +146,7 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
     files = "assignments.csv, unassigned.csv, summary.json"
     if plan.changes is not None:
         files += ", changes.csv"
+    files += ", report.html, plan.xlsx"
     console.print(f"plan written to {args.out}/ ({files})")
     return EXIT_OK
 
@@ -160,6 +178,29 @@ def _generate(args: argparse.Namespace, console: Console) -> int:
         f"wrote {len(problem.students)} students, {len(problem.schools)} schools, "
         f"{len(problem.companies)} companies, {len(problem.offers)} offers to {args.out}/"
     )
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace, console: Console) -> int:
+    from kaoa_match.report import refresh_report
+
+    page = refresh_report(args.out, args.input)
+    console.print(f"report written to {page} and {page.with_name('plan.xlsx')}", soft_wrap=True)
+    return EXIT_OK
+
+
+def _explain(args: argparse.Namespace, console: Console) -> int:
+    from kaoa_match.explain import UnknownStudentError, explain_output
+
+    try:
+        lines = explain_output(args.out, args.student_id, args.input)
+    except UnknownStudentError as error:
+        console.print(f"error: {error}", markup=False)
+        return EXIT_INVALID
+    try:
+        print("\n".join(lines), flush=True)
+    except BrokenPipeError:  # the reader (say, head) stopped early: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
 
 

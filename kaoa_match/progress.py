@@ -5,9 +5,13 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+from rich.style import Style
 from rich.table import Table
+from rich.text import Text
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import Console
 
     from kaoa_match.plan import Plan
@@ -49,3 +53,13 @@ def result_table(plan: Plan) -> Table:
             lv.name, str(lv.value), str(lv.bound), f"{lv.gap:.2%}", lv.status, f"{lv.seconds:.1f}"
         )
     return table
+
+
+def report_link(report: Path) -> Text:
+    """The line under the result table that links to the report: a clickable file
+    link in terminals that support it. Print it with ``soft_wrap=True`` so that
+    the path stays on one line and can be copied."""
+    page = report.resolve()
+    link = Text("report: ")
+    link.append(str(page), style=Style(link=page.as_uri()))
+    return link

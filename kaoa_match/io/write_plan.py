@@ -9,16 +9,26 @@ from typing import TYPE_CHECKING, Any
 from kaoa_match.io.atomic import atomic_directory
 
 if TYPE_CHECKING:
+    from kaoa_match.baselines import BaselineResult
+    from kaoa_match.model import Problem
     from kaoa_match.plan import Plan
 
 
 def write_plan(
-    plan: Plan, out_dir: str | Path, extra_summary: dict[str, Any] | None = None
+    plan: Plan,
+    out_dir: str | Path,
+    extra_summary: dict[str, Any] | None = None,
+    *,
+    problem: Problem | None = None,
+    baseline: BaselineResult | None = None,
 ) -> Path:
     """Write ``assignments.csv``, ``unassigned.csv`` and ``summary.json`` into
     ``out_dir``, and ``changes.csv`` when the plan was made against a previous one.
 
-    The directory is replaced whole or not at all (see :mod:`kaoa_match.io.atomic`).
+    Given the ``problem`` the plan was made for, also ``report.html`` and
+    ``plan.xlsx`` (see :mod:`kaoa_match.report`; without ``baseline`` the
+    portal booking baseline is computed for the report). The directory is
+    replaced whole or not at all (see :mod:`kaoa_match.io.atomic`).
     """
     with atomic_directory(out_dir) as staging:
         plan.assignments.to_csv(staging / "assignments.csv", index=False, date_format="%Y-%m-%d")
@@ -29,4 +39,10 @@ def write_plan(
         (staging / "summary.json").write_text(
             json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
         )
+        if problem is not None:
+            from kaoa_match.report.files import write_report_files  # the report imports io
+
+            write_report_files(
+                staging, problem, plan.assignments, plan.unassigned, summary, baseline
+            )
     return Path(out_dir)

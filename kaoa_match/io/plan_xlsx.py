@@ -1,0 +1,333 @@
+"""``plan.xlsx``: the plan as lists a school or a company works with.
+
+Sheets, in order:
+
+- ``Summary``: the headline figures, each level's value and bound, and the
+  comparison with portal booking.
+- one sheet per school: the class list, one row per student of the school,
+  with each BFE day (date, company, Berufsfeld, travel) and the Praktikum
+  block, and what is missing.
+- ``Rosters``: per company, offer and date (or block), how many students come
+  and which (by ``student_id``).
+- ``Unplaced``: each student short of a placement, with the reason.
+
+Every sheet has a frozen, filterable header row and fitted column widths;
+dates are real date cells shown as ``TT.MM.JJJJ``. Students appear by
+``student_id`` (and class, when ``students.csv`` has a ``class`` column) only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from kaoa_match.io.read import Log, load_csv
+
+if TYPE_CHECKING:
+    from collections.abc import Hashable, Mapping, Sequence
+
+    import pandas as pd
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from kaoa_match.baselines import BaselineResult
+    from kaoa_match.model import Problem
+    from kaoa_match.report.data import Headline
+
+GERMAN_DATE = "DD.MM.YYYY"
+"""Excel's code for a date shown as TT.MM.JJJJ in a German Excel."""
+CLASS_COLUMNS = ("class", "klasse")
+"""Column names of ``students.csv`` read as the student's class (not part of the contract)."""
+_MAX_WIDTH = 60
+_HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
+_SHEET_NAME_CHARS = 31  # Excel's limit
+_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def write_workbook(
+    path: str | Path,
+    problem: Problem,
+    assignments: pd.DataFrame,
+    unassigned: pd.DataFrame,
+    summary: Mapping[str, Any],
+    baseline: BaselineResult | None = None,
+    classes: Mapping[str, str] | None = None,
+) -> None:
+    """Write ``plan.xlsx`` for a plan of ``problem`` to ``path`` (see the module)."""
+    # imported here: kaoa_match.report imports this module
+    from kaoa_match.report.data import headline, normalise_assignments, normalise_unassigned
+
+    assignments = normalise_assignments(assignments)
+    unassigned = normalise_unassigned(unassigned)
+    book = Workbook()
+    first = book.active
+    assert first is not None  # a new workbook always has one sheet
+    book.remove(first)
+    h = headline(problem, assignments, unassigned, summary)
+    _summary_sheet(book.create_sheet("Summary"), _summary_rows(h, baseline))
+    used: set[str] = {"summary", "rosters", "unplaced"}
+    by_student = _ByStudent.of(assignments, unassigned)
+    for school in problem.schools:
+        title = _sheet_title(f"{school.school_id} {school.name}".strip(), used)
+        rows = _class_list(problem, school.school_id, by_student, classes or {})
+        _fill(book.create_sheet(title), rows)
+    _fill(book.create_sheet("Rosters"), _rosters(problem, assignments))
+    _fill(book.create_sheet("Unplaced"), _unplaced(problem, unassigned))
+    book.save(Path(path))
+
+
+def read_classes(input_dir: str | Path | None) -> dict[str, str]:
+    """``student_id -> class`` from a ``class`` or ``Klasse`` column of
+    ``students.csv``, if the input has one (else empty)."""
+    if not input_dir:
+        return {}
+    directory = Path(input_dir)
+    files = [p for p in directory.glob("*") if p.name.lower() == "students.csv"]
+    if not files:
+        return {}
+    raw = load_csv(files[0], files[0].name, Log())
+    if raw is None:
+        return {}
+    header = [h.strip().lower() for h in raw.header]
+    if "student_id" not in header:
+        return {}
+    column = next((header.index(c) for c in CLASS_COLUMNS if c in header), None)
+    if column is None:
+        return {}
+    sid = header.index("student_id")
+    return {
+        cells[sid].strip(): cells[column].strip()
+        for _, cells in raw.rows
+        if len(cells) > max(sid, column) and cells[column].strip()
+    }
+
+
+# --------------------------------------------------------------------------
+# Sheets as rows (the first row is the header)
+
+
+Row = list[Any]
+Record = dict["Hashable", Any]  # one row of a DataFrame, as ``to_dict("records")`` gives it
+
+
+@dataclass(frozen=True)
+class _ByStudent:
+    """The plan's rows per student, built once for all class lists."""
+
+    bfe: dict[str, list[Record]]  # BFE rows by date
+    block: dict[str, Record]  # the Praktikum row
+    bfe_needed: dict[str, int]  # BFE days placed plus missing
+    short: dict[str, set[str]]  # kinds a student is short of
+    missing: dict[str, str]  # what is missing, in words
+
+    @classmethod
+    def of(cls, assignments: pd.DataFrame, unassigned: pd.DataFrame) -> _ByStudent:
+        bfe: dict[str, list[Record]] = {}
+        block: dict[str, Record] = {}
+        for row in assignments.sort_values("start_date").to_dict("records"):
+            if row["kind"] == "bfe":
+                bfe.setdefault(row["student_id"], []).append(row)
+            else:
+                block[row["student_id"]] = row
+        needed = {sid: len(rows) for sid, rows in bfe.items()}
+        short: dict[str, set[str]] = {}
+        for sid, kind, n in zip(
+            unassigned["student_id"], unassigned["kind"], unassigned["missing"], strict=True
+        ):
+            short.setdefault(sid, set()).add(kind)
+            if kind == "bfe":
+                needed[sid] = needed.get(sid, 0) + int(n)
+        return cls(bfe, block, needed, short, _missing_text(unassigned))
+
+
+def _class_list(
+    problem: Problem,
+    school_id: str,
+    plan: _ByStudent,
+    classes: Mapping[str, str],
+) -> list[Row]:
+    students = [s for s in problem.students if s.school_id == school_id]
+    ids = [s.student_id for s in students]
+    has_class = any(sid in classes for sid in ids)
+    bfe_days = max([plan.bfe_needed.get(sid, 0) for sid in ids] + [0])
+    with_block = any(sid in plan.block or "praktikum" in plan.short.get(sid, ()) for sid in ids)
+    header: Row = ["student_id", *(["class"] if has_class else []), "grade"]
+    for k in range(1, bfe_days + 1):
+        header += [f"BFE {k} date", f"BFE {k} company", f"BFE {k} Berufsfeld", f"BFE {k} min"]
+    if with_block:
+        header += ["Praktikum from", "Praktikum to", "Praktikum company", "Praktikum Berufsfeld"]
+        header += ["Praktikum min"]
+    header.append("missing")
+    names = _company_names(problem)
+    fields = {f.field_id: f.name or f.field_id for f in problem.fields}
+    order = sorted(students, key=lambda s: (classes.get(s.student_id, ""), s.grade, s.student_id))
+    rows = [header]
+    for student in order:
+        sid = student.student_id
+        row: Row = [sid, *([classes.get(sid)] if has_class else []), student.grade]
+        cells: Row = []
+        for r in plan.bfe.get(sid, []):
+            company, field = names[r["company_id"]], fields.get(r["field_id"])
+            cells += [r["start_date"], company, field, r["travel_min"]]
+        row += cells + [None] * (4 * bfe_days - len(cells))
+        if with_block:
+            b = plan.block.get(sid)
+            if b is None:
+                row += [None] * 5
+            else:
+                row += [b["start_date"], b["end_date"], names[b["company_id"]]]
+                row += [fields.get(b["field_id"]), b["travel_min"]]
+        row.append(plan.missing.get(sid))
+        rows.append(row)
+    return rows
+
+
+def _missing_text(short: pd.DataFrame) -> dict[str, str]:
+    texts: dict[str, list[str]] = {}
+    for sid, kind, n, reason in zip(
+        short["student_id"], short["kind"], short["missing"], short["reason"], strict=True
+    ):
+        what = f"{n} BFE day{'s' if n != 1 else ''}" if kind == "bfe" else "Praktikum"
+        texts.setdefault(sid, []).append(f"{what}: {reason}")
+    return {sid: "; ".join(parts) for sid, parts in texts.items()}
+
+
+def _company_names(problem: Problem) -> dict[str, str]:
+    return {c.company_id: c.name or c.company_id for c in problem.companies}
+
+
+def _rosters(problem: Problem, assignments: pd.DataFrame) -> list[Row]:
+    """One row per company, offer and date (or Praktikum block)."""
+    names = _company_names(problem)
+    fields = {f.field_id: f.name or f.field_id for f in problem.fields}
+    header: Row = ["company_id", "company", "kind", "from", "to", "Berufsfeld", "offer_id"]
+    header += ["students", "student_ids", "schools"]
+    rows = [header]
+    keys = ["company_id", "start_date", "end_date", "offer_id", "kind", "field_id"]
+    for key, group in assignments.groupby(keys, sort=True):
+        company_id, first, last, offer_id, kind, field_id = key
+        rows.append(
+            [
+                company_id,
+                names.get(str(company_id), company_id),
+                "BFE" if kind == "bfe" else "Praktikum",
+                first,
+                last,
+                fields.get(str(field_id), field_id),
+                offer_id,
+                len(group),
+                ", ".join(sorted(group["student_id"])),
+                ", ".join(sorted(set(group["school_id"]))),
+            ]
+        )
+    return rows
+
+
+def _unplaced(problem: Problem, unassigned: pd.DataFrame) -> list[Row]:
+    schools = {s.school_id: s.name or s.school_id for s in problem.schools}
+    rows: list[Row] = [["student_id", "school_id", "school", "kind", "missing", "reason"]]
+    for sid, school, kind, n, reason in zip(
+        unassigned["student_id"],
+        unassigned["school_id"],
+        unassigned["kind"],
+        unassigned["missing"],
+        unassigned["reason"],
+        strict=True,
+    ):
+        rows.append([sid, school, schools.get(school, school), kind, int(n), reason])
+    return rows
+
+
+def _summary_rows(h: Headline, baseline: BaselineResult | None) -> list[Row]:
+    rows: list[Row] = [
+        ["figure", "value", "bound", "gap", "status"],
+        ["status of the plan", h.status],
+        ["solve time (s)", h.solve_seconds],
+        ["students needing a placement", h.students_needing],
+        ["students placed in full", h.students_placed],
+        ["students short of a placement", h.students_short],
+        ["placements made", h.placements],
+        ["placements needed", h.placements_needed],
+        ["BFE days", h.bfe_days],
+        ["Praktikum blocks", h.praktikum_blocks],
+        ["students with a place in a top-3 field", h.fairness],
+        ["students with a top-3 field", h.with_profile],
+        [],
+        ["level", "value", "bound", "gap", "status"],
+    ]
+    rows += [[lv.name, lv.value, lv.bound, lv.gap, lv.status] for lv in h.levels]
+    if baseline is not None:
+        rows += [[], ["against portal booking", "this plan", f"portal, mean of {baseline.orders}"]]
+        for label, mine, theirs in (
+            ("placements made", h.placements, baseline.coverage),
+            ("students short of a placement", h.students_short, baseline.students_short),
+            ("students with a place in a top-3 field", h.fairness, baseline.fairness),
+            ("interest (sum of PA scores)", h.interest, baseline.interest),
+            ("travel (minutes in total)", h.travel, baseline.travel),
+        ):
+            rows.append([label, mine, round(theirs, 1)])
+    return rows
+
+
+def _summary_sheet(sheet: Worksheet, rows: Sequence[Row]) -> None:
+    _fill(sheet, rows)
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value in ("level", "against portal booking"):
+            for cell in row:
+                cell.font = Font(bold=True)
+        elif isinstance(row[3].value, float):
+            row[3].number_format = "0.00%"
+
+
+# --------------------------------------------------------------------------
+# Formatting
+
+
+def _fill(sheet: Worksheet, rows: Sequence[Row]) -> None:
+    """Write ``rows`` (the first is the header) with the house formatting."""
+    for row in rows:
+        sheet.append(list(row))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+    sheet.freeze_panes = "A2"
+    if len(rows) > 1:
+        sheet.auto_filter.ref = sheet.dimensions
+    for column in sheet.iter_cols(min_row=2):
+        for cell in column:
+            if cell.is_date:
+                cell.number_format = GERMAN_DATE
+    _fit_widths(sheet)
+
+
+def _fit_widths(sheet: Worksheet) -> None:
+    for k, column in enumerate(sheet.iter_cols(), start=1):
+        longest = max((_shown_length(c.value) for c in column), default=0)
+        sheet.column_dimensions[get_column_letter(k)].width = min(longest + 2, _MAX_WIDTH)
+
+
+def _shown_length(value: object) -> int:
+    if value is None:
+        return 0
+    if hasattr(value, "strftime"):
+        return 10  # TT.MM.JJJJ
+    if isinstance(value, float):
+        return len(f"{value:.2f}")
+    return len(str(value))
+
+
+def _sheet_title(wanted: str, used: set[str]) -> str:
+    """A valid, unique sheet name: no ``[]:*?/\\``, at most 31 characters."""
+    base = _FORBIDDEN.sub("-", wanted)[:_SHEET_NAME_CHARS] or "school"
+    title, n = base, 2
+    while title.lower() in used:
+        suffix = f" ({n})"
+        title = base[: _SHEET_NAME_CHARS - len(suffix)] + suffix
+        n += 1
+    used.add(title.lower())
+    return title

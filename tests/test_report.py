@@ -1,0 +1,372 @@
+"""``report.html``: self-contained, every chart present, and checked in a real browser.
+
+The browser test drives Debian's Chromium (``/usr/bin/chromium``, installed by
+``.ci/run``) over the DevTools protocol on a pipe, with no package beyond the
+standard library: it loads the report from disk, collects every console
+message, exception, log entry and network request, reads which charts the
+page shows, and takes a full-page screenshot.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import os
+import re
+import select
+import signal
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import pytest
+
+from kaoa_match.cli import main
+from kaoa_match.io.read import read_dir
+from kaoa_match.io.write_plan import write_plan
+from kaoa_match.io.write_problem import write_problem
+from kaoa_match.model import SolveOptions
+from kaoa_match.plan import ASSIGNMENT_COLUMNS, UNASSIGNED_COLUMNS, Plan
+from kaoa_match.report import CHARTS, render_report
+from kaoa_match.report.data import headline, read_output
+from kaoa_match.solvers import solve
+from tests.checker import objective_values
+from tests.test_workbook import SUMMARY, tiny_plan, tiny_problem
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from kaoa_match.model import Problem
+
+EXAMPLE = Path(__file__).parents[1] / "kaoa_match" / "data" / "example"
+CHROMIUM = Path("/usr/bin/chromium")
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="Debian's chromium is not installed (/usr/bin/chromium); .ci/run installs it",
+)
+
+
+@dataclass(frozen=True)
+class Example:
+    problem: Problem
+    plan: Plan
+    out: Path
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Example:
+    """The shipped example, solved briefly (4 s, one worker) and written with its report."""
+    problem = read_dir(EXAMPLE)
+    plan = solve(problem, SolveOptions(time_limit_s=4, workers=1, seed=0))
+    out = tmp_path_factory.mktemp("example") / "plan"
+    write_plan(plan, out, {"input": str(EXAMPLE)}, problem=problem)
+    return Example(problem, plan, out)
+
+
+# --------------------------------------------------------------------------
+# The page as a file
+
+
+def test_solve_writes_report_and_workbook(example: Example) -> None:
+    assert sorted(p.name for p in example.out.iterdir()) == [
+        "assignments.csv",
+        "plan.xlsx",
+        "report.html",
+        "summary.json",
+        "unassigned.csv",
+    ]
+
+
+def test_report_holds_every_chart_and_nothing_from_outside(example: Example) -> None:
+    page = (example.out / "report.html").read_text(encoding="utf-8")
+    charts = re.findall(r'<svg class="chart" data-chart="([^"]+)"', page)
+    assert charts == list(CHARTS)  # the example has BFE and Praktikum cohorts
+    assert "http:" not in page and "https:" not in page and "//" not in page.replace("://", "")
+    # nothing that could load anything: the file can be mailed on its own
+    for tag in ("<script", "<link", "<img", "<iframe", "url(", "src=", "href="):
+        assert tag not in page
+
+
+def test_report_names_students_by_id_only(example: Example) -> None:
+    page = (example.out / "report.html").read_text(encoding="utf-8")
+    named = set(re.findall(r"\bS\d{6}\b", page))
+    assert named == set(example.plan.unassigned["student_id"])  # the unplaced list only
+    for student in example.problem.students:
+        if student.birth_date is not None:
+            assert student.birth_date.isoformat() not in page
+            assert f"{student.birth_date:%d.%m.%Y}" not in page
+
+
+def test_headline_matches_the_plan(example: Example) -> None:
+    files = read_output(example.out)
+    h = headline(example.problem, files.assignments, files.unassigned, files.summary)
+    # counted independently, by the plan checker of the tests
+    values = objective_values(example.problem, example.plan.assignments)
+    assert h.placements == values["coverage"] == len(example.plan.assignments)
+    assert h.fairness == values["fairness"]
+    assert h.interest == values["interest"]
+    assert h.travel == values["travel"]
+    assert h.students_short == example.plan.unassigned["student_id"].nunique()
+    assert h.students_placed + h.students_short == h.students_needing == 400
+    assert [lv.name for lv in h.levels] == [lv.name for lv in example.plan.levels]
+
+
+def test_a_plan_without_placements_still_renders() -> None:
+    empty = pd.DataFrame([], columns=ASSIGNMENT_COLUMNS)
+    short = [[s, s[0].upper(), "bfe", 2, "none"] for s in ("a1", "a2", "a3")]
+    short += [[s, "B", "praktikum", 1, "none"] for s in ("b1", "b2")]
+    unassigned = pd.DataFrame(short, columns=UNASSIGNED_COLUMNS)
+    page = render_report(tiny_problem(), empty, unassigned, SUMMARY)
+    assert "<b>0 / 8</b><span>placements made</span>" in page
+    assert re.findall(r'data-chart="([^"]+)"', page) == list(CHARTS)
+
+
+# --------------------------------------------------------------------------
+# Written atomically, remade from the files, linked from the console
+
+
+def test_a_failing_report_leaves_no_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: Any, **__: Any) -> str:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("kaoa_match.report.files.render_report", broken)
+    assignments, unassigned = tiny_plan()
+    plan = Plan("optimal", [], assignments, unassigned, 0.1)
+    with pytest.raises(RuntimeError, match="disk full"):
+        write_plan(plan, tmp_path / "out", problem=tiny_problem())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_solve_and_report_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_problem(tiny_problem(), tmp_path / "in")
+    out = tmp_path / "out"
+    assert main(["solve", str(tmp_path / "in"), "--out", str(out), "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert f"report: {(out / 'report.html').resolve()}\n" in err  # one line, never wrapped
+    assert "summary.json, report.html, plan.xlsx)" in " ".join(err.split())
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["input"] == str((tmp_path / "in").resolve())
+
+    assignments = (out / "assignments.csv").read_bytes()
+    (out / "report.html").write_text("old")
+    assert main(["report", str(out)]) == 0
+    assert "<svg" in (out / "report.html").read_text()
+    assert (out / "assignments.csv").read_bytes() == assignments
+    assert f"report written to {out / 'report.html'}" in capsys.readouterr().err
+
+
+def test_report_command_refuses_another_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_problem(tiny_problem(), tmp_path / "in")
+    out = tmp_path / "out"
+    assert main(["solve", str(tmp_path / "in"), "--out", str(out), "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["report", str(out), "--input", str(EXAMPLE)]) == 1
+    assert "the plan does not belong to this input: student a1 is not in it" in (
+        capsys.readouterr().err
+    )
+
+
+# --------------------------------------------------------------------------
+# A real browser
+
+
+FLAGS = (
+    "--headless",
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--window-size=1200,900",
+    "--remote-debugging-pipe",
+)
+_TIMEOUT_S = 30.0
+
+
+@dataclass
+class Visit:
+    """What the browser saw while loading a page."""
+
+    charts: list[dict[str, Any]]
+    problems: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+
+class DevTools:
+    """Chromium over the DevTools protocol on a pipe: JSON messages ended by NUL,
+    written to the browser's fd 3 and read from its fd 4."""
+
+    def __init__(self, profile: Path) -> None:
+        to_r, self._to = os.pipe()
+        self._from, from_w = os.pipe()
+        # Pipe ends are close-on-exec; only the copies on fds 3 and 4 reach Chromium.
+        self.pid = os.posix_spawn(
+            str(CHROMIUM),
+            [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}"],
+            os.environ,
+            file_actions=[
+                (os.POSIX_SPAWN_DUP2, to_r, 3),
+                (os.POSIX_SPAWN_DUP2, from_w, 4),
+                (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+                (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
+            ],
+        )
+        os.close(to_r)
+        os.close(from_w)
+        self._buffer = b""
+        self._last_id = 0
+        self.events: list[dict[str, Any]] = []
+
+    def close(self) -> None:
+        """Ask Chromium to quit (it ends its helper processes), kill it if it does not."""
+        with contextlib.suppress(OSError, RuntimeError, TimeoutError):
+            self.call("Browser.close")
+        deadline = time.monotonic() + _TIMEOUT_S
+        while os.waitpid(self.pid, os.WNOHANG) == (0, 0):
+            if time.monotonic() > deadline:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+                break
+            time.sleep(0.05)
+        os.close(self._to)
+        os.close(self._from)
+
+    def call(self, method: str, params: dict[str, Any] | None = None, **extra: Any) -> Any:
+        self._last_id += 1
+        message = {"id": self._last_id, "method": method, "params": params or {}, **extra}
+        os.write(self._to, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + _TIMEOUT_S
+        while True:
+            reply = self._receive(deadline)
+            if reply.get("id") == self._last_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply["result"]
+            self.events.append(reply)
+
+    def wait_for(self, method: str) -> dict[str, Any]:
+        deadline = time.monotonic() + _TIMEOUT_S
+        while not any(e.get("method") == method for e in self.events):
+            self.events.append(self._receive(deadline))
+        return next(e for e in self.events if e.get("method") == method)
+
+    def _receive(self, deadline: float) -> dict[str, Any]:
+        while b"\0" not in self._buffer:
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([self._from], [], [], max(left, 0))
+            if not ready:
+                raise TimeoutError("Chromium did not answer in time")
+            chunk = os.read(self._from, 1 << 20)
+            if not chunk:
+                raise RuntimeError("Chromium closed the DevTools pipe")
+            self._buffer += chunk
+        raw, self._buffer = self._buffer.split(b"\0", 1)
+        message: dict[str, Any] = json.loads(raw)
+        return message
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[DevTools]:
+    tools = DevTools(tmp_path / "profile")
+    yield tools
+    tools.close()
+
+
+_CHARTS_JS = """JSON.stringify([...document.querySelectorAll('svg.chart')].map(e => {
+  const box = e.getBoundingClientRect();
+  return {name: e.dataset.chart, width: box.width, height: box.height,
+          shapes: e.querySelectorAll('rect, circle, line').length};
+}))"""
+
+
+def visit(browser: DevTools, page: Path, screenshot: Path) -> Visit:
+    """Load ``page``, read its charts, save a full-page PNG, list what went wrong."""
+    target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True})
+    sid = session["sessionId"]
+    for domain in ("Runtime", "Log", "Page", "Network"):
+        browser.call(f"{domain}.enable", sessionId=sid)
+    browser.call("Page.navigate", {"url": page.resolve().as_uri()}, sessionId=sid)
+    browser.wait_for("Page.loadEventFired")
+    result = browser.call(
+        "Runtime.evaluate", {"expression": _CHARTS_JS, "returnByValue": True}, sessionId=sid
+    )
+    size = browser.call("Page.getLayoutMetrics", sessionId=sid)["cssContentSize"]
+    clip = {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}
+    shot = browser.call(
+        "Page.captureScreenshot",
+        {"format": "png", "captureBeyondViewport": True, "clip": clip},
+        sessionId=sid,
+    )
+    screenshot.write_bytes(base64.b64decode(shot["data"]))
+    seen = Visit(json.loads(result["result"]["value"]))
+    for event in browser.events:
+        _note(event.get("method", ""), event.get("params", {}), seen)
+    return seen
+
+
+def _note(method: str, params: dict[str, Any], seen: Visit) -> None:
+    if method == "Runtime.exceptionThrown":
+        seen.problems.append(f"exception: {params['exceptionDetails'].get('text')}")
+    elif method == "Runtime.consoleAPICalled" and params["type"] in ("error", "warning", "assert"):
+        values = [a.get("value", a.get("description")) for a in params.get("args", [])]
+        seen.problems.append(f"console.{params['type']}: {values}")
+    elif method == "Log.entryAdded" and params["entry"]["level"] in ("error", "warning"):
+        seen.problems.append(f"log: {params['entry']['text']}")
+    elif method == "Network.loadingFailed":
+        seen.problems.append(f"load failed: {params.get('errorText')}")
+    elif method == "Network.requestWillBeSent":
+        seen.requests.append(params["request"]["url"])
+
+
+@needs_chromium
+def test_report_in_headless_chromium(example: Example, browser: DevTools, tmp_path: Path) -> None:
+    page = example.out / "report.html"
+    screenshot = tmp_path / "report.png"
+    seen = visit(browser, page, screenshot)
+    assert seen.problems == []
+    assert seen.requests == [page.resolve().as_uri()]  # the file itself, nothing else
+    assert [c["name"] for c in seen.charts] == list(CHARTS)
+    for chart in seen.charts:  # laid out, visible and drawn
+        assert chart["width"] > 300 and chart["height"] > 100, chart
+        assert chart["shapes"] > 3, chart
+    png = screenshot.read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert width >= 1000 and height > 4000  # the whole page, not only the window
+
+
+@needs_chromium
+def test_the_browser_check_sees_errors_and_outside_requests(
+    browser: DevTools, tmp_path: Path
+) -> None:
+    # The check above is only worth something if it would fail on a broken page.
+    page = tmp_path / "broken.html"
+    page.write_text(
+        "<!DOCTYPE html><html><body>"
+        '<script>console.error("boom"); undefinedFunction();</script>'
+        '<img src="missing.png"><img src="http://example.invalid/logo.png">'
+        "</body></html>",
+        encoding="utf-8",
+    )
+    seen = visit(browser, page, tmp_path / "broken.png")
+    text = "\n".join(seen.problems)
+    assert "console.error: ['boom']" in text
+    assert "undefinedFunction is not defined" in text or "exception" in text
+    assert "missing.png" in text or "load failed" in text
+    assert "http://example.invalid/logo.png" in seen.requests
+    assert seen.charts == []
+
+
+def test_dates_in_the_heatmap_are_german(example: Example) -> None:
+    page = (example.out / "report.html").read_text(encoding="utf-8")
+    first_bfe = min(e.start_date for e in example.problem.calendar if e.kind == "bfe")
+    assert f"{first_bfe:%d.%m.%y}" in page

@@ -1,0 +1,183 @@
+"""``plan.xlsx``: the sheets and rows a school and a company work with."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import openpyxl
+import pandas as pd
+
+from kaoa_match.io.plan_xlsx import GERMAN_DATE, read_classes, write_workbook
+from kaoa_match.io.write_problem import write_problem
+from kaoa_match.model import CalendarEntry, Company, Offer, Problem, School, Student
+from kaoa_match.plan import ASSIGNMENT_COLUMNS, UNASSIGNED_COLUMNS
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+D1, D2 = dt.date(2026, 11, 4), dt.date(2026, 11, 5)
+BLOCK = (dt.date(2027, 6, 7), dt.date(2027, 6, 18))  # ten working days
+
+
+def tiny_problem() -> Problem:
+    """Two schools: A (grade 8, two BFE days) with a1, a2, a3; B (grade 9,
+    Praktikum) with b1, b2. Two companies, three offers."""
+    return Problem(
+        schools=[
+            School(school_id="A", name="Realschule Am Park", school_type="Realschule",
+                   lat=51.45, lon=7.0),
+            School(school_id="B", name="Gymnasium/Nord", school_type="Gymnasium",
+                   lat=51.47, lon=7.02),
+        ],
+        students=[Student(student_id=s, school_id="A", grade=8) for s in ("a1", "a2", "a3")]
+        + [Student(student_id=s, school_id="B", grade=9) for s in ("b1", "b2")],
+        companies=[
+            Company(company_id="C1", name="Kita Sonne", lat=51.46, lon=7.01),
+            Company(company_id="C2", name="Werk Eins", lat=51.46, lon=7.03,
+                    provider_type="traeger"),
+        ],
+        offers=[
+            Offer(offer_id="O1", company_id="C1", field_id="soziales", kind="bfe",
+                  start_date=D1, end_date=D2, capacity=2),
+            Offer(offer_id="O2", company_id="C2", field_id="metall", kind="bfe",
+                  start_date=D1, end_date=D2, capacity=1),
+            Offer(offer_id="O3", company_id="C2", field_id="metall", kind="praktikum",
+                  start_date=BLOCK[0], end_date=BLOCK[1], capacity=1),
+        ],
+        calendar=[
+            CalendarEntry(school_id="A", kind="bfe", grade=8, start_date=D1, end_date=D2,
+                          days=2),
+            CalendarEntry(school_id="B", kind="praktikum", grade=9, start_date=BLOCK[0],
+                          end_date=BLOCK[1], days=10),
+        ],
+    )  # fmt: skip
+
+
+def tiny_plan() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A valid plan: a1 and a2 get both days, a3 one, b1 the block, b2 none."""
+    rows = [
+        ["a1", "A", "bfe", "O1", "C1", "soziales", D1, D1, 12, 0],
+        ["a1", "A", "bfe", "O2", "C2", "metall", D2, D2, 15, 0],
+        ["a2", "A", "bfe", "O2", "C2", "metall", D1, D1, 15, 0],
+        ["a2", "A", "bfe", "O1", "C1", "soziales", D2, D2, 12, 0],
+        ["a3", "A", "bfe", "O1", "C1", "soziales", D1, D1, 12, 0],
+        ["b1", "B", "praktikum", "O3", "C2", "metall", *BLOCK, 11, 0],
+    ]
+    short = [
+        ["a3", "A", "bfe", 1, "no free place in a Berufsfeld not yet used"],
+        ["b2", "B", "praktikum", 1, "no offer has a free block"],
+    ]
+    return (
+        pd.DataFrame(rows, columns=ASSIGNMENT_COLUMNS),
+        pd.DataFrame(short, columns=UNASSIGNED_COLUMNS),
+    )
+
+
+SUMMARY = {
+    "status": "optimal",
+    "objectives": {"coverage": 6, "fairness": 0},
+    "bounds": {"coverage": 6, "fairness": 0},
+    "gaps": {"coverage": 0.0, "fairness": 0.0},
+    "level_status": {"coverage": "optimal", "fairness": "optimal"},
+    "solve_seconds": 0.2,
+}
+
+
+def _book(tmp_path: Path, classes: dict[str, str] | None = None) -> openpyxl.Workbook:
+    assignments, unassigned = tiny_plan()
+    path = tmp_path / "plan.xlsx"
+    write_workbook(path, tiny_problem(), assignments, unassigned, SUMMARY, classes=classes)
+    return openpyxl.load_workbook(path)
+
+
+def test_sheets_and_rows(tmp_path: Path) -> None:
+    book = _book(tmp_path)
+    # "/" cannot be in a sheet name: Gymnasium/Nord becomes Gymnasium-Nord
+    assert book.sheetnames == [
+        "Summary",
+        "A Realschule Am Park",
+        "B Gymnasium-Nord",
+        "Rosters",
+        "Unplaced",
+    ]
+    school_a, school_b = book["A Realschule Am Park"], book["B Gymnasium-Nord"]
+    assert school_a.max_row == 1 + 3  # header + a1, a2, a3
+    assert school_b.max_row == 1 + 2
+    # rosters: (C1, O1, D1), (C1, O1, D2), (C2, O2, D1), (C2, O2, D2), (C2, O3, block)
+    assert book["Rosters"].max_row == 1 + 5
+    assert book["Unplaced"].max_row == 1 + 2
+
+
+def test_class_list_columns_and_values(tmp_path: Path) -> None:
+    sheet = _book(tmp_path)["A Realschule Am Park"]
+    header = [c.value for c in sheet[1]]
+    assert header == [
+        "student_id", "grade",
+        "BFE 1 date", "BFE 1 company", "BFE 1 Berufsfeld", "BFE 1 min",
+        "BFE 2 date", "BFE 2 company", "BFE 2 Berufsfeld", "BFE 2 min",
+        "missing",
+    ]  # fmt: skip
+    a1 = [c.value for c in sheet[2]]
+    assert a1[:6] == ["a1", 8, dt.datetime(2026, 11, 4), "Kita Sonne", "Soziales, Pädagogik", 12]
+    a3 = [c.value for c in sheet[4]]
+    assert a3[6:10] == [None, None, None, None]
+    assert a3[-1] == "1 BFE day: no free place in a Berufsfeld not yet used"
+
+
+def test_praktikum_block_and_rosters(tmp_path: Path) -> None:
+    book = _book(tmp_path)
+    b1 = [c.value for c in book["B Gymnasium-Nord"][2]]
+    assert b1 == [
+        "b1", 9, dt.datetime(2027, 6, 7), dt.datetime(2027, 6, 18), "Werk Eins",
+        "Metall, Maschinenbau", 11, None,
+    ]  # fmt: skip
+    rosters = [[c.value for c in row] for row in book["Rosters"].iter_rows(min_row=2)]
+    assert rosters[0] == [
+        "C1", "Kita Sonne", "BFE", dt.datetime(2026, 11, 4), dt.datetime(2026, 11, 4),
+        "Soziales, Pädagogik", "O1", 2, "a1, a3", "A",
+    ]  # fmt: skip
+
+
+def test_german_dates_frozen_headers_and_widths(tmp_path: Path) -> None:
+    book = _book(tmp_path)
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert sheet["A1"].font.bold
+    sheet = book["A Realschule Am Park"]
+    assert sheet["C2"].is_date
+    assert sheet["C2"].number_format == GERMAN_DATE
+    assert sheet.column_dimensions["D"].width == len("BFE 1 company") + 2
+    assert book["Rosters"]["D2"].number_format == GERMAN_DATE
+
+
+def test_summary_sheet(tmp_path: Path) -> None:
+    rows = {r[0]: r[1:] for r in _book(tmp_path)["Summary"].iter_rows(values_only=True) if r[0]}
+    assert rows["students placed in full"][0] == 3  # a1, a2, b1
+    assert rows["students short of a placement"][0] == 2
+    assert rows["placements made"][0] == 6
+    assert rows["placements needed"][0] == 8
+    assert rows["coverage"][:4] == (6, 6, 0.0, "optimal")
+
+
+def test_class_column_from_students_csv(tmp_path: Path) -> None:
+    write_problem(tiny_problem(), tmp_path / "in")
+    students = tmp_path / "in" / "students.csv"
+    lines = students.read_text(encoding="utf-8").splitlines()
+    classes = ["Klasse", "8a", "8b", "8a", "9c", "9c"]
+    students.write_text(
+        "\n".join(f"{line},{k}" for line, k in zip(lines, classes, strict=True)) + "\n",
+        encoding="utf-8",
+    )
+    found = read_classes(tmp_path / "in")
+    assert found == {"a1": "8a", "a2": "8b", "a3": "8a", "b1": "9c", "b2": "9c"}
+    sheet = _book(tmp_path, found)["A Realschule Am Park"]
+    assert [c.value for c in sheet[1]][:3] == ["student_id", "class", "grade"]
+    # sorted by class, then student: a1 (8a), a3 (8a), a2 (8b)
+    assert [sheet.cell(row=r, column=1).value for r in (2, 3, 4)] == ["a1", "a3", "a2"]
+
+
+def test_no_class_column_gives_no_classes(tmp_path: Path) -> None:
+    write_problem(tiny_problem(), tmp_path / "in")
+    assert read_classes(tmp_path / "in") == {}
+    assert read_classes(None) == {}
