@@ -7,6 +7,7 @@ time limit; time a level does not use passes on to the next.
 
 from __future__ import annotations
 
+import logging
 import math
 import signal
 import threading
@@ -30,6 +31,15 @@ if TYPE_CHECKING:
     from kaoa_match.model import SolveOptions
     from kaoa_match.solvers.builder import ModelBuilder
     from kaoa_match.solvers.relaxation import LpResult
+
+_log = logging.getLogger(__name__)
+_STATUS_NAME: dict[int, str] = {
+    int(cp_model.OPTIMAL): "optimal",
+    int(cp_model.FEASIBLE): "feasible",
+    int(cp_model.INFEASIBLE): "infeasible",
+    int(cp_model.UNKNOWN): "unknown",
+    int(cp_model.MODEL_INVALID): "invalid",
+}
 
 Progress = Callable[[str, int, float, float, bool], None]
 """Called as ``progress(level, value, bound, seconds_so_far, level_done)``."""
@@ -172,6 +182,8 @@ def optimise(
                     result = _cap_only(result, level)
             results.append(result)
             _hold(b, level, result.value)
+            if run.lp is not None:
+                _settle(b, run.lp, searched.value(solution))
             held.append((level, result.value))
             if progress:
                 progress(level.name, result.value, result.bound, time.monotonic() - start, True)
@@ -193,6 +205,7 @@ class _LevelRun:
     interrupt: _Interrupt
     progress: Progress | None
     start: float
+    lp: LpResult | None = None  # the level's relaxation, once solved
 
     def optimise(
         self, incumbent: NDArray[np.int64], first: bool
@@ -207,7 +220,7 @@ class _LevelRun:
             system = self.b.linear_system()
             # Half the level's time at most: a search must still be possible.
             lp_limit = None if self.budget is None else self.budget * _LP_SHARE
-            lp = solve_relaxation(system, level, lp_limit)
+            lp = self.lp = solve_relaxation(system, level, lp_limit)
             if lp is not None:
                 bound = _tighter(level, bound, lp.bound)
                 for plan in (lp.integral_solution(system), self._rounded(lp.x)):
@@ -217,6 +230,13 @@ class _LevelRun:
                         and _better(level, plan, incumbent)
                     ):
                         incumbent = plan
+                _log.debug(
+                    "%s: LP bound %d in %.1f s, plan after rounding %d",
+                    level.name,
+                    lp.bound,
+                    lp.seconds,
+                    level.value(incumbent),
+                )
         if self.interrupt.requested:
             value = level.value(incumbent)
             return incumbent, self._result(
@@ -252,6 +272,15 @@ class _LevelRun:
         else:
             solver = _solver(self.options, min(self.budget * 0.4, _NEAR_LP_SECONDS))
         status = self.interrupt.run(solver, model)
+        _log.debug(
+            "%s: near-LP search, %d of %d students free: %s, %s in %.1f s",
+            level.name,
+            int(free_student.sum()),
+            len(free_student),
+            _STATUS_NAME.get(int(status), str(status)),
+            solver.objective_value if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else "-",
+            solver.wall_time,
+        )
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             found = np.asarray(solver.response_proto.solution, dtype=np.int64)
             if _better(level, found, incumbent):
@@ -296,6 +325,14 @@ class _LevelRun:
         solver = _solver(self.options, left)
         watcher = _Watcher(level.name, self.progress, self.start) if self.progress else None
         status = self.interrupt.run(solver, model, watcher)
+        _log.debug(
+            "%s: search from %d, bound %d: %s in %.1f s",
+            level.name,
+            value,
+            bound,
+            _STATUS_NAME.get(int(status), str(status)),
+            solver.wall_time,
+        )
         if status == cp_model.MODEL_INVALID:
             raise SolverError(
                 f"CP-SAT rejected the model at level {level.name}: {solver.solution_info()}"
@@ -406,6 +443,18 @@ def _proven_bound(raw: float, level: Level) -> int:
     return max(math.ceil(raw - 1e-6), level.trivial_bound())
 
 
+def _settle(b: ModelBuilder, lp: LpResult, value: int) -> None:
+    """Fix what every plan holding a level at ``value`` must take or leave: its
+    reduced cost in the level's LP exceeds the gap. Later levels then solve a
+    smaller model (measured on the example: the together level's LP and search)."""
+    at_zero, at_one = lp.fixings(value, strictly_better=False)
+    for var in at_zero.tolist():
+        b.fix(var, 0)
+    for var in at_one.tolist():
+        b.fix(var, 1)
+    _log.debug("settled %d variables at 0 and %d at 1", len(at_zero), len(at_one))
+
+
 def _hold(b: ModelBuilder, level: Level, value: int) -> None:
     """Keep this level at least as good as ``value`` while later levels run."""
     big = int(np.abs(level.coeffs).sum())
@@ -423,12 +472,11 @@ def _with_tie_break(first: Level, second: Level | None) -> tuple[Level, int]:
     if second is None or len(second.variables) == 0 or not (first.maximize and second.maximize):
         return first, 1
     weight = second.trivial_bound() + 1
-    combined = Level(
-        first.name,
-        np.r_[first.variables, second.variables],
-        np.r_[weight * first.coeffs, second.coeffs],
-    )
-    return combined, weight
+    # A published option is in both levels: one term with the summed coefficient.
+    variables, where = np.unique(np.r_[first.variables, second.variables], return_inverse=True)
+    coeffs = np.zeros(len(variables), dtype=np.int64)
+    np.add.at(coeffs, where, np.r_[weight * first.coeffs, second.coeffs])
+    return Level(first.name, variables.astype(np.int64), coeffs), weight
 
 
 def _first_of_two(

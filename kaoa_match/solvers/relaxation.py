@@ -43,6 +43,7 @@ class LpResult:
     reduced_cost: NDArray[np.float64]  # >= 0 at the lower bound, <= 0 at the upper
     seconds: float
     maximize: bool
+    free: NDArray[np.bool_]  # variables whose bounds leave them a choice
 
     def integral_solution(self, system: LinearSystem) -> NDArray[np.int64] | None:
         """The LP optimum as a plan, if it is integral and obeys every row."""
@@ -56,14 +57,20 @@ class LpResult:
             return None
         return rounded.astype(np.int64)
 
-    def fixings(self, incumbent_value: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    def fixings(
+        self, value: int, strictly_better: bool = True
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """Variables that are 0 (first array) or 1 (second) in every plan strictly
-        better than ``incumbent_value`` (reduced-cost fixing)."""
+        better than ``value``, or with ``strictly_better`` False in every plan at
+        least as good (reduced-cost fixing: a plan's level value is the LP optimum
+        plus at least the reduced cost of each variable it moves off its bound)."""
         sign = -1.0 if self.maximize else 1.0
-        lp_min, target_min = sign * self.optimum, sign * incumbent_value - 1.0
+        lp_min = sign * self.optimum
+        target_min = sign * value - (1.0 if strictly_better else 0.0)
         slack = target_min - lp_min + 1e-6 * max(1.0, abs(lp_min))
-        at_zero = np.flatnonzero(self.reduced_cost > slack)
-        at_one = np.flatnonzero(self.reduced_cost < -slack)
+        # A variable fixed already has a reduced cost too, but nothing to fix.
+        at_zero = np.flatnonzero(self.free & (self.reduced_cost > slack))
+        at_one = np.flatnonzero(self.free & (self.reduced_cost < -slack))
         return at_zero.astype(np.int64), at_one.astype(np.int64)
 
 
@@ -79,7 +86,7 @@ def solve_relaxation(
     start = time.monotonic()
     sign = -1.0 if level.maximize else 1.0
     cost = np.zeros(system.matrix.shape[1])
-    cost[level.variables] = sign * level.coeffs
+    np.add.at(cost, level.variables, sign * level.coeffs)  # a variable may appear twice
     a_ub, b_ub, a_eq, b_eq = _split_rows(system)
     options: dict[str, float | bool] = {"presolve": True}
     if time_limit is not None:
@@ -101,7 +108,13 @@ def solve_relaxation(
     bound = math.floor(optimum + slack) if level.maximize else math.ceil(optimum - slack)
     reduced = np.asarray(result.lower.marginals) + np.asarray(result.upper.marginals)
     return LpResult(
-        optimum, bound, np.asarray(result.x), reduced, time.monotonic() - start, level.maximize
+        optimum,
+        bound,
+        np.asarray(result.x),
+        reduced,
+        time.monotonic() - start,
+        level.maximize,
+        system.var_lo < system.var_hi,
     )
 
 

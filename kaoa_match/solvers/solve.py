@@ -1,8 +1,9 @@
-"""From a validated problem to a proven plan: options, reduction, model, levels."""
+"""From a validated problem to a proven plan: options, reduction, parts, levels."""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -11,15 +12,17 @@ from kaoa_match.changes import changes_table
 from kaoa_match.exceptions import LockedConflictError
 from kaoa_match.model import SolveOptions
 from kaoa_match.options import build_options, max_placeable
+from kaoa_match.plan import LevelResult, Status
 from kaoa_match.solvers.builder import ModelBuilder
 from kaoa_match.solvers.constraints import add_hard_rules
+from kaoa_match.solvers.decompose import independent_parts
 from kaoa_match.solvers.heuristic import GreedyInput, greedy_plan, round_lp
-from kaoa_match.solvers.lexicographic import Infeasible, optimise
+from kaoa_match.solvers.lexicographic import Infeasible, LexResult, optimise
 from kaoa_match.solvers.locked import explain_locked_conflict, unplaceable_locked_rows
 from kaoa_match.solvers.objectives import build_levels, per_student_caps
 from kaoa_match.solvers.reduce import nearest_per_day_field, prune_dominated_bfe
 from kaoa_match.solvers.result import make_plan
-from kaoa_match.solvers.variables import Candidates, match_previous
+from kaoa_match.solvers.variables import Candidates, PreviousMatch, match_previous
 from kaoa_match.validation import validate
 
 if TYPE_CHECKING:
@@ -29,6 +32,9 @@ if TYPE_CHECKING:
     from kaoa_match.options import Options
     from kaoa_match.plan import Plan
     from kaoa_match.solvers.lexicographic import Progress
+
+# Parts smaller than this solve silently: a Kreis may have hundreds of tiny ones.
+_REPORTED_PART = 2_000
 
 
 def solve(
@@ -53,25 +59,15 @@ def solve(
     if bad_locked:
         raise LockedConflictError("\n".join(bad_locked))
 
-    student_of = {s.student_id: i for i, s in enumerate(problem.students)}
-    capacity = np.asarray([o.capacity for o in problem.offers], dtype=np.int64)
+    kreis = _Kreis.of(problem, opts, previous, options)
     keep = np.ones(len(opts), dtype=bool)
     if options.prune_dominated:
-        keep = _reduced(problem, opts, previous.option, student_of, capacity)
+        keep = _reduced(problem, opts, previous.option, kreis.student_of, kreis.capacity)
     cand = Candidates.from_options(opts, keep)
-    top = _top_matrix(opts, len(problem.fields))
-    caps = per_student_caps(cand, np.asarray(max_placeable(opts), dtype=np.int64))
-    apart, together = _pairs(problem, student_of)
-    n_days = len(opts.days)
-    bfe_needed = np.asarray(opts.bfe_needed, np.int64)
-
-    def greedy_input(cand: Candidates) -> GreedyInput:
-        locked = _positions(cand, previous.option[previous.locked])
-        return GreedyInput(capacity, bfe_needed, top, apart, locked, n_days, options.seed)
-
     published_options = np.unique(previous.option[~previous.locked & (previous.option >= 0)])
-    keep_published = _positions(cand, published_options)
-    warm_start = cand.source[greedy_plan(cand, greedy_input(cand), keep_published) == 1]
+    warm_start = cand.source[
+        greedy_plan(cand, kreis.greedy_input(cand), _positions(cand, published_options)) == 1
+    ]
     restricted = options.max_options is not None and len(cand) > options.max_options
     if restricted:
         assert options.max_options is not None
@@ -79,42 +75,39 @@ def solve(
         keep[previous.option[previous.option >= 0]] = True
         keep[warm_start] = True  # the cut model is never worse than the warm start
         cand = Candidates.from_options(opts, keep)
-    greedy = greedy_input(cand)
-    locked = greedy.locked
-    published = _positions(cand, published_options)
-
-    b = ModelBuilder()
-    b.new_bools(len(cand))
-
-    def add_rules(builder: ModelBuilder, locked_rows: NDArray[np.int64] = locked[:0]) -> None:
-        add_hard_rules(builder, cand, problem, bfe_needed, apart, locked_rows, n_days)
-
-    add_rules(b, locked)
-    levels = build_levels(b, cand, published, top, together, n_days, caps)
-    hint = np.zeros(b.num_vars, dtype=np.int64)
-    hint[_positions(cand, warm_start)] = 1
     model_built = time.monotonic()
 
-    try:
-        result = optimise(
-            b,
-            levels,
-            hint,
-            options,
-            lambda x: round_lp(cand, greedy, x),
-            cand.student,
-            progress,
-            bounds_hold=not restricted,
-        )
-    except Infeasible:
-        raise LockedConflictError(
-            explain_locked_conflict(problem, cand, add_rules, previous, locked, options)
-        ) from None
+    parts = independent_parts(
+        cand.student,
+        cand.offer,
+        kreis.apart + kreis.together,
+        len(problem.students),
+        len(problem.offers),
+    ) or [np.arange(0, dtype=np.int64)]
+    solved: list[tuple[Candidates, LexResult, ModelBuilder]] = []
+    for k, part in enumerate(parts):
+        sub = _subset(cand, part)
+        budget = _part_budget(options.time_limit_s, started, [len(p) for p in parts[k:]])
+        reporter = progress if len(parts) == 1 or len(part) >= _REPORTED_PART else None
+        if reporter is not None and len(parts) > 1:
+            reporter = _labelled(reporter, f"{k + 1}/{len(parts)}")
+        part_options = options.model_copy(update={"time_limit_s": budget})
+        try:
+            result, b = _solve_part(
+                kreis, sub, warm_start, published_options, part_options, reporter, restricted
+            )
+        except Infeasible:
+            raise LockedConflictError(_locked_conflict(kreis, cand, options)) from None
+        solved.append((sub, result, b))
+
+    cand, result = _join([(sub, result) for sub, result, _ in solved])
     stats: dict[str, float | int | str] = {
         "options": len(opts),
         "options_in_model": len(cand),
-        "variables": b.num_vars,
-        "constraints": b.num_constraints,
+        "variables": sum(b.num_vars for _, _, b in solved),
+        "constraints": sum(b.num_constraints for _, _, b in solved),
+        "parts": len(parts),
+        "largest_part_options": len(parts[0]),
         "seconds_options": round(built - started, 3),
         "seconds_model": round(model_built - built, 3),
         "greedy_coverage": len(warm_start),
@@ -124,6 +117,175 @@ def solve(
     if problem.previous:
         plan.changes = changes_table(problem, plan)
     return plan
+
+
+@dataclass(frozen=True)
+class _Kreis:
+    """What every part of the Kreis shares: the problem and its indexed tables."""
+
+    problem: Problem
+    opts: Options
+    previous: PreviousMatch
+    student_of: dict[str, int]
+    capacity: NDArray[np.int64]
+    bfe_needed: NDArray[np.int64]
+    most_placeable: NDArray[np.int64]
+    top: NDArray[np.bool_]
+    apart: list[tuple[int, int]]
+    together: list[tuple[int, int]]
+    seed: int
+
+    @classmethod
+    def of(
+        cls, problem: Problem, opts: Options, previous: PreviousMatch, options: SolveOptions
+    ) -> _Kreis:
+        student_of = {s.student_id: i for i, s in enumerate(problem.students)}
+        apart, together = _pairs(problem, student_of)
+        return cls(
+            problem=problem,
+            opts=opts,
+            previous=previous,
+            student_of=student_of,
+            capacity=np.asarray([o.capacity for o in problem.offers], dtype=np.int64),
+            bfe_needed=np.asarray(opts.bfe_needed, np.int64),
+            most_placeable=np.asarray(max_placeable(opts), dtype=np.int64),
+            top=_top_matrix(opts, len(problem.fields)),
+            apart=apart,
+            together=together,
+            seed=options.seed,
+        )
+
+    @property
+    def n_days(self) -> int:
+        return len(self.opts.days)
+
+    def locked_in(self, cand: Candidates) -> NDArray[np.int64]:
+        """Positions in ``cand`` of the locked rows of its students, in row order."""
+        rows = self.previous.option[self.previous.locked]
+        return _positions(cand, rows[np.isin(rows, cand.source)])
+
+    def greedy_input(self, cand: Candidates) -> GreedyInput:
+        return GreedyInput(
+            self.capacity,
+            self.bfe_needed,
+            self.top,
+            self.apart,
+            self.locked_in(cand),
+            self.n_days,
+            self.seed,
+        )
+
+    def add_rules(
+        self, b: ModelBuilder, cand: Candidates, locked: NDArray[np.int64] | None = None
+    ) -> None:
+        locked = self.locked_in(cand) if locked is None else locked
+        add_hard_rules(b, cand, self.problem, self.bfe_needed, self.apart, locked, self.n_days)
+
+
+def _solve_part(
+    kreis: _Kreis,
+    cand: Candidates,
+    warm_start: NDArray[np.int64],
+    published_options: NDArray[np.int64],
+    options: SolveOptions,
+    progress: Progress | None,
+    restricted: bool,
+) -> tuple[LexResult, ModelBuilder]:
+    """One independent part: its model, its levels, optimised lexicographically."""
+    students = np.unique(cand.student)
+    most = np.zeros_like(kreis.most_placeable)
+    most[students] = kreis.most_placeable[students]
+    caps = per_student_caps(cand, most)
+    mine = set(students.tolist())
+    together = [(a, b) for a, b in kreis.together if a in mine]
+    published = _positions(cand, published_options[np.isin(published_options, cand.source)])
+
+    b = ModelBuilder()
+    b.new_bools(len(cand))
+    kreis.add_rules(b, cand)
+    levels = build_levels(b, cand, published, kreis.top, together, kreis.n_days, caps)
+    hint = np.zeros(b.num_vars, dtype=np.int64)
+    hint[_positions(cand, warm_start[np.isin(warm_start, cand.source)])] = 1
+    greedy = kreis.greedy_input(cand)
+    result = optimise(
+        b,
+        levels,
+        hint,
+        options,
+        lambda x: round_lp(cand, greedy, x),
+        cand.student,
+        progress,
+        bounds_hold=not restricted,
+    )
+    return result, b
+
+
+def _locked_conflict(kreis: _Kreis, cand: Candidates, options: SolveOptions) -> str:
+    """The smallest set of locked rows in conflict, looked for over the whole Kreis."""
+    locked = kreis.locked_in(cand)
+    return explain_locked_conflict(
+        kreis.problem,
+        cand,
+        # Every rule but the locked rows: they are the solver's assumptions there.
+        lambda builder: kreis.add_rules(builder, cand, locked[:0]),
+        kreis.previous,
+        locked,
+        options,
+    )
+
+
+def _part_budget(limit: float | None, start: float, sizes: list[int]) -> float | None:
+    """A part's share of the time left, by its size; what it leaves passes on."""
+    if limit is None:
+        return None
+    left = max(limit - (time.monotonic() - start), 0.0)
+    return left * max(sizes[0], 1) / max(sum(sizes), 1)
+
+
+def _labelled(progress: Progress, label: str) -> Progress:
+    def report(level: str, value: int, bound: float, seconds: float, done: bool) -> None:
+        progress(f"{level} {label}", value, bound, seconds, done)
+
+    return report
+
+
+def _subset(cand: Candidates, positions: NDArray[np.int64]) -> Candidates:
+    positions = np.sort(positions)
+    return Candidates(**{f.name: getattr(cand, f.name)[positions] for f in fields(cand)})
+
+
+def _join(solved: list[tuple[Candidates, LexResult]]) -> tuple[Candidates, LexResult]:
+    """The parts' candidates and results as one, in the order of the full options:
+    values and bounds add up level by level, since the parts are independent."""
+    joined = {
+        f.name: np.concatenate([getattr(sub, f.name) for sub, _ in solved])
+        for f in fields(Candidates)
+    }
+    chosen = np.concatenate([result.solution[: len(sub)] for sub, result in solved])
+    order = np.argsort(joined["source"], kind="stable")
+    cand = Candidates(**{name: column[order] for name, column in joined.items()})
+    levels = [
+        _sum_levels([result.levels[k] for _, result in solved])
+        for k in range(len(solved[0][1].levels))
+    ]
+    interrupted = any(result.interrupted for _, result in solved)
+    return cand, LexResult(chosen[order], levels, interrupted)
+
+
+def _sum_levels(parts: list[LevelResult]) -> LevelResult:
+    states = {lv.status for lv in parts}
+    status: Status = (
+        "optimal" if states == {"optimal"} else "unknown" if states == {"unknown"} else "feasible"
+    )
+    first = parts[0]
+    return LevelResult(
+        first.name,
+        first.sense,
+        sum(lv.value for lv in parts),
+        sum(lv.bound for lv in parts),
+        status,
+        sum(lv.seconds for lv in parts),
+    )
 
 
 def _reduced(
@@ -167,6 +329,6 @@ def _positions(cand: Candidates, sources: NDArray[np.int64]) -> NDArray[np.int64
 
 def _top_matrix(opts: Options, n_fields: int) -> NDArray[np.bool_]:
     top = np.zeros((len(opts.top_fields), n_fields), dtype=bool)
-    for s, fields in enumerate(opts.top_fields):
-        top[s, list(fields)] = True
+    for s, top_of_student in enumerate(opts.top_fields):
+        top[s, list(top_of_student)] = True
     return top
