@@ -253,3 +253,5 @@ class SolveOptions(_Record):
     come from per-student limits only. ``None`` = always the exact model."""
     use_lp: bool = True
     """Bound each level by its LP relaxation (HiGHS) before any CP-SAT search."""
+    decompose: bool = True
+    """Solve independent parts of the Kreis one by one (see ``solvers/decompose.py``)."""

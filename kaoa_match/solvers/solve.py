@@ -77,13 +77,7 @@ def solve(
         cand = Candidates.from_options(opts, keep)
     model_built = time.monotonic()
 
-    parts = independent_parts(
-        cand.student,
-        cand.offer,
-        kreis.apart + kreis.together,
-        len(problem.students),
-        len(problem.offers),
-    ) or [np.arange(0, dtype=np.int64)]
+    parts = _parts(kreis, cand, options.decompose)
     solved: list[tuple[Candidates, LexResult, ModelBuilder]] = []
     for k, part in enumerate(parts):
         sub = _subset(cand, part)
@@ -232,6 +226,19 @@ def _locked_conflict(kreis: _Kreis, cand: Candidates, options: SolveOptions) -> 
         locked,
         options,
     )
+
+
+def _parts(kreis: _Kreis, cand: Candidates, decompose: bool) -> list[NDArray[np.int64]]:
+    """Candidate positions of each independent part (all in one without ``decompose``)."""
+    everything = [np.arange(len(cand), dtype=np.int64)]
+    if not decompose:
+        return everything
+    problem = kreis.problem
+    pairs = kreis.apart + kreis.together
+    found = independent_parts(
+        cand.student, cand.offer, pairs, len(problem.students), len(problem.offers)
+    )
+    return found or everything
 
 
 def _part_budget(limit: float | None, start: float, sizes: list[int]) -> float | None:

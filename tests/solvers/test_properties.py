@@ -61,3 +61,21 @@ def test_unassigned_lists_what_is_missing(problem: Problem) -> None:
     }
     expected = {key: n - got[key] for key, n in _needed(problem).items() if n > got[key]}
     assert short == expected
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(problem=small_problems())
+def test_reductions_keep_the_lexicographic_optimum(problem: Problem) -> None:
+    # Parts, pruning, LP bounds and the variables they settle must not change
+    # the optimum: the plain model (one CP-SAT search per level) is the referee.
+    full = solve(problem, OPTIONS)
+    plain = solve(
+        problem,
+        OPTIONS.model_copy(update={"decompose": False, "prune_dominated": False, "use_lp": False}),
+    )
+    assert full.status == plain.status == "optimal"
+    assert full.objectives == plain.objectives
