@@ -62,6 +62,8 @@ _LP_SHARE = 0.5
 _SEARCH_WITHOUT_LIMIT = 300.0
 _TOO_LITTLE_TIME = 0.5  # seconds: not worth building a level's LP or search
 _NEAR_LP_SECONDS = 30.0
+_REPAIR_ROUNDS = 4
+_REPAIR_SECONDS = 10.0
 
 
 class Infeasible(Exception):
@@ -137,6 +139,10 @@ class _Interrupt:
 Rounder = Callable[["NDArray[np.float64]"], "NDArray[np.int64]"]
 """Turns an LP optimum into a feasible plan (over the candidate variables)."""
 
+Repair = Callable[["NDArray[np.int64]"], "NDArray[np.bool_]"]
+"""Given a plan (over the candidate variables), the students free to move when
+coverage is searched without an LP: see ``_LevelRun._repair``."""
+
 
 def optimise(
     b: ModelBuilder,
@@ -147,6 +153,7 @@ def optimise(
     owner: NDArray[np.int64],
     progress: Progress | None = None,
     bounds_hold: bool = True,
+    repair: Repair | None = None,
 ) -> LexResult:
     """Optimise ``levels`` in order from the feasible plan ``hint`` (all variables).
 
@@ -172,6 +179,7 @@ def optimise(
             run = _LevelRun(
                 b, searched, held, options, budget, rounder, owner, interrupt, progress, start
             )
+            run.repair = repair if k == 0 else None
             if budget is not None and budget <= _TOO_LITTLE_TIME:
                 result = _not_optimised(level, solution)
             else:
@@ -206,6 +214,7 @@ class _LevelRun:
     progress: Progress | None
     start: float
     lp: LpResult | None = None  # the level's relaxation, once solved
+    repair: Repair | None = None  # coverage only: see _repair
 
     def optimise(
         self, incumbent: NDArray[np.int64], first: bool
@@ -244,6 +253,8 @@ class _LevelRun:
             )
         if lp is not None and level.value(incumbent) != bound:
             incumbent = self._near_lp(incumbent, lp)
+        if lp is None and self.repair is not None and level.value(incumbent) != bound:
+            incumbent = self._repair(incumbent, self.repair)
         value = level.value(incumbent)
         if value == bound:
             return incumbent, self._result(value, bound, "optimal", started)
@@ -252,40 +263,80 @@ class _LevelRun:
     def _near_lp(self, incumbent: NDArray[np.int64], lp: LpResult) -> NDArray[np.int64]:
         """Search near the LP optimum (RINS-like): students the LP places in
         whole numbers keep that placement; the others may take any option."""
-        level = self.level
-        model = self.b.model.clone()
-        n = len(self.owner)
-        x = lp.x[:n]
+        x = lp.x[: len(self.owner)]
         fractional = (x > _UNUSED_IN_LP) & (x < 1 - _UNUSED_IN_LP)
         free_student = np.zeros(int(self.owner.max(initial=-1)) + 1, dtype=bool)
         free_student[self.owner[fractional]] = True
+        limit = (
+            _NEAR_LP_SECONDS if self.budget is None else min(self.budget * 0.4, _NEAR_LP_SECONDS)
+        )
+        found = self._local_search(
+            incumbent, (x >= 0.5).astype(np.int64), free_student, lp.bound, limit, "near-LP"
+        )
+        return found if found is not None and _better(self.level, found, incumbent) else incumbent
+
+    def _repair(self, incumbent: NDArray[np.int64], repair: Repair) -> NDArray[np.int64]:
+        """Rounds of search where only the students ``repair`` names may move
+        (those short of a placement and those holding what they could use):
+        better coverage with every other placement as it was, which is what a
+        rerun needs when the LP is out of reach."""
+        n = len(self.owner)
+        for _ in range(_REPAIR_ROUNDS):
+            free_student = repair(incumbent[:n])
+            if not free_student.any():
+                break
+            limit = (
+                _REPAIR_SECONDS if self.budget is None else min(self.budget * 0.15, _REPAIR_SECONDS)
+            )
+            found = self._local_search(
+                incumbent, incumbent[:n], free_student, None, limit, "repair"
+            )
+            if found is None or not _better(self.level, found, incumbent):
+                break
+            incumbent = found
+        return incumbent
+
+    def _local_search(
+        self,
+        incumbent: NDArray[np.int64],
+        fixed_at: NDArray[np.int64],
+        free_student: NDArray[np.bool_],
+        cut: int | None,
+        limit: float,
+        what: str,
+    ) -> NDArray[np.int64] | None:
+        """CP-SAT on a copy where the options of students not ``free_student``
+        are fixed to ``fixed_at``; ``cut`` (a proven bound) ends it early."""
+        level = self.level
+        model = self.b.model.clone()
         settled = ~free_student[self.owner]
-        fix_variables(model, np.flatnonzero(settled & (x < 0.5)), 0)
-        fix_variables(model, np.flatnonzero(settled & (x >= 0.5)), 1)
-        _within(model, level, lp.bound)  # so the search stops once it meets the bound
+        fix_variables(model, np.flatnonzero(settled & (fixed_at == 0)), 0)
+        fix_variables(model, np.flatnonzero(settled & (fixed_at == 1)), 1)
+        if cut is not None:
+            _within(model, level, cut)
         set_objective(model, level.variables, level.coeffs, level.maximize)
         set_hint(model, np.arange(self.b.num_vars, dtype=np.int64), incumbent)
         if self.budget is None:
             # Deterministic work, not wall time: the same plan on a busy machine.
             solver = _solver(self.options, None)
-            solver.parameters.max_deterministic_time = _NEAR_LP_SECONDS
+            solver.parameters.max_deterministic_time = limit
         else:
-            solver = _solver(self.options, min(self.budget * 0.4, _NEAR_LP_SECONDS))
+            solver = _solver(self.options, limit)
         status = self.interrupt.run(solver, model)
+        solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         _log.debug(
-            "%s: near-LP search, %d of %d students free: %s, %s in %.1f s",
+            "%s: %s search, %d of %d students free: %s, %s in %.1f s",
             level.name,
+            what,
             int(free_student.sum()),
             len(free_student),
             _STATUS_NAME.get(int(status), str(status)),
-            solver.objective_value if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else "-",
+            solver.objective_value if solved else "-",
             solver.wall_time,
         )
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            found = np.asarray(solver.response_proto.solution, dtype=np.int64)
-            if _better(level, found, incumbent):
-                return found
-        return incumbent
+        if not solved:
+            return None
+        return np.asarray(solver.response_proto.solution, dtype=np.int64)
 
     def _rounded(self, x: NDArray[np.float64]) -> NDArray[np.int64]:
         plan = np.zeros(self.b.num_vars, dtype=np.int64)

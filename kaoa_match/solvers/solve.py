@@ -22,10 +22,12 @@ from kaoa_match.solvers.locked import explain_locked_conflict, unplaceable_locke
 from kaoa_match.solvers.objectives import build_levels, per_student_caps
 from kaoa_match.solvers.reduce import nearest_per_day_field, prune_dominated_bfe
 from kaoa_match.solvers.result import make_plan
-from kaoa_match.solvers.variables import Candidates, PreviousMatch, match_previous
+from kaoa_match.solvers.variables import PRAKTIKUM, Candidates, PreviousMatch, match_previous
 from kaoa_match.validation import validate
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from numpy.typing import NDArray
 
     from kaoa_match.model import Problem
@@ -210,8 +212,31 @@ def _solve_part(
         cand.student,
         progress,
         bounds_hold=not restricted,
+        repair=_short_and_rivals(cand, kreis.most_placeable, kreis.n_days),
     )
     return result, b
+
+
+def _short_and_rivals(
+    cand: Candidates, most_bfe: NDArray[np.int64], n_days: int
+) -> Callable[[NDArray[np.int64]], NDArray[np.bool_]]:
+    """For a plan: the students short of what they could get, and those who hold
+    a place they could use (the same offer on the same day; any block of the
+    offer for a Praktikum). Only these move in a repair round."""
+    n = len(most_bfe)
+    praktikum = cand.kind == PRAKTIKUM
+    most = most_bfe + (np.bincount(cand.student[praktikum], minlength=n) > 0)
+    slot = np.where(praktikum, -1 - cand.offer, cand.offer * n_days + cand.first_day)
+
+    def free(plan: NDArray[np.int64]) -> NDArray[np.bool_]:
+        taken = plan == 1
+        short = np.bincount(cand.student[taken], minlength=n) < most
+        wanted = np.unique(slot[short[cand.student]])
+        movable = short.copy()
+        movable[cand.student[taken & np.isin(slot, wanted)]] = True
+        return movable
+
+    return free
 
 
 def _locked_conflict(kreis: _Kreis, cand: Candidates, options: SolveOptions) -> str:

@@ -91,9 +91,9 @@ def kreis(**tables: Any) -> Problem:
     return Problem(**tables)
 
 
-def solve_checked(problem: Problem) -> Plan:
+def solve_checked(problem: Problem, options: SolveOptions = OPTIONS) -> Plan:
     """Solve to optimality and run every independent check on the plan."""
-    plan = solve(problem, OPTIONS)
+    plan = solve(problem, options)
     assert plan.status == "optimal"
     assert check_plan(problem, plan.assignments) == []
     assert set(plan.objectives) == set(OBJECTIVES)

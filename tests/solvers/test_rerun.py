@@ -220,13 +220,18 @@ def test_new_student_takes_a_free_place_and_nobody_moves() -> None:
 # --- coverage before stability --------------------------------------------------
 
 
-def test_published_row_blocking_the_only_option_of_a_new_student_is_moved() -> None:
+@pytest.mark.parametrize("use_lp", [True, False], ids=["lp", "repair-without-lp"])
+def test_published_row_blocking_the_only_option_of_a_new_student_is_moved(
+    use_lp: bool,
+) -> None:
     # A alone takes O1 (10 min). N can only reach O1. Keeping A there leaves
     # N unplaced (coverage 1); moving A to O2 places both (coverage 2), and
-    # coverage is the first level: stability 0, travel 10 + 20.
-    first = solve_checked(blocking_kreis(with_n=False))
+    # coverage is the first level: stability 0, travel 10 + 20. Without the LP,
+    # a repair round (N short, A its rival) finds it.
+    options = OPTIONS.model_copy(update={"use_lp": use_lp})
+    first = solve_checked(blocking_kreis(with_n=False), options)
     assert placed(first) == {("A", "O1", NOV4, NOV4)}
-    second = solve_checked(rerun(blocking_kreis(with_n=True), first))
+    second = solve_checked(rerun(blocking_kreis(with_n=True), first), options)
     assert placed(second) == {("A", "O2", NOV4, NOV4), ("N", "O1", NOV4, NOV4)}
     assert second.objectives == objectives(coverage=2, stability=0, travel=30)
 
