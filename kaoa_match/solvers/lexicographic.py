@@ -165,7 +165,7 @@ def optimise(
     start = time.monotonic()
     solution = b.complete(hint.copy())
     if not b.satisfied_by(solution):
-        solution = _any_plan(b, options)
+        solution = b.complete(_any_plan(b, options))
     results: list[LevelResult] = []
     held: list[tuple[Level, int]] = []
     with _Interrupt() as interrupt:
@@ -195,7 +195,12 @@ def optimise(
             held.append((level, result.value))
             if progress:
                 progress(level.name, result.value, result.bound, time.monotonic() - start, True)
-    return LexResult(solution, results, interrupt.requested)
+    # A later level may raise an earlier one's value (never lower it: it is
+    # held): report the values of the plan returned, against the proven bounds.
+    final = [
+        _valued_at(result, level, solution) for result, level in zip(results, levels, strict=True)
+    ]
+    return LexResult(solution, final, interrupt.requested)
 
 
 @dataclass
@@ -336,7 +341,12 @@ class _LevelRun:
         )
         if not solved:
             return None
-        return np.asarray(solver.response_proto.solution, dtype=np.int64)
+        return self._plan_of(solver)
+
+    def _plan_of(self, solver: cp_model.CpSolver) -> NDArray[np.int64]:
+        """The solver's plan with every indicator at its best: a search leaves the
+        indicators of levels it does not optimise at 0 where it may."""
+        return self.b.complete(np.asarray(solver.response_proto.solution, dtype=np.int64))
 
     def _rounded(self, x: NDArray[np.float64]) -> NDArray[np.int64]:
         plan = np.zeros(self.b.num_vars, dtype=np.int64)
@@ -395,7 +405,7 @@ class _LevelRun:
                 raise Infeasible
             raise SolverError(f"level {level.name} became infeasible although a plan was held")
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            found = np.asarray(solver.response_proto.solution, dtype=np.int64)
+            found = self._plan_of(solver)
             if _better(level, found, incumbent):
                 incumbent, value = found, level.value(found)
         cp_bound = _proven_bound(solver.best_objective_bound, level)
@@ -547,6 +557,12 @@ def _cap_only(result: LevelResult, level: Level) -> LevelResult:
     bound = level.trivial_bound()
     status: Status = "optimal" if bound == result.value else "feasible"
     return LevelResult(result.name, result.sense, result.value, bound, status, result.seconds)
+
+
+def _valued_at(result: LevelResult, level: Level, solution: NDArray[np.int64]) -> LevelResult:
+    value = level.value(solution)
+    status: Status = "optimal" if value == result.bound else result.status
+    return LevelResult(result.name, result.sense, value, result.bound, status, result.seconds)
 
 
 def _not_optimised(level: Level, solution: NDArray[np.int64]) -> LevelResult:
