@@ -170,9 +170,7 @@ def _levels_section(h: Headline) -> str:
         "The objectives in their order of priority. Each level was optimised without "
         "losing anything on the levels above it; the bound is the best value proven "
         "possible (for travel a lower bound), so the gap says how far the plan can at "
-        "most be from the best. Values are as each level ended: a later level may still "
-        "raise an earlier one a little (never lower it), so the figures above, counted "
-        "from the final plan, can be slightly better."
+        "most be from the best. Values are those of the plan written."
     )
     return _section("levels", "Objectives, bounds and proof", intro, table)
 

@@ -233,3 +233,34 @@ def fix_variables(model: cp_model.CpModel, variables: NDArray[np.int64], value: 
         domain = proto_vars[var].domain
         domain.clear()
         domain.extend((value, value))
+
+
+def restricted_model(
+    system: LinearSystem, free: NDArray[np.int64], values: NDArray[np.int64]
+) -> tuple[cp_model.CpModel, NDArray[np.int64]]:
+    """The model with every variable but ``free`` fixed at ``values``, written
+    anew over the free variables only (variable ``k`` is ``free[k]``); also the
+    shift of each row, what the fixed variables contribute to it.
+
+    A clone with fixed domains would do the same, but CP-SAT's presolve then
+    spends seconds removing the fixed part of a large model in every round.
+    """
+    is_free = np.zeros(system.matrix.shape[1], dtype=bool)
+    is_free[free] = True
+    shift = np.rint(system.matrix @ np.where(is_free, 0, values).astype(np.float64))
+    sub = system.matrix[:, free].tocsr()
+    model = cp_model.CpModel()
+    proto = model.proto
+    for lo, hi in zip(system.var_lo[free].tolist(), system.var_hi[free].tolist(), strict=True):
+        proto.variables.add().domain.extend((int(lo), int(hi)))
+    starts = sub.indptr
+    used = np.flatnonzero(np.diff(starts) > 0)
+    row_lo = (system.row_lo - shift).astype(np.int64)
+    row_hi = (system.row_hi - shift).astype(np.int64)
+    columns, coeffs = sub.indices, np.rint(sub.data).astype(np.int64)
+    for r in used.tolist():
+        linear = proto.constraints.add().linear
+        linear.vars.extend(columns[starts[r] : starts[r + 1]].tolist())
+        linear.coeffs.extend(coeffs[starts[r] : starts[r + 1]].tolist())
+        linear.domain.extend((int(row_lo[r]), int(row_hi[r])))
+    return model, shift

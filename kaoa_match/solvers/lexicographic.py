@@ -21,7 +21,12 @@ from ortools.sat.python import cp_model
 
 from kaoa_match.exceptions import SolverError
 from kaoa_match.plan import LevelResult, Sense, Status
-from kaoa_match.solvers.builder import fix_variables, set_hint, set_objective
+from kaoa_match.solvers.builder import (
+    fix_variables,
+    restricted_model,
+    set_hint,
+    set_objective,
+)
 from kaoa_match.solvers.objectives import Level
 from kaoa_match.solvers.relaxation import solve_relaxation
 
@@ -29,7 +34,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from kaoa_match.model import SolveOptions
-    from kaoa_match.solvers.builder import ModelBuilder
+    from kaoa_match.solvers.builder import LinearSystem, ModelBuilder
     from kaoa_match.solvers.relaxation import LpResult
 
 _log = logging.getLogger(__name__)
@@ -64,6 +69,10 @@ _TOO_LITTLE_TIME = 0.5  # seconds: not worth building a level's LP or search
 _NEAR_LP_SECONDS = 30.0
 _REPAIR_ROUNDS = 4
 _REPAIR_SECONDS = 10.0
+_LNS_STUDENTS = 120  # students free in one neighbourhood round
+_LNS_SECONDS = 2.0
+_LNS_ROUNDS = 40  # without a time limit
+_LNS_SHARE = 0.8  # of a level's time, with a time limit
 
 
 class Infeasible(Exception):
@@ -154,6 +163,7 @@ def optimise(
     progress: Progress | None = None,
     bounds_hold: bool = True,
     repair: Repair | None = None,
+    groups: NDArray[np.int64] | None = None,
 ) -> LexResult:
     """Optimise ``levels`` in order from the feasible plan ``hint`` (all variables).
 
@@ -168,6 +178,7 @@ def optimise(
         solution = b.complete(_any_plan(b, options))
     results: list[LevelResult] = []
     held: list[tuple[Level, int]] = []
+    lp_failed_within = 0.0  # the longest time an LP of this model was given in vain
     with _Interrupt() as interrupt:
         for k, level in enumerate(levels):
             if interrupt.requested:
@@ -180,6 +191,8 @@ def optimise(
                 b, searched, held, options, budget, rounder, owner, interrupt, progress, start
             )
             run.repair = repair if k == 0 else None
+            run.groups = groups
+            run.skip_lp = budget is not None and budget * _LP_SHARE <= lp_failed_within
             if budget is not None and budget <= _TOO_LITTLE_TIME:
                 result = _not_optimised(level, solution)
             else:
@@ -192,6 +205,8 @@ def optimise(
             _hold(b, level, result.value)
             if run.lp is not None:
                 _settle(b, run.lp, searched.value(solution))
+            elif run.lp_limit is not None:
+                lp_failed_within = max(lp_failed_within, run.lp_limit)
             held.append((level, result.value))
             if progress:
                 progress(level.name, result.value, result.bound, time.monotonic() - start, True)
@@ -220,6 +235,10 @@ class _LevelRun:
     start: float
     lp: LpResult | None = None  # the level's relaxation, once solved
     repair: Repair | None = None  # coverage only: see _repair
+    groups: NDArray[np.int64] | None = None  # per student, e.g. the school: see _lns
+    skip_lp: bool = False  # an LP of this model did not finish in more time than this level has
+    lp_limit: float | None = None  # the time the LP was given, if it ran
+    system: LinearSystem | None = None  # cached by _system()
 
     def optimise(
         self, incumbent: NDArray[np.int64], first: bool
@@ -230,10 +249,10 @@ class _LevelRun:
             return incumbent, self._result(0, 0, "optimal", started)
         bound = level.trivial_bound()
         lp = None
-        if self.options.use_lp and level.value(incumbent) != bound:
-            system = self.b.linear_system()
+        if self.options.use_lp and not self.skip_lp and level.value(incumbent) != bound:
+            system = self._system()
             # Half the level's time at most: a search must still be possible.
-            lp_limit = None if self.budget is None else self.budget * _LP_SHARE
+            lp_limit = self.lp_limit = None if self.budget is None else self.budget * _LP_SHARE
             lp = self.lp = solve_relaxation(system, level, lp_limit)
             if lp is not None:
                 bound = _tighter(level, bound, lp.bound)
@@ -260,6 +279,8 @@ class _LevelRun:
             incumbent = self._near_lp(incumbent, lp)
         if lp is None and self.repair is not None and level.value(incumbent) != bound:
             incumbent = self._repair(incumbent, self.repair)
+        if lp is None and self.groups is not None and level.value(incumbent) != bound:
+            incumbent = self._lns(incumbent, self.groups, started)
         value = level.value(incumbent)
         if value == bound:
             return incumbent, self._result(value, bound, "optimal", started)
@@ -301,6 +322,41 @@ class _LevelRun:
             incumbent = found
         return incumbent
 
+    def _lns(
+        self, incumbent: NDArray[np.int64], groups: NDArray[np.int64], started: float
+    ) -> NDArray[np.int64]:
+        """Large neighbourhood search for a model too large for the LP: rounds in
+        which the students of a few random groups (schools: they share dates and
+        nearby companies) may move and everyone else keeps their placements."""
+        n = len(self.owner)
+        present = np.unique(groups[np.unique(self.owner)])
+        rng = np.random.default_rng(self.options.seed)
+        if self.budget is None:
+            rounds, limit = min(len(present), _LNS_ROUNDS), _LNS_SECONDS
+        else:
+            # Most of the level's time: a full search of a model this size rarely helps.
+            rounds, limit = len(present) * 4, min(self.budget / 6, _LNS_SECONDS)
+        deadline = None if self.budget is None else started + self.budget * _LNS_SHARE
+        size = np.bincount(groups[np.unique(self.owner)], minlength=int(groups.max()) + 1)
+        improved = 0
+        for _ in range(rounds):
+            if self.interrupt.requested or (deadline and time.monotonic() > deadline):
+                break
+            chosen, total = [], 0
+            for g in rng.permutation(present).tolist():
+                chosen.append(g)
+                total += int(size[g])
+                if total >= _LNS_STUDENTS:
+                    break
+            free_student = np.isin(groups, chosen)
+            found = self._local_search(
+                incumbent, incumbent[:n], free_student, None, limit, "neighbourhood"
+            )
+            if found is not None and _better(self.level, found, incumbent):
+                incumbent, improved = found, improved + 1
+        _log.debug("%s: %d neighbourhood rounds improved the plan", self.level.name, improved)
+        return incumbent
+
     def _local_search(
         self,
         incumbent: NDArray[np.int64],
@@ -310,38 +366,60 @@ class _LevelRun:
         limit: float,
         what: str,
     ) -> NDArray[np.int64] | None:
-        """CP-SAT on a copy where the options of students not ``free_student``
-        are fixed to ``fixed_at``; ``cut`` (a proven bound) ends it early."""
+        """CP-SAT on the model where the options of students not ``free_student``
+        are fixed to ``fixed_at`` (derived variables stay free); ``cut`` (a proven
+        bound) ends it early."""
         level = self.level
-        model = self.b.model.clone()
-        settled = ~free_student[self.owner]
-        fix_variables(model, np.flatnonzero(settled & (fixed_at == 0)), 0)
-        fix_variables(model, np.flatnonzero(settled & (fixed_at == 1)), 1)
+        n = len(self.owner)
+        values = incumbent.copy()
+        values[:n] = fixed_at
+        free = np.r_[np.flatnonzero(free_student[self.owner]), np.arange(n, self.b.num_vars)]
+        free = free.astype(np.int64)
+        model, _ = restricted_model(self._system(), free, values)
+        position = np.full(self.b.num_vars, -1, dtype=np.int64)
+        position[free] = np.arange(len(free))
+        mine = position[level.variables] >= 0
+        sub_vars, sub_coeffs = position[level.variables[mine]], level.coeffs[mine]
         if cut is not None:
-            _within(model, level, cut)
-        set_objective(model, level.variables, level.coeffs, level.maximize)
-        set_hint(model, np.arange(self.b.num_vars, dtype=np.int64), incumbent)
+            fixed_part = int(np.dot(values[level.variables[~mine]], level.coeffs[~mine]))
+            expr = cp_model.LinearExpr.weighted_sum(
+                [model.get_int_var_from_proto_index(int(v)) for v in sub_vars],
+                sub_coeffs.tolist(),
+            )
+            model.add(expr <= cut - fixed_part if level.maximize else expr >= cut - fixed_part)
+        set_objective(model, sub_vars, sub_coeffs, level.maximize)
+        set_hint(model, np.arange(len(free), dtype=np.int64), incumbent[free])
         if self.budget is None:
             # Deterministic work, not wall time: the same plan on a busy machine.
             solver = _solver(self.options, None)
             solver.parameters.max_deterministic_time = limit
         else:
             solver = _solver(self.options, limit)
+        # A small model searched for a few seconds: presolve's probing and
+        # symmetry detection would use most of them.
+        solver.parameters.cp_model_probing_level = 0
+        solver.parameters.symmetry_level = 0
         status = self.interrupt.run(solver, model)
         solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         _log.debug(
-            "%s: %s search, %d of %d students free: %s, %s in %.1f s",
+            "%s: %s search, %d of %d students free: %s in %.1f s",
             level.name,
             what,
             int(free_student.sum()),
             len(free_student),
             _STATUS_NAME.get(int(status), str(status)),
-            solver.objective_value if solved else "-",
             solver.wall_time,
         )
         if not solved:
             return None
-        return self._plan_of(solver)
+        values[free] = np.asarray(solver.response_proto.solution, dtype=np.int64)
+        return self.b.complete(values)
+
+    def _system(self) -> LinearSystem:
+        """The model's rows at this level (they change only between levels)."""
+        if self.system is None:
+            self.system = self.b.linear_system()
+        return self.system
 
     def _plan_of(self, solver: cp_model.CpSolver) -> NDArray[np.int64]:
         """The solver's plan with every indicator at its best: a search leaves the
@@ -448,12 +526,6 @@ def _strictly_better(model: cp_model.CpModel, level: Level, value: int) -> None:
     """Only plans strictly better than ``value`` on this level."""
     expr = _level_expr(model, level)
     model.add(expr >= value + 1 if level.maximize else expr <= value - 1)
-
-
-def _within(model: cp_model.CpModel, level: Level, bound: int) -> None:
-    """No plan beyond the proven ``bound``: a valid cut that ends the search there."""
-    expr = _level_expr(model, level)
-    model.add(expr <= bound if level.maximize else expr >= bound)
 
 
 def _better(level: Level, a: NDArray[np.int64], b: NDArray[np.int64]) -> bool:

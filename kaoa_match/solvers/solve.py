@@ -127,6 +127,7 @@ class _Kreis:
     bfe_needed: NDArray[np.int64]
     most_placeable: NDArray[np.int64]
     top: NDArray[np.bool_]
+    school: NDArray[np.int64]  # per student
     apart: list[tuple[int, int]]
     together: list[tuple[int, int]]
     seed: int
@@ -146,6 +147,9 @@ class _Kreis:
             bfe_needed=np.asarray(opts.bfe_needed, np.int64),
             most_placeable=np.asarray(max_placeable(opts), dtype=np.int64),
             top=_top_matrix(opts, len(problem.fields)),
+            school=np.unique([s.school_id for s in problem.students], return_inverse=True)[1]
+            .ravel()
+            .astype(np.int64),
             apart=apart,
             together=together,
             seed=options.seed,
@@ -213,6 +217,7 @@ def _solve_part(
         progress,
         bounds_hold=not restricted,
         repair=_short_and_rivals(cand, kreis.most_placeable, kreis.n_days),
+        groups=kreis.school,
     )
     return result, b
 
