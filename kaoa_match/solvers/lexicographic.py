@@ -164,8 +164,6 @@ def optimise(
     bounds_hold: bool = True,
     repair: Repair | None = None,
     groups: NDArray[np.int64] | None = None,
-    alternative: NDArray[np.int64] | None = None,
-    tie_break: NDArray[np.int64] | None = None,
 ) -> LexResult:
     """Optimise ``levels`` in order from the feasible plan ``hint`` (all variables).
 
@@ -193,9 +191,6 @@ def optimise(
                 b, searched, held, options, budget, rounder, owner, interrupt, progress, start
             )
             run.repair = repair if k == 0 else None
-            run.tie_break = tie_break
-            if k == 0 and alternative is not None:
-                run.alternative = b.complete(alternative.copy())
             run.groups = groups
             run.skip_lp = budget is not None and budget * _LP_SHARE <= lp_failed_within
             if budget is not None and budget <= _TOO_LITTLE_TIME:
@@ -240,8 +235,6 @@ class _LevelRun:
     start: float
     lp: LpResult | None = None  # the level's relaxation, once solved
     repair: Repair | None = None  # coverage only: see _repair
-    alternative: NDArray[np.int64] | None = None  # coverage only: a second start to repair
-    tie_break: NDArray[np.int64] | None = None  # per candidate: see _tie_broken
     groups: NDArray[np.int64] | None = None  # per student, e.g. the school: see _lns
     skip_lp: bool = False  # an LP of this model did not finish in more time than this level has
     lp_limit: float | None = None  # the time the LP was given, if it ran
@@ -286,12 +279,6 @@ class _LevelRun:
             incumbent = self._near_lp(incumbent, lp)
         if lp is None and self.repair is not None and level.value(incumbent) != bound:
             incumbent = self._repair(incumbent, self.repair)
-            if self.alternative is not None and self.b.satisfied_by(self.alternative):
-                # Better lower levels, and after repair often as many placements:
-                # then it is the better start for every level below.
-                repaired = self._repair(self.alternative, self.repair)
-                if not _exceeds(level, level.value(incumbent), level.value(repaired)):
-                    incumbent = repaired
         if lp is None and self.groups is not None and level.value(incumbent) != bound:
             incumbent = self._lns(incumbent, self.groups, started)
         value = level.value(incumbent)
@@ -328,7 +315,7 @@ class _LevelRun:
                 _REPAIR_SECONDS if self.budget is None else min(self.budget * 0.15, _REPAIR_SECONDS)
             )
             found = self._local_search(
-                incumbent, incumbent[:n], free_student, None, limit, "repair", self.tie_break
+                incumbent, incumbent[:n], free_student, None, limit, "repair"
             )
             if found is None or not _better(self.level, found, incumbent):
                 break
@@ -378,7 +365,6 @@ class _LevelRun:
         cut: int | None,
         limit: float,
         what: str,
-        tie_break: NDArray[np.int64] | None = None,
     ) -> NDArray[np.int64] | None:
         """CP-SAT on the model where the options of students not ``free_student``
         are fixed to ``fixed_at`` (derived variables stay free); ``cut`` (a proven
@@ -401,8 +387,6 @@ class _LevelRun:
                 sub_coeffs.tolist(),
             )
             model.add(expr <= cut - fixed_part if level.maximize else expr >= cut - fixed_part)
-        if tie_break is not None and level.maximize:
-            sub_vars, sub_coeffs = _tie_broken(sub_vars, sub_coeffs, position[:n], tie_break)
         set_objective(model, sub_vars, sub_coeffs, level.maximize)
         set_hint(model, np.arange(len(free), dtype=np.int64), incumbent[free])
         if self.budget is None:
@@ -645,23 +629,6 @@ def _cap_only(result: LevelResult, level: Level) -> LevelResult:
     bound = level.trivial_bound()
     status: Status = "optimal" if bound == result.value else "feasible"
     return LevelResult(result.name, result.sense, result.value, bound, status, result.seconds)
-
-
-def _tie_broken(
-    variables: NDArray[np.int64],
-    coeffs: NDArray[np.int64],
-    position: NDArray[np.int64],
-    tie_break: NDArray[np.int64],
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """``weight * level + tie_break`` over the free candidates (``position`` >= 0),
-    the weight above any sum of ``tie_break``: among plans best on the level, the
-    search prefers those that keep the lower levels good (a heuristic's choice)."""
-    free = position >= 0
-    weight = int(np.abs(tie_break[free]).sum()) + 1
-    merged, where = np.unique(np.r_[variables, position[free]], return_inverse=True)
-    total = np.zeros(len(merged), dtype=np.int64)
-    np.add.at(total, where, np.r_[weight * coeffs, tie_break[free]])
-    return merged.astype(np.int64), total
 
 
 def _valued_at(result: LevelResult, level: Level, solution: NDArray[np.int64]) -> LevelResult:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
@@ -17,7 +16,6 @@ from kaoa_match.plan import LevelResult, Status
 from kaoa_match.solvers.builder import ModelBuilder
 from kaoa_match.solvers.constraints import add_hard_rules
 from kaoa_match.solvers.decompose import independent_parts
-from kaoa_match.solvers.flow import flow_order
 from kaoa_match.solvers.heuristic import GreedyInput, greedy_plan, round_lp
 from kaoa_match.solvers.lexicographic import Infeasible, LexResult, optimise
 from kaoa_match.solvers.locked import explain_locked_conflict, unplaceable_locked_rows
@@ -36,8 +34,6 @@ if TYPE_CHECKING:
     from kaoa_match.options import Options
     from kaoa_match.plan import Plan
     from kaoa_match.solvers.lexicographic import Progress
-
-_log = logging.getLogger(__name__)
 
 # Parts smaller than this solve silently: a Kreis may have hundreds of tiny ones.
 _REPORTED_PART = 2_000
@@ -71,15 +67,15 @@ def solve(
         keep = _reduced(problem, opts, previous.option, kreis.student_of, kreis.capacity)
     cand = Candidates.from_options(opts, keep)
     published_options = np.unique(previous.option[~previous.locked & (previous.option >= 0)])
-    first, second = _warm_starts(cand, kreis, _positions(cand, published_options))
-    warm_start, alternative = cand.source[first == 1], cand.source[second == 1]
+    warm_start = cand.source[
+        greedy_plan(cand, kreis.greedy_input(cand), _positions(cand, published_options)) == 1
+    ]
     restricted = options.max_options is not None and len(cand) > options.max_options
     if restricted:
         assert options.max_options is not None
         keep = nearest_per_day_field(opts, keep, options.max_options, len(problem.fields))
         keep[previous.option[previous.option >= 0]] = True
         keep[warm_start] = True  # the cut model is never worse than the warm start
-        keep[alternative] = True
         cand = Candidates.from_options(opts, keep)
     model_built = time.monotonic()
 
@@ -94,13 +90,7 @@ def solve(
         part_options = options.model_copy(update={"time_limit_s": budget})
         try:
             result, b = _solve_part(
-                kreis,
-                sub,
-                (warm_start, alternative),
-                published_options,
-                part_options,
-                reporter,
-                restricted,
+                kreis, sub, warm_start, published_options, part_options, reporter, restricted
             )
         except Infeasible:
             raise LockedConflictError(_locked_conflict(kreis, cand, options)) from None
@@ -192,45 +182,10 @@ class _Kreis:
         add_hard_rules(b, cand, self.problem, self.bfe_needed, self.apart, locked, self.n_days)
 
 
-def _warm_starts(
-    cand: Candidates, kreis: _Kreis, published: NDArray[np.int64]
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Two feasible plans, the better one (level by level) first: the greedy one,
-    and the greedy one that takes the per-date min-cost flows' choices first.
-    The flows usually give far better lower levels but a few placements fewer;
-    the coverage level may repair the second and take it (see ``optimise``)."""
-    data = kreis.greedy_input(cand)
-    plain = greedy_plan(cand, data, published)
-    flowed = greedy_plan(cand, data, np.r_[flow_order(cand, data, published), published])
-    _log.debug(
-        "warm starts: greedy %s, flows first %s",
-        _levels_of(cand, kreis, plain, published),
-        _levels_of(cand, kreis, flowed, published),
-    )
-    if _levels_of(cand, kreis, flowed, published) > _levels_of(cand, kreis, plain, published):
-        return flowed, plain
-    return plain, flowed
-
-
-def _levels_of(
-    cand: Candidates, kreis: _Kreis, plan: NDArray[np.int64], published: NDArray[np.int64]
-) -> tuple[int, ...]:
-    """The first five levels of a plan, each to be maximised (travel negated)."""
-    taken = plan == 1
-    in_top = taken & kreis.top[cand.student, cand.field]
-    return (
-        int(taken.sum()),
-        int(plan[published].sum()),
-        len(np.unique(cand.student[in_top])),
-        int(cand.score[taken].sum()),
-        -int(cand.travel[taken].sum()),
-    )
-
-
 def _solve_part(
     kreis: _Kreis,
     cand: Candidates,
-    warm_starts: tuple[NDArray[np.int64], NDArray[np.int64]],
+    warm_start: NDArray[np.int64],
     published_options: NDArray[np.int64],
     options: SolveOptions,
     progress: Progress | None,
@@ -249,9 +204,8 @@ def _solve_part(
     b.new_bools(len(cand))
     kreis.add_rules(b, cand)
     levels = build_levels(b, cand, published, kreis.top, together, kreis.n_days, caps)
-    hint, alternative = (np.zeros(b.num_vars, dtype=np.int64) for _ in range(2))
-    for plan, chosen in zip((hint, alternative), warm_starts, strict=True):
-        plan[_positions(cand, chosen[np.isin(chosen, cand.source)])] = 1
+    hint = np.zeros(b.num_vars, dtype=np.int64)
+    hint[_positions(cand, warm_start[np.isin(warm_start, cand.source)])] = 1
     greedy = kreis.greedy_input(cand)
     result = optimise(
         b,
@@ -264,9 +218,6 @@ def _solve_part(
         bounds_hold=not restricted,
         repair=_short_and_rivals(cand, kreis.most_placeable, kreis.n_days),
         groups=kreis.school,
-        alternative=alternative,
-        # Repairs prefer interest and a first top-3 field among equal coverage.
-        tie_break=cand.score + 100 * kreis.top[cand.student, cand.field],
     )
     return result, b
 
