@@ -61,7 +61,7 @@ _TIME_SHARE = {
 
 
 _UNUSED_IN_LP = 1e-6
-_LP_SHARE = 0.5
+_LP_SHARE = 0.8
 # Without a time limit a level's final search still ends here; a level not proven
 # by then is reported as feasible with its bound, so a run always finishes.
 _SEARCH_WITHOUT_LIMIT = 300.0
