@@ -251,7 +251,8 @@ class _LevelRun:
         lp = None
         if self.options.use_lp and not self.skip_lp and level.value(incumbent) != bound:
             system = self._system()
-            # Half the level's time at most: a search must still be possible.
+            # Most of the level's time: a finished LP gives the bound, the plan and
+            # the settling; some time must stay for the search.
             lp_limit = self.lp_limit = None if self.budget is None else self.budget * _LP_SHARE
             lp = self.lp = solve_relaxation(system, level, lp_limit)
             if lp is not None:
