@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -24,24 +23,26 @@ from kaoa_match.exceptions import LockedConflictError
 from kaoa_match.io.read import read_dir
 from kaoa_match.model import (
     CalendarEntry,
-    Company,
-    Interest,
     Offer,
     Pair,
     PreviousAssignment,
-    School,
-    Student,
-    TravelTime,
 )
 from kaoa_match.options import build_options
 from kaoa_match.plan import ASSIGNMENT_COLUMNS
 from tests.checker import check_plan, objective_values
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
+from tests.solvers.test_bfe_instances import (
+    NOV3,
+    NOV4,
+    bfe_dates,
+    company,
+    kreis,
+    minutes,
+    offer,
+    scores,
+    student,
+)
 
 D = dt.date
-NOV3, NOV4 = D(2026, 11, 3), D(2026, 11, 4)
 # Mon 9 to Thu 12 November 2026: four working days for 2-day Praktikum blocks.
 PR_FIRST, PR_LAST = D(2026, 11, 9), D(2026, 11, 12)
 EXAMPLE = Path(kaoa_match.__file__).parent / "data" / "example"
@@ -49,41 +50,7 @@ EXAMPLE = Path(kaoa_match.__file__).parent / "data" / "example"
 A_FIRST, B_FIRST = 0, 3
 
 
-# --- building Kreise ----------------------------------------------------------
-
-
-def student(sid: str, grade: int = 8) -> Student:
-    return Student(student_id=sid, school_id="S", grade=grade)
-
-
-def company(cid: str) -> Company:
-    return Company(company_id=cid, lat=51.46, lon=7.01)
-
-
-def bfe_offer(oid: str, cid: str, field: str, day: D, capacity: int = 1) -> Offer:
-    return Offer(
-        offer_id=oid, company_id=cid, field_id=field, kind="bfe", start_date=day, capacity=capacity
-    )
-
-
-def bfe_dates(*days: D, needed: int = 1) -> tuple[CalendarEntry, ...]:
-    return tuple(
-        CalendarEntry(school_id="S", kind="bfe", grade=8, start_date=d, days=needed) for d in days
-    )
-
-
-def minutes(table: Mapping[tuple[str, str], float]) -> tuple[TravelTime, ...]:
-    return tuple(TravelTime(origin_id=o, company_id=c, minutes=m) for (o, c), m in table.items())
-
-
-def scores(table: Mapping[tuple[str, str], int]) -> tuple[Interest, ...]:
-    return tuple(Interest(student_id=s, field_id=f, score=v) for (s, f), v in table.items())
-
-
-def kreis(**tables: Any) -> Problem:
-    """One Realschule ``S``."""
-    school = School(school_id="S", school_type="Realschule", lat=51.45, lon=7.0)
-    return Problem(schools=(school,), **tables)
+# --- building Kreise (the builders of the solver's hand-made instances) ---------
 
 
 def values(problem: Problem, seed: int) -> dict[str, int]:
@@ -102,8 +69,8 @@ def two_students_one_good_place() -> Problem:
     return kreis(
         students=(student("A"), student("B")),
         companies=(company("C1"), company("C2")),
-        offers=(bfe_offer("O1", "C1", "it", NOV3), bfe_offer("O2", "C2", "bau", NOV3)),
-        calendar=bfe_dates(NOV3),
+        offers=(offer("O1", "C1", "it", NOV3), offer("O2", "C2", "bau", NOV3)),
+        calendar=bfe_dates("S", NOV3),
         interests=scores({("A", "it"): 90, ("A", "bau"): 80, ("B", "it"): 50}),
         travel=minutes({("A", "C1"): 10, ("A", "C2"): 20, ("B", "C1"): 15, ("B", "C2"): 60}),
     )
@@ -159,12 +126,12 @@ def test_dates_are_booked_in_order_each_in_the_best_unused_field() -> None:
         students=(student("A"),),
         companies=(company("C1"), company("C2")),
         offers=(
-            bfe_offer("IT3", "C1", "it", NOV3),
-            bfe_offer("BAU3", "C2", "bau", NOV3),
-            bfe_offer("IT4", "C1", "it", NOV4),
-            bfe_offer("KUNST4", "C2", "kunst", NOV4),
+            offer("IT3", "C1", "it", NOV3),
+            offer("BAU3", "C2", "bau", NOV3),
+            offer("IT4", "C1", "it", NOV4),
+            offer("KUNST4", "C2", "kunst", NOV4),
         ),
-        calendar=bfe_dates(NOV3, NOV4, needed=2),
+        calendar=bfe_dates("S", NOV3, NOV4, needed=2),
         interests=scores({("A", "it"): 90, ("A", "bau"): 50, ("A", "kunst"): 30}),
         travel=minutes({("A", "C1"): 10, ("A", "C2"): 20}),
     )
@@ -179,8 +146,8 @@ def test_equal_scores_go_to_the_shorter_trip() -> None:
     problem = kreis(
         students=(student("A"),),
         companies=(company("FAR"), company("NEAR")),
-        offers=(bfe_offer("O1", "FAR", "it", NOV3), bfe_offer("O2", "NEAR", "it", NOV3)),
-        calendar=bfe_dates(NOV3),
+        offers=(offer("O1", "FAR", "it", NOV3), offer("O2", "NEAR", "it", NOV3)),
+        calendar=bfe_dates("S", NOV3),
         interests=scores({("A", "it"): 70}),
         travel=minutes({("A", "FAR"): 30, ("A", "NEAR"): 12}),
     )
@@ -226,10 +193,10 @@ def test_apart_pair_never_meets_at_a_company() -> None:
         students=(student("A"), student("B")),
         companies=(company("C1"), company("C2")),
         offers=(
-            bfe_offer("O1", "C1", "it", NOV3, capacity=2),
-            bfe_offer("O2", "C2", "bau", NOV3),
+            offer("O1", "C1", "it", NOV3, capacity=2),
+            offer("O2", "C2", "bau", NOV3),
         ),
-        calendar=bfe_dates(NOV3),
+        calendar=bfe_dates("S", NOV3),
         interests=scores({("A", "it"): 90, ("B", "it"): 90, ("A", "bau"): 10, ("B", "bau"): 10}),
         travel=minutes({(s, c): 10 for s in "AB" for c in ("C1", "C2")}),
         pairs=(Pair(student_a="A", student_b="B", relation="apart"),),
