@@ -237,10 +237,10 @@ def fix_variables(model: cp_model.CpModel, variables: NDArray[np.int64], value: 
 
 def restricted_model(
     system: LinearSystem, free: NDArray[np.int64], values: NDArray[np.int64]
-) -> tuple[cp_model.CpModel, NDArray[np.int64]]:
+) -> cp_model.CpModel:
     """The model with every variable but ``free`` fixed at ``values``, written
-    anew over the free variables only (variable ``k`` is ``free[k]``); also the
-    shift of each row, what the fixed variables contribute to it.
+    anew over the free variables only (variable ``k`` is ``free[k]``): each
+    row's bounds shifted by what the fixed variables contribute to it.
 
     A clone with fixed domains would do the same, but CP-SAT's presolve then
     spends seconds removing the fixed part of a large model in every round.
@@ -263,4 +263,4 @@ def restricted_model(
         linear.vars.extend(columns[starts[r] : starts[r + 1]].tolist())
         linear.coeffs.extend(coeffs[starts[r] : starts[r + 1]].tolist())
         linear.domain.extend((int(row_lo[r]), int(row_hi[r])))
-    return model, shift
+    return model

@@ -38,13 +38,6 @@ if TYPE_CHECKING:
     from kaoa_match.solvers.relaxation import LpResult
 
 _log = logging.getLogger(__name__)
-_STATUS_NAME: dict[int, str] = {
-    int(cp_model.OPTIMAL): "optimal",
-    int(cp_model.FEASIBLE): "feasible",
-    int(cp_model.INFEASIBLE): "infeasible",
-    int(cp_model.UNKNOWN): "unknown",
-    int(cp_model.MODEL_INVALID): "invalid",
-}
 
 Progress = Callable[[str, int, float, float, bool], None]
 """Called as ``progress(level, value, bound, seconds_so_far, level_done)``."""
@@ -130,19 +123,19 @@ class _Interrupt:
         solver: cp_model.CpSolver,
         model: cp_model.CpModel,
         callback: cp_model.CpSolverSolutionCallback | None = None,
-    ) -> int:
+    ) -> cp_model.CpSolverStatus:
         """``solver.solve`` in a worker thread, so that the main thread stays free
         to take Ctrl-C and stop the search (which then returns its best plan)."""
         if self.requested:
             solver.parameters.max_time_in_seconds = 0.0
-        outcome: list[int] = []
-        worker = threading.Thread(target=lambda: outcome.append(int(solver.solve(model, callback))))
+        outcome: list[cp_model.CpSolverStatus] = []
+        worker = threading.Thread(target=lambda: outcome.append(solver.solve(model, callback)))
         self.solver = solver
         worker.start()
         while worker.is_alive():
             worker.join(0.1)
         self.solver = None
-        return outcome[0] if outcome else int(cp_model.UNKNOWN)
+        return outcome[0] if outcome else cp_model.UNKNOWN
 
 
 Rounder = Callable[["NDArray[np.float64]"], "NDArray[np.int64]"]
@@ -330,7 +323,8 @@ class _LevelRun:
         which the students of a few random groups (schools: they share dates and
         nearby companies) may move and everyone else keeps their placements."""
         n = len(self.owner)
-        present = np.unique(groups[np.unique(self.owner)])
+        group_of_student = groups[np.unique(self.owner)]
+        present = np.unique(group_of_student)
         rng = np.random.default_rng(self.options.seed)
         if self.budget is None:
             rounds, limit = min(len(present), _LNS_ROUNDS), _LNS_SECONDS
@@ -338,7 +332,7 @@ class _LevelRun:
             # Most of the level's time: a full search of a model this size rarely helps.
             rounds, limit = len(present) * 4, min(self.budget / 6, _LNS_SECONDS)
         deadline = None if self.budget is None else started + self.budget * _LNS_SHARE
-        size = np.bincount(groups[np.unique(self.owner)], minlength=int(groups.max()) + 1)
+        size = np.bincount(group_of_student, minlength=int(groups.max()) + 1)
         improved = 0
         for _ in range(rounds):
             if self.interrupt.requested or (deadline and time.monotonic() > deadline):
@@ -376,21 +370,19 @@ class _LevelRun:
         values[:n] = fixed_at
         free = np.r_[np.flatnonzero(free_student[self.owner]), np.arange(n, self.b.num_vars)]
         free = free.astype(np.int64)
-        built = time.monotonic()
-        model, _ = restricted_model(self._system(), free, values)
-        built = time.monotonic() - built
+        writing = time.monotonic()
+        model = restricted_model(self._system(), free, values)
+        written_in = time.monotonic() - writing
         position = np.full(self.b.num_vars, -1, dtype=np.int64)
         position[free] = np.arange(len(free))
         mine = position[level.variables] >= 0
-        sub_vars, sub_coeffs = position[level.variables[mine]], level.coeffs[mine]
+        # The level over the free variables; the fixed ones add a constant.
+        sub = Level(level.name, position[level.variables[mine]], level.coeffs[mine])
         if cut is not None:
             fixed_part = int(np.dot(values[level.variables[~mine]], level.coeffs[~mine]))
-            expr = cp_model.LinearExpr.weighted_sum(
-                [model.get_int_var_from_proto_index(int(v)) for v in sub_vars],
-                sub_coeffs.tolist(),
-            )
+            expr = _level_expr(model, sub)
             model.add(expr <= cut - fixed_part if level.maximize else expr >= cut - fixed_part)
-        set_objective(model, sub_vars, sub_coeffs, level.maximize)
+        set_objective(model, sub.variables, sub.coeffs, level.maximize)
         set_hint(model, np.arange(len(free), dtype=np.int64), incumbent[free])
         if self.budget is None:
             # Deterministic work, not wall time: the same plan on a busy machine.
@@ -410,9 +402,9 @@ class _LevelRun:
             what,
             int(free_student.sum()),
             len(free_student),
-            _STATUS_NAME.get(int(status), str(status)),
+            solver.status_name(status),
             solver.wall_time,
-            built,
+            written_in,
         )
         if not solved:
             return None
@@ -473,7 +465,7 @@ class _LevelRun:
             level.name,
             value,
             bound,
-            _STATUS_NAME.get(int(status), str(status)),
+            solver.status_name(status),
             solver.wall_time,
         )
         if status == cp_model.MODEL_INVALID:

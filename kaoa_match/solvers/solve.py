@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -86,7 +86,7 @@ def solve(
     parts = _parts(kreis, cand, options.decompose)
     solved: list[tuple[Candidates, LexResult, ModelBuilder]] = []
     for k, part in enumerate(parts):
-        sub = _subset(cand, part)
+        sub = cand.take(np.sort(part))
         budget = _part_budget(options.time_limit_s, started, [len(p) for p in parts[k:]])
         reporter = progress if len(parts) == 1 or len(part) >= _REPORTED_PART else None
         if reporter is not None and len(parts) > 1:
@@ -290,21 +290,13 @@ def _labelled(progress: Progress, label: str) -> Progress:
     return report
 
 
-def _subset(cand: Candidates, positions: NDArray[np.int64]) -> Candidates:
-    positions = np.sort(positions)
-    return Candidates(**{f.name: getattr(cand, f.name)[positions] for f in fields(cand)})
-
-
 def _join(solved: list[tuple[Candidates, LexResult]]) -> tuple[Candidates, LexResult]:
     """The parts' candidates and results as one, in the order of the full options:
     values and bounds add up level by level, since the parts are independent."""
-    joined = {
-        f.name: np.concatenate([getattr(sub, f.name) for sub, _ in solved])
-        for f in fields(Candidates)
-    }
+    joined = Candidates.concat([sub for sub, _ in solved])
     chosen = np.concatenate([result.solution[: len(sub)] for sub, result in solved])
-    order = np.argsort(joined["source"], kind="stable")
-    cand = Candidates(**{name: column[order] for name, column in joined.items()})
+    order = np.argsort(joined.source, kind="stable")
+    cand = joined.take(order)
     levels = [
         _sum_levels([result.levels[k] for _, result in solved])
         for k in range(len(solved[0][1].levels))

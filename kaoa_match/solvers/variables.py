@@ -6,7 +6,7 @@ variables (fairness, together) come after them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -57,6 +57,16 @@ class Candidates:
 
     def __len__(self) -> int:
         return len(self.source)
+
+    def take(self, positions: NDArray[np.int64]) -> Candidates:
+        """The candidates at ``positions``, in that order."""
+        return Candidates(**{f.name: getattr(self, f.name)[positions] for f in fields(self)})
+
+    @classmethod
+    def concat(cls, parts: list[Candidates]) -> Candidates:
+        return cls(
+            **{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(cls)}
+        )
 
     def expand_days(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """Every (candidate, working day) it occupies: a BFE day, or each day of a block."""
