@@ -90,7 +90,7 @@ def solve(
         budget = _part_budget(options.time_limit_s, started, [len(p) for p in parts[k:]])
         reporter = progress if len(parts) == 1 or len(part) >= _REPORTED_PART else None
         if reporter is not None and len(parts) > 1:
-            reporter = _labelled(reporter, f"{k + 1}/{len(parts)}")
+            reporter = _labelled(reporter, f"{k + 1}/{len(parts)}", model_built)
         part_options = options.model_copy(update={"time_limit_s": budget})
         try:
             result, b = _solve_part(
@@ -283,9 +283,13 @@ def _part_budget(limit: float | None, start: float, sizes: list[int]) -> float |
     return left * max(sizes[0], 1) / max(sum(sizes), 1)
 
 
-def _labelled(progress: Progress, label: str) -> Progress:
+def _labelled(progress: Progress, label: str, since: float) -> Progress:
+    """Progress of one part: its levels labelled with the part, and the seconds
+    counted from the start of the first part (each part's own clock starts at 0)."""
+    offset = time.monotonic() - since
+
     def report(level: str, value: int, bound: float, seconds: float, done: bool) -> None:
-        progress(f"{level} {label}", value, bound, seconds, done)
+        progress(f"{level} {label}", value, bound, offset + seconds, done)
 
     return report
 
