@@ -17,9 +17,12 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from kaoa_match.exceptions import InputError, KaoaMatchError, LockedConflictError
+from kaoa_match.executors import EXECUTORS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from kaoa_match.batch import KreisPlan
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
@@ -55,10 +58,35 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     solve = sub.add_parser("solve", help="plan every placement and write the plan")
-    solve.add_argument("input", type=Path, help="directory with the input CSV files")
+    solve.add_argument(
+        "input",
+        type=Path,
+        nargs="+",
+        help="directory with the input CSV files; several = one Kreis each, solved in parallel",
+    )
     solve.add_argument("--out", type=Path, required=True, help="output directory (replaced whole)")
-    solve.add_argument("--time-limit", type=float, default=None, help="seconds for all levels")
-    solve.add_argument("--workers", type=int, default=2, help="CP-SAT search workers (default 2)")
+    solve.add_argument(
+        "--time-limit", type=float, default=None, help="seconds for all levels (per Kreis)"
+    )
+    solve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="CP-SAT search workers per Kreis (default 2; 1 with several directories)",
+    )
+    solve.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        default="process",
+        help="with several directories: a local process pool (default) or Ray",
+    )
+    solve.add_argument("--address", default=None, help="Ray cluster to join (default: a local Ray)")
+    solve.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="with several directories: Kreise solved at once (default: CPUs / workers)",
+    )
     solve.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     solve.add_argument("--previous", type=Path, default=None, help="an earlier plan to keep stable")
     solve.add_argument(
@@ -109,9 +137,14 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
     from kaoa_match.progress import ProgressPrinter, report_link, result_table
     from kaoa_match.solvers import solve
 
+    if len(args.input) > 1:
+        return _solve_batch(args, console)
+    [source] = args.input
+    if args.workers is None:
+        args.workers = 2
     started = time.monotonic()
     refuse_foreign(args.out)  # before the solve, not after it
-    problem, warnings = check_dir(args.input, previous=args.previous)
+    problem, warnings = check_dir(source, previous=args.previous)
     _print_warnings(console, warnings)
     console.print(
         f"read {len(problem.students)} students, {len(problem.companies)} companies, "
@@ -126,7 +159,7 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
     progress = None if args.quiet else ProgressPrinter(console)
     plan = solve(problem, options, progress=progress)
     extra = {
-        "input": str(args.input.resolve()),
+        "input": str(source.resolve()),
         "previous": None if args.previous is None else str(args.previous.resolve()),
         "seed": args.seed,
         "workers": args.workers,
@@ -148,6 +181,71 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
         files += ", changes.csv"
     files += ", report.html, plan.xlsx"
     console.print(f"plan written to {args.out}/ ({files})")
+    return EXIT_OK
+
+
+def _solve_batch(args: argparse.Namespace, console: Console) -> int:
+    """Several input directories: one Kreis each, solved in parallel, one
+    output sub-directory per Kreis and the totals in ``summary.json``."""
+    from kaoa_match.batch import solve_many, write_batch
+    from kaoa_match.io.atomic import refuse_foreign
+    from kaoa_match.io.read import check_dirs
+    from kaoa_match.model import SolveOptions
+    from kaoa_match.progress import batch_line, batch_table
+
+    if args.previous is not None:
+        raise KaoaMatchError(
+            "--previous takes one plan; with several directories put each Kreis's "
+            "previous.csv into its input directory"
+        )
+    started = time.monotonic()
+    refuse_foreign(args.out)
+    problems, warnings = check_dirs(args.input)
+    _print_warnings(console, warnings)
+    students = sum(len(p.students) for p in problems.values())
+    console.print(
+        f"read {len(problems)} Kreise, {students} students in {time.monotonic() - started:.1f} s"
+    )
+    workers = args.workers or 1
+    jobs = args.jobs or max((os.cpu_count() or 1) // workers, 1)
+    options = SolveOptions(
+        time_limit_s=args.time_limit,
+        workers=workers,
+        seed=args.seed,
+        max_options=args.max_options or None,
+    )
+    extra = {
+        name: {
+            "input": str(path.resolve()),
+            "seed": args.seed,
+            "workers": workers,
+            "time_limit_s": args.time_limit,
+        }
+        for name, path in zip(problems, args.input, strict=True)
+    }
+    console.print(
+        f"solving on {args.executor}: {jobs} Kreise at once, {workers} CP-SAT worker(s) each"
+    )
+    total = len(problems)
+    finished: list[str] = []
+
+    def report(kreis: KreisPlan) -> None:
+        finished.append(kreis.name)
+        if not args.quiet:
+            console.print(batch_line(kreis, len(finished), total, time.monotonic() - started))
+
+    batch = solve_many(
+        problems,
+        options,
+        executor=args.executor,
+        jobs=jobs,
+        address=args.address,
+        extra_summary=extra,
+        on_done=report,
+    )
+    write_batch(batch, args.out, {"seed": args.seed, "time_limit_s_per_kreis": args.time_limit})
+    console.print(batch_table(batch))
+    console.print(f"plans written to {args.out}/ (one directory per Kreis, summary.json)")
     return EXIT_OK
 
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
+    from kaoa_match.batch import BatchPlan, KreisPlan
     from kaoa_match.plan import Plan
 
 
@@ -63,3 +64,32 @@ def report_link(report: Path) -> Text:
     link = Text("report: ")
     link.append(str(page), style=Style(link=page.as_uri()))
     return link
+
+
+def batch_line(kreis: KreisPlan, done: int, total: int, seconds: float) -> str:
+    """One line as a Kreis of a run over several finishes."""
+    values = kreis.plan.objectives
+    return (
+        f"  [{done}/{total}] {kreis.name}: {kreis.students} students, {kreis.plan.status}, "
+        f"coverage {values['coverage']}, fairness {values['fairness']} "
+        f"({kreis.task_seconds:.1f} s; {seconds:.1f} s since the start)"
+    )
+
+
+def batch_table(batch: BatchPlan) -> Table:
+    """Totals of a run over several Kreise, level by level."""
+    table = Table(
+        title=f"kaoa_match: {len(batch.kreise)} Kreise, {batch.status}, {batch.wall_seconds:.1f} s",
+        title_justify="left",
+    )
+    for column in ("level", "total", "bound", "gap", "Kreise optimal"):
+        table.add_column(column, justify="left" if column == "level" else "right")
+    objectives, bounds = batch.objectives, batch.bounds
+    for name, value in objectives.items():
+        bound = bounds[name]
+        gap = abs(bound - value) / max(abs(bound), abs(value), 1)
+        proven = sum(
+            lv.status == "optimal" for k in batch.kreise for lv in k.plan.levels if lv.name == name
+        )
+        table.add_row(name, str(value), str(bound), f"{gap:.2%}", f"{proven}/{len(batch.kreise)}")
+    return table

@@ -24,7 +24,8 @@ PLAN_FILES = frozenset(
         "plan.xlsx",
     }
 )
-"""What a plan directory may hold; anything else means it is not ours to replace."""
+"""What a plan directory may hold (a run over several Kreise also holds one
+sub-directory of these per Kreis); anything else means it is not ours to replace."""
 
 
 @contextlib.contextmanager
@@ -53,12 +54,19 @@ def refuse_foreign(target: str | Path) -> None:
     if target.exists() and not target.is_dir():
         raise KaoaMatchError(f"{target} exists and is not a directory")
     if target.is_dir():
-        foreign = sorted(p.name for p in target.iterdir() if p.name not in PLAN_FILES)
+        foreign = sorted(p.name for p in target.iterdir() if not _ours(p))
         if foreign:
             raise KaoaMatchError(
                 f"{target} holds files that are not part of a plan ({', '.join(foreign[:3])}); "
                 "choose a new or empty output directory"
             )
+
+
+def _ours(entry: Path) -> bool:
+    """A plan file, or the plan directory of one Kreis of a run over several."""
+    if entry.is_dir() and not entry.is_symlink():
+        return all(p.name in PLAN_FILES and p.is_file() for p in entry.iterdir())
+    return entry.name in PLAN_FILES
 
 
 def _swap(staging: Path, target: Path) -> None:

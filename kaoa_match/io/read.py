@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import io
 import warnings
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ from kaoa_match.model import DEFAULT_FIELDS, PreviousAssignment, Problem
 from kaoa_match.validation import validate
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from pydantic import BaseModel
 
 _MAX_WARNINGS_SHOWN = 10
@@ -115,6 +118,39 @@ def check_dir(
         elif layout.required_file:
             log.error(layout.file_name, 0, "-", "required file is missing")
     return build_problem(raw, log)
+
+
+def check_dirs(paths: Sequence[str | Path]) -> tuple[dict[str, Problem], list[InputProblem]]:
+    """Read several input directories, one Kreis each, named by the directory.
+
+    Every problem of every directory is reported at once, each file named with
+    its directory (``koeln/students.csv:12: ...``); two directories of the same
+    name are an error, since each names its output sub-directory.
+    """
+    problems: dict[str, Problem] = {}
+    warnings: list[InputProblem] = []
+    errors: list[InputProblem] = []
+    seen: set[str] = set()
+    for path in map(Path, paths):
+        name = path.resolve().name
+        if name in seen:
+            errors.append(InputProblem(str(path), 0, "-", f"a second input directory named {name}"))
+            continue
+        seen.add(name)
+        try:
+            problem, found = check_dir(path)
+        except InputError as error:
+            errors.extend(_in_dir(name, p) for p in error.problems)
+            continue
+        problems[name] = problem
+        warnings.extend(_in_dir(name, p) for p in found)
+    if errors:
+        raise InputError(errors)
+    return problems, warnings
+
+
+def _in_dir(name: str, problem: InputProblem) -> InputProblem:
+    return dataclasses.replace(problem, file=f"{name}/{problem.file}")
 
 
 def read_previous(path: str | Path) -> tuple[PreviousAssignment, ...]:

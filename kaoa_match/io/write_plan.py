@@ -31,18 +31,30 @@ def write_plan(
     replaced whole or not at all (see :mod:`kaoa_match.io.atomic`).
     """
     with atomic_directory(out_dir) as staging:
-        plan.assignments.to_csv(staging / "assignments.csv", index=False, date_format="%Y-%m-%d")
-        plan.unassigned.to_csv(staging / "unassigned.csv", index=False)
-        if plan.changes is not None:
-            plan.changes.to_csv(staging / "changes.csv", index=False)
-        summary = plan.summary() | (extra_summary or {})
-        (staging / "summary.json").write_text(
-            json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
-        )
-        if problem is not None:
-            from kaoa_match.report.files import write_report_files  # the report imports io
-
-            write_report_files(
-                staging, problem, plan.assignments, plan.unassigned, summary, baseline
-            )
+        write_plan_files(plan, staging, extra_summary, problem=problem, baseline=baseline)
     return Path(out_dir)
+
+
+def write_plan_files(
+    plan: Plan,
+    directory: Path,
+    extra_summary: dict[str, Any] | None = None,
+    *,
+    problem: Problem | None = None,
+    baseline: BaselineResult | None = None,
+) -> dict[str, Any]:
+    """Write the files of :func:`write_plan` into the existing ``directory``
+    (not atomically: the caller stages it); return the summary written."""
+    plan.assignments.to_csv(directory / "assignments.csv", index=False, date_format="%Y-%m-%d")
+    plan.unassigned.to_csv(directory / "unassigned.csv", index=False)
+    if plan.changes is not None:
+        plan.changes.to_csv(directory / "changes.csv", index=False)
+    summary = plan.summary() | (extra_summary or {})
+    (directory / "summary.json").write_text(
+        json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+    )
+    if problem is not None:
+        from kaoa_match.report.files import write_report_files  # the report imports io
+
+        write_report_files(directory, problem, plan.assignments, plan.unassigned, summary, baseline)
+    return summary
