@@ -104,7 +104,17 @@ def _parser() -> argparse.ArgumentParser:
 
     generate = sub.add_parser("generate", help="write a synthetic, realistic Kreis")
     generate.add_argument("out", type=Path, help="directory to write the input files to")
-    generate.add_argument("--preset", default=None, help="e.g. kreis-olpe, koeln, example")
+    generate.add_argument(
+        "--preset",
+        default=None,
+        help="e.g. kreis-olpe, koeln, example; nrw writes all 53 Kreise of NRW, one directory each",
+    )
+    generate.add_argument(
+        "--scale",
+        type=float,
+        default=None,
+        help="with --preset nrw: share of every Kreis's cohort to generate, 0 < s <= 1 (default 1)",
+    )
     generate.add_argument("--students", type=int, default=None, help="grade-8 BFE students")
     generate.add_argument("--praktikum", type=int, default=None, help="grade-9 Praktikum students")
     generate.add_argument("--seed", type=int, default=0)
@@ -264,6 +274,11 @@ def _validate(args: argparse.Namespace, console: Console) -> int:
 def _generate(args: argparse.Namespace, console: Console) -> int:
     from kaoa_match.generate import generate_to_dir
 
+    if args.preset == "nrw":
+        return _generate_nrw(args, console)
+    if args.scale is not None:
+        console.print("error: --scale applies only to --preset nrw", soft_wrap=True)
+        return EXIT_INVALID
     problem = generate_to_dir(
         args.out,
         args.preset,
@@ -275,6 +290,33 @@ def _generate(args: argparse.Namespace, console: Console) -> int:
     console.print(
         f"wrote {len(problem.students)} students, {len(problem.schools)} schools, "
         f"{len(problem.companies)} companies, {len(problem.offers)} offers to {args.out}/"
+    )
+    return EXIT_OK
+
+
+def _generate_nrw(args: argparse.Namespace, console: Console) -> int:
+    from kaoa_match.generate import NRW_INDEX, generate_nrw
+
+    if args.students is not None or args.praktikum is not None:
+        console.print(
+            "error: --students and --praktikum do not apply to --preset nrw: each Kreis's "
+            "cohort follows its population; use --scale to generate fewer students",
+            soft_wrap=True,
+        )
+        return EXIT_INVALID
+    scale = 1.0 if args.scale is None else args.scale
+    if not 0 < scale <= 1:
+        console.print(f"error: --scale must be > 0 and <= 1, not {scale}", soft_wrap=True)
+        return EXIT_INVALID
+    if args.seed < 0:
+        console.print(f"error: --seed must be >= 0, not {args.seed}", soft_wrap=True)
+        return EXIT_INVALID
+    kreise = generate_nrw(args.out, seed=args.seed, scale=scale, german=args.german)
+    console.print(
+        f"wrote {len(kreise)} Kreise: {sum(k.students for k in kreise)} students, "
+        f"{sum(k.companies for k in kreise)} companies, {sum(k.offers for k in kreise)} offers "
+        f"to {args.out}/ (one directory per Kreis, listed in {NRW_INDEX})",
+        soft_wrap=True,
     )
     return EXIT_OK
 

@@ -45,19 +45,32 @@ as assumptions):
   students' wishes meet few places (popular fields, some dates).
 - Town centres and populations of the presets: approximate (rounded to about
   1 km and a thousand inhabitants); only relative sizes matter.
+- All of NRW (:func:`generate_nrw`): the 53 Kreise and kreisfreie Städte with
+  their Zensus 2022 population and area (rounded, listed in
+  :data:`~kaoa_match.presets.NRW_KREISE`); each gets its share of about
+  170,000 grade-8 students by population, which assumes the same share of
+  13-year-olds everywhere. Towns other than those of the real-town presets
+  are made up (:meth:`~kaoa_match.presets.NrwKreis.preset`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import dataclasses
 import datetime as dt
 import math
+import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from kaoa_match.calendar import WorkingDays
+from kaoa_match.exceptions import KaoaMatchError
 from kaoa_match.model import (
     DEFAULT_FIELDS,
     CalendarEntry,
@@ -75,21 +88,33 @@ from kaoa_match.presets import (
     BFE_PLACE_WEIGHTS,
     COMPANY_STEMS,
     INTEREST_WEIGHTS,
+    NRW_KREISE,
     PRAKTIKUM_PLACE_WEIGHTS,
     PRESETS,
     SCHULFORMEN,
     TRAEGER_FIELDS,
+    NrwKreis,
     Preset,
     Town,
 )
 from kaoa_match.travel import estimate_minutes, haversine_km
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from collections.abc import Iterable, Iterator
 
     from numpy.typing import NDArray
 
-__all__ = ["PRESETS", "Preset", "SupplySummary", "generate", "generate_to_dir", "supply_summary"]
+__all__ = [
+    "PRESETS",
+    "GeneratedKreis",
+    "Preset",
+    "SupplySummary",
+    "generate",
+    "generate_nrw",
+    "generate_to_dir",
+    "kreis_seed",
+    "supply_summary",
+]
 
 SCHOOL_YEAR = 2026
 """The generated data is for the school year 2026/27."""
@@ -114,35 +139,59 @@ _NO_TAGS: frozenset[str] = frozenset()
 _FIELD_IDS = tuple(f.field_id for f in DEFAULT_FIELDS)
 
 
+@dataclass(frozen=True)
+class _Ids:
+    """The formats of generated IDs; ``index`` counts from 0, IDs from 1."""
+
+    prefix: str = ""
+
+    def school(self, index: int) -> str:
+        return f"{self.prefix}SCH{index + 1:03d}"
+
+    def student(self, index: int) -> str:
+        return f"{self.prefix}S{index + 1:06d}"
+
+    def company(self, index: int) -> str:
+        return f"{self.prefix}C{index + 1:05d}"
+
+    def offer(self, index: int) -> str:
+        return f"{self.prefix}O{index + 1:06d}"
+
+
 # --- public API -------------------------------------------------------------
 
 
 def generate(
-    preset: str | None = None,
+    preset: str | Preset | None = None,
     *,
     students: int | None = None,
     praktikum_students: int | None = None,
     seed: int = 0,
+    id_prefix: str = "",
 ) -> Problem:
     """A synthetic Kreis as a :class:`Problem`.
 
     ``students`` is the number of grade-8 BFE students, ``praktikum_students``
     the number of grade-9 Praktikum students. With a ``preset`` (a key of
-    :data:`PRESETS`) its sizes and towns are used unless a size is given;
-    without one, a generic Kreis of a few towns is laid out around Soest.
+    :data:`PRESETS`, or a :class:`Preset`) its sizes and towns are used unless
+    a size is given; without one, a generic Kreis of a few towns is laid out
+    around Soest. ``id_prefix`` goes in front of every school, student,
+    company and offer ID (``"05315-"`` gives ``05315-S000001``), so that
+    Kreise generated apart can be told apart.
     """
     rng = np.random.default_rng(seed)
     spec = _resolve(preset, students, praktikum_students, rng)
+    ids = _Ids(id_prefix)
     working = WorkingDays()
-    schools = _build_schools(spec, rng)
+    schools = _build_schools(spec, ids, rng)
     blocks = _bfe_blocks(spec.bfe_blocks, working, rng) if spec.students else []
     _assign_bfe_dates(schools, blocks, rng)
     periods = (
         _praktikum_periods(spec.praktikum_periods, working, rng) if spec.praktikum_students else []
     )
     _assign_windows(schools, periods, working, rng)
-    student_rows, cohorts = _build_students(spec, schools, rng)
-    market = _Market(spec)
+    student_rows, cohorts = _build_students(spec, schools, ids, rng)
+    market = _Market(spec, ids)
     _bfe_market(market, spec, schools, blocks, rng)
     _praktikum_market(market, spec, schools, rng)
     return Problem(
@@ -171,6 +220,64 @@ def generate_to_dir(
     problem = generate(preset, students=students, praktikum_students=praktikum_students, seed=seed)
     write_problem(problem, out_dir, german=german)
     return problem
+
+
+NRW_INDEX = "kreise.csv"
+"""The list of Kreise that :func:`generate_nrw` writes at the top of its tree."""
+
+
+@dataclass(frozen=True)
+class GeneratedKreis:
+    """One Kreis that :func:`generate_nrw` wrote: its sub-directory and sizes."""
+
+    key: str
+    name: str
+    directory: str
+    students: int
+    schools: int
+    companies: int
+    offers: int
+
+
+def generate_nrw(
+    out_dir: str | Path,
+    *,
+    seed: int = 0,
+    scale: float = 1.0,
+    german: bool = False,
+    kreise: Iterable[str] | None = None,
+) -> list[GeneratedKreis]:
+    """Write the BFE cohorts of all 53 Kreise of NRW, one input directory each.
+
+    Each Kreis of :data:`~kaoa_match.presets.NRW_KREISE`, or each whose key
+    ``kreise`` lists, becomes ``out_dir/<key>-<slug>`` (``05315-koeln``), a
+    complete input directory as :func:`generate_to_dir` writes it. Every ID
+    starts with the Kreis key (``05315-S000001``), so IDs are unique across
+    NRW. ``scale`` (0 < scale <= 1) multiplies every cohort, keeping at least
+    40 students a Kreis. A Kreis's seed comes from ``seed`` and its key, so a
+    Kreis is the same whether generated alone or with all others.
+    ``out_dir/kreise.csv`` lists the Kreise written.
+
+    The tree is built beside ``out_dir`` and renamed into place once complete.
+    ``out_dir`` must be missing, empty or an earlier tree of this function
+    (replaced whole); anything else raises :class:`KaoaMatchError`.
+    """
+    if not 0 < scale <= 1:
+        raise ValueError(f"scale must be > 0 and <= 1, not {scale}")
+    if seed < 0:
+        raise ValueError(f"seed must be >= 0, not {seed}")
+    chosen = _nrw_selection(kreise)
+    target = Path(out_dir).resolve()
+    _refuse_foreign_tree(target)
+    with _staged_tree(target) as staging:
+        written = [_write_kreis(staging, k, seed, scale, german) for k in chosen]
+        _write_nrw_index(staging / NRW_INDEX, written, german)
+    return written
+
+
+def kreis_seed(seed: int, key: str) -> int:
+    """The seed of one Kreis of NRW, mixed from the run's ``seed`` and the Kreis key."""
+    return int(np.random.SeedSequence([seed, int(key)]).generate_state(1)[0])
 
 
 @dataclass(frozen=True)
@@ -231,11 +338,113 @@ def supply_summary(problem: Problem) -> SupplySummary:
     )
 
 
+# --- all of NRW --------------------------------------------------------------
+
+_KREIS_DIR = re.compile(r"\d{5}-[a-z0-9-]+")
+
+
+def _nrw_selection(kreise: Iterable[str] | None) -> list[NrwKreis]:
+    """The Kreise to write, in the order of the table."""
+    if kreise is None:
+        return list(NRW_KREISE)
+    wanted = {kreise} if isinstance(kreise, str) else set(kreise)
+    unknown = sorted(wanted - {k.key for k in NRW_KREISE})
+    if unknown:
+        raise ValueError(f"unknown Kreis key(s): {', '.join(unknown)}")
+    if not wanted:
+        raise ValueError("no Kreis chosen: give at least one Kreis key")
+    return [k for k in NRW_KREISE if k.key in wanted]
+
+
+def _write_kreis(
+    root: Path, kreis: NrwKreis, seed: int, scale: float, german: bool
+) -> GeneratedKreis:
+    """Generate one Kreis and write its input directory under ``root``."""
+    from kaoa_match.io.write_problem import write_problem
+
+    problem = generate(
+        kreis.preset(scale), seed=kreis_seed(seed, kreis.key), id_prefix=f"{kreis.key}-"
+    )
+    write_problem(problem, root / kreis.directory, german=german)
+    return GeneratedKreis(
+        key=kreis.key,
+        name=kreis.name,
+        directory=kreis.directory,
+        students=len(problem.students),
+        schools=len(problem.schools),
+        companies=len(problem.companies),
+        offers=len(problem.offers),
+    )
+
+
+def _write_nrw_index(path: Path, written: list[GeneratedKreis], german: bool) -> None:
+    """``kreise.csv``: one row per Kreis, in the dialect of the input files."""
+    names = [f.name for f in dataclasses.fields(GeneratedKreis)]
+    with path.open("w", encoding="utf-8-sig" if german else "utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";" if german else ",", lineterminator="\r\n")
+        writer.writerow(names)
+        writer.writerows([getattr(k, name) for name in names] for k in written)
+
+
+def _refuse_foreign_tree(target: Path) -> None:
+    """Raise unless ``target`` is missing, empty or an earlier NRW tree.
+
+    An earlier tree holds ``kreise.csv`` and Kreis directories of CSV files
+    only; nothing else is ours to replace.
+    """
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise KaoaMatchError(f"{target} exists and is not a directory")
+    entries = sorted(target.iterdir())
+    if not entries:
+        return
+    foreign = [p.name for p in entries if not _is_nrw_entry(p)]
+    if foreign or not (target / NRW_INDEX).is_file():
+        shown = ", ".join(foreign[:3]) or f"no {NRW_INDEX}"
+        raise KaoaMatchError(
+            f"{target} is not an earlier NRW tree ({shown}); choose a new or empty output directory"
+        )
+
+
+def _is_nrw_entry(entry: Path) -> bool:
+    if entry.name == NRW_INDEX:
+        return entry.is_file()
+    if entry.is_symlink() or not entry.is_dir() or not _KREIS_DIR.fullmatch(entry.name):
+        return False
+    return all(p.is_file() and p.suffix == ".csv" for p in entry.iterdir())
+
+
+@contextlib.contextmanager
+def _staged_tree(target: Path) -> Iterator[Path]:
+    """Yield a new directory beside ``target`` that replaces it whole on success.
+
+    ``target`` is untouched until the final renames, so a crash leaves a
+    hidden ``.<name>.new-*`` directory, never a half-written ``target``.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    staging.chmod(0o755)  # mkdtemp makes it private to its owner
+    if not target.exists():
+        staging.rename(target)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+    old.rmdir()  # only its unique name is needed
+    target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 # --- presets and geography --------------------------------------------------
 
 
 def _resolve(
-    preset: str | None,
+    preset: str | Preset | None,
     students: int | None,
     praktikum_students: int | None,
     rng: np.random.Generator,
@@ -245,9 +454,9 @@ def _resolve(
         if not students and not praktikum_students:
             raise ValueError("give a preset or a positive number of students")
         return _generic_preset(students or 0, praktikum_students or 0, rng)
-    if preset not in PRESETS:
+    if isinstance(preset, str) and preset not in PRESETS:
         raise ValueError(f"unknown preset {preset!r}; known: {', '.join(PRESETS)}")
-    base = PRESETS[preset]
+    base = PRESETS[preset] if isinstance(preset, str) else preset
     bfe = base.students if students is None else students
     prak = base.praktikum_students if praktikum_students is None else praktikum_students
     if bfe < 0 or prak < 0 or bfe + prak == 0:
@@ -329,7 +538,7 @@ def _apportion(weights: list[int], total: int) -> list[int]:
 class _School:
     """A school being built, with its cohorts and calendar."""
 
-    index: int
+    school_id: str
     school_type: str
     town: int
     grade_size: int
@@ -343,10 +552,6 @@ class _School:
     bfe_dates: list[dt.date] = field(default_factory=list)
     praktikum_period: int = -1
     window: tuple[dt.date, dt.date] | None = None
-
-    @property
-    def school_id(self) -> str:
-        return f"SCH{self.index + 1:03d}"
 
     def record(self) -> School:
         return School(
@@ -377,7 +582,7 @@ def _draw_school_types(rng: np.random.Generator, target: int, grade_9_only: bool
     return types
 
 
-def _build_schools(spec: Preset, rng: np.random.Generator) -> list[_School]:
+def _build_schools(spec: Preset, ids: _Ids, rng: np.random.Generator) -> list[_School]:
     """Schools with Schulform, town, place, name and cohort sizes."""
     primary = spec.students or spec.praktikum_students
     types = list(spec.school_types) or _draw_school_types(
@@ -389,7 +594,7 @@ def _build_schools(spec: Preset, rng: np.random.Generator) -> list[_School]:
     for i, (form, town) in enumerate(zip(types, towns, strict=True)):
         f = SCHULFORMEN.get(form)
         size = int(rng.integers(f.grade_min, f.grade_max + 1)) if f else 60
-        schools.append(_School(i, form, int(town), size))
+        schools.append(_School(ids.school(i), form, int(town), size))
     _place_schools(spec, schools, rng)
     _size_cohorts(spec, schools)
     return schools
@@ -624,7 +829,7 @@ def _birth_dates(grade: int, n: int, rng: np.random.Generator) -> NDArray[np.dat
 
 
 def _build_students(
-    spec: Preset, schools: list[_School], rng: np.random.Generator
+    spec: Preset, schools: list[_School], ids: _Ids, rng: np.random.Generator
 ) -> tuple[list[Student], list[_Cohort]]:
     """All students, grade 8 first, then grade 9, each school's grade together."""
     students: list[Student] = []
@@ -634,7 +839,7 @@ def _build_students(
             n = getattr(s, attr)
             if n:
                 lo = len(students)
-                students += _school_students(spec, s, grade, n, ifsg_share, lo, rng)
+                students += _school_students(spec, s, grade, n, ifsg_share, lo, ids, rng)
                 cohorts.append(_Cohort(lo, len(students)))
     return students, cohorts
 
@@ -646,6 +851,7 @@ def _school_students(
     n: int,
     ifsg_share: float,
     first_index: int,
+    ids: _Ids,
     rng: np.random.Generator,
 ) -> list[Student]:
     """``n`` students of one school's grade, built from arrays drawn at once."""
@@ -660,7 +866,7 @@ def _school_students(
     ifsg = rng.random(n) < ifsg_share
     return [
         Student(
-            student_id=f"S{first_index + i + 1:06d}",
+            student_id=ids.student(first_index + i),
             school_id=school.school_id,
             grade=grade,
             birth_date=None if no_birth[i] else births[i],
@@ -765,8 +971,9 @@ def _place_capacity(rng: np.random.Generator) -> int:
 class _Market:
     """Companies and offers as they are drawn, with the town of each company."""
 
-    def __init__(self, spec: Preset) -> None:
+    def __init__(self, spec: Preset, ids: _Ids) -> None:
         self.spec = spec
+        self.ids = ids
         self.companies: list[Company] = []
         self.offers: list[Offer] = []
         self.town_of: list[int] = []
@@ -793,7 +1000,7 @@ class _Market:
             name = f"{COMPANY_STEMS[fields[0]]} {t.name} {index + 1}"
         self.companies.append(
             Company(
-                company_id=f"C{index + 1:05d}",
+                company_id=self.ids.company(index),
                 name=name,
                 lat=float(lat[0]),
                 lon=float(lon[0]),
@@ -819,7 +1026,7 @@ class _Market:
         grades, school_types = _restrictions(kind, rng)
         self.offers.append(
             Offer(
-                offer_id=f"O{len(self.offers) + 1:06d}",
+                offer_id=self.ids.offer(len(self.offers)),
                 company_id=self.companies[company].company_id,
                 field_id=field_id,
                 kind=kind,

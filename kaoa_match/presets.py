@@ -6,6 +6,8 @@ The sources of every figure are listed in the docstring of
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -290,3 +292,189 @@ PRESETS: dict[str, Preset] = {
         ),
     )
 }
+
+
+# --- all of NRW ---------------------------------------------------------------
+
+NRW_GRADE_8 = 170_000
+"""About how many students NRW has in grade 8: the whole Land's BFE cohort (rounded)."""
+NRW_POPULATION = 18_000_000
+"""Inhabitants of NRW (rounded); a Kreis's cohort is its share of :data:`NRW_GRADE_8`."""
+NRW_MIN_STUDENTS = 40
+"""The smallest cohort of a Kreis when cohorts are scaled down (tests, quick benchmarks)."""
+
+# BFE date blocks by cohort size: (largest cohort, blocks), as the real-town
+# presets have them (Olpe 4, Siegen-Wittgenstein 5, Düsseldorf 6, Köln 8).
+_BFE_BLOCKS_BY_SIZE = ((2_000, 4), (4_000, 5), (6_500, 6), (9_000, 7))
+
+
+@dataclass(frozen=True)
+class NrwKreis:
+    """A Kreis or kreisfreie Stadt of NRW, one input directory of the NRW preset.
+
+    ``key`` is the five-digit Kreisschlüssel (the first five digits of the
+    Amtlicher Gemeindeschlüssel), ``lat``/``lon`` the approximate centre in
+    degrees, ``population_k`` the inhabitants in thousands and ``area_km2``
+    the area in km². ``layout`` is ``"city"`` for a kreisfreie Stadt.
+    """
+
+    key: str
+    name: str
+    lat: float
+    lon: float
+    population_k: int
+    area_km2: int
+    layout: Layout
+
+    @property
+    def slug(self) -> str:
+        """The name in lower-case ASCII, words joined by ``-`` (``Köln`` -> ``koeln``)."""
+        ascii_name = self.name.lower().translate(_UMLAUTS)
+        return re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")
+
+    @property
+    def directory(self) -> str:
+        """The name of the Kreis's input directory, e.g. ``05315-koeln``."""
+        return f"{self.key}-{self.slug}"
+
+    @property
+    def students(self) -> int:
+        """The full grade-8 BFE cohort: the population's share of :data:`NRW_GRADE_8`."""
+        return round(self.population_k * 1000 * NRW_GRADE_8 / NRW_POPULATION)
+
+    def preset(self, scale: float = 1.0) -> Preset:
+        """The Kreis as a BFE-only :class:`Preset`, its cohort times ``scale``
+        (at least :data:`NRW_MIN_STUDENTS`)."""
+        students = max(NRW_MIN_STUDENTS, round(self.students * scale))
+        return Preset(
+            self.directory,
+            f"BFE cohort of {self.name} ({self.key}), part of the NRW preset",
+            cohorts=("bfe",),
+            students=students,
+            praktikum_students=0,
+            layout=self.layout,
+            towns=_REAL_TOWNS.get(self.key) or _synthetic_towns(self),
+            bfe_blocks=bfe_blocks_for(students),
+        )
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def bfe_blocks_for(students: int) -> int:
+    """The number of common BFE date blocks of a Kreis with ``students`` in grade 8."""
+    for largest, blocks in _BFE_BLOCKS_BY_SIZE:
+        if students <= largest:
+            return blocks
+    return 8
+
+
+def _synthetic_towns(kreis: NrwKreis) -> tuple[Town, ...]:
+    """Made-up towns of a Kreis, or Stadtbezirke of a city, the same on every call.
+
+    The towns sit on a sunflower spiral (golden-angle steps, radius growing
+    with the square root of the rank) inside 85 % of the radius of a disc of
+    the Kreis's area, turned by an angle taken from the key so that Kreise
+    differ. The largest town sits near the centre. A Kreis gets one town per
+    100 km² (6-12) with weights falling like 1/rank^0.8, a Kreisstadt and
+    smaller municipalities; a city 6-10 Stadtbezirke of similar size.
+    """
+    city = kreis.layout == "city"
+    if city:
+        n = min(max(round(4 + kreis.population_k / 100), 6), 10)
+    else:
+        n = min(max(round(kreis.area_km2 / 100), 6), 12)
+    reach_km = 0.85 * math.sqrt(kreis.area_km2 / math.pi)
+    turn = math.radians(int(kreis.key) % 360)
+    km_per_deg_lon = _KM_PER_DEG_LAT * math.cos(math.radians(kreis.lat))
+    towns = []
+    for rank in range(n):
+        r_km = reach_km * math.sqrt((rank + 0.5) / n)
+        angle = turn + rank * _GOLDEN_ANGLE
+        towns.append(
+            Town(
+                f"Stadtbezirk {rank + 1}" if city else f"Ort {chr(ord('A') + rank)}",
+                round(kreis.lat + r_km * math.sin(angle) / _KM_PER_DEG_LAT, 3),
+                round(kreis.lon + r_km * math.cos(angle) / km_per_deg_lon, 3),
+                round(1.0 - 0.05 * rank if city else (rank + 1) ** -0.8, 3),
+            )
+        )
+    return tuple(towns)
+
+
+_GOLDEN_ANGLE = math.pi * (3.0 - math.sqrt(5.0))
+_KM_PER_DEG_LAT = 111.32
+
+# The Kreise whose real towns the presets above list.
+_REAL_TOWNS: dict[str, tuple[Town, ...]] = {
+    "05111": _DUESSELDORF,
+    "05315": _KOELN,
+    "05966": _OLPE,
+    "05970": _SIEGEN_WITTGENSTEIN,
+}
+
+# The 22 kreisfreie Städte and 31 Kreise (with the StädteRegion Aachen) of
+# NRW. Population: Zensus 2022 (15 May 2022) of the Statistische Ämter des
+# Bundes und der Länder / IT.NRW, rounded to thousands; the area in km² from
+# IT.NRW, rounded. Centres are approximate (to about 1 km for cities, a few km
+# for the centre of a Kreis's area); they only place the synthetic towns.
+NRW_KREISE: tuple[NrwKreis, ...] = (
+    # Regierungsbezirk Düsseldorf
+    NrwKreis("05111", "Düsseldorf", 51.23, 6.78, 611, 217, "city"),
+    NrwKreis("05112", "Duisburg", 51.43, 6.76, 501, 233, "city"),
+    NrwKreis("05113", "Essen", 51.45, 7.01, 571, 210, "city"),
+    NrwKreis("05114", "Krefeld", 51.34, 6.58, 231, 138, "city"),
+    NrwKreis("05116", "Mönchengladbach", 51.18, 6.44, 264, 170, "city"),
+    NrwKreis("05117", "Mülheim an der Ruhr", 51.43, 6.88, 171, 91, "city"),
+    NrwKreis("05119", "Oberhausen", 51.50, 6.86, 212, 77, "city"),
+    NrwKreis("05120", "Remscheid", 51.18, 7.20, 114, 75, "city"),
+    NrwKreis("05122", "Solingen", 51.17, 7.08, 165, 90, "city"),
+    NrwKreis("05124", "Wuppertal", 51.26, 7.17, 357, 168, "city"),
+    NrwKreis("05154", "Kleve", 51.68, 6.25, 315, 1232, "kreis"),
+    NrwKreis("05158", "Mettmann", 51.25, 6.97, 488, 407, "kreis"),
+    NrwKreis("05162", "Rhein-Kreis Neuss", 51.15, 6.67, 454, 576, "kreis"),
+    NrwKreis("05166", "Viersen", 51.29, 6.34, 294, 563, "kreis"),
+    NrwKreis("05170", "Wesel", 51.60, 6.58, 453, 1042, "kreis"),
+    # Regierungsbezirk Köln
+    NrwKreis("05314", "Bonn", 50.71, 7.11, 322, 141, "city"),
+    NrwKreis("05315", "Köln", 50.94, 6.96, 1017, 405, "city"),
+    NrwKreis("05316", "Leverkusen", 51.04, 7.02, 166, 79, "city"),
+    NrwKreis("05334", "StädteRegion Aachen", 50.70, 6.20, 578, 707, "kreis"),
+    NrwKreis("05358", "Düren", 50.77, 6.48, 275, 941, "kreis"),
+    NrwKreis("05362", "Rhein-Erft-Kreis", 50.90, 6.75, 471, 705, "kreis"),
+    NrwKreis("05366", "Euskirchen", 50.54, 6.67, 198, 1249, "kreis"),
+    NrwKreis("05370", "Heinsberg", 51.04, 6.17, 259, 628, "kreis"),
+    NrwKreis("05374", "Oberbergischer Kreis", 51.02, 7.50, 273, 918, "kreis"),
+    NrwKreis("05378", "Rheinisch-Bergischer Kreis", 51.02, 7.20, 283, 437, "kreis"),
+    NrwKreis("05382", "Rhein-Sieg-Kreis", 50.77, 7.30, 600, 1153, "kreis"),
+    # Regierungsbezirk Münster
+    NrwKreis("05512", "Bottrop", 51.55, 6.94, 118, 101, "city"),
+    NrwKreis("05513", "Gelsenkirchen", 51.54, 7.08, 264, 105, "city"),
+    NrwKreis("05515", "Münster", 51.95, 7.63, 304, 303, "city"),
+    NrwKreis("05554", "Borken", 51.95, 6.88, 374, 1421, "kreis"),
+    NrwKreis("05558", "Coesfeld", 51.86, 7.30, 223, 1112, "kreis"),
+    NrwKreis("05562", "Recklinghausen", 51.63, 7.18, 618, 761, "kreis"),
+    NrwKreis("05566", "Steinfurt", 52.20, 7.55, 444, 1796, "kreis"),
+    NrwKreis("05570", "Warendorf", 51.87, 8.00, 279, 1319, "kreis"),
+    # Regierungsbezirk Detmold
+    NrwKreis("05711", "Bielefeld", 52.02, 8.53, 330, 259, "city"),
+    NrwKreis("05754", "Gütersloh", 51.90, 8.40, 360, 969, "kreis"),
+    NrwKreis("05758", "Herford", 52.13, 8.63, 254, 450, "kreis"),
+    NrwKreis("05762", "Höxter", 51.68, 9.22, 138, 1201, "kreis"),
+    NrwKreis("05766", "Lippe", 51.96, 8.90, 348, 1246, "kreis"),
+    NrwKreis("05770", "Minden-Lübbecke", 52.33, 8.78, 319, 1152, "kreis"),
+    NrwKreis("05774", "Paderborn", 51.66, 8.70, 313, 1247, "kreis"),
+    # Regierungsbezirk Arnsberg
+    NrwKreis("05911", "Bochum", 51.47, 7.23, 354, 146, "city"),
+    NrwKreis("05913", "Dortmund", 51.51, 7.47, 598, 281, "city"),
+    NrwKreis("05914", "Hagen", 51.36, 7.48, 190, 160, "city"),
+    NrwKreis("05915", "Hamm", 51.68, 7.82, 179, 226, "city"),
+    NrwKreis("05916", "Herne", 51.54, 7.20, 155, 51, "city"),
+    NrwKreis("05954", "Ennepe-Ruhr-Kreis", 51.35, 7.30, 314, 409, "kreis"),
+    NrwKreis("05958", "Hochsauerlandkreis", 51.30, 8.35, 261, 1960, "kreis"),
+    NrwKreis("05962", "Märkischer Kreis", 51.24, 7.68, 410, 1061, "kreis"),
+    NrwKreis("05966", "Olpe", 51.08, 7.95, 132, 712, "kreis"),
+    NrwKreis("05970", "Siegen-Wittgenstein", 50.95, 8.20, 274, 1132, "kreis"),
+    NrwKreis("05974", "Soest", 51.55, 8.20, 298, 1329, "kreis"),
+    NrwKreis("05978", "Unna", 51.57, 7.62, 393, 543, "kreis"),
+)

@@ -86,3 +86,23 @@ def test_example_is_shipped_complete(tmp_path: Path) -> None:
     names = sorted(p.name for p in copy.iterdir())
     for required in ("calendar.csv", "companies.csv", "offers.csv", "schools.csv", "students.csv"):
         assert required in names
+
+
+def test_generate_nrw_writes_every_kreis_and_refuses_cohort_sizes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "nrw"
+    assert main(["generate", str(out), "--preset", "nrw", "--scale", "0.001", "--seed", "1"]) == 0
+    # 53 Kreise of 40 students each: the smallest cohort a scaled Kreis keeps.
+    assert "wrote 53 Kreise: 2120 students, " in capsys.readouterr().err
+    assert len([p for p in out.iterdir() if p.is_dir()]) == 53
+    assert (out / "kreise.csv").read_text().count("\n") == 54
+    assert main(["validate", str(out / "05315-koeln")]) == 0
+
+    other = str(tmp_path / "other")
+    assert main(["generate", other, "--preset", "nrw", "--students", "100"]) == 2
+    assert "--students and --praktikum do not apply to --preset nrw" in capsys.readouterr().err
+    assert main(["generate", other, "--preset", "koeln", "--scale", "0.5"]) == 2
+    assert "--scale applies only to --preset nrw" in capsys.readouterr().err
+    assert main(["generate", other, "--preset", "nrw", "--scale", "2"]) == 2
+    assert not (tmp_path / "other").exists()

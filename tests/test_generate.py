@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections import Counter
 from pathlib import Path
@@ -11,18 +12,23 @@ import pytest
 
 import kaoa_match
 from kaoa_match.calendar import WorkingDays
+from kaoa_match.exceptions import KaoaMatchError
 from kaoa_match.generate import (
+    NRW_INDEX,
     PRESETS,
+    GeneratedKreis,
     _apportion,
     _date_runs,
     _window,
     generate,
+    generate_nrw,
     generate_to_dir,
     supply_summary,
 )
 from kaoa_match.io import check_dir
 from kaoa_match.model import DEFAULT_FIELDS, Problem
-from kaoa_match.presets import POPULAR_FIELDS, Preset
+from kaoa_match.presets import NRW_KREISE, POPULAR_FIELDS, NrwKreis, Preset, bfe_blocks_for
+from kaoa_match.travel import haversine_km
 from kaoa_match.validation import validate
 
 EXAMPLE_DIR = Path(kaoa_match.__file__).parent / "data" / "example"
@@ -322,3 +328,165 @@ def test_supply_exceeds_demand_moderately(example: Problem, olpe: Problem) -> No
     ol = supply_summary(olpe)
     assert ol.bfe_demand == 3 * 1300
     assert 1.15 <= ol.bfe_places / ol.bfe_demand <= 1.45
+
+
+# --- all of NRW --------------------------------------------------------------
+
+NRW = {k.key: k for k in NRW_KREISE}
+REAL_TOWN_PRESETS = {
+    "05111": "duesseldorf",
+    "05315": "koeln",
+    "05966": "kreis-olpe",
+    "05970": "siegen-wittgenstein",
+}
+# Köln (real Stadtbezirke), Olpe (real towns), Hochsauerlandkreis (made-up towns).
+NRW_SAMPLE = ("05315", "05966", "05958")
+
+
+@pytest.fixture(scope="module")
+def nrw_tree(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[GeneratedKreis]]:
+    out = tmp_path_factory.mktemp("nrw") / "nrw"
+    return out, generate_nrw(out, seed=4, scale=0.01, kreise=NRW_SAMPLE)
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def test_nrw_table_lists_22_cities_and_31_kreise() -> None:
+    assert len(NRW_KREISE) == 53
+    assert len(NRW) == len({k.name for k in NRW_KREISE}) == len({k.slug for k in NRW_KREISE}) == 53
+    assert sum(k.layout == "city" for k in NRW_KREISE) == 22
+    assert all(re.fullmatch(r"05\d{3}-[a-z0-9]+(-[a-z0-9]+)*", k.directory) for k in NRW_KREISE)
+    assert NRW["05315"].directory == "05315-koeln"
+    assert NRW["05334"].directory == "05334-staedteregion-aachen"
+    assert NRW["05334"].layout == "kreis"  # the StädteRegion counts as a Kreis
+    assert all(50.3 < k.lat < 52.6 and 5.8 < k.lon < 9.5 for k in NRW_KREISE)
+
+
+def test_nrw_cohorts_follow_population() -> None:
+    cohorts = {k.name: k.students for k in NRW_KREISE}
+    assert sum(cohorts.values()) == pytest.approx(170_000, rel=0.05)
+    assert max(cohorts, key=lambda name: cohorts[name]) == "Köln"
+    assert 9_000 <= cohorts["Köln"] <= 11_000
+    assert min(cohorts.values()) >= 1_000  # Remscheid, the smallest city
+    kreise = [k for k in NRW_KREISE if k.layout == "kreis"]
+    assert min(kreise, key=lambda k: k.students).name == "Olpe"
+    assert all(1_200 <= k.students <= 6_000 for k in kreise)  # Olpe .. Recklinghausen
+    # Rural Kreise (under 300 inhabitants per km²: Höxter, Olpe, Steinfurt, ...)
+    rural = [k for k in kreise if k.population_k * 1000 / k.area_km2 < 300]
+    assert len(rural) >= 12
+    assert all(1_200 <= k.students <= 4_500 for k in rural)
+
+
+def test_nrw_blocks_and_towns_match_the_real_town_presets() -> None:
+    for key, name in REAL_TOWN_PRESETS.items():
+        preset = PRESETS[name]
+        assert NRW[key].preset().towns == preset.towns
+        assert NRW[key].layout == preset.layout
+        assert NRW[key].preset().bfe_blocks == preset.bfe_blocks
+        assert bfe_blocks_for(preset.students) == preset.bfe_blocks
+
+
+@pytest.mark.parametrize("kreis", [k for k in NRW_KREISE if k.key not in REAL_TOWN_PRESETS])
+def test_nrw_made_up_towns_lie_inside_the_kreis(kreis: NrwKreis) -> None:
+    preset = kreis.preset()
+    assert preset.cohorts == ("bfe",)
+    assert preset.students == kreis.students
+    towns = preset.towns
+    assert 6 <= len(towns) <= (10 if kreis.layout == "city" else 12)
+    radius_km = math.sqrt(kreis.area_km2 / math.pi)
+    assert all(haversine_km(kreis.lat, kreis.lon, t.lat, t.lon) < radius_km for t in towns)
+    weights = [t.weight for t in towns]
+    assert weights == sorted(weights, reverse=True)
+    assert kreis.preset() == preset  # the same on every call
+
+
+def test_nrw_scale_shrinks_every_cohort_to_at_least_40() -> None:
+    koeln = NRW["05315"]
+    assert koeln.preset(0.5).students == round(koeln.students / 2)
+    assert koeln.preset(0.5).bfe_blocks == 6
+    assert NRW["05966"].preset(0.001).students == 40
+
+
+def test_generate_nrw_writes_a_valid_directory_per_kreis(
+    nrw_tree: tuple[Path, list[GeneratedKreis]],
+) -> None:
+    out, written = nrw_tree
+    assert [k.key for k in written] == ["05315", "05958", "05966"]  # table order
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [NRW_INDEX, "05315-koeln", "05958-hochsauerlandkreis", "05966-olpe"]
+    )
+    assert [p.name for p in out.parent.iterdir()] == ["nrw"]  # no staging left behind
+    for kreis in written:
+        problem, warnings = check_dir(out / kreis.directory)  # raises on any error
+        assert warnings == []
+        assert (
+            len(problem.students) == kreis.students == max(40, round(NRW[kreis.key].students / 100))
+        )
+        assert len(problem.offers) == kreis.offers
+        assert {e.kind for e in problem.calendar} == {"bfe"}
+
+
+def test_generate_nrw_ids_carry_the_kreis_key(nrw_tree: tuple[Path, list[GeneratedKreis]]) -> None:
+    out, written = nrw_tree
+    seen: set[str] = set()
+    for kreis in written:
+        problem, _ = check_dir(out / kreis.directory)
+        ids = [
+            *(s.school_id for s in problem.schools),
+            *(s.student_id for s in problem.students),
+            *(c.company_id for c in problem.companies),
+            *(o.offer_id for o in problem.offers),
+        ]
+        assert all(i.startswith(f"{kreis.key}-") for i in ids)
+        assert all(re.fullmatch(rf"{kreis.key}-S\d{{6}}", s.student_id) for s in problem.students)
+        assert seen.isdisjoint(ids)
+        seen.update(ids)
+
+
+def test_generate_nrw_lists_the_kreise_in_kreise_csv(
+    nrw_tree: tuple[Path, list[GeneratedKreis]],
+) -> None:
+    out, written = nrw_tree
+    lines = (out / NRW_INDEX).read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "key,name,directory,students,schools,companies,offers"
+    assert lines[1].startswith(f"05315,Köln,05315-koeln,{written[0].students},")
+    assert [line.split(",")[2] for line in lines[1:]] == [k.directory for k in written]
+
+
+def test_generate_nrw_is_deterministic_per_kreis(
+    nrw_tree: tuple[Path, list[GeneratedKreis]], tmp_path: Path
+) -> None:
+    out, _ = nrw_tree
+    generate_nrw(tmp_path / "again", seed=4, scale=0.01, kreise=NRW_SAMPLE)
+    assert tree_bytes(tmp_path / "again") == tree_bytes(out)
+    # A Kreis alone is the Kreis of a larger run; another seed gives another Kreis.
+    generate_nrw(tmp_path / "olpe", seed=4, scale=0.01, kreise=["05966"])
+    assert tree_bytes(tmp_path / "olpe" / "05966-olpe") == tree_bytes(out / "05966-olpe")
+    generate_nrw(tmp_path / "other", seed=5, scale=0.01, kreise=["05966"])
+    assert tree_bytes(tmp_path / "other" / "05966-olpe") != tree_bytes(out / "05966-olpe")
+
+
+def test_generate_nrw_replaces_an_earlier_tree_but_nothing_else(tmp_path: Path) -> None:
+    out = tmp_path / "nrw"
+    generate_nrw(out, scale=0.001, kreise=["05966", "05120"])
+    generate_nrw(out, scale=0.001, kreise=["05120"])
+    assert sorted(p.name for p in out.iterdir()) == ["05120-remscheid", NRW_INDEX]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["nrw"]
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(KaoaMatchError, match="not an earlier NRW tree"):
+        generate_nrw(out, scale=0.001, kreise=["05120"])
+    assert (out / "notes.txt").read_text() == "mine"
+
+
+def test_generate_nrw_refuses_bad_arguments(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="scale"):
+        generate_nrw(tmp_path / "a", scale=0.0)
+    with pytest.raises(ValueError, match="scale"):
+        generate_nrw(tmp_path / "a", scale=1.5)
+    with pytest.raises(ValueError, match="unknown Kreis key"):
+        generate_nrw(tmp_path / "a", kreise=["05315", "99999"])
+    assert not (tmp_path / "a").exists()
