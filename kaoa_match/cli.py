@@ -217,7 +217,7 @@ def _solve_batch(args: argparse.Namespace, console: Console) -> int:
         f"read {len(problems)} Kreise, {students} students in {time.monotonic() - started:.1f} s"
     )
     workers = args.workers or 1
-    jobs = args.jobs or max((os.cpu_count() or 1) // workers, 1)
+    jobs = args.jobs or max(_usable_cpus() // workers, 1)
     options = SolveOptions(
         time_limit_s=args.time_limit,
         workers=workers,
@@ -342,6 +342,13 @@ def _explain(args: argparse.Namespace, console: Console) -> int:
     except BrokenPipeError:  # the reader (say, head) stopped early: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
+
+
+def _usable_cpus() -> int:
+    """CPUs this process may run on (a container's share, not the host's count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _print_warnings(console: Console, warnings: Sequence[object], limit: int = 10) -> None:

@@ -10,11 +10,12 @@ import pytest
 from kaoa_match import Problem, SolveOptions, solve
 from kaoa_match.batch import solve_many
 from kaoa_match.cli import main
-from kaoa_match.exceptions import KaoaMatchError
+from kaoa_match.exceptions import KaoaMatchError, LockedConflictError
 from kaoa_match.executors import ray_available, run_tasks
 from kaoa_match.generate import generate
 from kaoa_match.io.write_problem import write_problem
 from tests.checker import check_plan, objective_values
+from tests.solvers.test_bfe_instances import _prev, _previous_plan
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -182,3 +183,16 @@ def test_cli_refuses_two_input_directories_of_one_name(
     assert main(["solve", *map(str, input_dirs), str(twin), "--out", str(out)]) == 2
     assert f"a second input directory named {input_dirs[0].name}" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_locked_conflict_of_one_kreis_names_it_after_the_others_ended(
+    kreise: dict[str, Problem],
+) -> None:
+    # Two locked rows on one place: this Kreis cannot keep both.
+    conflict = _previous_plan(_prev("A", "locked"), _prev("B", "locked"))
+    problems = {"kreis-a": kreise["kreis-a"], "kreis-x": conflict}
+    done: list[str] = []
+    with pytest.raises(LockedConflictError, match=r"^kreis-x: ") as raised:
+        solve_many(problems, OPTIONS, jobs=2, files=False, on_done=lambda k: done.append(k.name))
+    assert "kreis-a" not in str(raised.value)
+    assert done == ["kreis-a"]
