@@ -73,17 +73,21 @@ def portal_plan(problem: Problem, rng: np.random.Generator) -> pd.DataFrame:
     return _table(problem, opts, chosen)
 
 
-def portal_baseline(problem: Problem, orders: int = 5, seed: int = 0) -> BaselineResult:
+def portal_baseline(
+    problem: Problem, orders: int = 5, seed: int = 0, *, opts: Options | None = None
+) -> BaselineResult:
     """The portal's values, averaged over ``orders`` random arrival orders.
 
     Order ``k`` is the ``k``-th permutation drawn from
     ``numpy.random.default_rng(seed)``, so order 0 is the plan of
     ``portal_plan(problem, numpy.random.default_rng(seed))``. Options are
-    built once and shared by all orders.
+    built once and shared by all orders; ``opts``, if given, must be
+    ``build_options(problem)`` (say, from the solve of the same problem).
     """
     if orders < 1:
         raise ValueError(f"orders must be at least 1, got {orders}")
-    opts = build_options(problem)
+    if opts is None:
+        opts = build_options(problem)
     portal = _Portal(problem, opts)
     rng = np.random.default_rng(seed)
     rows = []

@@ -25,7 +25,8 @@ from kaoa_match.io.atomic import atomic_directory
 from kaoa_match.io.write_plan import write_plan_files
 from kaoa_match.model import SolveOptions
 from kaoa_match.plan import OBJECTIVES, SENSES
-from kaoa_match.solvers import solve
+from kaoa_match.report.files import report_baseline
+from kaoa_match.solvers.solve import solve_with_options
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -163,11 +164,13 @@ def solve_kreis(
 ) -> KreisPlan:
     """One task: solve one Kreis and, if asked, render its output directory."""
     started = time.monotonic()
-    plan = solve(problem, options)
+    plan, opts = solve_with_options(problem, options)
     rendered: dict[str, bytes] = {}
     if files:
+        baseline = report_baseline(problem, opts)
+        del opts  # a large Kreis's options take GBs; the report needs no more of them
         with tempfile.TemporaryDirectory(prefix="kaoa-kreis-") as tmp:
-            write_plan_files(plan, Path(tmp), extra_summary, problem=problem)
+            write_plan_files(plan, Path(tmp), extra_summary, problem=problem, baseline=baseline)
             rendered = {p.name: p.read_bytes() for p in sorted(Path(tmp).iterdir())}
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return KreisPlan(

@@ -145,7 +145,8 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
     from kaoa_match.io.write_plan import write_plan
     from kaoa_match.model import SolveOptions
     from kaoa_match.progress import ProgressPrinter, report_link, result_table
-    from kaoa_match.solvers import solve
+    from kaoa_match.report.files import report_baseline
+    from kaoa_match.solvers.solve import solve_with_options
 
     if len(args.input) > 1:
         return _solve_batch(args, console)
@@ -167,7 +168,9 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
         max_options=args.max_options or None,
     )
     progress = None if args.quiet else ProgressPrinter(console)
-    plan = solve(problem, options, progress=progress)
+    plan, opts = solve_with_options(problem, options, progress=progress)
+    baseline = report_baseline(problem, opts)
+    del opts  # GBs for a large Kreis; the report needs no more of them
     extra = {
         "input": str(source.resolve()),
         "previous": None if args.previous is None else str(args.previous.resolve()),
@@ -175,7 +178,7 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
         "workers": args.workers,
         "time_limit_s": args.time_limit,
     }
-    write_plan(plan, args.out, extra, problem=problem)
+    write_plan(plan, args.out, extra, problem=problem, baseline=baseline)
     console.print(result_table(plan))
     console.print(report_link(args.out / "report.html"), soft_wrap=True)
     placed = plan.assignments["student_id"].nunique()

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from kaoa_match.baselines import BaselineResult
     from kaoa_match.model import Problem
+    from kaoa_match.options import Options
 
 REPORT_FILES = ("report.html", "plan.xlsx")
 
@@ -39,20 +40,27 @@ def write_report_files(
     the report leaves the comparison out. Classes for the workbook come from the
     ``students.csv`` of ``summary["input"]``, if it has a class column.
     """
-    from kaoa_match.baselines import portal_baseline
-
     directory = Path(directory)
     if baseline is None:
-        try:
-            baseline = portal_baseline(problem)
-        except KaoaMatchError:  # the plan matters more than the comparison
-            baseline = None
+        baseline = report_baseline(problem)
     page = render_report(problem, assignments, unassigned, summary, baseline)
     (directory / "report.html").write_text(page, encoding="utf-8")
     classes = read_classes(summary.get("input"))
     write_workbook(
         directory / "plan.xlsx", problem, assignments, unassigned, summary, baseline, classes
     )
+
+
+def report_baseline(problem: Problem, opts: Options | None = None) -> BaselineResult | None:
+    """The portal booking baseline of the report (5 random orders, seed 0), or
+    None where it cannot be made (say, locked rows it cannot book).
+    ``opts``: the options of ``problem`` if already built (they are not cheap)."""
+    from kaoa_match.baselines import portal_baseline
+
+    try:
+        return portal_baseline(problem, opts=opts)
+    except KaoaMatchError:  # the plan matters more than the comparison
+        return None
 
 
 def refresh_report(out_dir: str | Path, input_dir: str | Path | None = None) -> Path:

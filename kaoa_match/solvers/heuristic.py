@@ -85,11 +85,6 @@ class _State:
             self.partners.setdefault(b, []).append(a)
         bounds = np.searchsorted(cand.student, np.arange(int(cand.student.max(initial=-1)) + 2))
         self.bounds = bounds
-        self.priority = np.lexsort(
-            (cand.travel, -cand.score, ~data.top_fields[cand.student, cand.field])
-        )
-        self.rank = np.empty(len(cand), dtype=np.int64)
-        self.rank[self.priority] = np.arange(len(cand))
 
     def _days(self, i: int) -> range:
         first = int(self.cand.first_day[i])
@@ -128,14 +123,68 @@ class _State:
             self.has_block.add(s)
 
     def place(self, student: int) -> None:
+        """Take the student's options best first (a top-3 field, then the highest
+        score, then the shortest trip) as long as they fit."""
         lo, hi = int(self.bounds[student]), int(self.bounds[student + 1])
-        mine = np.arange(lo, hi)
-        needs_block = bool((self.cand.kind[lo:hi] != BFE).any())
-        for i in mine[np.argsort(self.rank[lo:hi])].tolist():
-            if self._satisfied(student, needs_block):
-                return  # the rest of this student's options cannot be taken anyway
+        if lo == hi:
+            return
+        c = self.cand
+        needs_block = bool((c.kind[lo:hi] != BFE).any())
+        top = self.data.top_fields[student, c.field[lo:hi]]
+        best_first = np.lexsort((c.travel[lo:hi], -c.score[lo:hi], ~top))
+        # Taking places only ever closes options, so one that does not fit now
+        # never will while this student is placed: only the open ones are tried,
+        # and each place taken closes what it rules out at once (``fits`` stays
+        # the exact test; the mask only saves testing what cannot fit).
+        order = lo + best_first[self._open(lo, hi, student)[best_first]]
+        alive = np.ones(len(order), dtype=bool)
+        while not self._satisfied(student, needs_block):
+            k = int(np.argmax(alive)) if len(alive) else 0
+            if k >= len(alive) or not alive[k]:
+                return  # nothing left that could fit
+            alive[k] = False
+            i = int(order[k])
             if self.chosen[i] == 0 and self.fits(i):
                 self.take(i)
+                alive &= self._still_open(order, i)
+
+    def _still_open(self, order: NDArray[np.int64], taken: int) -> NDArray[np.bool_]:
+        """Which options ``order`` of the student of ``taken`` may still fit once
+        ``taken`` is booked: none on its days, none in its field (BFE), no other
+        block (Praktikum), none at its offer on a day it filled up."""
+        c = self.cand
+        first, last = c.first_day[order], c.first_day[order] + c.n_days[order] - 1
+        t_first = int(c.first_day[taken])
+        t_last = t_first + int(c.n_days[taken]) - 1
+        ok: NDArray[np.bool_] = (last < t_first) | (first > t_last)
+        if c.kind[taken] == BFE:
+            ok &= (c.kind[order] != BFE) | (c.field[order] != c.field[taken])
+        else:
+            ok &= c.kind[order] == BFE
+        offer = int(c.offer[taken])
+        full = [d for d in self._days(taken) if self.free[offer, d] <= 0]
+        if full:
+            same = c.offer[order] == offer
+            for d in full:
+                ok &= ~(same & (first <= d) & (last >= d))
+        return ok
+
+    def _open(self, lo: int, hi: int, student: int) -> NDArray[np.bool_]:
+        """Which of the options ``lo .. hi-1`` of ``student`` have a free place on
+        each of their days, on days and (BFE) in fields the student has not used."""
+        c = self.cand
+        first, length = c.first_day[lo:hi], c.n_days[lo:hi]
+        steps = np.arange(int(length.max()))
+        # Each row walks a block's days; a shorter block repeats its last day.
+        days = first[:, None] + np.minimum(steps[None, :], length[:, None] - 1)
+        ok = np.asarray((self.free[c.offer[lo:hi][:, None], days] > 0).all(axis=1))
+        used_days = self.days_used.get(student)
+        if used_days:
+            ok &= ~np.isin(days, list(used_days)).any(axis=1)
+        used_fields = self.fields_used.get(student)
+        if used_fields:
+            ok &= ~((c.kind[lo:hi] == BFE) & np.isin(c.field[lo:hi], list(used_fields)))
+        return ok
 
     def _satisfied(self, student: int, needs_block: bool) -> bool:
         bfe_done = self.bfe_count.get(student, 0) >= self.data.bfe_needed[student]

@@ -89,19 +89,25 @@ def nearest_per_day_field(
     if keep.sum() <= max_options:
         return keep
     idx = np.flatnonzero(keep)
-    student = np.asarray(options.student, np.int64)[idx]
-    day = np.asarray(options.first_day, np.int64)[idx]
-    field = np.asarray(options.field, np.int64)[idx]
-    travel = np.asarray(options.travel_min, np.int64)[idx]
-    group = (student * (len(options.days) + 1) + day) * n_fields + field
-    order = np.lexsort((travel, group))
+    every = len(idx) == len(keep)  # the usual case: no gather of 4 huge columns
+
+    def column(values: NDArray[np.integer]) -> NDArray[np.int64]:
+        as_int = np.asarray(values, np.int64)
+        return as_int if every else as_int[idx]
+
+    travel = column(options.travel_min)
+    group = column(options.student) * (len(options.days) + 1) + column(options.first_day)
+    group = group * n_fields + column(options.field)
+    # One stable sort of one key is the lexsort by (group, travel), several times
+    # faster (koeln: 23 M options); the key stays far below 2**63.
+    order = np.argsort(group * (int(travel.max(initial=0)) + 1) + travel, kind="stable")
     g = group[order]
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-    first_of = np.repeat(starts, np.diff(np.r_[starts, len(g)]))
-    rank = np.empty(len(idx), dtype=np.int64)
-    rank[order] = np.arange(len(idx)) - first_of
+    # Rank of each option (in sorted order) among the nearest of its group.
+    rank = np.arange(len(g)) - np.repeat(starts, np.diff(np.r_[starts, len(g)]))
     fitting = np.cumsum(np.bincount(rank)) <= max_options
     k = max(int(fitting.sum()), 1)
+    chosen = order[rank < k]
     cut = np.zeros_like(keep)
-    cut[idx[rank < k]] = True
+    cut[chosen if every else idx[chosen]] = True
     return cut

@@ -50,6 +50,17 @@ def solve(
     :class:`~kaoa_match.exceptions.LockedConflictError` when locked rows of
     the previous plan cannot all be kept.
     """
+    return solve_with_options(problem, options, progress)[0]
+
+
+def solve_with_options(
+    problem: Problem,
+    options: SolveOptions | None = None,
+    progress: Progress | None = None,
+) -> tuple[Plan, Options]:
+    """:func:`solve`, and the options (eligible placements) it built, for a caller
+    that needs them again (the portal baseline of the report: a large Kreis's
+    options take seconds to build)."""
     options = options or SolveOptions()
     started = time.monotonic()
     validate(problem).raise_if_errors()
@@ -116,7 +127,7 @@ def solve(
     plan = make_plan(problem, opts, cand, result, time.monotonic() - started, stats)
     if problem.previous:
         plan.changes = changes_table(problem, plan)
-    return plan
+    return plan, opts
 
 
 @dataclass(frozen=True)
@@ -166,6 +177,8 @@ class _Kreis:
     def locked_in(self, cand: Candidates) -> NDArray[np.int64]:
         """Positions in ``cand`` of the locked rows of its students, in row order."""
         rows = self.previous.option[self.previous.locked]
+        if len(rows) == 0:  # np.isin would still sort every candidate
+            return rows
         return _positions(cand, rows[np.isin(rows, cand.source)])
 
     def greedy_input(self, cand: Candidates) -> GreedyInput:

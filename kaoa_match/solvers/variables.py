@@ -38,9 +38,11 @@ class Candidates:
     @classmethod
     def from_options(cls, options: Options, keep: NDArray[np.bool_]) -> Candidates:
         source = np.flatnonzero(keep).astype(np.int64)
+        every = len(source) == len(keep)  # no gather: columns of 20 M+ options cost seconds
 
         def take(column: NDArray[np.generic]) -> NDArray[np.int64]:
-            return np.asarray(column)[source].astype(np.int64)
+            values = np.asarray(column)
+            return (values if every else values[source]).astype(np.int64)
 
         return cls(
             source=source,
@@ -97,6 +99,8 @@ class PreviousMatch:
 
 def match_previous(problem: Problem, options: Options) -> PreviousMatch:
     """Find, for each previous row, the option that places it again unchanged."""
+    if not problem.previous:  # the first plan of a term: skip sorting every option
+        return PreviousMatch(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool))
     student_index = {s.student_id: i for i, s in enumerate(problem.students)}
     offer_index = {o.offer_id: j for j, o in enumerate(problem.offers)}
     n_offers, n_days = len(problem.offers), len(options.days)
