@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from kaoa_match.solvers.variables import BFE
+from kaoa_match.solvers.variables import BFE, Candidates
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -79,35 +79,24 @@ def _cumsum_within(
 
 
 def nearest_per_day_field(
-    options: Options, keep: NDArray[np.bool_], max_options: int, n_fields: int
-) -> NDArray[np.bool_]:
-    """Cut ``keep`` to at most about ``max_options`` by keeping, for each student,
-    day (or block start) and field, only the ``k`` nearest offers, with the
-    largest ``k`` that fits. This is a restriction: plans stay feasible, but the
-    optimum of the cut model may miss the true one, so its bounds do not hold
-    for the whole problem."""
-    if keep.sum() <= max_options:
-        return keep
-    idx = np.flatnonzero(keep)
-    every = len(idx) == len(keep)  # the usual case: no gather of 4 huge columns
-
-    def column(values: NDArray[np.integer]) -> NDArray[np.int64]:
-        as_int = np.asarray(values, np.int64)
-        return as_int if every else as_int[idx]
-
-    travel = column(options.travel_min)
-    group = column(options.student) * (len(options.days) + 1) + column(options.first_day)
-    group = group * n_fields + column(options.field)
+    cand: Candidates, max_options: int, n_days: int, n_fields: int
+) -> NDArray[np.int64]:
+    """Positions of the candidates kept when ``cand`` is cut to at most about
+    ``max_options`` by keeping, for each student, day (or block start) and
+    field, only the ``k`` nearest offers, with the largest ``k`` that fits.
+    This is a restriction: plans stay feasible, but the optimum of the cut
+    model may miss the true one, so its bounds do not hold for the whole
+    problem."""
+    if len(cand) <= max_options:
+        return np.arange(len(cand), dtype=np.int64)
+    group = ((cand.student * (n_days + 1) + cand.first_day) * n_fields) + cand.field
     # One stable sort of one key is the lexsort by (group, travel), several times
     # faster (koeln: 23 M options); the key stays far below 2**63.
-    order = np.argsort(group * (int(travel.max(initial=0)) + 1) + travel, kind="stable")
+    order = np.argsort(group * (int(cand.travel.max(initial=0)) + 1) + cand.travel, kind="stable")
     g = group[order]
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-    # Rank of each option (in sorted order) among the nearest of its group.
+    # Rank of each candidate (in sorted order) among the nearest of its group.
     rank = np.arange(len(g)) - np.repeat(starts, np.diff(np.r_[starts, len(g)]))
     fitting = np.cumsum(np.bincount(rank)) <= max_options
     k = max(int(fitting.sum()), 1)
-    chosen = order[rank < k]
-    cut = np.zeros_like(keep)
-    cut[chosen if every else idx[chosen]] = True
-    return cut
+    return np.sort(order[rank < k])

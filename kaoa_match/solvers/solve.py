@@ -88,7 +88,11 @@ def solve_with_options(
     restricted = options.max_options is not None and len(cand) > options.max_options
     if restricted:
         assert options.max_options is not None
-        keep = nearest_per_day_field(opts, keep, options.max_options, len(problem.fields))
+        nearest = nearest_per_day_field(
+            cand, options.max_options, len(opts.days), len(problem.fields)
+        )
+        keep = np.zeros(len(opts), dtype=bool)
+        keep[cand.source[nearest]] = True
         keep[previous.option[previous.option >= 0]] = True
         keep[warm_start] = True  # the cut model is never worse than the warm start
         cand = Candidates.from_options(opts, keep)
