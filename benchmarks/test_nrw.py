@@ -7,7 +7,7 @@ fresh process with a time limit per Kreis; the timed round is that process,
 start to exit. A sampler adds up the resident set sizes of the whole process
 tree (the pool's workers, or Ray's raylet, object store and workers) every
 0.2 s and keeps the peak. The totals of the six levels come from the run's
-``summary.json``. When the module ends it writes ``benchmarks/RESULTS-nrw.md``.
+``summary.json``. After each run it writes ``benchmarks/RESULTS-nrw.md`` anew.
 
 Environment:
 
@@ -36,8 +36,6 @@ import pytest
 from benchmarks.results import machine_facts
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from pytest_benchmark.fixture import BenchmarkFixture
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,13 +126,6 @@ def run_cli(dirs: list[Path], out: Path, executor: str, jobs: int) -> dict[str, 
 _measured: dict[str, dict[str, Any]] = {}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _write_results() -> Iterator[None]:
-    yield
-    if _measured:
-        RESULTS.write_text(render(_measured), encoding="utf-8")
-
-
 @pytest.mark.parametrize("run", RUNS)
 def test_nrw(benchmark: BenchmarkFixture, run: str, nrw_dirs: list[Path], tmp_path: Path) -> None:
     executor, jobs = run.split(":")
@@ -148,6 +139,7 @@ def test_nrw(benchmark: BenchmarkFixture, run: str, nrw_dirs: list[Path], tmp_pa
     summary = result["summary"]
     benchmark.extra_info.update({"suite": "nrw", "scale": SCALE, "limit_s": LIMIT_S, **result})
     _measured[run] = result
+    RESULTS.write_text(render(_measured), encoding="utf-8")  # after each run: they are long
 
     assert len(summary["kreise"]) == len(nrw_dirs)
     assert summary["executor"] == executor
