@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pytest
 
 from kaoa_match import Problem, SolveOptions, solve
@@ -14,6 +15,8 @@ from kaoa_match.exceptions import KaoaMatchError, LockedConflictError
 from kaoa_match.executors import ray_available, run_tasks
 from kaoa_match.generate import generate
 from kaoa_match.io.write_problem import write_problem
+from kaoa_match.options import build_options
+from kaoa_match.solvers.decompose import independent_parts
 from tests.checker import check_plan, objective_values
 from tests.solvers.test_bfe_instances import _prev, _previous_plan
 
@@ -196,3 +199,21 @@ def test_locked_conflict_of_one_kreis_names_it_after_the_others_ended(
         solve_many(problems, OPTIONS, jobs=2, files=False, on_done=lambda k: done.append(k.name))
     assert "kreis-a" not in str(raised.value)
     assert done == ["kreis-a"]
+
+
+def test_independent_parts_of_two_kreise_never_mix_them(kreise: dict[str, Problem]) -> None:
+    joint = _joint(*kreise.values())
+    opts = build_options(joint)
+    index = {s.student_id: i for i, s in enumerate(joint.students)}
+    pairs = [(index[p.student_a], index[p.student_b]) for p in joint.pairs]
+    student = np.asarray(opts.student, np.int64)
+    offer = np.asarray(opts.offer, np.int64)
+    parts = independent_parts(student, offer, pairs, len(joint.students), len(joint.offers))
+    kreis_of_part = []
+    for part in parts:
+        prefixes = {joint.students[s].student_id[:2] for s in np.unique(student[part])}
+        offers = {joint.offers[o].offer_id[:2] for o in np.unique(offer[part])}
+        assert len(prefixes) == 1 and prefixes == offers  # one Kreis, its own offers only
+        kreis_of_part.append(prefixes.pop())
+    assert set(kreis_of_part) == {"A-", "B-"}
+    assert sorted(np.concatenate(parts).tolist()) == list(range(len(opts)))
