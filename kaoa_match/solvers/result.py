@@ -138,9 +138,15 @@ class _Shortfall:
         new_field = [int(f) not in fields_used for f in self.opts.field[mine]]
         open_ = mine[np.asarray(free_day, bool) & np.asarray(new_field, bool)]
         if len(open_) == 0:
+            free_days = sorted({int(d) for d in self.opts.first_day[mine]} - days_used)
+            if not free_days:
+                return (
+                    f"offers within {limit} minutes only on the candidate dates already "
+                    "used: no other date has one"
+                )
             return (
-                f"no offer in a Berufsfeld not yet used within {limit} minutes "
-                "on a candidate date still free"
+                f"on {self._dates(free_days)} the only offers within {limit} minutes are "
+                "in Berufsfelder already used"
             )
         by_day: dict[int, int] = {}
         for i in open_.tolist():
@@ -152,3 +158,7 @@ class _Shortfall:
             + ", ".join(parts[:4])
             + (" and more" if len(parts) > 4 else "")
         )
+
+    def _dates(self, days: list[int]) -> str:
+        shown = ", ".join(str(self.opts.days[d]) for d in days[:4])
+        return shown + (" and more" if len(days) > 4 else "")

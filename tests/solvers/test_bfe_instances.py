@@ -416,3 +416,38 @@ def test_same_seed_and_one_worker_give_identical_plans() -> None:
     first, second = solve(problem, OPTIONS), solve(problem, OPTIONS)
     pd.testing.assert_frame_equal(first.assignments, second.assignments)
     pd.testing.assert_frame_equal(first.unassigned, second.unassigned)
+
+
+# --- why a student is short -----------------------------------------------------
+
+
+def _short_of_a_second_day(offers: tuple[Offer, ...]) -> str:
+    """A needs two BFE days (4 and 5 Nov); the one reason row of the plan."""
+    problem = kreis(
+        students=(student("A"),),
+        companies=(company("C1"), company("C2")),
+        offers=offers,
+        calendar=bfe_dates("S", NOV4, NOV5, needed=2),
+        travel=minutes({("S", "C1"): 10, ("S", "C2"): 20}),
+    )
+    plan = solve_checked(problem)
+    assert plan.objectives["coverage"] == 1
+    [reason] = plan.unassigned["reason"].tolist()
+    return str(reason)
+
+
+def test_reason_names_the_free_date_whose_offers_are_in_a_used_field() -> None:
+    # Both days offer only "it"; the nearer one (4 Nov) is taken.
+    reason = _short_of_a_second_day(
+        (offer("IT1", "C1", "it", NOV4), offer("IT2", "C2", "it", NOV5))
+    )
+    assert reason == (
+        "on 2026-11-05 the only offers within 45 minutes are in Berufsfelder already used"
+    )
+
+
+def test_reason_says_no_other_date_has_an_offer_in_reach() -> None:
+    reason = _short_of_a_second_day((offer("IT1", "C1", "it", NOV4),))
+    assert reason == (
+        "offers within 45 minutes only on the candidate dates already used: no other date has one"
+    )
