@@ -66,11 +66,15 @@ def _on_process_pool(
 ) -> Iterator[tuple[int, R | BaseException]]:
     # spawn, not fork: CP-SAT and HiGHS keep threads that a forked child must not inherit
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, max(len(calls), 1)), mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(jobs, max(len(calls), 1)), mp_context=context)
+    try:
         futures = {pool.submit(task, *call): k for k, call in enumerate(calls)}
         for future in as_completed(futures):
             error = future.exception()
             yield futures[future], error if error is not None else future.result()
+    finally:
+        # A caller that stops early (an error, Ctrl-C) does not wait for the rest.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _on_ray(
@@ -95,6 +99,7 @@ def _on_ray(
             )
         else:
             ray.init(address=address, log_to_driver=False, configure_logging=False)
+    pending: list[Any] = []
     try:
         remote = ray.remote(num_cpus=cpus_per_task, max_retries=0)(task)
         refs = {remote.remote(*call): k for k, call in enumerate(calls)}
@@ -108,6 +113,8 @@ def _on_ray(
                     outcome = error.cause if error.cause is not None else error
                 yield refs[ref], outcome
     finally:
+        for ref in pending:  # the caller stopped early: the rest is not wanted
+            ray.cancel(ref, force=True)
         if started_here:
             ray.shutdown()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,8 +22,6 @@ from tests.checker import check_plan, objective_values
 from tests.solvers.test_bfe_instances import _prev, _previous_plan
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from kaoa_match.plan import Plan
 
 OPTIONS = SolveOptions(workers=1, seed=0)
@@ -113,6 +112,20 @@ def test_process_pool_returns_each_result_and_error_by_index() -> None:
     outcomes = dict(run_tasks(_square, [(2,), (-1,), (3,)], "process", jobs=2))
     assert outcomes[0] == 4 and outcomes[2] == 9
     assert isinstance(outcomes[1], ValueError) and "negative: -1" in str(outcomes[1])
+
+
+def _mark(directory: str, k: int) -> int:
+    Path(directory, f"ran-{k}").touch()
+    return k
+
+
+def test_process_pool_stops_the_rest_when_the_caller_stops(tmp_path: Path) -> None:
+    calls = [(str(tmp_path), k) for k in range(8)]
+    for _ in run_tasks(_mark, calls, "process", jobs=1):
+        break  # as solve_many does on a failed Kreis
+    ran = sorted(p.name for p in tmp_path.iterdir())
+    assert "ran-0" in ran
+    assert "ran-7" not in ran  # cancelled, not run to the end
 
 
 def test_ray_missing_falls_back_to_the_pool_or_refuses_a_cluster(
