@@ -55,6 +55,7 @@ _TIME_SHARE = {
 
 _UNUSED_IN_LP = 1e-6
 _LP_SHARE = 0.8
+_LP_SHARE_OF_RUN = 0.4  # an LP may also take this share of all the time left
 # Without a time limit a level's final search still ends here; a level not proven
 # by then is reported as feasible with its bound, so a run always finishes.
 _SEARCH_WITHOUT_LIMIT = 300.0
@@ -185,7 +186,8 @@ def optimise(
             )
             run.repair = repair if k == 0 else None
             run.groups = groups
-            run.skip_lp = budget is not None and budget * _LP_SHARE <= lp_failed_within
+            lp_time = run.lp_time()
+            run.skip_lp = lp_time is not None and lp_time <= lp_failed_within
             if budget is not None and budget <= _TOO_LITTLE_TIME:
                 result = _not_optimised(level, solution)
             else:
@@ -233,6 +235,16 @@ class _LevelRun:
     lp_limit: float | None = None  # the time the LP was given, if it ran
     system: LinearSystem | None = None  # cached by _system()
 
+    def lp_time(self) -> float | None:
+        """Most of the level's time, and at least a share of all the time left:
+        an LP that finishes gives the bound, the plan and the settling, while one
+        cut short leaves the run ending early with time unused (praktikum-2700:
+        the fairness LP needs about 27 s, a quarter of a 120 s run)."""
+        if self.budget is None or self.options.time_limit_s is None:
+            return None
+        left = self.options.time_limit_s - (time.monotonic() - self.start)
+        return max(self.budget * _LP_SHARE, left * _LP_SHARE_OF_RUN)
+
     def optimise(
         self, incumbent: NDArray[np.int64], first: bool
     ) -> tuple[NDArray[np.int64], LevelResult]:
@@ -246,7 +258,7 @@ class _LevelRun:
             system = self._system()
             # Most of the level's time: a finished LP gives the bound, the plan and
             # the settling; some time must stay for the search.
-            lp_limit = self.lp_limit = None if self.budget is None else self.budget * _LP_SHARE
+            lp_limit = self.lp_limit = self.lp_time()
             lp = self.lp = solve_relaxation(system, level, lp_limit)
             if lp is not None:
                 bound = _tighter(level, bound, lp.bound)
