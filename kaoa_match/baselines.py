@@ -24,7 +24,7 @@ from kaoa_match.exceptions import LockedConflictError
 from kaoa_match.options import KIND_CODE, build_options
 from kaoa_match.solvers.locked import unplaceable_locked_rows
 from kaoa_match.solvers.result import assignment_table
-from kaoa_match.solvers.variables import Candidates, match_previous
+from kaoa_match.solvers.variables import Candidates, block_days, match_previous
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -225,11 +225,7 @@ class _Portal:
         every day, no day already booked, no apart partner at that company that day.
         """
         o = self.opts
-        first = o.first_day[lo:hi].astype(_I64)
-        length = o.n_days[lo:hi].astype(_I64)
-        steps = np.arange(int(length.max()), dtype=_I64)
-        # Each row walks the block's days; a shorter block repeats its last day.
-        days = first[:, None] + np.minimum(steps[None, :], length[:, None] - 1)
+        days = block_days(o.first_day[lo:hi], o.n_days[lo:hi])
         ok = (self.free[o.offer[lo:hi].astype(_I64)[:, None] * self.n_days + days] > 0).all(axis=1)
         mine = self.booked.get(s)
         if mine is not None and mine.days:

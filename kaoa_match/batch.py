@@ -11,7 +11,6 @@ run are the sums over the Kreise, level by level.
 
 from __future__ import annotations
 
-import json
 import resource
 import tempfile
 import time
@@ -22,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 from kaoa_match.exceptions import KaoaMatchError, LockedConflictError
 from kaoa_match.executors import ExecutorName, run_tasks
 from kaoa_match.io.atomic import atomic_directory
-from kaoa_match.io.write_plan import write_plan_files
+from kaoa_match.io.write_plan import write_plan_files, write_summary
 from kaoa_match.model import SolveOptions
-from kaoa_match.plan import OBJECTIVES, SENSES
+from kaoa_match.plan import OBJECTIVES, SENSES, combined_status, relative_gap
 from kaoa_match.report.files import report_baseline
 from kaoa_match.solvers.solve import solve_with_options
 
@@ -60,10 +59,7 @@ class BatchPlan:
 
     @property
     def status(self) -> Status:
-        states = {k.plan.status for k in self.kreise}
-        if len(states) == 1:
-            return states.pop()
-        return "unknown" if states == {"unknown"} else "feasible"
+        return combined_status({k.plan.status for k in self.kreise})
 
     @property
     def objectives(self) -> dict[str, int]:
@@ -75,18 +71,19 @@ class BatchPlan:
         """Each level's proven bound summed over the Kreise."""
         return {name: sum(k.plan.bounds[name] for k in self.kreise) for name in OBJECTIVES}
 
+    @property
+    def gaps(self) -> dict[str, float]:
+        """Each level's relative gap between the totals of value and bound."""
+        bounds = self.bounds
+        return {name: relative_gap(v, bounds[name]) for name, v in self.objectives.items()}
+
     def summary(self) -> dict[str, Any]:
         """The content of the top-level ``summary.json``."""
-        objectives, bounds = self.objectives, self.bounds
-        gaps = {
-            name: round(abs(bounds[name] - value) / max(abs(bounds[name]), abs(value), 1), 6)
-            for name, value in objectives.items()
-        }
         return {
             "status": self.status,
-            "objectives": objectives,
-            "bounds": bounds,
-            "gaps": gaps,
+            "objectives": self.objectives,
+            "bounds": self.bounds,
+            "gaps": {name: round(gap, 6) for name, gap in self.gaps.items()},
             "senses": dict(SENSES),
             "solve_seconds": round(self.wall_seconds, 3),
             "executor": self.executor,
@@ -191,9 +188,5 @@ def write_batch(
             directory.mkdir()
             for file_name, content in kreis.files.items():
                 (directory / file_name).write_bytes(content)
-        summary = batch.summary() | (extra_summary or {})
-        (staging / "summary.json").write_text(
-            json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n",
-            encoding="utf-8",
-        )
+        write_summary(staging / "summary.json", batch.summary() | (extra_summary or {}))
     return Path(out_dir)

@@ -55,14 +55,11 @@ as assumptions):
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import dataclasses
 import datetime as dt
 import math
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,6 +68,7 @@ import numpy as np
 
 from kaoa_match.calendar import WorkingDays
 from kaoa_match.exceptions import KaoaMatchError
+from kaoa_match.io.atomic import atomic_directory
 from kaoa_match.model import (
     DEFAULT_FIELDS,
     CalendarEntry,
@@ -100,7 +98,7 @@ from kaoa_match.presets import (
 from kaoa_match.travel import estimate_minutes, haversine_km
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable
 
     from numpy.typing import NDArray
 
@@ -268,8 +266,7 @@ def generate_nrw(
         raise ValueError(f"seed must be >= 0, not {seed}")
     chosen = _nrw_selection(kreise)
     target = Path(out_dir).resolve()
-    _refuse_foreign_tree(target)
-    with _staged_tree(target) as staging:
+    with atomic_directory(target, refuse=_refuse_foreign_tree) as staging:
         written = [_write_kreis(staging, k, seed, scale, german) for k in chosen]
         _write_nrw_index(staging / NRW_INDEX, written, german)
     return written
@@ -413,31 +410,6 @@ def _is_nrw_entry(entry: Path) -> bool:
     if entry.is_symlink() or not entry.is_dir() or not _KREIS_DIR.fullmatch(entry.name):
         return False
     return all(p.is_file() and p.suffix == ".csv" for p in entry.iterdir())
-
-
-@contextlib.contextmanager
-def _staged_tree(target: Path) -> Iterator[Path]:
-    """Yield a new directory beside ``target`` that replaces it whole on success.
-
-    ``target`` is untouched until the final renames, so a crash leaves a
-    hidden ``.<name>.new-*`` directory, never a half-written ``target``.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
-    try:
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    staging.chmod(0o755)  # mkdtemp makes it private to its owner
-    if not target.exists():
-        staging.rename(target)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-    old.rmdir()  # only its unique name is needed
-    target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 # --- presets and geography --------------------------------------------------

@@ -38,6 +38,18 @@ ASSIGNMENT_COLUMNS = [
 UNASSIGNED_COLUMNS = ["student_id", "school_id", "kind", "missing", "reason"]
 
 
+def relative_gap(value: int, bound: int) -> float:
+    """Relative distance between a value and its bound (0 = proven optimal)."""
+    diff = abs(bound - value)
+    return 0.0 if diff == 0 else diff / max(abs(bound), abs(value), 1)
+
+
+def combined_status(states: set[Status]) -> Status:
+    """The status of a whole made of independent parts: theirs if they agree,
+    else ``feasible`` (a plan exists, not every part is proven)."""
+    return next(iter(states)) if len(states) == 1 else "feasible"
+
+
 @dataclass(frozen=True)
 class LevelResult:
     """One level of the lexicographic optimisation.
@@ -57,8 +69,7 @@ class LevelResult:
     @property
     def gap(self) -> float:
         """Relative distance between value and bound (0 = proven optimal)."""
-        diff = abs(self.bound - self.value)
-        return 0.0 if diff == 0 else diff / max(abs(self.bound), abs(self.value), 1)
+        return relative_gap(self.value, self.bound)
 
 
 @dataclass

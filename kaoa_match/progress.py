@@ -84,12 +84,11 @@ def batch_table(batch: BatchPlan) -> Table:
     )
     for column in ("level", "total", "bound", "gap", "Kreise optimal"):
         table.add_column(column, justify="left" if column == "level" else "right")
-    objectives, bounds = batch.objectives, batch.bounds
-    for name, value in objectives.items():
-        bound = bounds[name]
-        gap = abs(bound - value) / max(abs(bound), abs(value), 1)
+    bounds, gaps = batch.bounds, batch.gaps
+    for name, value in batch.objectives.items():
         proven = sum(
             lv.status == "optimal" for k in batch.kreise for lv in k.plan.levels if lv.name == name
         )
-        table.add_row(name, str(value), str(bound), f"{gap:.2%}", f"{proven}/{len(batch.kreise)}")
+        optimal = f"{proven}/{len(batch.kreise)}"
+        table.add_row(name, str(value), str(bounds[name]), f"{gaps[name]:.2%}", optimal)
     return table

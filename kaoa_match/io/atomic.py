@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from kaoa_match.exceptions import KaoaMatchError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 PLAN_FILES = frozenset(
     {
@@ -29,15 +29,18 @@ sub-directory of these per Kreis); anything else means it is not ours to replace
 
 
 @contextlib.contextmanager
-def atomic_directory(target: str | Path) -> Iterator[Path]:
+def atomic_directory(
+    target: str | Path, refuse: Callable[[Path], None] | None = None
+) -> Iterator[Path]:
     """Yield a fresh staging directory; on success it replaces ``target`` whole.
 
     The staging directory sits beside ``target`` (same file system), so the
     final step is two renames. If the body raises, ``target`` is untouched and
-    the staging directory is removed.
+    the staging directory is removed. ``refuse`` raises if ``target`` holds
+    what is not ours to replace (default: :func:`refuse_foreign`, for plans).
     """
     target = Path(target)
-    refuse_foreign(target)
+    (refuse or refuse_foreign)(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     try:

@@ -50,11 +50,15 @@ def write_plan_files(
     if plan.changes is not None:
         plan.changes.to_csv(directory / "changes.csv", index=False)
     summary = plan.summary() | (extra_summary or {})
-    (directory / "summary.json").write_text(
-        json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
-    )
+    write_summary(directory / "summary.json", summary)
     if problem is not None:
         from kaoa_match.report.files import write_report_files  # the report imports io
 
         write_report_files(directory, problem, plan.assignments, plan.unassigned, summary, baseline)
     return summary
+
+
+def write_summary(path: Path, summary: dict[str, Any]) -> None:
+    """``summary.json``: indented UTF-8, dates and paths as text."""
+    text = json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n"
+    path.write_text(text, encoding="utf-8")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from kaoa_match.solvers.variables import BFE
+from kaoa_match.solvers.variables import BFE, block_days
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -173,10 +173,7 @@ class _State:
         """Which of the options ``lo .. hi-1`` of ``student`` have a free place on
         each of their days, on days and (BFE) in fields the student has not used."""
         c = self.cand
-        first, length = c.first_day[lo:hi], c.n_days[lo:hi]
-        steps = np.arange(int(length.max()))
-        # Each row walks a block's days; a shorter block repeats its last day.
-        days = first[:, None] + np.minimum(steps[None, :], length[:, None] - 1)
+        days = block_days(c.first_day[lo:hi], c.n_days[lo:hi])
         ok = np.asarray((self.free[c.offer[lo:hi][:, None], days] > 0).all(axis=1))
         used_days = self.days_used.get(student)
         if used_days:

@@ -12,7 +12,7 @@ from kaoa_match.changes import changes_table
 from kaoa_match.exceptions import LockedConflictError
 from kaoa_match.model import SolveOptions
 from kaoa_match.options import build_options, max_placeable
-from kaoa_match.plan import LevelResult, Status
+from kaoa_match.plan import LevelResult, combined_status
 from kaoa_match.solvers.builder import ModelBuilder
 from kaoa_match.solvers.constraints import add_hard_rules
 from kaoa_match.solvers.decompose import independent_parts
@@ -327,17 +327,13 @@ def _join(solved: list[tuple[Candidates, LexResult]]) -> tuple[Candidates, LexRe
 
 
 def _sum_levels(parts: list[LevelResult]) -> LevelResult:
-    states = {lv.status for lv in parts}
-    status: Status = (
-        "optimal" if states == {"optimal"} else "unknown" if states == {"unknown"} else "feasible"
-    )
     first = parts[0]
     return LevelResult(
         first.name,
         first.sense,
         sum(lv.value for lv in parts),
         sum(lv.bound for lv in parts),
-        status,
+        combined_status({lv.status for lv in parts}),
         sum(lv.seconds for lv in parts),
     )
 

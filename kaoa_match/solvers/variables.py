@@ -78,6 +78,15 @@ class Candidates:
         return owner, day
 
 
+def block_days(first: NDArray[np.integer], length: NDArray[np.integer]) -> NDArray[np.int64]:
+    """Day indices of each option, one row per option: a row walks the block's
+    days from ``first``, and a shorter block repeats its last day (a BFE option
+    is one day), so that ``(... > 0).all(axis=1)`` tests every day of a block."""
+    first, length = first.astype(np.int64), length.astype(np.int64)
+    steps = np.arange(int(length.max(initial=1)), dtype=np.int64)
+    return first[:, None] + np.minimum(steps[None, :], length[:, None] - 1)
+
+
 def option_keys(
     student: NDArray[np.int64],
     offer: NDArray[np.int64],
