@@ -12,7 +12,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from kaoa_match.batch import KreisPlan
+    from kaoa_match.model import SolveOptions
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
@@ -143,7 +144,6 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
     from kaoa_match.io.atomic import refuse_foreign
     from kaoa_match.io.read import check_dir
     from kaoa_match.io.write_plan import write_plan
-    from kaoa_match.model import SolveOptions
     from kaoa_match.progress import ProgressPrinter, report_link, result_table
     from kaoa_match.report.files import report_baseline
     from kaoa_match.solvers.solve import solve_with_options
@@ -161,23 +161,13 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
         f"read {len(problem.students)} students, {len(problem.companies)} companies, "
         f"{len(problem.offers)} offers in {time.monotonic() - started:.1f} s"
     )
-    options = SolveOptions(
-        time_limit_s=args.time_limit,
-        workers=args.workers,
-        seed=args.seed,
-        max_options=args.max_options or None,
-    )
+    options = _solve_options(args, args.workers)
     progress = None if args.quiet else ProgressPrinter(console)
     plan, opts = solve_with_options(problem, options, progress=progress)
     baseline = report_baseline(problem, opts)
     del opts  # GBs for a large Kreis; the report needs no more of them
-    extra = {
-        "input": str(source.resolve()),
-        "previous": None if args.previous is None else str(args.previous.resolve()),
-        "seed": args.seed,
-        "workers": args.workers,
-        "time_limit_s": args.time_limit,
-    }
+    extra = _run_record(args, source, args.workers)
+    extra["previous"] = None if args.previous is None else str(args.previous.resolve())
     write_plan(plan, args.out, extra, problem=problem, baseline=baseline)
     console.print(result_table(plan))
     console.print(report_link(args.out / "report.html"), soft_wrap=True)
@@ -203,7 +193,6 @@ def _solve_batch(args: argparse.Namespace, console: Console) -> int:
     from kaoa_match.batch import solve_many, write_batch
     from kaoa_match.io.atomic import refuse_foreign
     from kaoa_match.io.read import check_dirs
-    from kaoa_match.model import SolveOptions
     from kaoa_match.progress import batch_line, batch_table
 
     if args.previous is not None:
@@ -221,19 +210,9 @@ def _solve_batch(args: argparse.Namespace, console: Console) -> int:
     )
     workers = args.workers or 1
     jobs = args.jobs or max(_usable_cpus() // workers, 1)
-    options = SolveOptions(
-        time_limit_s=args.time_limit,
-        workers=workers,
-        seed=args.seed,
-        max_options=args.max_options or None,
-    )
+    options = _solve_options(args, workers)
     extra = {
-        name: {
-            "input": str(path.resolve()),
-            "seed": args.seed,
-            "workers": workers,
-            "time_limit_s": args.time_limit,
-        }
+        name: _run_record(args, path, workers)
         for name, path in zip(problems, args.input, strict=True)
     }
     console.print(
@@ -260,6 +239,27 @@ def _solve_batch(args: argparse.Namespace, console: Console) -> int:
     console.print(batch_table(batch))
     console.print(f"plans written to {args.out}/ (one directory per Kreis, summary.json)")
     return EXIT_OK
+
+
+def _solve_options(args: argparse.Namespace, workers: int) -> SolveOptions:
+    from kaoa_match.model import SolveOptions
+
+    return SolveOptions(
+        time_limit_s=args.time_limit,
+        workers=workers,
+        seed=args.seed,
+        max_options=args.max_options or None,
+    )
+
+
+def _run_record(args: argparse.Namespace, source: Path, workers: int) -> dict[str, Any]:
+    """What a plan's summary.json records of the run that made it."""
+    return {
+        "input": str(source.resolve()),
+        "seed": args.seed,
+        "workers": workers,
+        "time_limit_s": args.time_limit,
+    }
 
 
 def _validate(args: argparse.Namespace, console: Console) -> int:
