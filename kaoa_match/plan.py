@@ -38,6 +38,16 @@ ASSIGNMENT_COLUMNS = [
 UNASSIGNED_COLUMNS = ["student_id", "school_id", "kind", "missing", "reason"]
 
 
+BOUND_SOURCES: dict[str, str] = {
+    "model": "LP relaxation or CP-SAT search of the exact model (every option)",
+    "lagrangian": "Lagrangian relaxation over every eligible option of the Kreis",
+    "per-student": "each student's own best placements, capacity ignored",
+    "terms": "every term of the level at its best",
+    "mixed": "independent parts of the Kreis, bounded in different ways",
+}
+"""Where a level's bound comes from; every one of them holds for the whole Kreis."""
+
+
 def relative_gap(value: int, bound: int) -> float:
     """Relative distance between a value and its bound (0 = proven optimal)."""
     diff = abs(bound - value)
@@ -56,7 +66,8 @@ class LevelResult:
 
     ``bound`` is the best bound the solver proved for this level while every
     earlier level was held at its value; for ``travel`` it is a lower bound,
-    for every other level an upper bound.
+    for every other level an upper bound. ``bound_source`` says where it comes
+    from (see :data:`BOUND_SOURCES`).
     """
 
     name: str
@@ -65,6 +76,7 @@ class LevelResult:
     bound: int
     status: Status
     seconds: float
+    bound_source: str = "model"
 
     @property
     def gap(self) -> float:
@@ -111,6 +123,7 @@ class Plan:
             "gaps": {k: round(v, 6) for k, v in self.gaps.items()},
             "level_seconds": {lv.name: round(lv.seconds, 3) for lv in self.levels},
             "level_status": {lv.name: lv.status for lv in self.levels},
+            "bound_sources": {lv.name: lv.bound_source for lv in self.levels},
             "solve_seconds": round(self.solve_seconds, 3),
             "assigned_rows": len(self.assignments),
             "students_short": int(self.unassigned["student_id"].nunique()),

@@ -13,7 +13,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Self
 
 import numpy as np
@@ -506,7 +506,9 @@ class _LevelRun:
 
     def _result(self, value: int, bound: int, status: Status, started: float) -> LevelResult:
         seconds = time.monotonic() - started
-        return LevelResult(self.level.name, _sense(self.level), value, bound, status, seconds)
+        level = self.level
+        source = level.bound_source(bound) if bound == level.trivial_bound() else "model"
+        return LevelResult(level.name, _sense(level), value, bound, status, seconds, source)
 
 
 def _level_expr(model: cp_model.CpModel, level: Level) -> cp_model.LinearExpr:
@@ -628,7 +630,8 @@ def _first_of_two(
     value = first.value(solution)
     bound = min(first.trivial_bound(), result.bound // weight)
     status: Status = "optimal" if value == bound else "feasible"
-    return LevelResult(first.name, result.sense, value, bound, status, result.seconds)
+    source = first.bound_source(bound) if bound == first.trivial_bound() else "model"
+    return LevelResult(first.name, result.sense, value, bound, status, result.seconds, source)
 
 
 def _cap_only(result: LevelResult, level: Level) -> LevelResult:
@@ -636,15 +639,25 @@ def _cap_only(result: LevelResult, level: Level) -> LevelResult:
     for the whole problem: the level's per-student cap."""
     bound = level.trivial_bound()
     status: Status = "optimal" if bound == result.value else "feasible"
-    return LevelResult(result.name, result.sense, result.value, bound, status, result.seconds)
+    return LevelResult(
+        result.name,
+        result.sense,
+        result.value,
+        bound,
+        status,
+        result.seconds,
+        level.bound_source(bound),
+    )
 
 
 def _valued_at(result: LevelResult, level: Level, solution: NDArray[np.int64]) -> LevelResult:
     value = level.value(solution)
     status: Status = "optimal" if value == result.bound else result.status
-    return LevelResult(result.name, result.sense, value, result.bound, status, result.seconds)
+    return replace(result, value=value, status=status)
 
 
 def _not_optimised(level: Level, solution: NDArray[np.int64]) -> LevelResult:
-    value = level.value(solution)
-    return LevelResult(level.name, _sense(level), value, level.trivial_bound(), "unknown", 0.0)
+    value, bound = level.value(solution), level.trivial_bound()
+    return LevelResult(
+        level.name, _sense(level), value, bound, "unknown", 0.0, level.bound_source(bound)
+    )

@@ -8,7 +8,7 @@ students (pairs) that qualify.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -32,7 +32,8 @@ class Level:
     name: str
     variables: NDArray[np.int64]
     coeffs: NDArray[np.int64]
-    cap: int | None = None  # a bound known without any solver (per-student limits)
+    cap: int | None = None  # a bound known without any search (per-student limits)
+    cap_source: str = "per-student"  # where ``cap`` comes from: see plan.BOUND_SOURCES
 
     @property
     def maximize(self) -> bool:
@@ -40,6 +41,12 @@ class Level:
 
     def value(self, solution: NDArray[np.int64]) -> int:
         return int(np.dot(solution[self.variables], self.coeffs))
+
+    def bound_source(self, bound: int) -> str:
+        """Where ``bound`` comes from, if it is no better than :meth:`trivial_bound`."""
+        if self.cap is not None and bound == self.cap:
+            return self.cap_source
+        return "terms" if bound == self.trivial_bound() else "model"
 
     def trivial_bound(self) -> int:
         """A bound that needs no proof: every term at its best."""
@@ -57,30 +64,32 @@ def build_levels(
     top_fields: NDArray[np.bool_],
     together: list[tuple[int, int]],
     n_days: int,
-    caps: dict[str, int] | None = None,
+    caps: dict[str, tuple[int, str]] | None = None,
 ) -> list[Level]:
-    """All six levels in priority order; ``caps`` are bounds known beforehand."""
-    caps = caps or {}
+    """All six levels in priority order; ``caps`` are bounds known beforehand,
+    each with its source (:data:`kaoa_match.plan.BOUND_SOURCES`)."""
     everything = np.arange(len(cand), dtype=np.int64)
     ones = np.ones(len(cand), dtype=np.int64)
-    return [
-        Level("coverage", everything, ones, caps.get("coverage")),
+    levels = [
+        Level("coverage", everything, ones),
         Level("stability", published, np.ones(len(published), dtype=np.int64)),
         _fairness(b, cand, top_fields),
-        _positive("interest", everything, cand.score, caps.get("interest")),
+        _positive("interest", everything, cand.score),
         _positive("travel", everything, cand.travel),
         _together(b, cand, together, n_days),
     ]
+    for name, (cap, source) in (caps or {}).items():
+        k = next(i for i, level in enumerate(levels) if level.name == name)
+        levels[k] = replace(levels[k], cap=cap, cap_source=source)
+    return levels
 
 
-def _positive(
-    name: str, variables: NDArray[np.int64], coeffs: NDArray[np.int64], cap: int | None = None
-) -> Level:
+def _positive(name: str, variables: NDArray[np.int64], coeffs: NDArray[np.int64]) -> Level:
     nonzero = coeffs != 0
-    return Level(name, variables[nonzero], coeffs[nonzero], cap)
+    return Level(name, variables[nonzero], coeffs[nonzero])
 
 
-def per_student_caps(cand: Candidates, bfe_most: NDArray[np.int64]) -> dict[str, int]:
+def per_student_caps(cand: Candidates, bfe_most: NDArray[np.int64]) -> dict[str, tuple[int, str]]:
     """Coverage and interest bounds from each student's own options, capacity ignored.
 
     ``bfe_most[s]`` is the most BFE days student ``s`` can get (distinct days
@@ -101,8 +110,8 @@ def per_student_caps(cand: Candidates, bfe_most: NDArray[np.int64]) -> dict[str,
     best_block = np.zeros(n, dtype=np.int64)
     np.maximum.at(best_block, cand.student[~bfe], cand.score[~bfe])
     return {
-        "coverage": int(bfe_most.sum() + has_block.sum()),
-        "interest": best_bfe + int(best_block.sum()),
+        "coverage": (int(bfe_most.sum() + has_block.sum()), "per-student"),
+        "interest": (best_bfe + int(best_block.sum()), "per-student"),
     }
 
 

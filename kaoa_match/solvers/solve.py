@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -12,11 +12,13 @@ from kaoa_match.changes import changes_table
 from kaoa_match.exceptions import LockedConflictError
 from kaoa_match.model import SolveOptions
 from kaoa_match.options import build_options, max_placeable
-from kaoa_match.plan import LevelResult, combined_status
+from kaoa_match.plan import SENSES, LevelResult, combined_status
 from kaoa_match.solvers.builder import ModelBuilder
 from kaoa_match.solvers.constraints import add_hard_rules
 from kaoa_match.solvers.decompose import independent_parts
+from kaoa_match.solvers.flows import FlowKreis, improve_by_layers, value_tuple
 from kaoa_match.solvers.heuristic import GreedyInput, greedy_plan, round_lp
+from kaoa_match.solvers.lagrangian import StudentProblems, whole_kreis_bounds
 from kaoa_match.solvers.lexicographic import Infeasible, LexResult, optimise
 from kaoa_match.solvers.locked import explain_locked_conflict, unplaceable_locked_rows
 from kaoa_match.solvers.objectives import build_levels, per_student_caps
@@ -32,11 +34,19 @@ if TYPE_CHECKING:
 
     from kaoa_match.model import Problem
     from kaoa_match.options import Options
-    from kaoa_match.plan import Plan
+    from kaoa_match.plan import Plan, Status
     from kaoa_match.solvers.lexicographic import Progress
 
 # Parts smaller than this solve silently: a Kreis may have hundreds of tiny ones.
 _REPORTED_PART = 2_000
+# Bounds over every option for Kreise this large (smaller ones are proven by
+# the exact model's LP and CP-SAT), with this share of the time limit.
+_LAGRANGIAN_FROM = 100_000
+_LAGRANGIAN_SHARE = 0.2
+# Share of the time limit the min-cost-flow rounds of the warm start may use:
+# siegen-wittgenstein, 1.95 M options: 11 s for the rounds that improve it.
+_FLOW_SHARE = 0.15
+_FLOW_SECONDS_WITHOUT_LIMIT = 120.0
 
 
 def solve(
@@ -82,10 +92,16 @@ def solve_with_options(
         keep = _reduced(problem, opts, previous.option, kreis.student_of, kreis.capacity)
     cand = Candidates.from_options(opts, keep)
     published_options = np.unique(previous.option[~previous.locked & (previous.option >= 0)])
-    warm_start = cand.source[
-        greedy_plan(cand, kreis.greedy_input(cand), _positions(cand, published_options)) == 1
-    ]
+    greedy = greedy_plan(cand, kreis.greedy_input(cand), _positions(cand, published_options))
+    flows = kreis.flow_kreis(cand, published_options)
+    start = improve_by_layers(flows, greedy == 1, _flow_seconds(options.time_limit_s))
+    warm_start = cand.source[start]
+    flows_done = time.monotonic()
     restricted = options.max_options is not None and len(cand) > options.max_options
+    whole_kreis: dict[str, int] = {}
+    if restricted or len(cand) >= _LAGRANGIAN_FROM:
+        whole_kreis = _whole_kreis_bounds(kreis, cand, flows, start, options.time_limit_s)
+    lagrangian_done = time.monotonic()
     if restricted:
         assert options.max_options is not None
         nearest = nearest_per_day_field(
@@ -109,13 +125,21 @@ def solve_with_options(
         part_options = options.model_copy(update={"time_limit_s": budget})
         try:
             result, b = _solve_part(
-                kreis, sub, warm_start, published_options, part_options, reporter, restricted
+                kreis,
+                sub,
+                warm_start,
+                published_options,
+                part_options,
+                reporter,
+                restricted,
+                whole_kreis if len(parts) == 1 else {},
             )
         except Infeasible:
             raise LockedConflictError(_locked_conflict(kreis, cand, options)) from None
         solved.append((sub, result, b))
 
     cand, result = _join([(sub, result) for sub, result, _ in solved])
+    result.levels = [_tightened(level, whole_kreis.get(level.name)) for level in result.levels]
     stats: dict[str, float | int | str] = {
         "options": len(opts),
         "options_in_model": len(cand),
@@ -124,8 +148,11 @@ def solve_with_options(
         "parts": len(parts),
         "largest_part_options": len(parts[0]),
         "seconds_options": round(built - started, 3),
-        "seconds_model": round(model_built - built, 3),
-        "greedy_coverage": len(warm_start),
+        "seconds_model": round(model_built - lagrangian_done, 3),
+        "seconds_lagrangian": round(lagrangian_done - flows_done, 3),
+        "seconds_warm_start": round(flows_done - built, 3),
+        "greedy_coverage": int(greedy.sum()),
+        "warm_start_coverage": len(warm_start),
         "restricted_to_nearest": restricted,
     }
     plan = make_plan(problem, opts, cand, result, time.monotonic() - started, stats)
@@ -196,6 +223,23 @@ class _Kreis:
             self.seed,
         )
 
+    def flow_kreis(self, cand: Candidates, published_options: NDArray[np.int64]) -> FlowKreis:
+        """The Kreis as the min-cost-flow rounds see it: students in a pair or
+        with a locked row stay where the greedy put them."""
+        movable = np.ones(len(self.problem.students), dtype=bool)
+        for a, b in self.apart + self.together:
+            movable[[a, b]] = False
+        movable[cand.student[self.locked_in(cand)]] = False
+        return FlowKreis(
+            cand=cand,
+            capacity=self.capacity,
+            n_days=self.n_days,
+            top=self.top[cand.student, cand.field],
+            published=np.isin(cand.source, published_options),
+            movable=movable,
+            bfe_needed=self.bfe_needed,
+        )
+
     def add_rules(
         self, b: ModelBuilder, cand: Candidates, locked: NDArray[np.int64] | None = None
     ) -> None:
@@ -211,12 +255,17 @@ def _solve_part(
     options: SolveOptions,
     progress: Progress | None,
     restricted: bool,
+    whole_kreis: dict[str, int],
 ) -> tuple[LexResult, ModelBuilder]:
-    """One independent part: its model, its levels, optimised lexicographically."""
+    """One independent part: its model, its levels, optimised lexicographically.
+    ``whole_kreis`` holds bounds over every option when the part is the Kreis."""
     students = np.unique(cand.student)
     most = np.zeros_like(kreis.most_placeable)
     most[students] = kreis.most_placeable[students]
     caps = per_student_caps(cand, most)
+    for name, bound in whole_kreis.items():
+        if name not in caps or _exceeds_bound(name, caps[name][0], bound):
+            caps[name] = (bound, "lagrangian")
     mine = set(students.tolist())
     together = [(a, b) for a, b in kreis.together if a in mine]
     published = _positions(cand, published_options[np.isin(published_options, cand.source)])
@@ -292,6 +341,46 @@ def _parts(kreis: _Kreis, cand: Candidates, decompose: bool) -> list[NDArray[np.
     return found or everything
 
 
+def _whole_kreis_bounds(
+    kreis: _Kreis,
+    cand: Candidates,
+    flows: FlowKreis,
+    start: NDArray[np.bool_],
+    limit: float | None,
+) -> dict[str, int]:
+    """Bounds over every option in ``cand``, aimed at the warm start's values."""
+    problems = StudentProblems.of(cand, kreis.capacity, kreis.bfe_needed, kreis.top, kreis.n_days)
+    coverage, stability, fairness, interest, minus_travel = value_tuple(flows, start)
+    values = {
+        "coverage": coverage,
+        "stability": stability,
+        "fairness": fairness,
+        "interest": interest,
+        "travel": -minus_travel,
+    }
+    seconds = None if limit is None else limit * _LAGRANGIAN_SHARE
+    bounds = whole_kreis_bounds(problems, cand, flows.published, values, seconds)
+    # A bound the warm start beats would be a bug of the relaxation: never report it.
+    return {name: b for name, b in bounds.items() if not _exceeds_bound(name, values[name], b)}
+
+
+def _exceeds_bound(name: str, value: int, bound: int) -> bool:
+    """Whether ``value`` lies beyond ``bound`` (above for a maximised level)."""
+    return value < bound if SENSES[name] == "min" else value > bound
+
+
+def _tightened(level: LevelResult, bound: int | None) -> LevelResult:
+    """``level`` with a whole-Kreis ``bound`` where it is tighter than its own."""
+    if bound is None or not _exceeds_bound(level.name, level.bound, bound):
+        return level
+    status: Status = "optimal" if level.value == bound else level.status
+    return replace(level, bound=bound, status=status, bound_source="lagrangian")
+
+
+def _flow_seconds(limit: float | None) -> float:
+    return _FLOW_SECONDS_WITHOUT_LIMIT if limit is None else limit * _FLOW_SHARE
+
+
 def _part_budget(limit: float | None, start: float, sizes: list[int]) -> float | None:
     """A part's share of the time left, by its size; what it leaves passes on."""
     if limit is None:
@@ -335,6 +424,7 @@ def _sum_levels(parts: list[LevelResult]) -> LevelResult:
         sum(lv.bound for lv in parts),
         combined_status({lv.status for lv in parts}),
         sum(lv.seconds for lv in parts),
+        sources.pop() if len(sources := {lv.bound_source for lv in parts}) == 1 else "mixed",
     )
 
 

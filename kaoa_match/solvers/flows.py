@@ -1,0 +1,193 @@
+"""Plans for a whole Kreis from min-cost flows, one BFE day per student at a time.
+
+Take a plan and let every student give back one of its BFE placements (or,
+short of placements, take one more). Who gets which free place is then a
+transportation problem: students on one side, offer-days with their free
+places on the other, an arc for each option that fits the student's other
+placements (another date, another Berufsfeld). A maximum flow of minimum
+cost solves it exactly for all students at once: as many placements as
+possible, and among those the best by stability, top-3 fields, interest and
+travel. Since the plan given is one of the flows, the layer never places
+fewer students; a round is kept only if the plan is lexicographically no
+worse. Rounds over each student's first, second, third day move the whole
+Kreis in large exact steps, over every option (not only the nearest).
+
+Praktikum blocks span several days and are left where they are; students in
+pairs or with locked rows do not move.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+
+from kaoa_match.solvers.variables import BFE
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from kaoa_match.solvers.variables import Candidates
+
+# Arc costs (minimised; placements first is the max-flow part): a published
+# row kept outweighs a top-3 field, which outweighs any interest difference,
+# which outweighs travel minutes. The round's result is checked exactly.
+_PER_MINUTE = 1
+_PER_SCORE_POINT = 200
+_TOP = 100 * _PER_SCORE_POINT * 4
+_PUBLISHED = 50 * _TOP
+
+
+@dataclass(frozen=True)
+class FlowKreis:
+    """What the flows need of a Kreis, over the candidate options."""
+
+    cand: Candidates
+    capacity: NDArray[np.int64]  # per offer
+    n_days: int
+    top: NDArray[np.bool_]  # per candidate: in a top-3 field of its student
+    published: NDArray[np.bool_]  # per candidate: a published row of the previous plan
+    movable: NDArray[np.bool_]  # per student
+    bfe_needed: NDArray[np.int64]  # per student
+
+    @property
+    def n_students(self) -> int:
+        return len(self.bfe_needed)
+
+
+def value_tuple(k: FlowKreis, plan: NDArray[np.bool_]) -> tuple[int, int, int, int, int]:
+    """(coverage, stability, fairness, interest, -travel) of ``plan``."""
+    c = k.cand
+    fair = np.zeros(k.n_students, dtype=bool)
+    fair[c.student[plan & k.top]] = True
+    return (
+        int(plan.sum()),
+        int((plan & k.published).sum()),
+        int(fair.sum()),
+        int(c.score[plan].sum()),
+        -int(c.travel[plan].sum()),
+    )
+
+
+def improve_by_layers(
+    k: FlowKreis, plan: NDArray[np.bool_], seconds: float, rounds: int = 12
+) -> NDArray[np.bool_]:
+    """Rounds of one-day-per-student flows from ``plan`` (a feasible 0/1 mask
+    over the candidates) while they improve it and time is left."""
+    started = time.monotonic()
+    best = value_tuple(k, plan)
+    layers = int(k.bfe_needed.max(initial=0))
+    stale = 0
+    for r in range(rounds):
+        if time.monotonic() - started > seconds or layers == 0 or stale >= layers:
+            break
+        trial = _layer(k, plan, r % layers)
+        value = value_tuple(k, trial)
+        if value > best:
+            plan, best, stale = trial, value, 0
+        else:
+            stale += 1
+    return plan
+
+
+def _layer(k: FlowKreis, plan: NDArray[np.bool_], layer: int) -> NDArray[np.bool_]:
+    """One round: each movable student gives back its ``layer``-th BFE day (by
+    date; none if short of days) and takes the best free one by the flow."""
+    c = k.cand
+    n = k.n_students
+    bfe = c.kind == BFE
+    placed = np.flatnonzero(plan & bfe)
+    per_student = np.bincount(c.student[placed], minlength=n)
+    short = per_student < k.bfe_needed
+    # The layer-th placement of each full student, by date.
+    order = placed[np.lexsort((c.first_day[placed], c.student[placed]))]
+    rank = np.arange(len(order)) - np.searchsorted(c.student[order], c.student[order])
+    drop = order[
+        (rank == layer % np.maximum(per_student[c.student[order]], 1)) & ~short[c.student[order]]
+    ]
+    drop = drop[k.movable[c.student[drop]]]
+    kept = plan.copy()
+    kept[drop] = False
+
+    moving = k.movable & (short | np.isin(np.arange(n), c.student[drop]))
+    moving &= k.bfe_needed > 0
+    day_used, field_used, has_top = _used(k, kept)
+    slot = c.offer * k.n_days + c.first_day
+    load = np.bincount(slot[kept & bfe], minlength=len(k.capacity) * k.n_days)
+    free = np.repeat(k.capacity, k.n_days) - load
+    arcs = np.flatnonzero(
+        bfe
+        & ~kept
+        & moving[c.student]
+        & (free[slot] > 0)
+        & ~day_used[c.student, c.first_day]
+        & ~field_used[c.student, c.field]
+    )
+    chosen = _solve_flow(k, arcs, slot, free, has_top)
+    trial = kept
+    trial[chosen] = True
+    return trial
+
+
+def _used(
+    k: FlowKreis, plan: NDArray[np.bool_]
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]]:
+    """Per student: days taken (BFE days and Praktikum block days), BFE fields
+    taken, and whether a placement is in a top-3 field."""
+    c = k.cand
+    n = k.n_students
+    day_used = np.zeros((n, k.n_days + 1), dtype=bool)
+    field_used = np.zeros((n, int(c.field.max(initial=0)) + 1), dtype=bool)
+    taken = np.flatnonzero(plan)
+    owner, day = c.take(taken).expand_days()
+    day_used[c.student[taken][owner], day] = True
+    bfe = taken[c.kind[taken] == BFE]
+    field_used[c.student[bfe], c.field[bfe]] = True
+    has_top = np.zeros(n, dtype=bool)
+    has_top[c.student[taken[k.top[taken]]]] = True
+    return day_used, field_used, has_top
+
+
+def _solve_flow(
+    k: FlowKreis,
+    arcs: NDArray[np.int64],
+    slot: NDArray[np.int64],
+    free: NDArray[np.int64],
+    has_top: NDArray[np.bool_],
+) -> NDArray[np.int64]:
+    """The candidates of ``arcs`` that a maximum flow of minimum cost uses."""
+    if len(arcs) == 0:
+        return arcs
+    c = k.cand
+    students, student_node = np.unique(c.student[arcs], return_inverse=True)
+    slots, slot_node = np.unique(slot[arcs], return_inverse=True)
+    source = len(students) + len(slots)
+    sink = source + 1
+    gain = (
+        _PUBLISHED * k.published[arcs]
+        + _TOP * (k.top[arcs] & ~has_top[c.student[arcs]])
+        + _PER_SCORE_POINT * c.score[arcs]
+    )
+    cost = _PER_MINUTE * c.travel[arcs] - gain
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.full(len(students), source), np.arange(len(students)), 1, 0
+    )
+    used = flow.add_arcs_with_capacity_and_unit_cost(
+        student_node.astype(np.int64),
+        len(students) + slot_node.astype(np.int64),
+        1,
+        cost.astype(np.int64),
+    )
+    flow.add_arcs_with_capacity_and_unit_cost(
+        len(students) + np.arange(len(slots)), np.full(len(slots), sink), free[slots], 0
+    )
+    flow.set_node_supply(source, len(students))
+    flow.set_node_supply(sink, -len(students))
+    status = flow.solve_max_flow_with_min_cost()
+    if status != flow.OPTIMAL:
+        return arcs[:0]
+    return arcs[flow.flows(used) > 0]

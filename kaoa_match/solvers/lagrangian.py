@@ -1,0 +1,541 @@
+"""Bounds for the whole Kreis from a Lagrangian relaxation over every option.
+
+The model that CP-SAT searches may be cut to the nearest offers (``reduce``),
+and then neither its LP nor CP-SAT proves anything about the Kreis. This
+module bounds each level over *all* eligible options instead:
+
+- the capacity rows (an offer on a day) and the rows that hold the earlier
+  levels are moved into the objective with prices ``λ >= 0`` and ``μ >= 0``;
+- what is left falls apart into one small problem per student, solved
+  exactly: a student's best BFE days are a matching of candidate dates to
+  distinct Berufsfelder of at most ``days`` edges (a dynamic programme over
+  the fields whose states are the sets of dates used, with a flag for "one of
+  them is a top-3 field"), and the best Praktikum block;
+- for any prices, ``L(λ, μ) = Σ λ·capacity − Σ μ·held value + Σ_s best_s``
+  is an upper bound on the level given the earlier levels at their values
+  (weak duality). The prices are improved by projected subgradient steps
+  (Polyak's rule, aimed at the best plan known), and the lowest ``L`` found
+  is the bound. Since the per-student problems are integral, the best ``L``
+  equals the LP bound over every option in the limit.
+
+Rules the relaxation leaves out (apart pairs, locked rows, a BFE day on a
+Praktikum day of the same student) only make the bound weaker, never wrong.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from kaoa_match.solvers.variables import BFE
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from kaoa_match.solvers.variables import Candidates
+
+_NEG = -1e18  # "no edge": far below any weight, still finite for the arithmetic
+_MAX_STATES = 4_096  # sets of dates per student beyond which the DP is not run
+_STALL = 20  # subgradient steps without a better bound before the step halves
+_MIN_THETA = 1e-3
+_DEFLECT = 0.5  # share of the last direction kept (measured: tighter than 0 or 0.7)
+_HELD_ROW_PLACES = 5.0
+_MAX_STEPS = 400
+
+
+@dataclass(frozen=True)
+class Objective:
+    """A level over the options: ``Σ option_value·x`` plus ``top_value`` per
+    student with a placement in a top-3 field, maximised (a minimised level
+    enters with its values negated)."""
+
+    option_value: NDArray[np.float64]
+    top_value: float = 0.0
+
+
+@dataclass
+class _DateClass:
+    """Students with the same number of candidate dates and BFE days: one DP."""
+
+    students: NDArray[np.int64]  # student indices
+    n_dates: int
+    days: int
+    cell: NDArray[np.int64]  # per BFE group: flat index into (students, dates, fields)
+    groups: NDArray[np.int64]  # the BFE groups of these students
+    masks: NDArray[np.int64]  # the states: sets of dates as bit masks
+    state_of: NDArray[np.int64]  # bit mask -> state (-1: more dates than ``days``)
+    steps: list[tuple[NDArray[np.int64], NDArray[np.int64]]] = field(default_factory=list)
+
+
+@dataclass
+class StudentProblems:
+    """The per-student structure of every option of a Kreis, built once."""
+
+    n_students: int
+    n_fields: int
+    n_slots: int  # offer-day rows: offer * n_days + day
+    capacity: NDArray[np.float64]  # per slot
+    top: NDArray[np.bool_]  # (students, fields)
+    # BFE options sorted by group (student, date, field); the groups' starts
+    bfe: NDArray[np.int64]
+    bfe_slot: NDArray[np.int64]
+    group_start: NDArray[np.int64]
+    group_of: NDArray[np.int64]  # per sorted BFE option
+    classes: list[_DateClass]
+    # Praktikum blocks sorted by student
+    blocks: NDArray[np.int64]
+    block_student: NDArray[np.int64]
+    block_offer: NDArray[np.int64]
+    block_first: NDArray[np.int64]
+    block_last: NDArray[np.int64]  # exclusive
+    block_top: NDArray[np.bool_]
+    option_offer: NDArray[np.int64]  # per candidate, for the loads
+    option_first: NDArray[np.int64]
+    option_days: NDArray[np.int64]
+    n_days: int
+    exact: bool  # False if some student had too many dates for the DP
+
+    @classmethod
+    def of(
+        cls,
+        cand: Candidates,
+        capacity: NDArray[np.int64],
+        bfe_needed: NDArray[np.int64],
+        top: NDArray[np.bool_],
+        n_days: int,
+    ) -> StudentProblems:
+        n_students, n_fields = top.shape
+        bfe = np.flatnonzero(cand.kind == BFE).astype(np.int64)
+        student, day, fld = cand.student[bfe], cand.first_day[bfe], cand.field[bfe]
+        # Each student's dates numbered 0, 1, ... (local dates).
+        student_day = np.unique(student * (n_days + 1) + day)
+        sd_student = student_day // (n_days + 1)
+        local = np.arange(len(student_day)) - np.searchsorted(sd_student, sd_student)
+        n_dates = np.bincount(sd_student, minlength=n_students)
+        local_of = local[np.searchsorted(student_day, student * (n_days + 1) + day)]
+
+        key = (student * (n_days + 1) + day) * n_fields + fld
+        order = np.argsort(key, kind="stable")
+        bfe, key = bfe[order], key[order]
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]][: len(key)]).astype(np.int64)
+        group_of = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(key)]))
+        g_student = student[order][starts]
+        g_local = local_of[order][starts]
+        g_field = fld[order][starts]
+
+        days = np.minimum(bfe_needed, n_dates)
+        classes, exact = _date_classes(g_student, g_local, g_field, n_dates, days, n_fields)
+
+        blocks = np.flatnonzero(cand.kind != BFE).astype(np.int64)
+        blocks = blocks[np.argsort(cand.student[blocks], kind="stable")]
+        return cls(
+            n_students=n_students,
+            n_fields=n_fields,
+            n_slots=len(capacity) * n_days,
+            capacity=np.repeat(capacity.astype(np.float64), n_days),
+            top=top,
+            bfe=bfe,
+            bfe_slot=cand.offer[bfe] * n_days + cand.first_day[bfe],
+            group_start=starts,
+            group_of=group_of,
+            classes=classes,
+            blocks=blocks,
+            block_student=cand.student[blocks],
+            block_offer=cand.offer[blocks],
+            block_first=cand.first_day[blocks],
+            block_last=cand.first_day[blocks] + cand.n_days[blocks],
+            block_top=top[cand.student[blocks], cand.field[blocks]],
+            option_offer=cand.offer,
+            option_first=cand.first_day,
+            option_days=cand.n_days,
+            n_days=n_days,
+            exact=exact,
+        )
+
+
+def _date_classes(
+    g_student: NDArray[np.int64],
+    g_local: NDArray[np.int64],
+    g_field: NDArray[np.int64],
+    n_dates: NDArray[np.int64],
+    days: NDArray[np.int64],
+    n_fields: int,
+) -> tuple[list[_DateClass], bool]:
+    """Students grouped by (number of dates, days needed), each with its DP tables."""
+    classes: list[_DateClass] = []
+    exact = True
+    has_bfe = np.zeros(len(n_dates), dtype=bool)
+    has_bfe[g_student] = True
+    kinds = np.unique(np.c_[n_dates[has_bfe], days[has_bfe]], axis=0)
+    for n, d in kinds.tolist():
+        masks = np.asarray([m for m in range(1 << n) if bin(m).count("1") <= d], dtype=np.int64)
+        if len(masks) > _MAX_STATES or d == 0:
+            exact = exact and d == 0
+            continue
+        members = np.flatnonzero(has_bfe & (n_dates == n) & (days == d)).astype(np.int64)
+        row = np.full(len(n_dates), -1, dtype=np.int64)
+        row[members] = np.arange(len(members))
+        groups = np.flatnonzero(row[g_student] >= 0).astype(np.int64)
+        cell = (row[g_student[groups]] * n + g_local[groups]) * n_fields + g_field[groups]
+        state_of = np.full(1 << n, -1, dtype=np.int64)
+        state_of[masks] = np.arange(len(masks))
+        steps = []
+        for date in range(n):
+            bit = 1 << date
+            source = np.flatnonzero(((masks & bit) == 0) & (state_of[masks | bit] >= 0))
+            steps.append((source.astype(np.int64), state_of[masks[source] | bit]))
+        classes.append(_DateClass(members, n, d, cell, groups, masks, state_of, steps))
+    return classes, exact
+
+
+@dataclass
+class _Choice:
+    """The per-student optima at some prices: what each student takes."""
+
+    value: float  # Σ_s best_s
+    options: NDArray[np.int64]  # candidate positions taken
+    top_students: int  # students whose choice holds a top-3 field
+
+
+def best_choices(sp: StudentProblems, weight: NDArray[np.float64], top_value: float) -> _Choice:
+    """Every student's best placements under option ``weight`` (exact)."""
+    w_sorted = weight[sp.bfe]
+    group_best = np.maximum.reduceat(w_sorted, sp.group_start) if len(w_sorted) else np.zeros(0)
+    bfe_value = np.zeros(sp.n_students)
+    bfe_flag_value = np.full(sp.n_students, _NEG)  # best with a top field among the days
+    solved = [(cls, _run_dp(sp, cls, group_best, top_value)) for cls in sp.classes]
+    for cls, (value, value_with_top, _, _) in solved:
+        bfe_value[cls.students] = value
+        bfe_flag_value[cls.students] = value_with_top
+
+    # Praktikum: one block or none, and the best block in a top-3 field.
+    block_value, block_pick = _best_per_student(sp, weight, np.ones(len(sp.blocks), dtype=bool))
+    top_block_value, top_block_pick = _best_per_student(sp, weight, sp.block_top)
+    take_block = block_value > 0
+    block_value = np.maximum(block_value, 0.0)
+
+    # The top flag may come from the days or from the block.
+    plain = bfe_value + block_value
+    from_days = bfe_flag_value + block_value
+    from_block = bfe_value + top_block_value
+    with_top = np.maximum(from_days, from_block)
+    flagged: NDArray[np.bool_] = (with_top > _NEG / 2) & (with_top + top_value > plain)
+    if top_value <= 0:
+        flagged[:] = False
+    best = np.where(flagged, with_top + top_value, plain)
+
+    days_flag = flagged & (from_days >= from_block)
+    block_flag = flagged & ~days_flag
+    chosen = [
+        np.where(days_flag[cls.students][:, None], top_groups, plain_groups)
+        for cls, (_, _, plain_groups, top_groups) in solved
+    ]
+    groups = np.concatenate([g[g >= 0] for g in chosen]) if chosen else np.zeros(0, np.int64)
+    block = np.where(block_flag, top_block_pick, np.where(take_block, block_pick, -1))
+    taken = np.r_[_argmax_in_groups(sp, w_sorted, group_best, groups), block[block >= 0]]
+    return _Choice(float(best.sum()), taken.astype(np.int64), int(flagged.sum()))
+
+
+def _best_per_student(
+    sp: StudentProblems, weight: NDArray[np.float64], allowed: NDArray[np.bool_]
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Each student's best ``allowed`` Praktikum block: its weight (``_NEG`` if
+    none) and its candidate position (-1)."""
+    value = np.full(sp.n_students, _NEG)
+    pick = np.full(sp.n_students, -1, dtype=np.int64)
+    idx = np.flatnonzero(allowed)
+    if len(idx) == 0:
+        return value, pick
+    w = weight[sp.blocks[idx]]
+    owner = sp.block_student[idx]
+    order = np.lexsort((-w, owner))  # best first within each student
+    first = order[np.r_[True, owner[order][1:] != owner[order][:-1]]]
+    value[owner[first]] = w[first]
+    pick[owner[first]] = sp.blocks[idx[first]]
+    return value, pick
+
+
+def _argmax_in_groups(
+    sp: StudentProblems,
+    w_sorted: NDArray[np.float64],
+    group_best: NDArray[np.float64],
+    groups: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """For each BFE group given, the option that holds its best weight."""
+    if len(groups) == 0:
+        return np.zeros(0, np.int64)
+    wanted = np.zeros(len(sp.group_start), dtype=bool)
+    wanted[groups] = True
+    hits = np.flatnonzero(wanted[sp.group_of] & (w_sorted >= group_best[sp.group_of]))
+    _, first = np.unique(sp.group_of[hits], return_index=True)
+    return sp.bfe[hits[first]]
+
+
+def _run_dp(
+    sp: StudentProblems,
+    cls: _DateClass,
+    group_best: NDArray[np.float64],
+    top_value: float,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]]:
+    """Best ≤ ``days`` matching of dates to distinct fields for each student of
+    the class, by a DP over the fields whose states are the sets of dates used:
+    its value, its value when one field must be a top-3 field, and the groups
+    that each of the two uses (rows padded with -1)."""
+    m, n, n_fields = len(cls.students), cls.n_dates, sp.n_fields
+    flat = np.full(m * n * n_fields, _NEG)
+    flat[cls.cell] = group_best[cls.groups]
+    weights = flat.reshape(m, n, n_fields)
+    n_states = len(cls.masks)
+    flags = 2 if top_value > 0 else 1
+    best = np.full((m, n_states, flags), _NEG)
+    best[:, 0, 0] = 0.0
+    rows = np.arange(m)[:, None]
+    came: list[NDArray[np.int8]] = []  # per field: date * 2 + previous flag, -1 = skipped
+    for f in range(n_fields):
+        top_f = sp.top[cls.students, f].astype(np.int64) if flags == 2 else np.zeros(m, np.int64)
+        new = best.copy()
+        step = np.full((m, n_states, flags), -1, dtype=np.int8)
+        for date, (source, target) in enumerate(cls.steps):
+            w = weights[:, date, f][:, None]
+            for flag in range(flags):
+                value = best[:, source, flag] + w
+                to_flag = np.maximum(flag, top_f)[:, None]
+                better = value > new[rows, target[None, :], to_flag]
+                if not better.any():
+                    continue
+                r, k = np.nonzero(better)
+                tf = to_flag[r, 0]
+                new[r, target[k], tf] = value[r, k]
+                step[r, target[k], tf] = date * 2 + flag
+        best = new
+        came.append(step)
+    plain_state = best[:, :, 0].argmax(axis=1)
+    plain = best[np.arange(m), plain_state, 0]
+    group_at = np.full(m * n * n_fields, -1, dtype=np.int64)
+    group_at[cls.cell] = cls.groups
+    plain_groups = _groups_of(
+        _backtrack(cls, came, plain_state, np.zeros(m, np.int64), n_fields), group_at
+    )
+    if flags == 1:
+        return plain, np.full(m, _NEG), plain_groups, plain_groups
+    top_state = best[:, :, 1].argmax(axis=1)
+    top_groups = _groups_of(
+        _backtrack(cls, came, top_state, np.ones(m, np.int64), n_fields), group_at
+    )
+    return plain, best[np.arange(m), top_state, 1], plain_groups, top_groups
+
+
+def _backtrack(
+    cls: _DateClass,
+    came: list[NDArray[np.int8]],
+    state: NDArray[np.int64],
+    flag: NDArray[np.int64],
+    n_fields: int,
+) -> NDArray[np.int64]:
+    """The (date, field) cells chosen, per student: an (m, days) array of flat
+    cell indices ``(row * n_dates + date) * n_fields + field``, -1 where unused."""
+    m = len(state)
+    picks = np.full((m, max(cls.days, 1)), -1, dtype=np.int64)
+    count = np.zeros(m, dtype=np.int64)
+    rows = np.arange(m)
+    state, flag = state.copy(), flag.copy()
+    for f in range(n_fields - 1, -1, -1):
+        code = came[f][rows, state, np.minimum(flag, came[f].shape[2] - 1)].astype(np.int64)
+        took = code >= 0
+        if not took.any():
+            continue
+        r = rows[took]
+        date, previous = code[took] // 2, code[took] % 2
+        picks[r, count[r]] = (r * cls.n_dates + date) * n_fields + f
+        count[r] += 1
+        state[r] = cls.state_of[cls.masks[state[r]] ^ (1 << date)]
+        flag[r] = previous
+    return picks
+
+
+def _groups_of(picks: NDArray[np.int64], group_at: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The BFE group of each picked cell (-1 stays -1)."""
+    return np.where(picks >= 0, group_at[np.maximum(picks, 0)], -1)
+
+
+@dataclass(frozen=True)
+class Held:
+    """An earlier level kept at ``value`` or better while this one is bounded."""
+
+    objective: Objective
+    value: float
+
+
+@dataclass(frozen=True)
+class LagrangianBound:
+    """The best bound found and the prices that gave it."""
+
+    bound: float  # upper bound of the (maximised) objective
+    prices: NDArray[np.float64]  # per offer-day slot
+    held_prices: NDArray[np.float64]  # per held level
+    iterations: int
+    seconds: float
+
+
+def lagrangian_bound(
+    sp: StudentProblems,
+    objective: Objective,
+    held: list[Held],
+    target: float,
+    seconds: float | None,
+    max_steps: int = _MAX_STEPS,
+) -> LagrangianBound:
+    """Minimise ``L(λ, μ)`` by deflected subgradient steps (Polyak's step
+    towards ``target``, a plan's value) for at most ``seconds`` and
+    ``max_steps``; stops early once ``L`` is within 1 of ``target``: the plan
+    is then proven optimal, since objectives are integral."""
+    started = time.monotonic()
+    lam, mu = np.zeros(sp.n_slots), np.zeros(len(held))
+    best = LagrangianBound(math.inf, lam, mu, 0, 0.0)
+    held_at = np.asarray([h.value for h in held])
+    # A held row of value V weighs in the step like a capacity row of a few places.
+    scale = np.maximum(np.abs(held_at), 1.0) / _HELD_ROW_PLACES
+    direction_cap, direction_held = np.zeros(sp.n_slots), np.zeros(len(held))
+    theta, stall = 1.0, 0
+    for step in range(1, max_steps + 1):
+        if seconds is not None and time.monotonic() - started > seconds:
+            break
+        value, load, held_values = _evaluate(sp, objective, held, lam, mu)
+        if value < best.bound - 1e-9:
+            best = LagrangianBound(value, lam, mu, step, 0.0)
+            stall = 0
+        else:
+            stall += 1
+            if stall >= _STALL:
+                theta, stall = theta / 2, 0
+        if best.bound - target < 1 - 1e-6 or theta < _MIN_THETA:
+            break
+        direction_cap = (sp.capacity - load) + _DEFLECT * direction_cap
+        direction_held = (held_values - held_at) / scale + _DEFLECT * direction_held
+        active = (lam > 0) | (direction_cap < 0)  # the others stay at 0
+        norm = float((direction_cap[active] ** 2).sum() + (direction_held**2).sum())
+        if norm == 0:
+            break
+        length = theta * (value - target) / norm
+        lam = np.maximum(lam - length * direction_cap, 0.0)
+        mu = np.maximum(mu - length * direction_held / scale, 0.0)
+    return LagrangianBound(
+        best.bound, best.prices, best.held_prices, step, time.monotonic() - started
+    )
+
+
+def _evaluate(
+    sp: StudentProblems,
+    objective: Objective,
+    held: list[Held],
+    lam: NDArray[np.float64],
+    mu: NDArray[np.float64],
+) -> tuple[float, NDArray[np.float64], NDArray[np.float64]]:
+    """``L(λ, μ)``, the load each slot gets, the held levels' values at the choice."""
+    weight = objective.option_value.copy()
+    top_value = objective.top_value
+    for m, h in zip(mu.tolist(), held, strict=True):
+        if m:
+            weight += m * h.objective.option_value
+            top_value += m * h.objective.top_value
+    weight[sp.bfe] -= lam[sp.bfe_slot]
+    if len(sp.blocks):
+        weight[sp.blocks] -= _block_prices(sp, lam)
+    choice = best_choices(sp, weight, top_value)
+    value = (
+        choice.value
+        + float(lam @ sp.capacity)
+        - sum(m * h.value for m, h in zip(mu.tolist(), held, strict=True))
+    )
+    load = _load(sp, choice.options)
+    held_values = np.asarray(
+        [
+            float(h.objective.option_value[choice.options].sum())
+            + h.objective.top_value * choice.top_students
+            for h in held
+        ]
+    )
+    return value, load, held_values
+
+
+def _block_prices(sp: StudentProblems, lam: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Each Praktikum block's price: the sum of its offer's prices over its days."""
+    per_offer = lam.reshape(-1, sp.n_days)
+    running = np.concatenate([np.zeros((len(per_offer), 1)), per_offer.cumsum(axis=1)], axis=1)
+    return running[sp.block_offer, sp.block_last] - running[sp.block_offer, sp.block_first]
+
+
+def _load(sp: StudentProblems, options: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Students on each offer-day slot when ``options`` are taken."""
+    offer, first, length = (
+        sp.option_offer[options],
+        sp.option_first[options],
+        sp.option_days[options],
+    )
+    one = length == 1
+    load = np.bincount(offer[one] * sp.n_days + first[one], minlength=sp.n_slots).astype(float)
+    if not one.all():
+        # +1 on a block's first day, -1 after its last, summed along each offer.
+        change = np.zeros((sp.n_slots // max(sp.n_days, 1), sp.n_days + 1))
+        np.add.at(change, (offer[~one], first[~one]), 1.0)
+        np.add.at(change, (offer[~one], first[~one] + length[~one]), -1.0)
+        load += change.cumsum(axis=1)[:, : sp.n_days].ravel()
+    return load
+
+
+# Share of the bounds' time for each level; a level whose plan meets its bound
+# at once passes its time on.
+_LEVEL_SHARE = {
+    "coverage": 0.15,
+    "stability": 0.1,
+    "fairness": 0.2,
+    "interest": 0.3,
+    "travel": 0.25,
+}
+
+
+def whole_kreis_bounds(
+    sp: StudentProblems,
+    cand: Candidates,
+    published: NDArray[np.bool_],
+    start: dict[str, int],
+    seconds: float | None,
+) -> dict[str, int]:
+    """An integral bound over every option in ``cand`` for each level up to
+    travel, aimed at the values ``start`` of a plan in hand.
+
+    Coverage, stability, fairness and interest are bounded with the earlier
+    levels left free, which can only loosen them; travel, which would be 0
+    with nobody placed, is bounded with coverage held at its value in
+    ``start`` (the plan returned places at least as many)."""
+    coverage = Objective(np.ones(len(cand)))
+    objectives = {
+        "coverage": (coverage, []),
+        "stability": (Objective(published.astype(np.float64)), []),
+        "fairness": (Objective(np.zeros(len(cand)), 1.0), []),
+        "interest": (Objective(cand.score.astype(np.float64)), []),
+        "travel": (
+            Objective(-cand.travel.astype(np.float64)),
+            [Held(coverage, float(start["coverage"]))],
+        ),
+    }
+    if not published.any():
+        del objectives["stability"]
+    bounds: dict[str, int] = {}
+    started = time.monotonic()
+    for k, (name, (objective, held)) in enumerate(objectives.items()):
+        budget = None
+        if seconds is not None:
+            left = max(seconds - (time.monotonic() - started), 0.0)
+            later = [_LEVEL_SHARE[n] for n in list(objectives)[k:]]
+            budget = left * _LEVEL_SHARE[name] / sum(later)
+        target = -start[name] if name == "travel" else start[name]
+        found = lagrangian_bound(sp, objective, held, float(target), budget)
+        if math.isfinite(found.bound):
+            upper = math.floor(found.bound + 1e-6 * max(1.0, abs(found.bound)))
+            bounds[name] = -upper if name == "travel" else upper
+    return bounds
