@@ -144,7 +144,7 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
     from kaoa_match.io.atomic import refuse_foreign
     from kaoa_match.io.read import check_dir
     from kaoa_match.io.write_plan import write_plan
-    from kaoa_match.progress import ProgressPrinter, report_link, result_table
+    from kaoa_match.progress import LiveStatus, report_link, result_table
     from kaoa_match.report.files import report_baseline
     from kaoa_match.solvers.solve import solve_with_options
 
@@ -162,13 +162,14 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
         f"{len(problem.offers)} offers in {time.monotonic() - started:.1f} s"
     )
     options = _solve_options(args, args.workers)
-    progress = None if args.quiet else ProgressPrinter(console)
-    plan, opts = solve_with_options(problem, options, progress=progress)
-    baseline = report_baseline(problem, opts)
-    del opts  # GBs for a large Kreis; the report needs no more of them
-    extra = _run_record(args, source, args.workers)
-    extra["previous"] = None if args.previous is None else str(args.previous.resolve())
-    write_plan(plan, args.out, extra, problem=problem, baseline=baseline)
+    with LiveStatus(console, options.time_limit_s, quiet=args.quiet) as status:
+        plan, opts = solve_with_options(problem, options, progress=status)
+        status.stage("report: portal baseline, report.html, plan.xlsx")
+        baseline = report_baseline(problem, opts)
+        del opts  # GBs for a large Kreis; the report needs no more of them
+        extra = _run_record(args, source, args.workers)
+        extra["previous"] = None if args.previous is None else str(args.previous.resolve())
+        write_plan(plan, args.out, extra, problem=problem, baseline=baseline)
     console.print(result_table(plan))
     console.print(report_link(args.out / "report.html"), soft_wrap=True)
     placed = plan.assignments["student_id"].nunique()

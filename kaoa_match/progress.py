@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
+from rich.live import Live
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
@@ -42,6 +43,67 @@ class ProgressPrinter:
             f"bound {bound:>12.0f}   {seconds:7.1f} s",
             highlight=False,
         )
+
+
+class LiveStatus:
+    """What a solve is doing, for a planner watching a long run.
+
+    On a terminal: one status line, redrawn four times a second, with the
+    stage (options, warm start, bounds, model, a level's LP bound or search,
+    report), the seconds spent of the limit and the level's current value and
+    bound; each finished level stays as a line above it. Elsewhere (a log, CI):
+    plain lines, one per stage and per improvement at most every ``every``
+    seconds; nothing at all when ``quiet``. Use as a context manager; pass it
+    as ``progress`` to the solver.
+    """
+
+    def __init__(
+        self, console: Console, limit: float | None, every: float = 2.0, quiet: bool = False
+    ) -> None:
+        self.console, self.limit, self.quiet = console, limit, quiet
+        self.started = time.monotonic()
+        self.stage_name = "starting"
+        self.level: tuple[str, int, float] | None = None  # name, value, bound
+        self._lines = ProgressPrinter(console, every)
+        self._live = (
+            Live(self, console=console, refresh_per_second=4, transient=True)
+            if console.is_terminal and not quiet
+            else None
+        )
+
+    def __enter__(self) -> Self:
+        if self._live is not None:
+            self._live.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._live is not None:
+            self._live.stop()
+
+    def stage(self, name: str) -> None:
+        """A new stage begins."""
+        self.stage_name, self.level = name, None
+        if self._live is None and not self.quiet:
+            self.console.print(f"  {name} ({self._elapsed():.1f} s)", highlight=False)
+
+    def __call__(
+        self, level: str, value: int, bound: float, seconds: float, done: bool = False
+    ) -> None:
+        self.stage_name, self.level = f"search {level}", (level, value, bound)
+        if not self.quiet and (self._live is None or done):
+            self._lines(level, value, bound, seconds, done)
+
+    def __rich__(self) -> Text:
+        limit = "" if self.limit is None else f" of {self.limit:.0f} s"
+        line = Text(f"  {self.stage_name}", style="bold")
+        if self.level is not None:
+            _, value, bound = self.level
+            line.append(f"   value {value}   bound {bound:.0f}")
+        line.append(f"   {self._elapsed():.0f} s{limit}", style="dim")  # ticks while busy
+        return line
+
+    def _elapsed(self) -> float:
+        return time.monotonic() - self.started
 
 
 def result_table(plan: Plan) -> Table:

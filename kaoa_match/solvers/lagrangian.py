@@ -59,7 +59,7 @@ class Objective:
 
 @dataclass
 class _DateClass:
-    """Students with the same number of candidate dates and BFE days: one DP."""
+    """Students with the same number of BFE days: one DP over up to ``n_dates``."""
 
     students: NDArray[np.int64]  # student indices
     n_dates: int
@@ -68,7 +68,11 @@ class _DateClass:
     groups: NDArray[np.int64]  # the BFE groups of these students
     masks: NDArray[np.int64]  # the states: sets of dates as bit masks
     state_of: NDArray[np.int64]  # bit mask -> state (-1: more dates than ``days``)
-    steps: list[tuple[NDArray[np.int64], NDArray[np.int64]]] = field(default_factory=list)
+    # Per size k = 1..days: the states of k dates, and for each the state
+    # without one of its dates and that date (both shaped (states, k)).
+    sizes: list[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]] = field(
+        default_factory=list
+    )
 
 
 @dataclass
@@ -170,26 +174,43 @@ def _date_classes(
     exact = True
     has_bfe = np.zeros(len(n_dates), dtype=bool)
     has_bfe[g_student] = True
-    kinds = np.unique(np.c_[n_dates[has_bfe], days[has_bfe]], axis=0)
-    for n, d in kinds.tolist():
+    # One DP per number of days; a student with fewer dates than the most of
+    # its class has dates without options (weight -inf), which it never takes.
+    for d in np.unique(days[has_bfe]).tolist():
+        in_class = has_bfe & (days == d)
+        n = int(n_dates[in_class].max())
         masks = np.asarray([m for m in range(1 << n) if bin(m).count("1") <= d], dtype=np.int64)
         if len(masks) > _MAX_STATES or d == 0:
             exact = exact and d == 0
             continue
-        members = np.flatnonzero(has_bfe & (n_dates == n) & (days == d)).astype(np.int64)
+        members = np.flatnonzero(in_class).astype(np.int64)
         row = np.full(len(n_dates), -1, dtype=np.int64)
         row[members] = np.arange(len(members))
         groups = np.flatnonzero(row[g_student] >= 0).astype(np.int64)
         cell = (row[g_student[groups]] * n + g_local[groups]) * n_fields + g_field[groups]
         state_of = np.full(1 << n, -1, dtype=np.int64)
         state_of[masks] = np.arange(len(masks))
-        steps = []
-        for date in range(n):
-            bit = 1 << date
-            source = np.flatnonzero(((masks & bit) == 0) & (state_of[masks | bit] >= 0))
-            steps.append((source.astype(np.int64), state_of[masks[source] | bit]))
-        classes.append(_DateClass(members, n, d, cell, groups, masks, state_of, steps))
+        classes.append(
+            _DateClass(members, n, d, cell, groups, masks, state_of, _by_size(masks, state_of, d))
+        )
     return classes, exact
+
+
+def _by_size(
+    masks: NDArray[np.int64], state_of: NDArray[np.int64], days: int
+) -> list[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]]:
+    """For each size k: the states with k dates, each one's k predecessors
+    (the state without one date) and the date dropped."""
+    sizes = []
+    count = np.asarray([bin(m).count("1") for m in masks.tolist()])
+    for k in range(1, days + 1):
+        targets = np.flatnonzero(count == k)
+        dates = np.asarray(
+            [[b for b in range(64) if m >> b & 1] for m in masks[targets].tolist()], np.int64
+        ).reshape(len(targets), k)
+        sources = state_of[masks[targets][:, None] ^ (1 << dates)]
+        sizes.append((targets.astype(np.int64), sources, dates))
+    return sizes
 
 
 @dataclass
@@ -293,24 +314,24 @@ def _run_dp(
     flags = 2 if top_value > 0 else 1
     best = np.full((m, n_states, flags), _NEG)
     best[:, 0, 0] = 0.0
-    rows = np.arange(m)[:, None]
     came: list[NDArray[np.int8]] = []  # per field: date * 2 + previous flag, -1 = skipped
     for f in range(n_fields):
-        top_f = sp.top[cls.students, f].astype(np.int64) if flags == 2 else np.zeros(m, np.int64)
+        top_f = sp.top[cls.students, f][:, None, None] if flags == 2 else None
         new = best.copy()
         step = np.full((m, n_states, flags), -1, dtype=np.int8)
-        for date, (source, target) in enumerate(cls.steps):
-            w = weights[:, date, f][:, None]
-            for flag in range(flags):
-                value = best[:, source, flag] + w
-                to_flag = np.maximum(flag, top_f)[:, None]
-                better = value > new[rows, target[None, :], to_flag]
-                if not better.any():
-                    continue
-                r, k = np.nonzero(better)
-                tf = to_flag[r, 0]
-                new[r, target[k], tf] = value[r, k]
-                step[r, target[k], tf] = date * 2 + flag
+        for targets, sources, dates in cls.sizes:
+            gain = weights[:, dates, f]  # (students, states, k)
+            from_plain = best[:, sources, 0] + gain
+            if top_f is None:
+                _relax(new, step, 0, targets, dates, from_plain, 0)
+                continue
+            # Without a top field yet: from the plain states, if f is not top.
+            _relax(new, step, 0, targets, dates, np.where(top_f, _NEG, from_plain), 0)
+            # With one: from the flagged states, or from the plain ones if f is top.
+            from_flagged = best[:, sources, 1] + gain
+            entering = np.where(top_f, from_plain, _NEG)
+            keeps = from_flagged >= entering
+            _relax(new, step, 1, targets, dates, np.maximum(from_flagged, entering), keeps)
         best = new
         came.append(step)
     plain_state = best[:, :, 0].argmax(axis=1)
@@ -327,6 +348,34 @@ def _run_dp(
         _backtrack(cls, came, top_state, np.ones(m, np.int64), n_fields), group_at
     )
     return plain, best[np.arange(m), top_state, 1], plain_groups, top_groups
+
+
+def _relax(
+    best: NDArray[np.float64],
+    step: NDArray[np.int8],
+    flag: int,
+    targets: NDArray[np.int64],
+    dates: NDArray[np.int64],
+    values: NDArray[np.float64],
+    from_flag: NDArray[np.bool_] | int,
+) -> None:
+    """Improve ``best[:, targets, flag]`` by the best of each target's ``values``
+    (one per predecessor), noting the date taken and the flag come from."""
+    value = values.max(axis=2)
+    current = best[:, targets, flag]
+    better = value > current
+    if not better.any():
+        return
+    best[:, targets, flag] = np.where(better, value, current)
+    pick = values.argmax(axis=2)
+    date = dates[np.arange(len(targets))[None, :], pick]
+    if isinstance(from_flag, np.ndarray):
+        m, n_k, k = values.shape
+        came = from_flag.reshape(-1, k)[np.arange(m * n_k), pick.ravel()].reshape(m, n_k)
+        code = date * 2 + came
+    else:
+        code = date * 2 + from_flag
+    step[:, targets, flag] = np.where(better, code, step[:, targets, flag])
 
 
 def _backtrack(
@@ -414,6 +463,8 @@ def lagrangian_bound(
                 theta, stall = theta / 2, 0
         if best.bound - target < 1 - 1e-6 or theta < _MIN_THETA:
             break
+        if step == 2 * _STALL and best.iterations == 1:
+            break  # no price has helped: the bound stays the per-student one
         direction_cap = (sp.capacity - load) + _DEFLECT * direction_cap
         direction_held = (held_values - held_at) / scale + _DEFLECT * direction_held
         active = (lam > 0) | (direction_cap < 0)  # the others stay at 0

@@ -40,7 +40,17 @@ if TYPE_CHECKING:
 _log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, float, float, bool], None]
-"""Called as ``progress(level, value, bound, seconds_so_far, level_done)``."""
+"""Called as ``progress(level, value, bound, seconds_so_far, level_done)``. A
+reporter that also has a method ``stage(text)`` is told each stage as it
+begins (see :func:`announce`)."""
+
+
+def announce(progress: Progress | None, stage: str) -> None:
+    """Tell ``progress`` what runs now, if it shows stages."""
+    show = getattr(progress, "stage", None)
+    if show is not None:
+        show(stage)
+
 
 # Share of the time limit each level may use; unused time passes on.
 _TIME_SHARE = {
@@ -259,6 +269,7 @@ class _LevelRun:
             # Most of the level's time: a finished LP gives the bound, the plan and
             # the settling; some time must stay for the search.
             lp_limit = self.lp_limit = self.lp_time()
+            announce(self.progress, f"LP bound of {level.name}")
             lp = self.lp = solve_relaxation(system, level, lp_limit)
             if lp is not None:
                 bound = _tighter(level, bound, lp.bound)

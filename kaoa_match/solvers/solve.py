@@ -19,7 +19,7 @@ from kaoa_match.solvers.decompose import independent_parts
 from kaoa_match.solvers.flows import FlowKreis, improve_by_layers, value_tuple
 from kaoa_match.solvers.heuristic import GreedyInput, greedy_plan, round_lp
 from kaoa_match.solvers.lagrangian import StudentProblems, whole_kreis_bounds
-from kaoa_match.solvers.lexicographic import Infeasible, LexResult, optimise
+from kaoa_match.solvers.lexicographic import Infeasible, LexResult, announce, optimise
 from kaoa_match.solvers.locked import explain_locked_conflict, unplaceable_locked_rows
 from kaoa_match.solvers.objectives import build_levels, per_student_caps
 from kaoa_match.solvers.reduce import nearest_per_day_field, prune_dominated_bfe
@@ -40,9 +40,12 @@ if TYPE_CHECKING:
 # Parts smaller than this solve silently: a Kreis may have hundreds of tiny ones.
 _REPORTED_PART = 2_000
 # Bounds over every option for Kreise this large (smaller ones are proven by
-# the exact model's LP and CP-SAT), with this share of the time limit.
+# the exact model's LP and CP-SAT), with this share of the time limit; more
+# when the model is cut, since CP-SAT then cannot prove anything at all and
+# finds little beyond the warm start (siegen-wittgenstein: nothing in 80 s).
 _LAGRANGIAN_FROM = 100_000
 _LAGRANGIAN_SHARE = 0.2
+_LAGRANGIAN_SHARE_CUT = 0.4
 # Share of the time limit the min-cost-flow rounds of the warm start may use:
 # siegen-wittgenstein, 1.95 M options: 11 s for the rounds that improve it.
 _FLOW_SHARE = 0.15
@@ -73,6 +76,7 @@ def solve_with_options(
     options take seconds to build)."""
     options = options or SolveOptions()
     started = time.monotonic()
+    announce(progress, "options: who may go where")
     validate(problem).raise_if_errors()
     opts = build_options(problem)
     built = time.monotonic()
@@ -92,6 +96,7 @@ def solve_with_options(
         keep = _reduced(problem, opts, previous.option, kreis.student_of, kreis.capacity)
     cand = Candidates.from_options(opts, keep)
     published_options = np.unique(previous.option[~previous.locked & (previous.option >= 0)])
+    announce(progress, f"warm start: greedy and min-cost flows over {len(cand):,} options")
     greedy = greedy_plan(cand, kreis.greedy_input(cand), _positions(cand, published_options))
     flows = kreis.flow_kreis(cand, published_options)
     start = improve_by_layers(flows, greedy == 1, _flow_seconds(options.time_limit_s))
@@ -100,8 +105,12 @@ def solve_with_options(
     restricted = options.max_options is not None and len(cand) > options.max_options
     whole_kreis: dict[str, int] = {}
     if restricted or len(cand) >= _LAGRANGIAN_FROM:
-        whole_kreis = _whole_kreis_bounds(kreis, cand, flows, start, options.time_limit_s)
+        announce(progress, "bounds over every option (Lagrangian relaxation)")
+        share = _LAGRANGIAN_SHARE_CUT if restricted else _LAGRANGIAN_SHARE
+        limit = None if options.time_limit_s is None else options.time_limit_s * share
+        whole_kreis = _whole_kreis_bounds(kreis, cand, flows, start, limit)
     lagrangian_done = time.monotonic()
+    announce(progress, "model")
     if restricted:
         assert options.max_options is not None
         nearest = nearest_per_day_field(
@@ -346,10 +355,13 @@ def _whole_kreis_bounds(
     cand: Candidates,
     flows: FlowKreis,
     start: NDArray[np.bool_],
-    limit: float | None,
+    seconds: float | None,
 ) -> dict[str, int]:
-    """Bounds over every option in ``cand``, aimed at the warm start's values."""
+    """Bounds over every option in ``cand``, aimed at the warm start's values
+    (none where some student has too many candidate dates for the exact DP)."""
     problems = StudentProblems.of(cand, kreis.capacity, kreis.bfe_needed, kreis.top, kreis.n_days)
+    if not problems.exact:
+        return {}
     coverage, stability, fairness, interest, minus_travel = value_tuple(flows, start)
     values = {
         "coverage": coverage,
@@ -358,7 +370,6 @@ def _whole_kreis_bounds(
         "interest": interest,
         "travel": -minus_travel,
     }
-    seconds = None if limit is None else limit * _LAGRANGIAN_SHARE
     bounds = whole_kreis_bounds(problems, cand, flows.published, values, seconds)
     # A bound the warm start beats would be a bug of the relaxation: never report it.
     return {name: b for name, b in bounds.items() if not _exceeds_bound(name, values[name], b)}
