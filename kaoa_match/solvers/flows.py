@@ -73,18 +73,23 @@ def value_tuple(k: FlowKreis, plan: NDArray[np.bool_]) -> tuple[int, int, int, i
 
 
 def improve_by_layers(
-    k: FlowKreis, plan: NDArray[np.bool_], seconds: float, rounds: int = 12
+    k: FlowKreis, plan: NDArray[np.bool_], seconds: float, rounds: int = 60
 ) -> NDArray[np.bool_]:
     """Rounds of one-day-per-student flows from ``plan`` (a feasible 0/1 mask
-    over the candidates) while they improve it and time is left."""
+    over the candidates) while they improve it, up to ``rounds`` and
+    ``seconds``: it stops once a full cycle of orders and days found nothing."""
     started = time.monotonic()
     best = value_tuple(k, plan)
     layers = int(k.bfe_needed.max(initial=0))
-    stale = 0
+    schedule = [(order, layer) for order in _ORDERS for layer in range(layers)]
+    stale, last_round = 0, 0.0
     for r in range(rounds):
-        if time.monotonic() - started > seconds or layers == 0 or stale >= layers:
+        began = time.monotonic()
+        # Stop before a round that would likely end past the time given.
+        if began - started + last_round > seconds or layers == 0 or stale >= len(schedule):
             break
-        trial = _layer(k, plan, r % layers)
+        trial = _layer(k, plan, *schedule[r % len(schedule)])
+        last_round = time.monotonic() - began
         value = value_tuple(k, trial)
         if value > best:
             plan, best, stale = trial, value, 0
@@ -93,7 +98,13 @@ def improve_by_layers(
     return plan
 
 
-def _layer(k: FlowKreis, plan: NDArray[np.bool_], layer: int) -> NDArray[np.bool_]:
+# Which BFE day each student gives back in a round: the first, second, ...
+# by date, then by score (the weakest first). Both orders together found more
+# than either alone (siegen-wittgenstein: interest 481,247 against 480,470).
+_ORDERS = ("date", "score")
+
+
+def _layer(k: FlowKreis, plan: NDArray[np.bool_], order_by: str, layer: int) -> NDArray[np.bool_]:
     """One round: each movable student gives back its ``layer``-th BFE day (by
     date; none if short of days) and takes the best free one by the flow."""
     c = k.cand
@@ -103,7 +114,8 @@ def _layer(k: FlowKreis, plan: NDArray[np.bool_], layer: int) -> NDArray[np.bool
     per_student = np.bincount(c.student[placed], minlength=n)
     short = per_student < k.bfe_needed
     # The layer-th placement of each full student, by date.
-    order = placed[np.lexsort((c.first_day[placed], c.student[placed]))]
+    key = {"date": c.first_day, "score": c.score, "travel": -c.travel}[order_by]
+    order = placed[np.lexsort((key[placed], c.student[placed]))]
     rank = np.arange(len(order)) - np.searchsorted(c.student[order], c.student[order])
     drop = order[
         (rank == layer % np.maximum(per_student[c.student[order]], 1)) & ~short[c.student[order]]

@@ -45,10 +45,12 @@ _REPORTED_PART = 2_000
 # finds little beyond the warm start (siegen-wittgenstein: nothing in 80 s).
 _LAGRANGIAN_FROM = 100_000
 _LAGRANGIAN_SHARE = 0.2
-_LAGRANGIAN_SHARE_CUT = 0.4
-# Share of the time limit the min-cost-flow rounds of the warm start may use:
-# siegen-wittgenstein, 1.95 M options: 11 s for the rounds that improve it.
+_LAGRANGIAN_SHARE_CUT = 0.5
+# Share of the time limit the min-cost-flow rounds of the warm start may use;
+# more when the model will be cut, where they find what CP-SAT cannot
+# (siegen-wittgenstein, 1.95 M options: 1-2 s a round, 24 rounds improve it).
 _FLOW_SHARE = 0.15
+_FLOW_SHARE_CUT = 0.3
 _FLOW_SECONDS_WITHOUT_LIMIT = 120.0
 
 
@@ -99,10 +101,10 @@ def solve_with_options(
     announce(progress, f"warm start: greedy and min-cost flows over {len(cand):,} options")
     greedy = greedy_plan(cand, kreis.greedy_input(cand), _positions(cand, published_options))
     flows = kreis.flow_kreis(cand, published_options)
-    start = improve_by_layers(flows, greedy == 1, _flow_seconds(options.time_limit_s))
+    restricted = options.max_options is not None and len(cand) > options.max_options
+    start = improve_by_layers(flows, greedy == 1, _flow_seconds(options.time_limit_s, restricted))
     warm_start = cand.source[start]
     flows_done = time.monotonic()
-    restricted = options.max_options is not None and len(cand) > options.max_options
     whole_kreis: dict[str, int] = {}
     if restricted or len(cand) >= _LAGRANGIAN_FROM:
         announce(progress, "bounds over every option (Lagrangian relaxation)")
@@ -388,8 +390,10 @@ def _tightened(level: LevelResult, bound: int | None) -> LevelResult:
     return replace(level, bound=bound, status=status, bound_source="lagrangian")
 
 
-def _flow_seconds(limit: float | None) -> float:
-    return _FLOW_SECONDS_WITHOUT_LIMIT if limit is None else limit * _FLOW_SHARE
+def _flow_seconds(limit: float | None, cut: bool) -> float:
+    if limit is None:
+        return _FLOW_SECONDS_WITHOUT_LIMIT
+    return limit * (_FLOW_SHARE_CUT if cut else _FLOW_SHARE)
 
 
 def _part_budget(limit: float | None, start: float, sizes: list[int]) -> float | None:

@@ -260,3 +260,36 @@ def test_the_bound_is_reached_early_when_a_plan_meets_it() -> None:
     found = lagrangian_bound(s.problems, Objective(np.ones(len(s.cand))), [], 1.0, None)
     assert found.bound == 1.0
     assert found.iterations == 1
+
+
+def test_the_fast_path_for_levels_decided_by_the_field_agrees_with_the_general_one() -> None:
+    # Coverage, fairness and interest give every offer of a (student, date,
+    # field) group the same value, so the oracle reads one value per group and
+    # the cheapest price; travel goes option by option. At random prices both
+    # ways must give the same L, loads and held values.
+    from dataclasses import replace
+
+    from kaoa_match.solvers.lagrangian import Held, _evaluate, _Terms
+
+    s = _setup(read_dir(EXAMPLE))
+    rng = np.random.default_rng(0)
+    interest = Objective(s.cand.score.astype(np.float64), top_value=2.0)
+    held = [Held(Objective(np.ones(len(s.cand))), 890.0)]
+    fast = _Terms.of(s.problems, [interest, held[0].objective])
+    assert fast.per_group is not None
+    slow = replace(
+        fast,
+        per_group=None,
+        per_option=[o.option_value[s.problems.bfe] for o in (interest,)]
+        + [held[0].objective.option_value[s.problems.bfe]],
+    )
+    for _ in range(5):
+        lam = rng.exponential(2.0, s.problems.n_slots) * (rng.random(s.problems.n_slots) < 0.3)
+        mu = rng.exponential(5.0, 1)
+        a, b = (
+            _evaluate(s.problems, fast, held, lam, mu),
+            _evaluate(s.problems, slow, held, lam, mu),
+        )
+        assert a[0] == b[0]
+        assert np.array_equal(a[1], b[1])
+        assert np.array_equal(a[2], b[2])
