@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -440,13 +440,15 @@ class Held:
 
 @dataclass(frozen=True)
 class LagrangianBound:
-    """The best bound found and the prices that gave it."""
+    """The best bound found, the prices that gave it, and what every student
+    takes at those prices (the options that "price out")."""
 
     bound: float  # upper bound of the (maximised) objective
     prices: NDArray[np.float64]  # per offer-day slot
     held_prices: NDArray[np.float64]  # per held level
     iterations: int
     seconds: float
+    chosen: NDArray[np.int64]  # candidate positions
 
 
 def lagrangian_bound(
@@ -464,7 +466,7 @@ def lagrangian_bound(
     started = time.monotonic()
     terms = _Terms.of(sp, [objective] + [h.objective for h in held])
     lam, mu = np.zeros(sp.n_slots), np.zeros(len(held))
-    best = LagrangianBound(math.inf, lam, mu, 0, 0.0)
+    best = LagrangianBound(math.inf, lam, mu, 0, 0.0, np.zeros(0, np.int64))
     held_at = np.asarray([h.value for h in held])
     # A held row of value V weighs in the step like a capacity row of a few places.
     scale = np.maximum(np.abs(held_at), 1.0) / _HELD_ROW_PLACES
@@ -473,9 +475,9 @@ def lagrangian_bound(
     for step in range(1, max_steps + 1):
         if seconds is not None and time.monotonic() - started > seconds:
             break
-        value, load, held_values = _evaluate(sp, terms, held, lam, mu)
+        value, load, held_values, chosen = _evaluate(sp, terms, held, lam, mu)
         if value < best.bound - 1e-9:
-            best = LagrangianBound(value, lam, mu, step, 0.0)
+            best = LagrangianBound(value, lam, mu, step, 0.0, chosen)
             stall = 0
         else:
             stall += 1
@@ -494,9 +496,7 @@ def lagrangian_bound(
         length = theta * (value - target) / norm
         lam = np.maximum(lam - length * direction_cap, 0.0)
         mu = np.maximum(mu - length * direction_held / scale, 0.0)
-    return LagrangianBound(
-        best.bound, best.prices, best.held_prices, step, time.monotonic() - started
-    )
+    return replace(best, iterations=step, seconds=time.monotonic() - started)
 
 
 @dataclass(frozen=True)
@@ -534,8 +534,9 @@ def _evaluate(
     held: list[Held],
     lam: NDArray[np.float64],
     mu: NDArray[np.float64],
-) -> tuple[float, NDArray[np.float64], NDArray[np.float64]]:
-    """``L(λ, μ)``, the load each slot gets, the held levels' values at the choice."""
+) -> tuple[float, NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
+    """``L(λ, μ)``, the load each slot gets, the held levels' values at the
+    students' choice, and the options of that choice."""
     factor = np.r_[1.0, mu]
     price = lam[sp.bfe_slot]  # in group order
     starts = sp.group_start
@@ -567,7 +568,7 @@ def _evaluate(
             for h in held
         ]
     )
-    return value, load, held_values
+    return value, load, held_values, choice.options
 
 
 def _combine(factor: NDArray[np.float64], parts: list[NDArray[np.float64]]) -> NDArray[np.float64]:
@@ -621,14 +622,16 @@ def whole_kreis_bounds(
     published: NDArray[np.bool_],
     start: dict[str, int],
     seconds: float | None,
-) -> dict[str, int]:
+) -> tuple[dict[str, int], NDArray[np.int64]]:
     """An integral bound over every option in ``cand`` for each level up to
     travel, aimed at the values ``start`` of a plan in hand.
 
     Coverage, stability, fairness and interest are bounded with the earlier
     levels left free, which can only loosen them; travel, which would be 0
     with nobody placed, is bounded with coverage held at its value in
-    ``start`` (the plan returned places at least as many)."""
+    ``start`` (the plan returned places at least as many). Also returns the
+    options the students take at each level's best prices (candidate
+    positions): those a model cut to the nearest offers should keep."""
     coverage = Objective(np.ones(len(cand)))
     objectives = {
         "coverage": (coverage, []),
@@ -643,6 +646,7 @@ def whole_kreis_bounds(
     if not published.any():
         del objectives["stability"]
     bounds: dict[str, int] = {}
+    priced: list[NDArray[np.int64]] = []
     started = time.monotonic()
     for k, (name, (objective, held)) in enumerate(objectives.items()):
         budget = None
@@ -652,7 +656,8 @@ def whole_kreis_bounds(
             budget = left * _LEVEL_SHARE[name] / sum(later)
         target = -start[name] if name == "travel" else start[name]
         found = lagrangian_bound(sp, objective, held, float(target), budget)
+        priced.append(found.chosen)
         if math.isfinite(found.bound):
             upper = math.floor(found.bound + 1e-6 * max(1.0, abs(found.bound)))
             bounds[name] = -upper if name == "travel" else upper
-    return bounds
+    return bounds, np.unique(np.concatenate(priced)) if priced else np.zeros(0, np.int64)

@@ -106,11 +106,12 @@ def solve_with_options(
     warm_start = cand.source[start]
     flows_done = time.monotonic()
     whole_kreis: dict[str, int] = {}
+    priced = np.zeros(0, dtype=np.int64)
     if restricted or len(cand) >= _LAGRANGIAN_FROM:
         announce(progress, "bounds over every option (Lagrangian relaxation)")
         share = _LAGRANGIAN_SHARE_CUT if restricted else _LAGRANGIAN_SHARE
         limit = None if options.time_limit_s is None else options.time_limit_s * share
-        whole_kreis = _whole_kreis_bounds(kreis, cand, flows, start, limit)
+        whole_kreis, priced = _whole_kreis_bounds(kreis, cand, flows, start, limit)
     lagrangian_done = time.monotonic()
     announce(progress, "model")
     if restricted:
@@ -122,6 +123,7 @@ def solve_with_options(
         keep[cand.source[nearest]] = True
         keep[previous.option[previous.option >= 0]] = True
         keep[warm_start] = True  # the cut model is never worse than the warm start
+        keep[cand.source[priced]] = True  # what the bounds' prices say is worth having
         cand = Candidates.from_options(opts, keep)
     model_built = time.monotonic()
 
@@ -358,12 +360,13 @@ def _whole_kreis_bounds(
     flows: FlowKreis,
     start: NDArray[np.bool_],
     seconds: float | None,
-) -> dict[str, int]:
+) -> tuple[dict[str, int], NDArray[np.int64]]:
     """Bounds over every option in ``cand``, aimed at the warm start's values
-    (none where some student has too many candidate dates for the exact DP)."""
+    (none where some student has too many candidate dates for the exact DP),
+    and the options the students take at the bounds' prices."""
     problems = StudentProblems.of(cand, kreis.capacity, kreis.bfe_needed, kreis.top, kreis.n_days)
     if not problems.exact:
-        return {}
+        return {}, np.zeros(0, dtype=np.int64)
     coverage, stability, fairness, interest, minus_travel = value_tuple(flows, start)
     values = {
         "coverage": coverage,
@@ -372,9 +375,10 @@ def _whole_kreis_bounds(
         "interest": interest,
         "travel": -minus_travel,
     }
-    bounds = whole_kreis_bounds(problems, cand, flows.published, values, seconds)
+    bounds, priced = whole_kreis_bounds(problems, cand, flows.published, values, seconds)
     # A bound the warm start beats would be a bug of the relaxation: never report it.
-    return {name: b for name, b in bounds.items() if not _exceeds_bound(name, values[name], b)}
+    valid = {name: b for name, b in bounds.items() if not _exceeds_bound(name, values[name], b)}
+    return valid, priced
 
 
 def _exceeds_bound(name: str, value: int, bound: int) -> bool:

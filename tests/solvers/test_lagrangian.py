@@ -170,7 +170,7 @@ def test_a_shared_place_bounds_coverage_below_the_per_student_limit() -> None:
     assert caps["coverage"][0] == 3
     none = np.zeros(len(s.cand), dtype=bool)
     start = {"coverage": 2, "fairness": 2, "interest": 140, "travel": 10**6}
-    bounds = whole_kreis_bounds(s.problems, s.cand, none, start, None)
+    bounds, _ = whole_kreis_bounds(s.problems, s.cand, none, start, None)
     assert bounds["coverage"] == 2
     assert bounds["fairness"] == 2
     assert bounds["interest"] == 140
@@ -195,7 +195,7 @@ def test_travel_is_bounded_with_coverage_held() -> None:
     assert plan.objectives["coverage"] == 2
     start = {"coverage": 2, "fairness": 0, "interest": 0, "travel": plan.objectives["travel"]}
     none = np.zeros(len(s.cand), dtype=bool)
-    bound = whole_kreis_bounds(s.problems, s.cand, none, start, None)["travel"]
+    bound = whole_kreis_bounds(s.problems, s.cand, none, start, None)[0]["travel"]
     # Both trips are taken: the bound is the plan's travel (nothing shorter exists).
     assert bound == plan.objectives["travel"]
 
@@ -216,7 +216,7 @@ def test_bounds_hold_against_the_exact_optimum(problem: Problem) -> None:
     s = _setup(problem)
     published = np.isin(s.cand.source, match_previous(problem, build_options(problem)).option)
     start = dict(exact.objectives)
-    bounds = whole_kreis_bounds(s.problems, s.cand, published, start, None)
+    bounds, _ = whole_kreis_bounds(s.problems, s.cand, published, start, None)
     caps = per_student_caps(s.cand, s.kreis.most_placeable)
     for name, bound in bounds.items():
         if name == "travel":
