@@ -47,6 +47,7 @@ _MIN_THETA = 1e-3
 _DEFLECT = 0.5  # share of the last direction kept (measured: tighter than 0 or 0.7)
 _HELD_ROW_PLACES = 5.0
 _MAX_STEPS = 400
+_NO_PROGRESS = 15  # steps after which a bound no price has improved is given up
 
 
 @dataclass(frozen=True)
@@ -485,7 +486,7 @@ def lagrangian_bound(
                 theta, stall = theta / 2, 0
         if best.bound - target < 1 - 1e-6 or theta < _MIN_THETA:
             break
-        if step == 2 * _STALL and best.iterations == 1:
+        if step == _NO_PROGRESS and best.iterations == 1:
             break  # no price has helped: the bound stays the per-student one
         direction_cap = (sp.capacity - load) + _DEFLECT * direction_cap
         direction_held = (held_values - held_at) / scale + _DEFLECT * direction_held

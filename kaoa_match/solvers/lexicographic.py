@@ -77,6 +77,8 @@ _LNS_STUDENTS = 120  # students free in one neighbourhood round
 _LNS_SECONDS = 2.0
 _LNS_ROUNDS = 40  # without a time limit
 _LNS_SHARE = 0.8  # of a level's time, with a time limit
+_POLISH_SHARE = 0.3  # of a level's time for the flows before it
+_POLISH_SECONDS = 30.0  # without a time limit
 
 
 class Infeasible(Exception):
@@ -152,6 +154,10 @@ class _Interrupt:
 Rounder = Callable[["NDArray[np.float64]"], "NDArray[np.int64]"]
 """Turns an LP optimum into a feasible plan (over the candidate variables)."""
 
+Polish = Callable[["NDArray[np.int64]", float], "NDArray[np.int64]"]
+"""Given a plan (over the candidate variables) and seconds, a plan that is
+lexicographically no worse, never with fewer placements: see ``solvers/flows.py``."""
+
 Repair = Callable[["NDArray[np.int64]"], "NDArray[np.bool_]"]
 """Given a plan (over the candidate variables), the students free to move when
 coverage is searched without an LP: see ``_LevelRun._repair``."""
@@ -168,13 +174,16 @@ def optimise(
     bounds_hold: bool = True,
     repair: Repair | None = None,
     groups: NDArray[np.int64] | None = None,
+    polish: Polish | None = None,
 ) -> LexResult:
     """Optimise ``levels`` in order from the feasible plan ``hint`` (all variables).
 
     ``owner[i]`` is the student of candidate variable ``i``. With
     ``bounds_hold`` False the model is a restriction of the problem: the
     solver's bounds then guide the search but only each level's ``cap``
-    (per-student limits) is reported as its bound.
+    (per-student limits) is reported as its bound. ``polish``, if given, improves
+    the plan before each level after the first: a search for an earlier level
+    may have found a better value there by a plan much worse below it.
     """
     start = time.monotonic()
     solution = b.complete(hint.copy())
@@ -189,6 +198,8 @@ def optimise(
                 results.append(_not_optimised(level, solution))
                 continue
             budget = _budget(options.time_limit_s, start, levels[k:])
+            if polish is not None and k > 0:
+                solution = _polished(b, levels[k:], solution, len(owner), polish, budget)
             second = levels[k + 1] if k == 0 and len(levels) > 1 else None
             searched, weight = _with_tie_break(level, second)
             run = _LevelRun(
@@ -520,6 +531,31 @@ class _LevelRun:
         level = self.level
         source = level.bound_source(bound) if bound == level.trivial_bound() else "model"
         return LevelResult(level.name, _sense(level), value, bound, status, seconds, source)
+
+
+def _polished(
+    b: ModelBuilder,
+    remaining: list[Level],
+    solution: NDArray[np.int64],
+    n: int,
+    polish: Polish,
+    budget: float | None,
+) -> NDArray[np.int64]:
+    """``solution`` after ``polish`` of its first ``n`` (candidate) variables, if
+    that obeys every row (the held levels among them) and is lexicographically
+    better on the levels still to come."""
+    seconds = _POLISH_SECONDS if budget is None else budget * _POLISH_SHARE
+    found = solution.copy()
+    found[:n] = polish(solution[:n], seconds)
+    b.complete(found)
+    if not b.satisfied_by(found):
+        return solution
+    for level in remaining:
+        if _better(level, found, solution):
+            return found
+        if _better(level, solution, found):
+            return solution
+    return solution
 
 
 def _level_expr(model: cp_model.CpModel, level: Level) -> cp_model.LinearExpr:

@@ -24,7 +24,13 @@ from kaoa_match.solvers.locked import explain_locked_conflict, unplaceable_locke
 from kaoa_match.solvers.objectives import build_levels, per_student_caps
 from kaoa_match.solvers.reduce import nearest_per_day_field, prune_dominated_bfe
 from kaoa_match.solvers.result import make_plan
-from kaoa_match.solvers.variables import PRAKTIKUM, Candidates, PreviousMatch, match_previous
+from kaoa_match.solvers.variables import (
+    BFE,
+    PRAKTIKUM,
+    Candidates,
+    PreviousMatch,
+    match_previous,
+)
 from kaoa_match.validation import validate
 
 if TYPE_CHECKING:
@@ -109,7 +115,10 @@ def solve_with_options(
     priced = np.zeros(0, dtype=np.int64)
     if restricted or len(cand) >= _LAGRANGIAN_FROM:
         announce(progress, "bounds over every option (Lagrangian relaxation)")
-        share = _LAGRANGIAN_SHARE_CUT if restricted else _LAGRANGIAN_SHARE
+        # Its bounds are tighter than the per-student ones for BFE days (their
+        # matching of dates to fields); a Praktikum cohort gains little by them.
+        bfe_share = float(np.mean(cand.kind == BFE)) if len(cand) else 0.0
+        share = (_LAGRANGIAN_SHARE_CUT if restricted else _LAGRANGIAN_SHARE) * bfe_share
         limit = None if options.time_limit_s is None else options.time_limit_s * share
         whole_kreis, priced = _whole_kreis_bounds(kreis, cand, flows, start, limit)
     lagrangian_done = time.monotonic()
@@ -290,6 +299,11 @@ def _solve_part(
     hint = np.zeros(b.num_vars, dtype=np.int64)
     hint[_positions(cand, warm_start[np.isin(warm_start, cand.source)])] = 1
     greedy = kreis.greedy_input(cand)
+    flows = kreis.flow_kreis(cand, published_options)
+
+    def polish(plan: NDArray[np.int64], seconds: float) -> NDArray[np.int64]:
+        return improve_by_layers(flows, plan == 1, seconds).astype(np.int64)
+
     result = optimise(
         b,
         levels,
@@ -301,6 +315,7 @@ def _solve_part(
         bounds_hold=not restricted,
         repair=_short_and_rivals(cand, kreis.most_placeable, kreis.n_days),
         groups=kreis.school,
+        polish=polish,
     )
     return result, b
 
