@@ -25,10 +25,15 @@ from tests.solvers.test_bfe_instances import (
 from tests.strategies import small_problems
 
 
-def _start(problem: Problem) -> tuple[_Kreis, Candidates, np.ndarray]:
+def kreis_and_options(problem: Problem) -> tuple[_Kreis, Candidates]:
+    """The solver's indexed Kreis and every option as candidates (nothing pruned)."""
     opts = build_options(problem)
     k = _Kreis.of(problem, opts, match_previous(problem, opts), SolveOptions(seed=0))
-    cand = Candidates.from_options(opts, np.ones(len(opts), dtype=bool))
+    return k, Candidates.from_options(opts, np.ones(len(opts), dtype=bool))
+
+
+def _start(problem: Problem) -> tuple[_Kreis, Candidates, np.ndarray]:
+    k, cand = kreis_and_options(problem)
     return k, cand, greedy_plan(cand, k.greedy_input(cand)) == 1
 
 

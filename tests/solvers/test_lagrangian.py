@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -24,7 +25,6 @@ from kaoa_match.solvers.lagrangian import (
     whole_kreis_bounds,
 )
 from kaoa_match.solvers.objectives import per_student_caps
-from kaoa_match.solvers.solve import _Kreis
 from kaoa_match.solvers.variables import BFE, PRAKTIKUM, Candidates, match_previous
 from tests.checker import check_plan
 from tests.solvers.test_bfe_instances import (
@@ -38,7 +38,11 @@ from tests.solvers.test_bfe_instances import (
     student,
 )
 from tests.solvers.test_example import EXAMPLE
+from tests.solvers.test_flows import kreis_and_options
 from tests.strategies import small_problems
+
+if TYPE_CHECKING:
+    from kaoa_match.solvers.solve import _Kreis
 
 EXACT = SolveOptions(workers=1, seed=0, time_limit_s=None)
 
@@ -51,9 +55,7 @@ class _Setup:
 
 
 def _setup(problem: Problem) -> _Setup:
-    opts = build_options(problem)
-    k = _Kreis.of(problem, opts, match_previous(problem, opts), EXACT)
-    cand = Candidates.from_options(opts, np.ones(len(opts), dtype=bool))
+    k, cand = kreis_and_options(problem)
     sp = StudentProblems.of(cand, k.capacity, k.bfe_needed, k.top, k.n_days)
     return _Setup(cand, sp, k)
 
