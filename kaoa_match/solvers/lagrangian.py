@@ -47,7 +47,7 @@ _MIN_THETA = 1e-3
 _DEFLECT = 0.5  # share of the last direction kept (measured: tighter than 0 or 0.7)
 _HELD_ROW_PLACES = 5.0
 _MAX_STEPS = 400
-_NO_PROGRESS = 15  # steps after which a bound no price has improved is given up
+_NO_PROGRESS = 40  # steps after which a bound no price has improved is given up
 
 
 @dataclass(frozen=True)
