@@ -67,6 +67,7 @@ def _levels(plan: Plan) -> dict[str, dict[str, Any]]:
             "gap": round(lv.gap, 6),
             "status": lv.status,
             "seconds": round(lv.seconds, 3),
+            "bound_source": lv.bound_source,
         }
         for lv in plan.levels
     }
