@@ -295,3 +295,20 @@ def test_the_fast_path_for_levels_decided_by_the_field_agrees_with_the_general_o
         assert a[0] == b[0]
         assert np.array_equal(a[1], b[1])
         assert np.array_equal(a[2], b[2])
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(problem=small_problems())
+def test_a_cut_model_gives_the_same_plan_for_the_same_seed(problem: Problem) -> None:
+    # Cut to 5 options, so that the flows, the bounds over every option and the
+    # priced-in options all run; without a time limit and with one worker
+    # nothing depends on the clock: the same plan and the same bounds twice.
+    options = SolveOptions(workers=1, seed=3, time_limit_s=None, max_options=5)
+    first, second = solve(problem, options), solve(problem, options)
+    assert first.assignments.equals(second.assignments)
+    assert first.bounds == second.bounds
+    assert check_plan(problem, first.assignments) == []
