@@ -181,3 +181,45 @@ def test_no_class_column_gives_no_classes(tmp_path: Path) -> None:
     write_problem(tiny_problem(), tmp_path / "in")
     assert read_classes(tmp_path / "in") == {}
     assert read_classes(None) == {}
+
+
+# Text a spreadsheet program would evaluate: formulas, DDE, and the characters
+# that start one (data contract, "Spreadsheet safety").
+PAYLOADS = (
+    '=HYPERLINK("http://example.org/x","click")',
+    "+1-2",
+    "-3+4",
+    "@SUM(A1:A2)",
+    "\t=1+1",
+    "\r=1+1",
+    "=cmd|' /C calc'!A0",
+)
+
+
+def test_no_input_text_becomes_a_formula(tmp_path: Path) -> None:
+    problem = tiny_problem()
+    schools = [s.model_copy(update={"name": PAYLOADS[0]}) for s in problem.schools]
+    companies = [
+        problem.companies[0].model_copy(update={"name": PAYLOADS[1]}),
+        problem.companies[1].model_copy(update={"name": PAYLOADS[6]}),
+    ]
+    problem = problem.model_copy(update={"schools": schools, "companies": companies})
+    assignments, unassigned = tiny_plan()
+    # IDs as they reach the sheets: a student, an offer, a Berufsfeld, a reason.
+    assignments = assignments.replace({"a1": PAYLOADS[3], "O3": PAYLOADS[2]})
+    unassigned = unassigned.replace({"b2": PAYLOADS[4]})
+    unassigned.loc[0, "reason"] = PAYLOADS[5]
+    classes = {PAYLOADS[3]: PAYLOADS[2], "a2": PAYLOADS[0]}
+    path = tmp_path / "plan.xlsx"
+    write_workbook(path, problem, assignments, unassigned, SUMMARY, classes=classes)
+    book = openpyxl.load_workbook(path)  # formulas stay formulas when read like this
+    values = set()
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                values.add(cell.value)
+    for payload in PAYLOADS:
+        # XML turns a carriage return into a line feed on reading: still text.
+        read_back = payload.replace("\r", "\n")
+        assert any(isinstance(v, str) and read_back in v for v in values), payload

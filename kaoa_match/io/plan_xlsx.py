@@ -292,6 +292,11 @@ def _fill(sheet: Worksheet, rows: Sequence[Row]) -> None:
     """Write ``rows`` (the first is the header) with the house formatting."""
     for row in rows:
         sheet.append(list(row))
+        # Names and IDs come from forms that companies fill in themselves: text
+        # is stored as text, never as a formula (openpyxl makes "=..." one).
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
