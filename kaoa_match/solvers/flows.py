@@ -105,16 +105,17 @@ _ORDERS = ("date", "score")
 
 
 def _layer(k: FlowKreis, plan: NDArray[np.bool_], order_by: str, layer: int) -> NDArray[np.bool_]:
-    """One round: each movable student gives back its ``layer``-th BFE day (by
-    date; none if short of days) and takes the best free one by the flow."""
+    """One round: each movable student gives back its ``layer``-th BFE day in
+    the order ``order_by`` (none if short of days) and takes the best free one
+    by the flow."""
     c = k.cand
     n = k.n_students
     bfe = c.kind == BFE
     placed = np.flatnonzero(plan & bfe)
     per_student = np.bincount(c.student[placed], minlength=n)
     short = per_student < k.bfe_needed
-    # The layer-th placement of each full student, by date.
-    key = {"date": c.first_day, "score": c.score, "travel": -c.travel}[order_by]
+    # The layer-th placement of each full student, in the order asked for.
+    key = {"date": c.first_day, "score": c.score}[order_by]
     order = placed[np.lexsort((key[placed], c.student[placed]))]
     rank = np.arange(len(order)) - np.searchsorted(c.student[order], c.student[order])
     drop = order[
@@ -124,8 +125,9 @@ def _layer(k: FlowKreis, plan: NDArray[np.bool_], order_by: str, layer: int) -> 
     kept = plan.copy()
     kept[drop] = False
 
-    moving = k.movable & (short | np.isin(np.arange(n), c.student[drop]))
-    moving &= k.bfe_needed > 0
+    moving = short.copy()
+    moving[c.student[drop]] = True
+    moving &= k.movable & (k.bfe_needed > 0)
     day_used, field_used, has_top = _used(k, kept)
     slot = c.offer * k.n_days + c.first_day
     load = np.bincount(slot[kept & bfe], minlength=len(k.capacity) * k.n_days)

@@ -441,13 +441,11 @@ class Held:
 
 @dataclass(frozen=True)
 class LagrangianBound:
-    """The best bound found, the prices that gave it, and what every student
-    takes at those prices (the options that "price out")."""
+    """The best bound found, and what every student takes at the prices that
+    gave it (the options that "price out")."""
 
     bound: float  # upper bound of the (maximised) objective
-    prices: NDArray[np.float64]  # per offer-day slot
-    held_prices: NDArray[np.float64]  # per held level
-    iterations: int
+    iterations: int  # steps taken (while searching: the step of the best bound)
     seconds: float
     chosen: NDArray[np.int64]  # candidate positions
 
@@ -467,7 +465,7 @@ def lagrangian_bound(
     started = time.monotonic()
     terms = _Terms.of(sp, [objective] + [h.objective for h in held])
     lam, mu = np.zeros(sp.n_slots), np.zeros(len(held))
-    best = LagrangianBound(math.inf, lam, mu, 0, 0.0, np.zeros(0, np.int64))
+    best = LagrangianBound(math.inf, 0, 0.0, np.zeros(0, np.int64))
     held_at = np.asarray([h.value for h in held])
     # A held row of value V weighs in the step like a capacity row of a few places.
     scale = np.maximum(np.abs(held_at), 1.0) / _HELD_ROW_PLACES
@@ -478,7 +476,7 @@ def lagrangian_bound(
             break
         value, load, held_values, chosen = _evaluate(sp, terms, held, lam, mu)
         if value < best.bound - 1e-9:
-            best = LagrangianBound(value, lam, mu, step, 0.0, chosen)
+            best = LagrangianBound(value, step, 0.0, chosen)
             stall = 0
         else:
             stall += 1
