@@ -30,6 +30,7 @@ from kaoa_match.model import (
     Student,
     TravelModel,
     TravelTime,
+    Wish,
 )
 from kaoa_match.plan import LevelResult, Plan
 from kaoa_match.solvers import solve
@@ -60,6 +61,7 @@ __all__ = [
     "Student",
     "TravelModel",
     "TravelTime",
+    "Wish",
     "__version__",
     "read_dir",
     "solve",

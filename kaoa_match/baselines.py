@@ -8,23 +8,30 @@ averages the contract's objective values over several random orders.
 Every booking obeys every hard rule of the contract (eligibility, dates,
 capacity per day, one field and one booking per day, one Praktikum block,
 ``apart`` pairs, locked rows), so a portal plan is a valid plan; it is only
-never revised once booked.
+never revised once booked. A group with a minimum size (``offers.min_group``)
+that has too few bookings when everyone has booked is cancelled, as a Träger
+would cancel it: its students book again, in their arrival order, from what
+is still free. A student with wishes (``wishes.csv``) books them first, in
+rank order, where a place is free, as students do in the portals; the best
+free places fill the rest.
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from kaoa_match.exceptions import LockedConflictError
+from kaoa_match.model import WISH_RANKS
 from kaoa_match.options import KIND_CODE, build_options
 from kaoa_match.solvers.locked import unplaceable_locked_rows
 from kaoa_match.solvers.result import assignment_table
-from kaoa_match.solvers.variables import Candidates, block_days, match_previous
+from kaoa_match.solvers.variables import Candidates, WishMatches, block_days, match_previous
+from kaoa_match.wishes import WishTable
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -34,19 +41,30 @@ if TYPE_CHECKING:
 
 __all__ = ["BaselineResult", "portal_baseline", "portal_plan"]
 
-PER_ORDER_COLUMNS = ["order", "coverage", "fairness", "interest", "travel", "students_short"]
+PER_ORDER_COLUMNS = [
+    "order",
+    "coverage",
+    "fairness",
+    "wishes",
+    "interest",
+    "travel",
+    "students_short",
+]
 """The columns of :attr:`BaselineResult.per_order`."""
 
 _I64 = np.int64
 _NONE = np.iinfo(np.int64).max  # sort key of an option that cannot be booked
+# Rounds of cancelling groups below their minimum and rebooking their
+# students; bookings still in too small a group after them are dropped.
+_REBOOKING_ROUNDS = 5
 
 
 @dataclass(frozen=True)
 class BaselineResult:
     """The portal's objective values, averaged over ``orders`` arrival orders.
 
-    ``coverage`` (BFE days plus Praktikum blocks), ``fairness``, ``interest``
-    and ``travel`` (minutes) are the contract's levels; ``students_short``
+    ``coverage`` (BFE days plus Praktikum blocks), ``fairness``, ``wishes``,
+    ``interest`` and ``travel`` (minutes) are the contract's levels; ``students_short``
     counts students short of at least one placement. ``per_order`` has one
     row per order with the same values (columns :data:`PER_ORDER_COLUMNS`).
     """
@@ -58,6 +76,9 @@ class BaselineResult:
     travel: float
     students_short: float
     per_order: pd.DataFrame
+    wishes: float = 0.0
+    granted_by_rank: dict[int, float] = field(default_factory=dict)
+    """Mean wishes granted per rank (1-5), over the orders."""
 
 
 def portal_plan(problem: Problem, rng: np.random.Generator) -> pd.DataFrame:
@@ -91,9 +112,14 @@ def portal_baseline(
     portal = _Portal(problem, opts)
     rng = np.random.default_rng(seed)
     rows = []
+    granted = np.zeros(len(portal.wishes.weight), dtype=np.int64)
     for k in range(orders):
         chosen = portal.run(rng.permutation(len(problem.students)))
-        rows.append({"order": k, **_values(opts, chosen)})
+        rows.append({"order": k, **_values(opts, chosen, portal.wishes)})
+        plan = np.zeros(len(opts), dtype=bool)
+        plan[chosen] = True
+        granted += portal.wishes.granted(plan)
+    rank = WISH_RANKS.stop - portal.wishes.weight
     per_order = pd.DataFrame(rows, columns=PER_ORDER_COLUMNS)
     mean = per_order.mean()
     return BaselineResult(
@@ -104,6 +130,8 @@ def portal_baseline(
         travel=float(mean["travel"]),
         students_short=float(mean["students_short"]),
         per_order=per_order,
+        wishes=float(mean["wishes"]),
+        granted_by_rank={r: float(granted[rank == r].sum()) / orders for r in WISH_RANKS},
     )
 
 
@@ -114,8 +142,10 @@ def _table(problem: Problem, opts: Options, chosen: NDArray[np.int64]) -> pd.Dat
     return assignment_table(problem, opts, cand, np.arange(len(cand), dtype=_I64))
 
 
-def _values(opts: Options, chosen: NDArray[np.int64]) -> dict[str, int]:
+def _values(opts: Options, chosen: NDArray[np.int64], wishes: WishMatches) -> dict[str, int]:
     """The contract's levels (and students short) of the chosen options."""
+    plan = np.zeros(len(opts), dtype=bool)
+    plan[chosen] = True
     student = opts.student[chosen]
     pairs = zip(student.tolist(), opts.field[chosen].tolist(), strict=True)
     in_top = {s for s, f in pairs if f in opts.top_fields[s]}
@@ -127,6 +157,7 @@ def _values(opts: Options, chosen: NDArray[np.int64]) -> dict[str, int]:
     return {
         "coverage": len(chosen),
         "fairness": len(in_top),
+        "wishes": wishes.value(plan),
         "interest": int(opts.score[chosen].sum(dtype=_I64)),
         "travel": int(opts.travel_min[chosen].sum(dtype=_I64)),
         "students_short": int(short.sum()),
@@ -141,6 +172,7 @@ class _Booked:
     fields: set[int]
     bfe: int = 0
     block: bool = False
+    options: set[int] = field(default_factory=set)
 
 
 class _Portal:
@@ -157,11 +189,21 @@ class _Portal:
         self.bounds = np.searchsorted(opts.student, np.arange(n_students + 1)).astype(_I64)
         capacity = np.asarray([o.capacity for o in problem.offers], dtype=_I64)
         self.capacity = np.repeat(capacity, self.n_days)
+        minimum = [o.smallest_group if o.kind == "bfe" else 1 for o in problem.offers]
+        self.minimum = np.repeat(np.asarray(minimum, dtype=_I64), self.n_days)
         self.n_offers = max(len(problem.offers), 1)
         self.offer_ids = [o.offer_id for o in problem.offers]
         self.max_travel = int(opts.travel_min.max(initial=0)) + 1
         self.partners = _apart_partners(problem)
         self.locked = _locked_options(problem, opts)
+        self.wishes = _wish_matches(problem, opts)
+        # Per student: the options of each wish, in rank order.
+        self.wished: dict[int, list[NDArray[np.int64]]] = {}
+        table_student = np.asarray(opts.student, _I64)
+        by_rank = np.argsort(-self.wishes.weight[self.wishes.wish], kind="stable")
+        for w in dict.fromkeys(self.wishes.wish[by_rank].tolist()):
+            options = self.wishes.option[self.wishes.wish == w]
+            self.wished.setdefault(int(table_student[options[0]]), []).append(options)
         # The bookings of the current run (reset by ``run``).
         self.free = self.capacity.copy()
         self.booked: dict[int, _Booked] = {}
@@ -177,7 +219,32 @@ class _Portal:
         self._check_locked_capacity()
         for s in order.tolist():
             self._arrive(int(s))
+        for last in itertools.chain((False,) * _REBOOKING_ROUNDS, (True,)):
+            cancelled = self._cancel_small_groups()
+            if not cancelled or last:
+                break
+            for s in order.tolist():
+                if s in cancelled:
+                    self._arrive(int(s))
         return np.asarray(sorted(self.chosen), dtype=_I64)
+
+    def _cancel_small_groups(self) -> set[int]:
+        """Cancel every group below its minimum size (none that holds a locked
+        row): its bookings go and it takes nobody any more. The students who
+        lost a booking, to book again."""
+        o = self.opts
+        load = self.capacity - self.free
+        small = (self.minimum > 1) & (load > 0) & (load < self.minimum)
+        if not small.any():
+            return set()
+        slot_of = o.offer[self.chosen].astype(_I64) * self.n_days + o.first_day[self.chosen]
+        locked = set(self.locked.tolist())
+        small[slot_of[[i in locked for i in self.chosen]]] = False
+        lost = [i for i, slot in zip(self.chosen, slot_of.tolist(), strict=True) if small[slot]]
+        for i in lost:
+            self._unbook(i)
+        self.free[small] = 0
+        return {int(o.student[i]) for i in lost}
 
     # --- booking ---------------------------------------------------------------
 
@@ -188,6 +255,7 @@ class _Portal:
         self.free[start : start + length] -= 1
         mine = self.booked.setdefault(s, _Booked(set(), set()))
         mine.days.update(range(first, first + length))
+        mine.options.add(i)
         if o.kind[i] == KIND_CODE["bfe"]:
             mine.bfe += 1
             mine.fields.add(int(o.field[i]))
@@ -197,6 +265,20 @@ class _Portal:
             base = int(o.company[i]) * self.n_days
             self.slots.setdefault(s, set()).update(range(base + first, base + first + length))
         self.chosen.append(i)
+
+    def _unbook(self, i: int) -> None:
+        """Undo :meth:`_book` of the BFE option ``i``."""
+        o = self.opts
+        s, day = int(o.student[i]), int(o.first_day[i])
+        self.free[int(o.offer[i]) * self.n_days + day] += 1
+        mine = self.booked[s]
+        mine.days.discard(day)
+        mine.options.discard(i)
+        mine.fields.discard(int(o.field[i]))
+        mine.bfe -= 1
+        if s in self.partners:
+            self.slots[s].discard(int(o.company[i]) * self.n_days + day)
+        self.chosen.remove(i)
 
     def _check_locked_capacity(self) -> None:
         over = np.flatnonzero(self.free < 0)
@@ -213,12 +295,33 @@ class _Portal:
         if lo == hi:
             return
         mid = lo + int(np.searchsorted(self.opts.kind[lo:hi], KIND_CODE["praktikum"]))
+        for options in self.wished.get(s, []):
+            self._book_wish(s, lo, hi, options)
         mine = self.booked.get(s, _Booked(set(), set()))
         if mine.bfe < int(self.opts.bfe_needed[s]) and mid > lo:
             self._book_bfe_days(s, lo, mid, int(self.opts.bfe_needed[s]) - mine.bfe)
         mine = self.booked.get(s, mine)
         if not mine.block and self.opts.praktikum_needed[s] and hi > mid:
             self._book_block(s, mid, hi)
+
+    def _book_wish(self, s: int, lo: int, hi: int, options: NDArray[np.int64]) -> None:
+        """Book the best free option of one wish (``options``, of student ``s``),
+        unless a booking already grants it or the student needs no more."""
+        o = self.opts
+        mine = self.booked.get(s, _Booked(set(), set()))
+        if not mine.options.isdisjoint(options.tolist()):
+            return
+        is_bfe = o.kind[options] == KIND_CODE["bfe"]
+        ok = self._open(s, lo, hi)[options - lo]
+        ok &= np.where(
+            is_bfe,
+            (mine.bfe < int(o.bfe_needed[s])) & ~np.isin(o.field[options], list(mine.fields)),
+            not mine.block and bool(o.praktikum_needed[s]),
+        )
+        if not ok.any():
+            return
+        key = (100 - o.score[options].astype(_I64)) * self.max_travel + o.travel_min[options]
+        self._book(int(options[int(np.argmin(np.where(ok, key, _NONE)))]))
 
     def _open(self, s: int, lo: int, hi: int) -> NDArray[np.bool_]:
         """Which options ``lo .. hi-1`` of student ``s`` still fit: places free on
@@ -283,6 +386,13 @@ def _apart_partners(problem: Problem) -> dict[int, list[int]]:
             partners.setdefault(a, []).append(b)
             partners.setdefault(b, []).append(a)
     return partners
+
+
+def _wish_matches(problem: Problem, opts: Options) -> WishMatches:
+    """Which options grant which wish (candidate positions are option indices)."""
+    table = WishTable.of(problem)
+    option, wish = table.matches(opts.student, opts.offer, opts.company, opts.field)
+    return WishMatches(option, wish, table.weight)
 
 
 def _locked_options(problem: Problem, opts: Options) -> NDArray[np.int64]:

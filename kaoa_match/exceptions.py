@@ -33,6 +33,11 @@ class InputError(KaoaMatchError):
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[InputProblem]]]:
+        # Made again from its problems, not its message, when it crosses
+        # processes (several Kreise solved in a pool).
+        return (InputError, (self.problems,))
+
 
 class LockedConflictError(KaoaMatchError):
     """Locked rows of the previous plan cannot all be kept."""

@@ -1,7 +1,7 @@
 """Why a student got what they got: ``python -m kaoa_match explain OUT STUDENT_ID``.
 
 For one student of a written plan: the student's placements, and for each
-option that would have been better (a field with a higher PA score, or the
+option that would have been better (a field with a higher interest score, or the
 same score nearer) why the plan does not use it: full on that day, too far,
 Berufsfeld already used, day already used, too young on that date, outside
 the grade, Schulform or dates of the offer, and so on.
@@ -25,6 +25,7 @@ from kaoa_match.calendar import WorkingDays
 from kaoa_match.exceptions import KaoaMatchError
 from kaoa_match.options import build_options, interest_matrix, top_fields
 from kaoa_match.travel import TravelTimes
+from kaoa_match.wishes import wish_target
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -39,6 +40,7 @@ __all__ = ["UnknownStudentError", "explain_output", "explain_student"]
 MAX_LINES_PER_FIELD = 4
 """Lines listed per Berufsfeld among the better options; the rest are counted."""
 _LABEL = {"bfe": "BFE", "praktikum": "Praktikum"}
+_WISH_OFFERS_SHOWN = 3  # offers of one wish whose reasons are listed
 
 
 class UnknownStudentError(KaoaMatchError):
@@ -91,7 +93,7 @@ def explain_student(
     lines = [case.title()]
     for kind in ("bfe", "praktikum"):
         lines += case.section(kind)
-    return lines
+    return lines + case.wishes_section()
 
 
 # --------------------------------------------------------------------------
@@ -237,6 +239,57 @@ class _Case:
         name = company.name or company.company_id
         return f"{offer.field_id} ({score}) at {name} ({company.company_id}), {travel} min"
 
+    # --- the student's own wishes ---------------------------------------------
+
+    def wishes_section(self) -> list[str]:
+        """Each wish of the student, rank first: granted on which dates, or why not."""
+        mine = [w for w in self.problem.wishes if w.student_id == self.sid and len(w.targets) == 1]
+        if not mine:
+            return []
+        lines = ["wishes:"]
+        for wish in sorted(mine, key=lambda w: w.rank):
+            target, value = wish_target(wish)
+            head = f"  wish {wish.rank}, {target} {self._target_name(target, value)}"
+            granted = [p for p in self.chosen if _grants(p.offer, target, value)]
+            if granted:
+                lines.append(f"{head}: granted ({_dates(p.first for p in granted)})")
+            else:
+                lines.append(f"{head}: not granted: {self._wish_reason(target, value)}")
+        return lines
+
+    def _target_name(self, target: str, value: str) -> str:
+        if target == "company" and value in self.companies:
+            name = self.companies[value].name
+            return f"{name} ({value})" if name else value
+        return value
+
+    def _wish_reason(self, target: str, value: str) -> str:
+        """Why no offer the wish covers is in the plan: per offer, the reasons
+        for its dates (the first few offers)."""
+        offers = [
+            o for o in self.problem.offers if _grants(o, target, value) and self._needed(o.kind) > 0
+        ]
+        if not offers:
+            return "no offer of the student's kind of placement is covered by it"
+        texts = []
+        for offer in offers[:_WISH_OFFERS_SHOWN]:
+            score = self.scores.get(offer.field_id, 0)
+            travel = self.travel[offer.company_id]
+            slots = self._slots(offer)
+            rule = self._offer_rule(offer, slots)
+            if rule:
+                texts.append(f"{offer.offer_id} {rule}")
+                continue
+            by_reason: dict[str, list[dt.date]] = {}
+            for first, last in slots:
+                same_day = [p for p in self.chosen if p.first == first and offer.kind == "bfe"]
+                beaten = _beaten(score, travel, same_day if same_day else self.chosen)
+                reason = self._slot_reason(offer, first, last, beaten)
+                by_reason.setdefault(reason, []).append(first)
+            texts += [f"{offer.offer_id} on {_dates(d)}: {r}" for r, d in by_reason.items()]
+        more = len(offers) - _WISH_OFFERS_SHOWN
+        return "; ".join(texts) + (f"; and {more} more offers" if more > 0 else "")
+
     # --- the better options ---------------------------------------------------
 
     def _better(self, kind: Kind, chosen: Sequence[_Placement], short: bool) -> list[_Item]:
@@ -362,7 +415,7 @@ class _Case:
         clash = self._own_clash(offer, first, last, beaten)
         if clash:
             return clash
-        full = self._full(offer, first, last)
+        full = self._full(offer, first, last) or self._closed_group(offer, first)
         if full:
             return full
         if self._apart_partner_there(offer, first, last):
@@ -393,6 +446,23 @@ class _Case:
                 when = "" if offer.kind == "bfe" else f" on {day}"
                 return f"full{when} ({count} of {offer.capacity} places taken by other students)"
         return ""
+
+    def _closed_group(self, offer: Offer, day: dt.date) -> str:
+        """A group with a minimum size that nobody else attends on ``day``: the
+        student alone (or with the few who could come) would not make it run."""
+        if offer.kind != "bfe" or offer.smallest_group <= 1:
+            return ""
+        present = self.others[
+            (self.others["offer_id"] == offer.offer_id) & (self.others["start_date"] == day)
+        ]
+        if len(present) > 0:
+            return ""
+        who = (
+            "Träger group"
+            if self.companies[offer.company_id].provider_type == "traeger"
+            else "group"
+        )
+        return f"the {who} on {day} did not reach its minimum of {offer.smallest_group}"
 
     def _apart_partner_there(self, offer: Offer, first: dt.date, last: dt.date) -> bool:
         there = self.others[
@@ -455,6 +525,11 @@ def _item_text(item: _Item, names: Mapping[str, str]) -> str:
         word = "on" if offer.kind == "bfe" else "block from"
         head += f", {word} {_dates(item.dates)}"
     return f"{head}: {item.reason}"
+
+
+def _grants(offer: Offer, target: str, value: str) -> bool:
+    """Whether a placement at ``offer`` grants a wish for ``target`` ``value``."""
+    return getattr(offer, f"{target}_id") == value
 
 
 def _dates(days: Iterable[dt.date]) -> str:

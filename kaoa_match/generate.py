@@ -45,6 +45,12 @@ as assumptions):
   students' wishes meet few places (popular fields, some dates).
 - Town centres and populations of the presets: approximate (rounded to about
   1 km and a thousand inhabitants); only relative sizes matter.
+- Wishes (``wishes.csv``): 30 % of students rank 1-5 wishes, most for a
+  company near their school (what a portal shows first), some for one offer,
+  some for a Berufsfeld among their top interests; half the Träger workshops
+  run only with a group of 3-5 students (``min_group``). Assumptions. Both
+  come from a random stream of their own, so every other table of a seed is
+  what it was before they existed.
 - All of NRW (:func:`generate_nrw`): the 53 Kreise and kreisfreie Städte with
   their Zensus 2022 population and area (rounded, listed in
   :data:`~kaoa_match.presets.NRW_KREISE`); each gets its share of about
@@ -81,6 +87,7 @@ from kaoa_match.model import (
     School,
     Student,
     TravelModel,
+    Wish,
 )
 from kaoa_match.presets import (
     BFE_PLACE_WEIGHTS,
@@ -135,6 +142,10 @@ _BARRIEREFREI = frozenset({"barrierefrei"})
 _IFSG = frozenset({"ifsg"})
 _NO_TAGS: frozenset[str] = frozenset()
 _FIELD_IDS = tuple(f.field_id for f in DEFAULT_FIELDS)
+_WISHES_STREAM = 15  # the random stream of wishes and group minimums (see above)
+_WISH_SHARE = 0.3
+_WISH_NEAR_COMPANIES = 12  # a company wish picks among this many nearest hosts
+_WISH_TARGET_P = {"company_id": 0.6, "offer_id": 0.2, "field_id": 0.2}
 
 
 @dataclass(frozen=True)
@@ -192,7 +203,7 @@ def generate(
     market = _Market(spec, ids)
     _bfe_market(market, spec, schools, blocks, rng)
     _praktikum_market(market, spec, schools, rng)
-    return Problem(
+    problem = Problem(
         schools=tuple(s.record() for s in schools),
         students=tuple(student_rows),
         companies=tuple(market.companies),
@@ -201,6 +212,9 @@ def generate(
         interests=tuple(_build_interests(student_rows, rng)),
         pairs=tuple(_build_pairs(student_rows, cohorts, rng)),
     )
+    extra = np.random.default_rng([seed, _WISHES_STREAM])
+    problem = _with_group_minimums(problem, extra)
+    return problem.model_copy(update={"wishes": tuple(_build_wishes(problem, extra))})
 
 
 def generate_to_dir(
@@ -871,6 +885,72 @@ def _build_interests(students: list[Student], rng: np.random.Generator) -> list[
                 Interest(student_id=sid, field_id=_FIELD_IDS[fields[i, j]], score=int(scores[i, j]))
             )
     return rows
+
+
+def _with_group_minimums(problem: Problem, rng: np.random.Generator) -> Problem:
+    """Half the Träger BFE workshops run only with a group of 3-5 students."""
+    traeger = {c.company_id for c in problem.companies if c.provider_type == "traeger"}
+    offers = []
+    for offer in problem.offers:
+        if offer.kind == "bfe" and offer.company_id in traeger and rng.random() < 0.5:
+            smallest = min(int(rng.integers(3, 6)), offer.capacity)
+            offer = offer.model_copy(update={"min_group": smallest})
+        offers.append(offer)
+    return problem.model_copy(update={"offers": tuple(offers)})
+
+
+def _build_wishes(problem: Problem, rng: np.random.Generator) -> list[Wish]:
+    """A share of the students rank 1-5 wishes: mostly companies near their
+    school that offer their kind of placement, some single offers, some
+    Berufsfelder among their top interests."""
+    kind_of = {(e.school_id, e.grade): e.kind for e in problem.calendar}
+    interests: dict[str, list[str]] = {}
+    for row in sorted(problem.interests, key=lambda r: -r.score):
+        interests.setdefault(row.student_id, []).append(row.field_id)
+    near = _near_hosts(problem)
+    targets, weights = list(_WISH_TARGET_P), list(_WISH_TARGET_P.values())
+    wishes = []
+    for student in problem.students:
+        kind = kind_of.get((student.school_id, student.grade))
+        hosts = near.get((student.school_id, kind or "bfe"), [])
+        if kind is None or not hosts or rng.random() >= _WISH_SHARE:
+            continue
+        chosen: set[tuple[str, str]] = set()
+        top = interests.get(student.student_id, [])[:3]
+        for rank in range(1, int(rng.integers(1, 6)) + 1):
+            target = targets[int(rng.choice(len(targets), p=weights))]
+            company, offers = hosts[int(rng.integers(len(hosts)))]
+            value = {
+                "company_id": company,
+                "offer_id": offers[int(rng.integers(len(offers)))],
+                "field_id": top[int(rng.integers(len(top)))] if top else "",
+            }[target]
+            if not value or (target, value) in chosen:
+                continue
+            chosen.add((target, value))
+            wishes.append(Wish(student_id=student.student_id, rank=rank, **{target: value}))
+    return wishes
+
+
+def _near_hosts(problem: Problem) -> dict[tuple[str, str], list[tuple[str, list[str]]]]:
+    """(school, kind) -> the nearest companies with such offers, with their offers."""
+    offers: dict[tuple[str, str], list[str]] = {}
+    for o in problem.offers:
+        offers.setdefault((o.company_id, o.kind), []).append(o.offer_id)
+    result = {}
+    for kind in ("bfe", "praktikum"):
+        hosts = [c for c in problem.companies if (c.company_id, kind) in offers]
+        if not hosts:
+            continue
+        lat = np.asarray([c.lat for c in hosts])
+        lon = np.asarray([c.lon for c in hosts])
+        for school in problem.schools:
+            km = haversine_km(np.asarray(school.lat), np.asarray(school.lon), lat, lon)
+            nearest = np.argsort(km, kind="stable")[:_WISH_NEAR_COMPANIES]
+            result[(school.school_id, kind)] = [
+                (hosts[j].company_id, offers[(hosts[j].company_id, kind)]) for j in nearest
+            ]
+    return result
 
 
 def _build_pairs(

@@ -94,11 +94,19 @@ class Offer(_Record):
     capacity: Count
     grades: frozenset[int] = frozenset()
     school_types: Tags = frozenset()
+    min_group: Annotated[int, Field(ge=1)] | None = None
+    """BFE only: on each day the offer takes nobody or at least this many
+    students (a Träger workshop that needs a group). Empty = 1."""
 
     @property
     def last_date(self) -> dt.date:
         """The last day of the offer's range (``end_date`` empty = one day)."""
         return self.end_date or self.start_date
+
+    @property
+    def smallest_group(self) -> int:
+        """The fewest students the offer runs with on a day (1 = no minimum)."""
+        return self.min_group or 1
 
 
 class CalendarEntry(_Record):
@@ -124,11 +132,39 @@ class CalendarEntry(_Record):
 
 
 class Interest(_Record):
-    """One Potenzialanalyse interest score (0-100) of a student for a field."""
+    """One interest score (0-100) of a student for a field: from the
+    Potenzialanalyse, the Einstiegsinstrument or another source."""
 
     student_id: Id
     field_id: Id
     score: Score
+
+
+WISH_RANKS = range(1, 6)
+"""A wish's rank: 1 (most wanted) to 5."""
+
+
+class Wish(_Record):
+    """What a student asked for: one offer, any offer of one company, or any
+    placement in one Berufsfeld; exactly one of the three is given."""
+
+    student_id: Id
+    rank: Annotated[int, Field(ge=WISH_RANKS.start, le=WISH_RANKS.stop - 1)]
+    offer_id: Id | None = None
+    company_id: Id | None = None
+    field_id: Id | None = None
+
+    @property
+    def weight(self) -> int:
+        """What granting the wish adds to the ``wishes`` level: ``6 - rank``."""
+        return WISH_RANKS.stop - self.rank
+
+    @property
+    def targets(self) -> dict[str, str]:
+        """The target columns given, by name: exactly one in a valid wish."""
+        given = {"offer_id": self.offer_id, "company_id": self.company_id}
+        given["field_id"] = self.field_id
+        return {column: value for column, value in given.items() if value is not None}
 
 
 class Berufsfeld(_Record):
@@ -227,6 +263,7 @@ class Problem(BaseModel):
     travel: tuple[TravelTime, ...] = ()
     previous: tuple[PreviousAssignment, ...] = ()
     pairs: tuple[Pair, ...] = ()
+    wishes: tuple[Wish, ...] = ()
     travel_model: TravelModel = TravelModel()
 
     @property

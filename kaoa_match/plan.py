@@ -15,6 +15,7 @@ OBJECTIVES: tuple[str, ...] = (
     "coverage",
     "stability",
     "fairness",
+    "wishes",
     "interest",
     "travel",
     "together",

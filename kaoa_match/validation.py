@@ -99,6 +99,8 @@ class _Checker:
         self.check_references()
         self.check_interests()
         self.check_pairs()
+        self.check_wishes()
+        self.check_min_group()
         self.check_previous()
         self.check_date_order()
         self.check_calendar()
@@ -157,6 +159,16 @@ class _Checker:
             if value not in known:
                 self.error(table, i, column, self.unknown(target, value))
 
+    def check_optional_refs(self, table: str, column: str, target: str) -> None:
+        """As :meth:`check_refs`, for a column whose cells may be empty."""
+        if target in self.absent:
+            return
+        known = self.ids[target]
+        for i, row in enumerate(getattr(self.problem, table)):
+            value = getattr(row, column)
+            if value is not None and value not in known:
+                self.error(table, i, column, self.unknown(target, value))
+
     def check_references(self) -> None:
         self.check_refs("students", "school_id", "schools")
         self.check_refs("offers", "company_id", "companies")
@@ -167,6 +179,10 @@ class _Checker:
         self.check_refs("travel", "company_id", "companies")
         self.check_refs("pairs", "student_a", "students")
         self.check_refs("pairs", "student_b", "students")
+        self.check_optional_refs("wishes", "student_id", "students")
+        self.check_optional_refs("wishes", "offer_id", "offers")
+        self.check_optional_refs("wishes", "company_id", "companies")
+        self.check_optional_refs("wishes", "field_id", "fields")
         if self.absent & {"students", "schools"}:
             return
         origins = self.ids["students"] | self.ids["schools"]
@@ -195,6 +211,47 @@ class _Checker:
             if row.student_a == row.student_b:
                 message = f'student "{row.student_a}" is paired with itself'
                 self.error("pairs", i, "student_b", message)
+
+    def check_wishes(self) -> None:
+        """A wish names exactly one target; a student's ranks are unique."""
+        first: dict[tuple[str, int], int] = {}
+        for i, wish in enumerate(self.problem.wishes):
+            targets = wish.targets
+            if len(targets) != 1:
+                named = ", ".join(targets) or "none of them"
+                message = (
+                    "a wish names exactly one of offer_id, company_id, field_id "
+                    f"(this row: {named})"
+                )
+                self.error("wishes", i, next(iter(targets), "offer_id"), message)
+            key = (wish.student_id, wish.rank)
+            if key in first:
+                where = self.line("wishes", first[key])
+                message = (
+                    f'second wish of rank {wish.rank} for student "{wish.student_id}" '
+                    f"(first on line {where})"
+                )
+                self.error("wishes", i, "rank", message)
+            else:
+                first[key] = i
+
+    def check_min_group(self) -> None:
+        """``min_group`` only for BFE offers, and no larger than ``capacity``."""
+        for i, offer in enumerate(self.problem.offers):
+            if offer.min_group is None:
+                continue
+            if offer.kind != "bfe":
+                message = (
+                    f"min_group {offer.min_group} on a praktikum offer: a minimum group "
+                    "size is for bfe offers only; leave the cell empty"
+                )
+                self.error("offers", i, "min_group", message)
+            elif offer.min_group > offer.capacity:
+                message = (
+                    f"min_group {offer.min_group} is above capacity {offer.capacity}: "
+                    "the group could never run"
+                )
+                self.error("offers", i, "min_group", message)
 
     def check_previous(self) -> None:
         """A row whose student or offer is gone: a warning, an error when locked."""

@@ -4,7 +4,7 @@ Written from ``shared/spec/format.md`` alone, without the solver's eligibility
 code (``kaoa_match.options``) or model (``kaoa_match.solvers``), so that a bug
 there cannot hide itself. Only the data model and the NRW working-day calendar
 are shared. :func:`check_plan` lists broken rules; :func:`objective_values`
-recounts the six objectives of a plan.
+recounts the seven objectives of a plan.
 
 Every message starts with the rule in brackets, e.g. ``[bfe-capacity]``;
 :func:`broken_rules` extracts those names for tests.
@@ -45,7 +45,7 @@ ASSIGNMENT_COLUMNS = (
     "travel_min",
     "score",
 )
-OBJECTIVES = ("coverage", "stability", "fairness", "interest", "travel", "together")
+OBJECTIVES = ("coverage", "stability", "fairness", "wishes", "interest", "travel", "together")
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG), as kaoa_match.travel uses
 
 
@@ -395,6 +395,10 @@ def _capacity(k: _Kreis, known: list[tuple[Placement, Offer]]) -> list[str]:
                 f"[{offer.kind}-capacity] offer {oid} on {day}: {n} students, "
                 f"capacity {offer.capacity}"
             )
+        if offer.kind == "bfe" and offer.min_group is not None and n < offer.min_group:
+            errors.append(
+                f"[bfe-min-group] offer {oid} on {day}: {n} students, min_group {offer.min_group}"
+            )
     return errors
 
 
@@ -484,8 +488,22 @@ def top_fields(problem: Problem, student_id: str) -> set[str]:
     }
 
 
+def _wish_points(problem: Problem, known: list[tuple[Placement, Offer]]) -> int:
+    """Sum of ``6 - rank`` over the wishes some placement of the student grants."""
+    total = 0
+    for wish in problem.wishes:
+        mine = [o for p, o in known if p.student_id == wish.student_id]
+        if (
+            any(o.offer_id == wish.offer_id for o in mine)
+            or any(o.company_id == wish.company_id for o in mine)
+            or any(o.field_id == wish.field_id for o in mine)
+        ):
+            total += 6 - wish.rank
+    return total
+
+
 def objective_values(problem: Problem, assignments: pd.DataFrame) -> dict[str, int]:
-    """The six objectives of a (valid) plan, counted as the contract defines them."""
+    """The seven objectives of a (valid) plan, counted as the contract defines them."""
     placements, _ = _placements(assignments)
     k = _Kreis(problem)
     known = k.known(placements)
@@ -501,6 +519,7 @@ def objective_values(problem: Problem, assignments: pd.DataFrame) -> dict[str, i
         "fairness": sum(
             bool(fields & top_fields(problem, sid)) for sid, fields in placed_fields.items()
         ),
+        "wishes": _wish_points(problem, known),
         "interest": sum(k.score(p.student_id, o.field_id) for p, o in known),
         "travel": sum(k.travel.minutes(p.student_id, o.company_id) for p, o in known),
         "together": sum(

@@ -27,6 +27,7 @@ from kaoa_match.model import (
     School,
     Student,
     TravelTime,
+    Wish,
 )
 
 if TYPE_CHECKING:
@@ -174,6 +175,11 @@ def _offer(
         start, end = _date_range(draw, BFE_DATES, 10)
     else:
         start, end = _date_range(draw, PRAKTIKUM_DATES, 20)
+    capacity = draw(st.sampled_from([0, 1, 1, 2, 2, 3]))
+    # Now and then a BFE group that runs only with two or more students.
+    min_group = None
+    if kind == "bfe" and capacity >= 2:
+        min_group = _rarely(draw, st.integers(2, capacity))
     return Offer(
         offer_id=oid,
         company_id=draw(st.sampled_from(company_ids)),
@@ -181,7 +187,8 @@ def _offer(
         kind=kind,
         start_date=start,
         end_date=end,
-        capacity=draw(st.sampled_from([0, 1, 1, 2, 2, 3])),
+        capacity=capacity,
+        min_group=min_group,
         grades=_rarely(draw, st.sampled_from([frozenset({8}), frozenset({9})]), frozenset()),
         school_types=_rarely(draw, st.just(frozenset(SCHOOL_TYPES[:2])), frozenset()),
     )
@@ -270,6 +277,24 @@ def _published(
 
 
 @st.composite
+def _wishes(
+    draw: st.DrawFn, student_ids: list[str], offers: list[Offer], field_ids: list[str]
+) -> list[Wish]:
+    """0-3 wishes of a few students, for an offer, a company or a field."""
+    rows: list[Wish] = []
+    for sid in draw(st.lists(st.sampled_from(student_ids), unique=True, max_size=3)):
+        ranks = draw(st.lists(st.integers(1, 5), unique=True, min_size=1, max_size=3))
+        for rank in ranks:
+            offer = draw(st.sampled_from(offers))
+            target = draw(st.sampled_from(["offer_id", "company_id", "field_id"]))
+            value = {"offer_id": offer.offer_id, "company_id": offer.company_id}.get(
+                target, draw(st.sampled_from(field_ids))
+            )
+            rows.append(Wish(student_id=sid, rank=rank, **{target: value}))
+    return rows
+
+
+@st.composite
 def small_problems(draw: st.DrawFn) -> Problem:
     """A valid Kreis of 1-2 schools, 2-8 students, 1-5 companies and 1-8 offers."""
     field_ids = [f.field_id for f in DEFAULT_FIELDS[: draw(st.integers(3, 5))]]
@@ -297,4 +322,5 @@ def small_problems(draw: st.DrawFn) -> Problem:
         travel=tuple(draw(_travel(origins, company_ids))),
         previous=tuple(draw(_published(students, offers, calendar))),
         pairs=tuple(draw(_pairs(student_ids))),
+        wishes=tuple(draw(_wishes(student_ids, offers, field_ids))),
     )

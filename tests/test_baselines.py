@@ -26,6 +26,7 @@ from kaoa_match.model import (
     Offer,
     Pair,
     PreviousAssignment,
+    Wish,
 )
 from kaoa_match.options import build_options
 from kaoa_match.plan import ASSIGNMENT_COLUMNS
@@ -85,6 +86,7 @@ def test_arrival_order_decides_and_the_optimum_places_both() -> None:
         "coverage": 1,
         "stability": 0,
         "fairness": 1,
+        "wishes": 0,
         "interest": 90,
         "travel": 10,
         "together": 0,
@@ -275,3 +277,53 @@ def test_every_example_plan_is_valid_and_counted_as_the_contract_says(example: P
             assert getattr(row, name) == recount[name], (row.order, name)
         assert row.students_short == students_short(example, plan)
     assert result.coverage == pytest.approx(result.per_order["coverage"].mean())
+
+
+def test_a_group_below_its_minimum_is_cancelled_and_its_students_rebook() -> None:
+    # Both students like the Träger group (bau 90) better than B (it 50) and
+    # book it first; with two bookings it stays below its minimum of three,
+    # is cancelled, and both book B instead, in whichever order they came.
+    group = Offer(
+        offer_id="T",
+        company_id="C1",
+        field_id="bau",
+        kind="bfe",
+        start_date=NOV3,
+        capacity=8,
+        min_group=3,
+    )
+    problem = kreis(
+        students=(student("A"), student("B")),
+        companies=(company("C1"), company("C2")),
+        offers=(group, offer("B", "C2", "it", NOV3, capacity=2)),
+        calendar=bfe_dates("S", NOV3),
+        interests=scores({(s, f): v for s in "AB" for f, v in (("bau", 90), ("it", 50))}),
+    )
+    for seed in (A_FIRST, B_FIRST):
+        plan = portal_plan(problem, np.random.default_rng(seed))
+        assert check_plan(problem, plan) == []
+        assert sorted(plan.offer_id) == ["B", "B"]
+    without_minimum = problem.model_copy(
+        update={"offers": (group.model_copy(update={"min_group": None}), problem.offers[1])}
+    )
+    assert sorted(portal_plan(without_minimum, np.random.default_rng(0)).offer_id) == ["T", "T"]
+
+
+def test_students_book_their_wishes_first_in_rank_order() -> None:
+    # A likes it (X) best by score but wishes Y (rank 1): the portal books Y
+    # for A whoever comes first; B then takes X, or Y is gone when B comes.
+    problem = kreis(
+        students=(student("A"), student("B")),
+        companies=(company("C1"), company("C2")),
+        offers=(offer("X", "C1", "it", NOV3), offer("Y", "C2", "bau", NOV3)),
+        calendar=bfe_dates("S", NOV3),
+        interests=scores({("A", "it"): 90, ("A", "bau"): 10, ("B", "it"): 50}),
+        wishes=(Wish(student_id="A", rank=1, offer_id="Y"),),
+    )
+    for seed in (A_FIRST, B_FIRST):
+        plan = portal_plan(problem, np.random.default_rng(seed))
+        assert check_plan(problem, plan) == []
+        assert dict(zip(plan.student_id, plan.offer_id, strict=True)) == {"A": "Y", "B": "X"}
+    result = portal_baseline(problem, orders=2)
+    assert result.wishes == 5.0
+    assert list(result.per_order.wishes) == [5, 5]

@@ -45,25 +45,53 @@ def _moved(problem: Problem, prefix: str, north: float) -> Problem:
                 update[name] = value + north
         return record.model_copy(update=update)
 
-    tables = ("schools", "students", "companies", "offers", "calendar", "interests", "pairs")
+    tables = (
+        "schools",
+        "students",
+        "companies",
+        "offers",
+        "calendar",
+        "interests",
+        "pairs",
+        "wishes",
+    )
     return problem.model_copy(
         update={table: tuple(map(moved, getattr(problem, table))) for table in tables}
     )
 
 
 def _joint(*problems: Problem) -> Problem:
-    tables = ("schools", "students", "companies", "offers", "calendar", "interests", "pairs")
+    tables = (
+        "schools",
+        "students",
+        "companies",
+        "offers",
+        "calendar",
+        "interests",
+        "pairs",
+        "wishes",
+    )
     return problems[0].model_copy(
         update={table: tuple(r for p in problems for r in getattr(p, table)) for table in tables}
     )
 
 
+def _without_group_minimums(problem: Problem) -> Problem:
+    """The Kreis with every offer open to a group of any size: a minimum group
+    leaves the LP weak, and the one-model solve of two Kreise below (one worker,
+    no decomposition) then searches for minutes. Decomposition is the point here."""
+    offers = tuple(o.model_copy(update={"min_group": None}) for o in problem.offers)
+    return problem.model_copy(update={"offers": offers})
+
+
 @pytest.fixture(scope="module")
 def kreise() -> dict[str, Problem]:
     # Two Kreise 200 km apart: no student reaches the other's companies.
+    a = generate(students=90, praktikum_students=40, seed=1)
+    b = generate(students=120, seed=2)
     return {
-        "kreis-a": _moved(generate(students=90, praktikum_students=40, seed=1), "A-", 0.0),
-        "kreis-b": _moved(generate(students=120, seed=2), "B-", 2.0),
+        "kreis-a": _moved(_without_group_minimums(a), "A-", 0.0),
+        "kreis-b": _moved(_without_group_minimums(b), "B-", 2.0),
     }
 
 

@@ -25,6 +25,7 @@ from kaoa_match.model import (
     Student,
     TravelModel,
     TravelTime,
+    Wish,
 )
 from kaoa_match.validation import validate
 from tests.checker import (
@@ -527,6 +528,14 @@ def test_objective_values_on_a_hand_counted_plan() -> None:
             ),
             _locked("P", "P1", D(2027, 1, 11), D(2027, 1, 13)),
         ),
+        wishes=(
+            Wish(student_id="A", rank=1, offer_id="B1"),
+            Wish(student_id="A", rank=2, company_id="C1"),
+            Wish(student_id="B", rank=1, field_id="kunst"),
+            Wish(student_id="B", rank=3, company_id="C2"),
+            Wish(student_id="P", rank=2, field_id="it"),
+            Wish(student_id="D", rank=5, offer_id="B1"),
+        ),
         pairs=(
             Pair(student_a="A", student_b="B", relation="together"),
             Pair(student_a="D", student_b="P", relation="together"),
@@ -540,6 +549,9 @@ def test_objective_values_on_a_hand_counted_plan() -> None:
         "stability": 1,
         # Top fields: A {it, bau}, B {it}, P {it}, D none; A, B, P placed in one.
         "fairness": 3,
+        # A: offer B1 (rank 1) and company C1 (2); B: company C2 (3), not kunst;
+        # P: field it (2); D never goes to B1: 5 + 4 + 3 + 4.
+        "wishes": 16,
         # A 80 + 50, B 0 + 40, P 60, D 0.
         "interest": 230,
         # A 20 + 30, B 30 + 20, P 20 (the block once), D 25.

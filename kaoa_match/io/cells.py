@@ -27,6 +27,7 @@ from kaoa_match.model import (
     School,
     Student,
     TravelTime,
+    Wish,
 )
 
 if TYPE_CHECKING:
@@ -293,6 +294,7 @@ LAYOUTS: dict[str, Layout] = {
                 Column("capacity", whole(0)),
                 _opt("grades", parse_grades),
                 _opt("school_types", parse_tags),
+                _opt("min_group", whole(1)),
             ),
             required_file=True,
         ),
@@ -350,6 +352,17 @@ LAYOUTS: dict[str, Layout] = {
                 _id("student_a"),
                 _id("student_b"),
                 Column("relation", choice("apart", "together")),
+            ),
+        ),
+        Layout(
+            "wishes",
+            Wish,
+            (
+                _id("student_id"),
+                Column("rank", whole(1, 5)),
+                _id("offer_id", optional=True),
+                _id("company_id", optional=True),
+                _id("field_id", optional=True),
             ),
         ),
     )

@@ -28,6 +28,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from kaoa_match.io.read import Log, load_csv
+from kaoa_match.wishes import granted_wishes
 
 if TYPE_CHECKING:
     from collections.abc import Hashable, Mapping, Sequence
@@ -72,9 +73,10 @@ def write_workbook(
     _summary_sheet(book.create_sheet("Summary"), _summary_rows(h, baseline))
     used: set[str] = {"summary", "rosters", "unplaced"}
     by_student = _ByStudent.of(assignments, unassigned)
+    wished = _wishes_text(problem, assignments)
     for school in problem.schools:
         title = _sheet_title(f"{school.school_id} {school.name}".strip(), used)
-        rows = _class_list(problem, school.school_id, by_student, classes or {})
+        rows = _class_list(problem, school.school_id, by_student, classes or {}, wished)
         _fill(book.create_sheet(title), rows)
     _fill(book.create_sheet("Rosters"), _rosters(problem, assignments))
     _fill(book.create_sheet("Unplaced"), _unplaced(problem, unassigned))
@@ -150,6 +152,7 @@ def _class_list(
     school_id: str,
     plan: _ByStudent,
     classes: Mapping[str, str],
+    wished: Mapping[str, tuple[str, str]],
 ) -> list[Row]:
     students = [s for s in problem.students if s.school_id == school_id]
     ids = [s.student_id for s in students]
@@ -163,6 +166,9 @@ def _class_list(
         header += ["Praktikum from", "Praktikum to", "Praktikum company", "Praktikum Berufsfeld"]
         header += ["Praktikum min"]
     header.append("missing")
+    has_wishes = any(sid in wished for sid in ids)
+    if has_wishes:
+        header += ["wishes granted", "wishes not granted"]
     names = _company_names(problem)
     fields = {f.field_id: f.name or f.field_id for f in problem.fields}
     order = sorted(students, key=lambda s: (classes.get(s.student_id, ""), s.grade, s.student_id))
@@ -183,8 +189,34 @@ def _class_list(
                 row += [b["start_date"], b["end_date"], names[b["company_id"]]]
                 row += [fields.get(b["field_id"]), b["travel_min"]]
         row.append(plan.missing.get(sid))
+        if has_wishes:
+            row += [text or None for text in wished.get(sid, ("", ""))]
         rows.append(row)
     return rows
+
+
+def _wishes_text(problem: Problem, assignments: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """Per student with wishes: (granted, not granted), each as "rank: target; ..."."""
+    names = _company_names(problem)
+    fields = {f.field_id: f.name or f.field_id for f in problem.fields}
+    offers = {o.offer_id: o for o in problem.offers}
+    texts: dict[str, tuple[list[str], list[str]]] = {}
+    wishes = granted_wishes(problem, assignments).sort_values(["student_id", "rank"])
+    for sid, rank, target, value, granted in zip(
+        wishes["student_id"],
+        wishes["rank"],
+        wishes["target"],
+        wishes["target_id"],
+        wishes["granted"],
+        strict=True,
+    ):
+        if target == "offer":
+            offer = offers[value]
+            what = f"{names[offer.company_id]}, {fields.get(offer.field_id)} ({value})"
+        else:
+            what = names[value] if target == "company" else f"Berufsfeld {fields.get(value)}"
+        texts.setdefault(sid, ([], []))[0 if granted else 1].append(f"{rank}: {what}")
+    return {sid: ("; ".join(yes), "; ".join(no)) for sid, (yes, no) in texts.items()}
 
 
 def _missing_text(short: pd.DataFrame) -> dict[str, str]:
@@ -257,6 +289,8 @@ def _summary_rows(h: Headline, baseline: BaselineResult | None) -> list[Row]:
         ["Praktikum blocks", h.praktikum_blocks],
         ["students with a place in a top-3 field", h.fairness],
         ["students with a top-3 field", h.with_profile],
+        ["wishes granted", h.wishes_granted],
+        ["wishes made", h.wishes_made],
         [],
         ["level", "value", "bound", "gap", "status"],
     ]
@@ -267,7 +301,8 @@ def _summary_rows(h: Headline, baseline: BaselineResult | None) -> list[Row]:
             ("placements made", h.placements, baseline.coverage),
             ("students short of a placement", h.students_short, baseline.students_short),
             ("students with a place in a top-3 field", h.fairness, baseline.fairness),
-            ("interest (sum of PA scores)", h.interest, baseline.interest),
+            ("wishes (points granted)", h.wishes, baseline.wishes),
+            ("interest (sum of profile scores)", h.interest, baseline.interest),
             ("travel (minutes in total)", h.travel, baseline.travel),
         ):
             rows.append([label, mine, round(theirs, 1)])

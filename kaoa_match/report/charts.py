@@ -222,7 +222,7 @@ def bubble_grid(
         count = int(counts[y, x])
         r = max(2.0, 0.48 * cell * math.sqrt(count / biggest))
         cx, cy = left + (x + 0.5) * cell, top + size - (y + 0.5) * cell
-        tip = f"best PA score {_bin(int(x))}, placed field {_bin(int(y))}: {count} placements"
+        tip = f"best profile score {_bin(int(x))}, placed field {_bin(int(y))}: {count} placements"
         body.append(
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}" fill="{BLUE}" '
             f'fill-opacity="0.7"><title>{esc(tip)}</title></circle>'

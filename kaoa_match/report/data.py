@@ -26,6 +26,7 @@ from kaoa_match.calendar import WorkingDays
 from kaoa_match.exceptions import KaoaMatchError
 from kaoa_match.options import interest_matrix, top_fields
 from kaoa_match.plan import ASSIGNMENT_COLUMNS, OBJECTIVES, UNASSIGNED_COLUMNS
+from kaoa_match.wishes import granted_wishes
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -149,6 +150,9 @@ class Headline:
     praktikum_blocks: int
     fairness: int
     with_profile: int
+    wishes: int  # points of the wishes granted (the ``wishes`` level)
+    wishes_granted: int
+    wishes_made: int
     interest: int
     travel: int
     levels: tuple[Level, ...]
@@ -167,6 +171,7 @@ def headline(
     top = student_top_fields(problem)
     with_profile = sum(1 for s in needing if top.get(s))
     in_top_students = set(assignments.loc[in_top, "student_id"])
+    wishes = granted_wishes(problem, assignments)
     return Headline(
         status=str(summary.get("status", "unknown")),
         solve_seconds=float(summary.get("solve_seconds", 0.0)),
@@ -179,6 +184,9 @@ def headline(
         praktikum_blocks=int((assignments["kind"] == "praktikum").sum()),
         fairness=len(in_top_students),
         with_profile=with_profile,
+        wishes=int(wishes.loc[wishes["granted"], "points"].sum()),
+        wishes_granted=int(wishes["granted"].sum()),
+        wishes_made=len(wishes),
         interest=int(assignments["score"].sum()),
         travel=int(assignments["travel_min"].sum()),
         levels=_levels(summary),
@@ -473,6 +481,7 @@ class ReportData:
     schools: pd.DataFrame
     school_types: pd.DataFrame
     interest: pd.DataFrame
+    wishes: pd.DataFrame  # one row per wish: see kaoa_match.wishes.granted_wishes
     travel: pd.DataFrame
     max_travel_min: int
     bfe_use: Utilisation
@@ -503,6 +512,7 @@ def gather(
         schools=rates,
         school_types=rates_by_school_type(rates),
         interest=interest_pairs(problem, assignments),
+        wishes=granted_wishes(problem, assignments),
         travel=assignments[["kind", "travel_min"]].copy(),
         max_travel_min=problem.travel_model.default_max_travel_min,
         bfe_use=utilisation(problem, assignments, "bfe"),

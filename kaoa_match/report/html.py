@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from kaoa_match.model import WISH_RANKS
 from kaoa_match.report.charts import (
     BLUE,
     GREEN,
@@ -77,6 +78,7 @@ def render_data(data: ReportData) -> str:
         _levels_section(data.headline),
         _baseline_section(data),
         _rates_section(data),
+        _wishes_section(data),
         _interest_section(data),
         _travel_section(data),
         _use_section(data),
@@ -185,7 +187,8 @@ def _baseline_section(data: ReportData) -> str:
         ("placements (BFE days + Praktikum blocks)", h.placements, b.coverage, "more"),
         ("students short of a placement", h.students_short, b.students_short, "fewer"),
         ("students with a place in a top-3 field", h.fairness, b.fairness, "more"),
-        ("interest, sum of PA scores", h.interest, b.interest, "more"),
+        *([("wishes, points granted", h.wishes, b.wishes, "more")] if h.wishes_made else []),
+        ("interest, sum of profile scores", h.interest, b.interest, "more"),
         ("interest per placement", h.interest / per, b.interest / per_b, "more"),
         ("travel, minutes in total", h.travel, b.travel, "fewer"),
         ("travel per placement, minutes", h.travel / per, b.travel / per_b, "fewer"),
@@ -250,20 +253,48 @@ def _interest_section(data: ReportData) -> str:
     counts = score_bins(pairs["best"].tolist(), pairs["placed"].tolist())
     chart = bubble_grid(
         "interest",
-        "PA score of the placed field against the student's best PA score",
+        "Profile score of the placed field against the student's best profile score",
         counts,
-        "student's best PA score",
-        "PA score of the placed field",
+        "student's best profile score",
+        "profile score of the placed field",
     )
     on_diagonal = int(np.trace(counts))
     intro = (
-        "Each bubble counts placements by the student's best interest score in the "
-        "Potenzialanalyse (across) and the score of the field placed in (up). On the "
+        "Each bubble counts placements by the student's best score in the interest "
+        "profile (Potenzialanalyse or Einstiegsinstrument; across) and the score of the "
+        "field placed in (up). On the "
         f"dashed line a student got a field in the top score band: {on_diagonal} of "
         f"{len(pairs)} placements. A student needs several different fields, so not every "
         "day can be in the best one."
     )
-    return _section("interest", "Interest: placed field against the PA profile", intro, chart)
+    return _section("interest", "Interest: placed field against the interest profile", intro, chart)
+
+
+def _wishes_section(data: ReportData) -> str:
+    wishes = data.wishes
+    if wishes.empty:
+        return ""
+    b = data.baseline
+    header = ["rank", "wishes", "granted by this plan"]
+    if b is not None:
+        header.append(f"granted by the portal (mean of {b.orders})")
+    rows = []
+    for rank in WISH_RANKS:
+        mine = wishes[wishes["rank"] == rank]
+        row = [str(rank), _num(len(mine)), _num(int(mine["granted"].sum()))]
+        if b is not None:
+            row.append(_num(b.granted_by_rank.get(rank, 0.0)))
+        rows.append(row)
+    points = int(wishes.loc[wishes["granted"], "points"].sum())
+    intro = (
+        "What students asked for themselves (wishes.csv, rank 1 = most wanted), granted when "
+        "the plan places the student at the offer, company or Berufsfeld named. The wishes "
+        "level counts 6 - rank per wish granted "
+        f"({points:,} points); it comes after coverage, stability and top-3 fields, and "
+        "before interest scores."
+    )
+    table = _table(header, rows, numeric=set(range(1, len(header))))
+    return _section("wishes", "Wishes granted by rank", intro, table)
 
 
 def _travel_section(data: ReportData) -> str:
@@ -335,7 +366,7 @@ def _balance_section(data: ReportData) -> str:
                 f"{label}: demand, places and placements per Berufsfeld",
                 frame["name"].tolist(),
                 [
-                    ("demand (PA top-3)", frame["demand"].tolist(), ORANGE),
+                    ("demand (profile top-3)", frame["demand"].tolist(), ORANGE),
                     (places, frame["places"].tolist(), BLUE),
                     ("placed", frame["placed"].tolist(), GREEN),
                 ],

@@ -51,6 +51,26 @@ class LinearSystem:
     row_hi: NDArray[np.float64]
     var_lo: NDArray[np.float64]
     var_hi: NDArray[np.float64]
+    in_lp: NDArray[np.bool_] | None = None  # rows the LP relaxation uses (None = all)
+
+    def for_lp(self) -> LinearSystem:
+        """The rows the LP relaxation uses: leaving rows out only loosens it."""
+        if self.in_lp is None or self.in_lp.all():
+            return self
+        keep = self.in_lp
+        return LinearSystem(
+            self.matrix[keep], self.row_lo[keep], self.row_hi[keep], self.var_lo, self.var_hi
+        )
+
+    def satisfied_by(self, solution: NDArray[np.int64]) -> bool:
+        """Whether ``solution`` (all variables) obeys every row and domain."""
+        activity = self.matrix @ solution.astype(np.float64)
+        return bool(
+            np.all(activity >= self.row_lo)
+            and np.all(activity <= self.row_hi)
+            and np.all(solution >= self.var_lo)
+            and np.all(solution <= self.var_hi)
+        )
 
 
 class ModelBuilder:
@@ -72,6 +92,7 @@ class ModelBuilder:
         self._row_hi: list[int] = []
         self._var_lo: list[int] = []
         self._var_hi: list[int] = []
+        self._not_in_lp: list[int] = []  # rows the LP relaxation leaves out
 
     def new_bools(self, count: int) -> NDArray[np.int64]:
         """Add ``count`` Boolean variables; returns their indices."""
@@ -139,24 +160,20 @@ class ModelBuilder:
             ),
             shape=(len(self._row_vars), self.num_vars),
         )
+        in_lp = np.ones(len(self._row_vars), dtype=bool)
+        in_lp[self._not_in_lp] = False
         return LinearSystem(
             matrix,
             np.asarray(self._row_lo, np.float64),
             np.asarray(self._row_hi, np.float64),
             np.asarray(self._var_lo, np.float64),
             np.asarray(self._var_hi, np.float64),
+            in_lp,
         )
 
     def satisfied_by(self, solution: NDArray[np.int64]) -> bool:
         """Whether ``solution`` (all variables) obeys every row and domain."""
-        system = self.linear_system()
-        activity = system.matrix @ solution.astype(np.float64)
-        return bool(
-            np.all(activity >= system.row_lo)
-            and np.all(activity <= system.row_hi)
-            and np.all(solution >= system.var_lo)
-            and np.all(solution <= system.var_hi)
-        )
+        return self.linear_system().satisfied_by(solution)
 
     def add_grouped_at_most(
         self,
@@ -190,6 +207,28 @@ class ModelBuilder:
             self.add_le(var, group)
         self._derived.append((var, "all_any", groups))
         return var
+
+    def new_switch(self, members: NDArray[np.int64], lo: int, hi: int) -> int:
+        """A 0/1 variable ``on`` with ``lo * on <= sum(members) <= hi * on``:
+        the members are all off, or between ``lo`` and ``hi`` of them on.
+
+        Written as ``sum(members) <= hi``, ``member <= on`` for each member and
+        ``sum(members) >= lo * on``. The LP relaxation keeps only the first:
+        with the others it is hardly tighter (``on`` may be fractional) but
+        the dual simplex takes four times as long (the example's fairness LP:
+        23 s against 6 s); a looser LP still gives valid bounds, and its
+        plans are checked against every row."""
+        on = int(self.new_bools(1)[0])
+        ones = np.ones(len(members), dtype=np.int64)
+        self.add_at_most(members, hi)
+        first = self.num_constraints
+        for member in members.tolist():
+            self.add_linear(np.asarray([member, on], np.int64), np.asarray([1, -1]), -1, 0)
+        variables = np.r_[members, np.int64(on)].astype(np.int64)
+        self.add_linear(variables, np.r_[ones, np.int64(-lo)], 0, len(members))
+        self._not_in_lp.extend(range(first, self.num_constraints))
+        self._derived.append((on, "all_any", [members]))
+        return on
 
     def complete(self, solution: NDArray[np.int64]) -> NDArray[np.int64]:
         """Give every derived variable its (best) value under ``solution``, in place."""

@@ -63,13 +63,27 @@ def one_praktikum_block(b: ModelBuilder, cand: Candidates) -> None:
 
 
 def bfe_capacity(
-    b: ModelBuilder, cand: Candidates, capacity: NDArray[np.int64], n_days: int
+    b: ModelBuilder,
+    cand: Candidates,
+    capacity: NDArray[np.int64],
+    min_group: NDArray[np.int64],
+    n_days: int,
 ) -> None:
-    """BFE capacity: on each day, an offer takes at most ``capacity`` students."""
+    """BFE capacity: on each day, an offer takes at most ``capacity`` students,
+    and either none or at least ``min_group`` (the offer-day is open or closed)."""
     bfe = np.flatnonzero(cand.kind == BFE)
     keys = cand.offer[bfe] * n_days + cand.first_day[bfe]
     for key, members in iter_groups(keys, bfe):
-        b.add_at_most(members, int(capacity[key // n_days]))
+        offer = key // n_days
+        if min_group[offer] > 1:
+            b.new_switch(members, int(min_group[offer]), int(capacity[offer]))
+        else:
+            b.add_at_most(members, int(capacity[offer]))
+
+
+def group_minimums(problem: Problem) -> NDArray[np.int64]:
+    """Per offer: the fewest students it runs with on a day (1 = no minimum)."""
+    return np.asarray([o.smallest_group for o in problem.offers], dtype=np.int64)
 
 
 def praktikum_capacity(
@@ -175,11 +189,12 @@ def add_hard_rules(
 ) -> None:
     """Every hard rule of the spec that spans options."""
     capacity = np.asarray([o.capacity for o in problem.offers], dtype=np.int64)
+    min_group = group_minimums(problem)
     at_most_needed_bfe_days(b, cand, bfe_needed)
     distinct_berufsfelder(b, cand, len(problem.fields))
     one_place_per_day(b, cand, n_days)
     one_praktikum_block(b, cand)
-    bfe_capacity(b, cand, capacity, n_days)
+    bfe_capacity(b, cand, capacity, min_group, n_days)
     praktikum_capacity(b, cand, capacity, n_days)
     apart_pairs(b, cand, apart, n_days)
     locked_rows(b, locked_candidates)

@@ -6,26 +6,28 @@ transportation problem: students on one side, offer-days with their free
 places on the other, an arc for each option that fits the student's other
 placements (another date, another Berufsfeld). A maximum flow of minimum
 cost solves it exactly for all students at once: as many placements as
-possible, and among those the best by stability, top-3 fields, interest and
-travel. Since the plan given is one of the flows, the layer never places
+possible, and among those the best by stability, top-3 fields, wishes,
+interest and travel. Since the plan given is one of the flows, the layer never places
 fewer students; a round is kept only if the plan is lexicographically no
 worse. Rounds over each student's first, second, third day move the whole
 Kreis in large exact steps, over every option (not only the nearest).
 
 Praktikum blocks span several days and are left where they are; students in
-pairs or with locked rows do not move.
+pairs or with locked rows do not move. Nor do students in a group with a
+minimum size (``offers.min_group``), so that an open group stays open; a
+group opens to more students only while it runs, never from closed.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from kaoa_match.solvers.variables import BFE
+from kaoa_match.solvers.variables import BFE, WishMatches
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -33,11 +35,14 @@ if TYPE_CHECKING:
     from kaoa_match.solvers.variables import Candidates
 
 # Arc costs (minimised; placements first is the max-flow part): a published
-# row kept outweighs a top-3 field, which outweighs any interest difference,
-# which outweighs travel minutes. The round's result is checked exactly.
+# row kept outweighs a top-3 field, which outweighs the points of any wishes
+# (at most 5 + 4 + 3 + 2 + 1 on one option), each of which outweighs any
+# interest difference, which outweighs travel minutes. The round's result is
+# checked exactly.
 _PER_MINUTE = 1
 _PER_SCORE_POINT = 200
-_TOP = 100 * _PER_SCORE_POINT * 4
+_PER_WISH_POINT = 101 * _PER_SCORE_POINT
+_TOP = 16 * _PER_WISH_POINT
 _PUBLISHED = 50 * _TOP
 
 
@@ -52,14 +57,16 @@ class FlowKreis:
     published: NDArray[np.bool_]  # per candidate: a published row of the previous plan
     movable: NDArray[np.bool_]  # per student
     bfe_needed: NDArray[np.int64]  # per student
+    min_group: NDArray[np.int64] | None = None  # per offer; None = no minimums
+    wishes: WishMatches = field(default_factory=WishMatches.none)
 
     @property
     def n_students(self) -> int:
         return len(self.bfe_needed)
 
 
-def value_tuple(k: FlowKreis, plan: NDArray[np.bool_]) -> tuple[int, int, int, int, int]:
-    """(coverage, stability, fairness, interest, -travel) of ``plan``."""
+def value_tuple(k: FlowKreis, plan: NDArray[np.bool_]) -> tuple[int, int, int, int, int, int]:
+    """(coverage, stability, fairness, wishes, interest, -travel) of ``plan``."""
     c = k.cand
     fair = np.zeros(k.n_students, dtype=bool)
     fair[c.student[plan & k.top]] = True
@@ -67,6 +74,7 @@ def value_tuple(k: FlowKreis, plan: NDArray[np.bool_]) -> tuple[int, int, int, i
         int(plan.sum()),
         int((plan & k.published).sum()),
         int(fair.sum()),
+        k.wishes.value(plan),
         int(c.score[plan].sum()),
         -int(c.travel[plan].sum()),
     )
@@ -121,17 +129,19 @@ def _layer(k: FlowKreis, plan: NDArray[np.bool_], order_by: str, layer: int) -> 
     drop = order[
         (rank == layer % np.maximum(per_student[c.student[order]], 1)) & ~short[c.student[order]]
     ]
-    drop = drop[k.movable[c.student[drop]]]
+    slot = c.offer * k.n_days + c.first_day
+    movable, closed = _group_rules(k, plan, slot)
+    drop = drop[movable[c.student[drop]]]
     kept = plan.copy()
     kept[drop] = False
 
     moving = short.copy()
     moving[c.student[drop]] = True
-    moving &= k.movable & (k.bfe_needed > 0)
+    moving &= movable & (k.bfe_needed > 0)
     day_used, field_used, has_top = _used(k, kept)
-    slot = c.offer * k.n_days + c.first_day
     load = np.bincount(slot[kept & bfe], minlength=len(k.capacity) * k.n_days)
     free = np.repeat(k.capacity, k.n_days) - load
+    free[closed] = 0
     arcs = np.flatnonzero(
         bfe
         & ~kept
@@ -140,10 +150,28 @@ def _layer(k: FlowKreis, plan: NDArray[np.bool_], order_by: str, layer: int) -> 
         & ~day_used[c.student, c.first_day]
         & ~field_used[c.student, c.field]
     )
-    chosen = _solve_flow(k, arcs, slot, free, has_top)
+    chosen = _solve_flow(k, arcs, slot, free, has_top, _wish_points(k, kept))
     trial = kept
     trial[chosen] = True
     return trial
+
+
+def _group_rules(
+    k: FlowKreis, plan: NDArray[np.bool_], slot: NDArray[np.int64]
+) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
+    """Who may move in a round of ``plan``, and which offer-days take nobody:
+    students in a group with a minimum size stay, and a group that does not
+    run now stays closed (one student alone could not open it)."""
+    if k.min_group is None or not (k.min_group > 1).any():
+        return k.movable, np.zeros(0, dtype=np.int64)
+    c = k.cand
+    grouped = (c.kind == BFE) & (k.min_group[c.offer] > 1)
+    movable = k.movable.copy()
+    movable[c.student[plan & grouped]] = False
+    load = np.bincount(slot[plan & grouped], minlength=len(k.capacity) * k.n_days)
+    minimum = np.repeat(k.min_group, k.n_days)
+    closed = np.flatnonzero((minimum > 1) & (load < minimum))
+    return movable, closed
 
 
 def _used(
@@ -165,12 +193,22 @@ def _used(
     return day_used, field_used, has_top
 
 
+def _wish_points(k: FlowKreis, kept: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """Per candidate: the points of the wishes it would grant that ``kept``
+    does not grant already."""
+    w = k.wishes
+    open_ = ~w.granted(kept)[w.wish]
+    points = np.bincount(w.option[open_], weights=w.weight[w.wish[open_]], minlength=len(k.cand))
+    return points.astype(np.int64)
+
+
 def _solve_flow(
     k: FlowKreis,
     arcs: NDArray[np.int64],
     slot: NDArray[np.int64],
     free: NDArray[np.int64],
     has_top: NDArray[np.bool_],
+    wish_points: NDArray[np.int64],
 ) -> NDArray[np.int64]:
     """The candidates of ``arcs`` that a maximum flow of minimum cost uses."""
     if len(arcs) == 0:
@@ -183,6 +221,7 @@ def _solve_flow(
     gain = (
         _PUBLISHED * k.published[arcs]
         + _TOP * (k.top[arcs] & ~has_top[c.student[arcs]])
+        + _PER_WISH_POINT * wish_points[arcs]
         + _PER_SCORE_POINT * c.score[arcs]
     )
     cost = _PER_MINUTE * c.travel[arcs] - gain

@@ -2,9 +2,14 @@
 
 Students come one by one, those with the fewest options first; each takes,
 for every BFE day it still needs, the free place that is best for it (a top-3
-field, then the highest interest score, then the shortest trip) in a field and
+field, then the student's own wishes, then the highest interest score, then
+the shortest trip) in a field and
 on a day it does not have yet, and then the best free Praktikum block. That is
 roughly what a well-run portal gives and always obeys every hard rule.
+
+A Träger group with a minimum size that the students do not fill is closed
+and the greedy runs again without it, as a portal cancels such a group and
+its students rebook.
 """
 
 from __future__ import annotations
@@ -31,6 +36,14 @@ class GreedyInput:
     locked: NDArray[np.int64]  # candidate indices that must be taken
     n_days: int
     seed: int
+    min_group: NDArray[np.int64] | None = None  # per offer; None = no minimums
+    wish_points: NDArray[np.int64] | None = None  # per candidate; None = no wishes
+
+
+# Rounds of closing the groups that stayed below their minimum: each round
+# closes all of them at once, so few are needed; what is still short after
+# the last round is taken out.
+_CLOSING_ROUNDS = 6
 
 
 def greedy_plan(
@@ -41,7 +54,45 @@ def greedy_plan(
     ``preferred`` candidates, if given, are tried first in that order (to round
     an LP solution); then every student is filled up greedily.
     """
+    closed = np.zeros(0, dtype=np.int64)
+    for _ in range(_CLOSING_ROUNDS):
+        chosen = _greedy_once(cand, data, preferred, closed)
+        small = small_groups(cand, chosen == 1, data.min_group, data.n_days, data.locked)
+        if len(small) == 0:
+            return chosen
+        closed = np.union1d(closed, small)
+    chosen[np.isin(cand.offer * data.n_days + cand.first_day, small) & (cand.kind == BFE)] = 0
+    chosen[data.locked] = 1
+    return chosen
+
+
+def small_groups(
+    cand: Candidates,
+    plan: NDArray[np.bool_],
+    min_group: NDArray[np.int64] | None,
+    n_days: int,
+    locked: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """Offer-days (``offer * n_days + day``) of ``plan`` that run below their
+    minimum group size, leaving out those that hold a locked row."""
+    if min_group is None or not (min_group > 1).any():
+        return np.zeros(0, dtype=np.int64)
+    slot = cand.offer * n_days + cand.first_day
+    in_group = plan & (cand.kind == BFE) & (min_group[cand.offer] > 1)
+    slots, load = np.unique(slot[in_group], return_counts=True)
+    small = slots[load < min_group[slots // n_days]]
+    return np.setdiff1d(small, slot[locked])
+
+
+def _greedy_once(
+    cand: Candidates,
+    data: GreedyInput,
+    preferred: NDArray[np.int64] | None,
+    closed: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """One greedy pass with the offer-days ``closed`` taking nobody."""
     state = _State(cand, data)
+    state.free[closed // data.n_days, closed % data.n_days] = 0
     for i in data.locked.tolist():
         state.take(i)
     if preferred is not None:
@@ -123,15 +174,18 @@ class _State:
             self.has_block.add(s)
 
     def place(self, student: int) -> None:
-        """Take the student's options best first (a top-3 field, then the highest
-        score, then the shortest trip) as long as they fit."""
+        """Take the student's options best first (a top-3 field, then the points
+        of the wishes it grants, then the highest score, then the shortest trip)
+        as long as they fit."""
         lo, hi = int(self.bounds[student]), int(self.bounds[student + 1])
         if lo == hi:
             return
         c = self.cand
         needs_block = bool((c.kind[lo:hi] != BFE).any())
         top = self.data.top_fields[student, c.field[lo:hi]]
-        best_first = np.lexsort((c.travel[lo:hi], -c.score[lo:hi], ~top))
+        points = self.data.wish_points
+        wished = np.zeros(hi - lo, np.int64) if points is None else points[lo:hi]
+        best_first = np.lexsort((c.travel[lo:hi], -c.score[lo:hi], -wished, ~top))
         # Taking places only ever closes options, so one that does not fit now
         # never will while this student is placed: only the open ones are tried,
         # and each place taken closes what it rules out at once (``fits`` stays

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from kaoa_match.solvers.variables import BFE
+from kaoa_match.solvers.variables import BFE, WishMatches
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -610,7 +610,8 @@ _LEVEL_SHARE = {
     "coverage": 0.1,
     "stability": 0.05,
     "fairness": 0.1,
-    "interest": 0.55,  # the widest gap (siegen-wittgenstein: 1,346 steps still improve it)
+    "wishes": 0.05,
+    "interest": 0.5,  # the widest gap (siegen-wittgenstein: 1,346 steps still improve it)
     "travel": 0.2,
 }
 
@@ -621,21 +622,26 @@ def whole_kreis_bounds(
     published: NDArray[np.bool_],
     start: dict[str, int],
     seconds: float | None,
+    wishes: WishMatches | None = None,
 ) -> tuple[dict[str, int], NDArray[np.int64]]:
     """An integral bound over every option in ``cand`` for each level up to
     travel, aimed at the values ``start`` of a plan in hand.
 
-    Coverage, stability, fairness and interest are bounded with the earlier
+    Coverage, stability, fairness, wishes and interest are bounded with the earlier
     levels left free, which can only loosen them; travel, which would be 0
     with nobody placed, is bounded with coverage held at its value in
     ``start`` (the plan returned places at least as many). Also returns the
     options the students take at each level's best prices (candidate
     positions): those a model cut to the nearest offers should keep."""
+    wishes = wishes or WishMatches.none()
     coverage = Objective(np.ones(len(cand)))
     objectives = {
         "coverage": (coverage, []),
         "stability": (Objective(published.astype(np.float64)), []),
         "fairness": (Objective(np.zeros(len(cand)), 1.0), []),
+        # Each option carries the points of every wish it grants: a wish two
+        # placements grant counts twice, which only loosens the bound.
+        "wishes": (Objective(wishes.option_points(len(cand)).astype(np.float64)), []),
         "interest": (Objective(cand.score.astype(np.float64)), []),
         "travel": (
             Objective(-cand.travel.astype(np.float64)),
@@ -644,6 +650,8 @@ def whole_kreis_bounds(
     }
     if not published.any():
         del objectives["stability"]
+    if not len(wishes.option):
+        del objectives["wishes"]
     bounds: dict[str, int] = {}
     priced: list[NDArray[np.int64]] = []
     started = time.monotonic()

@@ -57,13 +57,15 @@ _TIME_SHARE = {
     "coverage": 0.35,
     "stability": 0.1,
     "fairness": 0.15,
+    "wishes": 0.05,
     "interest": 0.2,
-    "travel": 0.15,
+    "travel": 0.1,
     "together": 0.05,
 }
 
 
 _UNUSED_IN_LP = 1e-6
+_ROW_SLACK = 1e-6
 _LP_SHARE = 0.8
 _LP_SHARE_OF_RUN = 0.4  # an LP may also take this share of all the time left
 # Without a time limit a level's final search still ends here; a level not proven
@@ -287,6 +289,7 @@ class _LevelRun:
                 for plan in (lp.integral_solution(system), self._rounded(lp.x)):
                     if (
                         plan is not None
+                        and system.satisfied_by(plan)
                         and self._keeps_held(plan)
                         and _better(level, plan, incumbent)
                     ):
@@ -316,17 +319,27 @@ class _LevelRun:
 
     def _near_lp(self, incumbent: NDArray[np.int64], lp: LpResult) -> NDArray[np.int64]:
         """Search near the LP optimum (RINS-like): students the LP places in
-        whole numbers keep that placement; the others may take any option."""
-        x = lp.x[: len(self.owner)]
+        whole numbers keep that placement; the others may take any option, and
+        so may every student with an option in a row that the LP left out and
+        its rounded plan breaks (a group below its minimum size)."""
+        n = len(self.owner)
+        x = lp.x[:n]
         fractional = (x > _UNUSED_IN_LP) & (x < 1 - _UNUSED_IN_LP)
         free_student = np.zeros(int(self.owner.max(initial=-1)) + 1, dtype=bool)
         free_student[self.owner[fractional]] = True
+        rounded = incumbent.copy()
+        rounded[:n] = x >= 0.5
+        system = self._system()
+        activity = system.matrix @ self.b.complete(rounded).astype(np.float64)
+        broken = (activity < system.row_lo - _ROW_SLACK) | (activity > system.row_hi + _ROW_SLACK)
+        if system.in_lp is not None:
+            broken &= ~system.in_lp
+        in_broken = system.matrix[broken].indices
+        free_student[self.owner[in_broken[in_broken < n]]] = True
         limit = (
             _NEAR_LP_SECONDS if self.budget is None else min(self.budget * 0.4, _NEAR_LP_SECONDS)
         )
-        found = self._local_search(
-            incumbent, (x >= 0.5).astype(np.int64), free_student, lp.bound, limit, "near-LP"
-        )
+        found = self._local_search(incumbent, rounded[:n], free_student, lp.bound, limit, "near-LP")
         return found if found is not None and _better(self.level, found, incumbent) else incumbent
 
     def _repair(self, incumbent: NDArray[np.int64], repair: Repair) -> NDArray[np.int64]:

@@ -1,4 +1,4 @@
-"""The spec's six objectives as linear expressions, highest priority first.
+"""The spec's seven objectives as linear expressions, highest priority first.
 
 Some levels count students or pairs, not options; they get an indicator
 variable each (``ModelBuilder.new_indicator``), bounded above by the options
@@ -16,7 +16,7 @@ import numpy as np
 from kaoa_match.plan import SENSES
 from kaoa_match.solvers.builder import iter_groups
 from kaoa_match.solvers.constraints import company_days
-from kaoa_match.solvers.variables import BFE
+from kaoa_match.solvers.variables import BFE, WishMatches
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -65,8 +65,9 @@ def build_levels(
     together: list[tuple[int, int]],
     n_days: int,
     caps: dict[str, tuple[int, str]] | None = None,
+    wishes: WishMatches | None = None,
 ) -> list[Level]:
-    """All six levels in priority order; ``caps`` are bounds known beforehand,
+    """All seven levels in priority order; ``caps`` are bounds known beforehand,
     each with its source (:data:`kaoa_match.plan.BOUND_SOURCES`)."""
     everything = np.arange(len(cand), dtype=np.int64)
     ones = np.ones(len(cand), dtype=np.int64)
@@ -74,6 +75,7 @@ def build_levels(
         Level("coverage", everything, ones),
         Level("stability", published, np.ones(len(published), dtype=np.int64)),
         _fairness(b, cand, top_fields),
+        _wishes(b, cand, wishes or WishMatches.none()),
         _positive("interest", everything, cand.score),
         _positive("travel", everything, cand.travel),
         _together(b, cand, together, n_days),
@@ -89,8 +91,11 @@ def _positive(name: str, variables: NDArray[np.int64], coeffs: NDArray[np.int64]
     return Level(name, variables[nonzero], coeffs[nonzero])
 
 
-def per_student_caps(cand: Candidates, bfe_most: NDArray[np.int64]) -> dict[str, tuple[int, str]]:
-    """Coverage and interest bounds from each student's own options, capacity ignored.
+def per_student_caps(
+    cand: Candidates, bfe_most: NDArray[np.int64], wishes: WishMatches | None = None
+) -> dict[str, tuple[int, str]]:
+    """Coverage, wishes and interest bounds from each student's own options,
+    capacity ignored (wishes: every wish with an option, granted).
 
     ``bfe_most[s]`` is the most BFE days student ``s`` can get (distinct days
     and fields); interest then is at most the sum of that many of the
@@ -109,10 +114,13 @@ def per_student_caps(cand: Candidates, bfe_most: NDArray[np.int64]) -> dict[str,
     best_bfe = int(score[rank < bfe_most[student]].sum())
     best_block = np.zeros(n, dtype=np.int64)
     np.maximum.at(best_block, cand.student[~bfe], cand.score[~bfe])
-    return {
+    caps = {
         "coverage": (int(bfe_most.sum() + has_block.sum()), "per-student"),
         "interest": (best_bfe + int(best_block.sum()), "per-student"),
     }
+    if wishes is not None:
+        caps["wishes"] = (int(wishes.weight[np.unique(wishes.wish)].sum()), "per-student")
+    return caps
 
 
 def _fairness(b: ModelBuilder, cand: Candidates, top_fields: NDArray[np.bool_]) -> Level:
@@ -123,6 +131,32 @@ def _fairness(b: ModelBuilder, cand: Candidates, top_fields: NDArray[np.bool_]) 
     top = np.flatnonzero(top_fields[cand.student, cand.field])
     flags = [b.new_indicator([members]) for _, members in iter_groups(cand.student[top], top)]
     return Level("fairness", np.asarray(flags, np.int64), np.ones(len(flags), np.int64))
+
+
+def _wishes(b: ModelBuilder, cand: Candidates, wishes: WishMatches) -> Level:
+    """``6 - rank`` for each wish granted, once however many placements grant it.
+
+    Where at most one of a wish's options can be in any plan (one offer; BFE
+    options of one Berufsfeld; Praktikum blocks) the options carry the points
+    themselves; otherwise (a company with places in several fields) an
+    indicator per wish does, bounded by its options.
+    """
+    points = np.zeros(len(cand), dtype=np.int64)
+    flags: list[int] = []
+    flag_points: list[int] = []
+    for wish, members in iter_groups(wishes.wish, wishes.option):
+        kind, field = cand.kind[members], cand.field[members]
+        if (kind == kind[0]).all() and (kind[0] != BFE or (field == field[0]).all()):
+            points[members] += wishes.weight[wish]
+        else:
+            flags.append(b.new_indicator([members]))
+            flag_points.append(int(wishes.weight[wish]))
+    direct = np.flatnonzero(points)
+    return Level(
+        "wishes",
+        np.r_[direct, np.asarray(flags, np.int64)].astype(np.int64),
+        np.r_[points[direct], np.asarray(flag_points, np.int64)].astype(np.int64),
+    )
 
 
 def _together(

@@ -11,6 +11,10 @@ cuts travel when the new offer is strictly nearer. So no optimal plan uses an
 option farther than the nearest such uncongested prefix, and those options
 can go. Students in a pair or with a previous row are left alone: moving them
 could change the stability or together levels, or an apart rule.
+
+An offer with a minimum group size neither dominates (its free place may be
+in a group that does not run) nor is dominated (leaving it could make its
+group too small): its options all stay, and its places count as none.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ def prune_dominated_bfe(
     capacity: NDArray[np.int64],
     protected_students: NDArray[np.bool_],
     n_fields: int,
+    min_group: NDArray[np.int64] | None = None,
 ) -> NDArray[np.bool_]:
     """Mask over all options: False for BFE options no optimal plan needs."""
     student = np.asarray(options.student, np.int64)
@@ -48,6 +53,10 @@ def prune_dominated_bfe(
     _, slot_id, demand = np.unique(slot, return_inverse=True, return_counts=True)
     demand_of = demand[slot_id]  # students who could take this offer on this day
     places_of = capacity[offer[bfe]]
+    grouped = np.zeros(len(bfe), dtype=bool)
+    if min_group is not None:
+        grouped = min_group[offer[bfe]] > 1
+        places_of = np.where(grouped, 0, places_of)
 
     field = np.asarray(options.field, np.int64)[bfe]
     group = (student[bfe] * n_days + day[bfe]) * n_fields + field
@@ -64,7 +73,7 @@ def prune_dominated_bfe(
     first_free = np.full(len(starts), np.iinfo(np.int64).max)
     np.minimum.at(first_free, group_of[uncongested], t[uncongested])
     dominated = t > first_free[group_of]
-    dominated &= ~protected_students[student[bfe][order]]
+    dominated &= ~protected_students[student[bfe][order]] & ~grouped[order]
     keep[bfe[order[dominated]]] = False
     return keep
 

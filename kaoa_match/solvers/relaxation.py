@@ -84,6 +84,7 @@ def solve_relaxation(
     against 296 after rounding).
     """
     start = time.monotonic()
+    system = system.for_lp()
     sign = -1.0 if level.maximize else 1.0
     cost = np.zeros(system.matrix.shape[1])
     np.add.at(cost, level.variables, sign * level.coeffs)  # a variable may appear twice

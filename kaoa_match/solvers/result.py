@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from kaoa_match.solvers.variables import Candidates
 
 KIND_NAME = {BFE: "bfe", PRAKTIKUM: "praktikum"}
+_GROUPS_SHOWN = 3  # groups below their minimum named in one reason
 
 
 def make_plan(
@@ -106,9 +107,12 @@ class _Shortfall:
         self.student = np.asarray(opts.student, np.int64)
         self.taken_days: dict[int, set[int]] = {}
         self.taken_fields: dict[int, set[int]] = {}
+        self.running: set[tuple[int, int]] = set()  # (offer, day) with students
+        self.traeger = {c.company_id for c in problem.companies if c.provider_type == "traeger"}
         for i in chosen.tolist():
             s = int(cand.student[i])
             first = int(cand.first_day[i])
+            self.running.add((int(cand.offer[i]), first))
             self.taken_days.setdefault(s, set()).update(range(first, first + int(cand.n_days[i])))
             if cand.kind[i] == BFE:
                 self.taken_fields.setdefault(s, set()).add(int(cand.field[i]))
@@ -148,6 +152,17 @@ class _Shortfall:
                 f"on {self._dates(free_days)} the only offers within {limit} minutes are "
                 "in Berufsfelder already used"
             )
+        offers = self.problem.offers
+        closed = [
+            i
+            for i in open_.tolist()
+            if offers[int(self.opts.offer[i])].smallest_group > 1
+            and (int(self.opts.offer[i]), int(self.opts.first_day[i])) not in self.running
+        ]
+        groups = self._closed_groups(closed)
+        open_ = np.setdiff1d(open_, closed)
+        if len(open_) == 0:
+            return groups
         by_day: dict[int, int] = {}
         for i in open_.tolist():
             day = int(self.opts.first_day[i])
@@ -157,7 +172,23 @@ class _Shortfall:
             f"every place in a Berufsfeld not yet used within {limit} minutes is taken on "
             + ", ".join(parts[:4])
             + (" and more" if len(parts) > 4 else "")
+            + (f"; {groups}" if groups else "")
         )
+
+    def _closed_groups(self, closed: list[int]) -> str:
+        """Why the options ``closed`` (at offer-days nobody attends) were not
+        taken: their group would have been below its minimum size."""
+        texts = []
+        for i in closed[:_GROUPS_SHOWN]:
+            offer = self.problem.offers[int(self.opts.offer[i])]
+            day = self.opts.days[int(self.opts.first_day[i])]
+            who = "Träger group" if offer.company_id in self.traeger else "group"
+            texts.append(
+                f"the {who} of offer {offer.offer_id} on {day} did not reach its "
+                f"minimum of {offer.smallest_group}"
+            )
+        more = " and more" if len(closed) > _GROUPS_SHOWN else ""
+        return "; ".join(texts) + more
 
     def _dates(self, days: list[int]) -> str:
         shown = ", ".join(str(self.opts.days[d]) for d in days[:4])

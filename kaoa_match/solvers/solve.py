@@ -14,7 +14,7 @@ from kaoa_match.model import SolveOptions
 from kaoa_match.options import build_options, max_placeable
 from kaoa_match.plan import SENSES, LevelResult, combined_status
 from kaoa_match.solvers.builder import ModelBuilder
-from kaoa_match.solvers.constraints import add_hard_rules
+from kaoa_match.solvers.constraints import add_hard_rules, group_minimums
 from kaoa_match.solvers.decompose import independent_parts
 from kaoa_match.solvers.flows import FlowKreis, improve_by_layers, value_tuple
 from kaoa_match.solvers.heuristic import GreedyInput, greedy_plan, round_lp
@@ -29,9 +29,11 @@ from kaoa_match.solvers.variables import (
     PRAKTIKUM,
     Candidates,
     PreviousMatch,
+    WishMatches,
     match_previous,
 )
 from kaoa_match.validation import validate
+from kaoa_match.wishes import WishTable
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -101,7 +103,8 @@ def solve_with_options(
     # nearest offers anyway it buys nothing and costs seconds (koeln: 10 s).
     cut_anyway = options.max_options is not None and len(opts) > 2 * options.max_options
     if options.prune_dominated and not cut_anyway:
-        keep = _reduced(problem, opts, previous.option, kreis.student_of, kreis.capacity)
+        keep = _reduced(problem, opts, previous.option, kreis)
+    keep &= _groups_that_can_run(opts, kreis.min_group, previous.option[previous.locked])
     cand = Candidates.from_options(opts, keep)
     published_options = np.unique(previous.option[~previous.locked & (previous.option >= 0)])
     announce(progress, f"warm start: greedy and min-cost flows over {len(cand):,} options")
@@ -192,12 +195,14 @@ class _Kreis:
     previous: PreviousMatch
     student_of: dict[str, int]
     capacity: NDArray[np.int64]
+    min_group: NDArray[np.int64]  # per offer, 1 = no minimum
     bfe_needed: NDArray[np.int64]
     most_placeable: NDArray[np.int64]
     top: NDArray[np.bool_]
     school: NDArray[np.int64]  # per student
     apart: list[tuple[int, int]]
     together: list[tuple[int, int]]
+    wishes: WishTable
     seed: int
 
     @classmethod
@@ -212,6 +217,7 @@ class _Kreis:
             previous=previous,
             student_of=student_of,
             capacity=np.asarray([o.capacity for o in problem.offers], dtype=np.int64),
+            min_group=group_minimums(problem),
             bfe_needed=np.asarray(opts.bfe_needed, np.int64),
             most_placeable=np.asarray(max_placeable(opts), dtype=np.int64),
             top=_top_matrix(opts, len(problem.fields)),
@@ -220,6 +226,7 @@ class _Kreis:
             .astype(np.int64),
             apart=apart,
             together=together,
+            wishes=WishTable.of(problem),
             seed=options.seed,
         )
 
@@ -243,6 +250,8 @@ class _Kreis:
             self.locked_in(cand),
             self.n_days,
             self.seed,
+            self.min_group,
+            WishMatches.of(self.wishes, cand).option_points(len(cand)),
         )
 
     def flow_kreis(self, cand: Candidates, published_options: NDArray[np.int64]) -> FlowKreis:
@@ -260,6 +269,8 @@ class _Kreis:
             published=np.isin(cand.source, published_options),
             movable=movable,
             bfe_needed=self.bfe_needed,
+            min_group=self.min_group,
+            wishes=WishMatches.of(self.wishes, cand),
         )
 
     def add_rules(
@@ -284,7 +295,8 @@ def _solve_part(
     students = np.unique(cand.student)
     most = np.zeros_like(kreis.most_placeable)
     most[students] = kreis.most_placeable[students]
-    caps = per_student_caps(cand, most)
+    wishes = WishMatches.of(kreis.wishes, cand)
+    caps = per_student_caps(cand, most, wishes)
     for name, bound in whole_kreis.items():
         if name not in caps or _exceeds_bound(name, caps[name][0], bound):
             caps[name] = (bound, "lagrangian")
@@ -295,7 +307,7 @@ def _solve_part(
     b = ModelBuilder()
     b.new_bools(len(cand))
     kreis.add_rules(b, cand)
-    levels = build_levels(b, cand, published, kreis.top, together, kreis.n_days, caps)
+    levels = build_levels(b, cand, published, kreis.top, together, kreis.n_days, caps, wishes)
     hint = np.zeros(b.num_vars, dtype=np.int64)
     hint[_positions(cand, warm_start[np.isin(warm_start, cand.source)])] = 1
     greedy = kreis.greedy_input(cand)
@@ -382,15 +394,18 @@ def _whole_kreis_bounds(
     problems = StudentProblems.of(cand, kreis.capacity, kreis.bfe_needed, kreis.top, kreis.n_days)
     if not problems.exact:
         return {}, np.zeros(0, dtype=np.int64)
-    coverage, stability, fairness, interest, minus_travel = value_tuple(flows, start)
+    coverage, stability, fairness, wishes, interest, minus_travel = value_tuple(flows, start)
     values = {
         "coverage": coverage,
         "stability": stability,
         "fairness": fairness,
+        "wishes": wishes,
         "interest": interest,
         "travel": -minus_travel,
     }
-    bounds, priced = whole_kreis_bounds(problems, cand, flows.published, values, seconds)
+    bounds, priced = whole_kreis_bounds(
+        problems, cand, flows.published, values, seconds, flows.wishes
+    )
     # A bound the warm start beats would be a bug of the relaxation: never report it.
     valid = {name: b for name, b in bounds.items() if not _exceeds_bound(name, values[name], b)}
     return valid, priced
@@ -462,14 +477,32 @@ def _sum_levels(parts: list[LevelResult]) -> LevelResult:
     )
 
 
+def _groups_that_can_run(
+    opts: Options, min_group: NDArray[np.int64], locked: NDArray[np.int64]
+) -> NDArray[np.bool_]:
+    """Mask over all options: False at an offer-day with a minimum group size
+    that fewer students could ever attend (unless a locked row is there, which
+    the model then reports as a conflict)."""
+    keep = np.ones(len(opts), dtype=bool)
+    offer = np.asarray(opts.offer, np.int64)
+    grouped = np.flatnonzero((np.asarray(opts.kind) == BFE) & (min_group[offer] > 1))
+    if len(grouped) == 0:
+        return keep
+    slot = offer[grouped] * len(opts.days) + np.asarray(opts.first_day, np.int64)[grouped]
+    _, where, demand = np.unique(slot, return_inverse=True, return_counts=True)
+    keep[grouped[demand[where] < min_group[offer[grouped]]]] = False
+    keep[locked[locked >= 0]] = True
+    return keep
+
+
 def _reduced(
     problem: Problem,
     opts: Options,
     previous_option: NDArray[np.int64],
-    student_of: dict[str, int],
-    capacity: NDArray[np.int64],
+    kreis: _Kreis,
 ) -> NDArray[np.bool_]:
     """Options worth a variable: dominated BFE options go (see ``reduce``)."""
+    student_of = kreis.student_of
     protected = np.zeros(len(problem.students), dtype=bool)
     for pair in problem.pairs:
         for sid in (pair.student_a, pair.student_b):
@@ -478,7 +511,9 @@ def _reduced(
     for row in problem.previous:
         if row.student_id in student_of:
             protected[student_of[row.student_id]] = True
-    keep = prune_dominated_bfe(opts, capacity, protected, len(problem.fields))
+    keep = prune_dominated_bfe(
+        opts, kreis.capacity, protected, len(problem.fields), kreis.min_group
+    )
     keep[previous_option[previous_option >= 0]] = True
     return keep
 

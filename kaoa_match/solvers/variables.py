@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from kaoa_match.model import Problem
     from kaoa_match.options import Options
+    from kaoa_match.wishes import WishTable
 
 BFE, PRAKTIKUM = 0, 1
 
@@ -76,6 +77,44 @@ class Candidates:
         starts = np.repeat(np.cumsum(self.n_days) - self.n_days, self.n_days)
         day = self.first_day[owner] + (np.arange(len(owner), dtype=np.int64) - starts)
         return owner, day
+
+
+@dataclass(frozen=True)
+class WishMatches:
+    """Which candidates grant which wish: aligned pairs of a candidate position
+    (``option``) and a wish (``wish``, an index into ``weight``, the points of
+    each wish of the problem's :class:`~kaoa_match.wishes.WishTable`)."""
+
+    option: NDArray[np.int64]
+    wish: NDArray[np.int64]
+    weight: NDArray[np.int64]
+
+    @classmethod
+    def none(cls) -> WishMatches:
+        empty = np.zeros(0, dtype=np.int64)
+        return cls(empty, empty, empty)
+
+    @classmethod
+    def of(cls, table: WishTable, cand: Candidates) -> WishMatches:
+        option, wish = table.matches(cand.student, cand.offer, cand.company, cand.field)
+        return cls(option, wish, table.weight)
+
+    def option_points(self, n_options: int) -> NDArray[np.int64]:
+        """Per candidate: the points of every wish it grants (a wish granted
+        twice counts twice here, so this only bounds the level from above)."""
+        points = np.bincount(self.option, weights=self.weight[self.wish], minlength=n_options)
+        return points.astype(np.int64)
+
+    def value(self, plan: NDArray[np.bool_]) -> int:
+        """The ``wishes`` level of ``plan`` (a 0/1 mask over the candidates)."""
+        granted = np.unique(self.wish[plan[self.option]])
+        return int(self.weight[granted].sum())
+
+    def granted(self, plan: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        """Per wish: whether ``plan`` grants it."""
+        done = np.zeros(len(self.weight), dtype=bool)
+        done[self.wish[plan[self.option]]] = True
+        return done
 
 
 def block_days(first: NDArray[np.integer], length: NDArray[np.integer]) -> NDArray[np.int64]:

@@ -611,3 +611,49 @@ def _add_column(path: Path) -> Path:
     book["students"]["Z1"] = "x"
     book.save(path)
     return path
+
+
+def test_wishes_and_min_group_messages(tmp_path: Path) -> None:
+    offers = """\
+offer_id,company_id,field_id,kind,start_date,end_date,capacity,grades,school_types,min_group
+O1,C1,dienstleistung,bfe,2026-11-02,2026-11-06,2,8,,3
+O2,C2,it,praktikum,2027-01-11,2027-01-29,3,9,,2
+"""
+    wishes = """\
+student_id,rank,offer_id,company_id,field_id
+ST1,0,O1,,
+ST1,2,O1,C1,
+ST1,3,,,
+ST3,1,O9,,
+ST3,1,,C2,
+ST9,4,,,it
+ST3,2,,,handwerk
+"""
+    assert problems_of(write(tmp_path, FILES, offers=offers, wishes=wishes)) == [
+        "offers.csv:2: min_group: min_group 3 is above capacity 2: the group could never run",
+        "offers.csv:3: min_group: min_group 2 on a praktikum offer: a minimum group size is "
+        "for bfe offers only; leave the cell empty",
+        'wishes.csv:2: rank: "0" is not between 1 and 5',
+        "wishes.csv:3: offer_id: a wish names exactly one of offer_id, company_id, field_id "
+        "(this row: offer_id, company_id)",
+        "wishes.csv:4: offer_id: a wish names exactly one of offer_id, company_id, field_id "
+        "(this row: none of them)",
+        'wishes.csv:5: offer_id: unknown offer_id "O9" (not in offers.csv)',
+        'wishes.csv:6: rank: second wish of rank 1 for student "ST3" (first on line 5)',
+        'wishes.csv:7: student_id: unknown student_id "ST9" (not in students.csv)',
+        'wishes.csv:8: field_id: unknown field_id "handwerk" (not a built-in Berufsfeld; '
+        "list your own in fields.csv)",
+    ]
+
+
+def test_wishes_and_min_group_are_read(tmp_path: Path) -> None:
+    offers = FILES["offers.csv"].replace("school_types\n", "school_types,min_group\n")
+    offers = offers.replace("2,8,\n", "2,8,,2\n").replace("Realschule\n", "Realschule,\n")
+    wishes = "student_id,rank,offer_id,company_id,field_id\nST1,1,,C2,\nST1,2,O1,,\n"
+    problem, warnings = check_dir(write(tmp_path, FILES, offers=offers, wishes=wishes))
+    assert warnings == []
+    assert [o.min_group for o in problem.offers] == [2, None]
+    assert [(w.rank, w.targets) for w in problem.wishes] == [
+        (1, {"company_id": "C2"}),
+        (2, {"offer_id": "O1"}),
+    ]

@@ -87,8 +87,9 @@ def test_writes_required_files_in_spec_layout(tmp_path: Path) -> None:
         "ST1,S1,8,2012-03-01,,,,barrierefrei|ifsg,"
     )
     assert (out / "offers.csv").read_text().splitlines() == [
-        "offer_id,company_id,field_id,kind,start_date,end_date,capacity,grades,school_types",
-        "O1,C1,it,bfe,2026-11-02,2026-11-06,2,9|10,",
+        "offer_id,company_id,field_id,kind,start_date,end_date,capacity,grades,school_types,"
+        "min_group",
+        "O1,C1,it,bfe,2026-11-02,2026-11-06,2,9|10,,",
     ]
     assert (out / "travel.csv").read_text().splitlines() == [
         "origin_id,company_id,minutes",
@@ -106,7 +107,7 @@ def test_german_excel_layout(tmp_path: Path) -> None:
         'S1;"Gesamtschule ""Nord"", Köln; West";Gesamtschule;51,2345;7;50',
     ]
     lines = (tmp_path / "offers.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert lines[1] == "O1;C1;it;bfe;02.11.2026;06.11.2026;2;9|10;"
+    assert lines[1] == "O1;C1;it;bfe;02.11.2026;06.11.2026;2;9|10;;"
     lines = (tmp_path / "travel.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[1] == "ST1;C1;12,5"
 

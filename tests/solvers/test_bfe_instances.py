@@ -115,7 +115,7 @@ def missing(plan: Plan) -> dict[tuple[str, str], int]:
 
 
 def objectives(**values: int) -> dict[str, int]:
-    """All six levels, 0 unless given."""
+    """All seven levels, 0 unless given."""
     return {name: values.get(name, 0) for name in OBJECTIVES}
 
 

@@ -25,8 +25,9 @@ def test_example_is_proven_optimal() -> None:
         "coverage": 897,
         "stability": 0,
         "fairness": 383,
-        "interest": 54_014,
-        "travel": 22_665,
+        "wishes": 627,
+        "interest": 51_036,
+        "travel": 23_405,
         "together": 0,
     }
     assert plan.stats["restricted_to_nearest"] is False
