@@ -63,7 +63,8 @@ def _parser() -> argparse.ArgumentParser:
         "input",
         type=Path,
         nargs="+",
-        help="directory with the input CSV files; several = one Kreis each, solved in parallel",
+        help="input directory of CSV files or workbook (.xlsx); several = one Kreis each, "
+        "solved in parallel",
     )
     solve.add_argument("--out", type=Path, required=True, help="output directory (replaced whole)")
     solve.add_argument(
@@ -73,20 +74,20 @@ def _parser() -> argparse.ArgumentParser:
         "--workers",
         type=int,
         default=None,
-        help="CP-SAT search workers per Kreis (default 2; 1 with several directories)",
+        help="CP-SAT search workers per Kreis (default 2; 1 with several inputs)",
     )
     solve.add_argument(
         "--executor",
         choices=EXECUTORS,
         default="process",
-        help="with several directories: a local process pool (default) or Ray",
+        help="with several inputs: a local process pool (default) or Ray",
     )
     solve.add_argument("--address", default=None, help="Ray cluster to join (default: a local Ray)")
     solve.add_argument(
         "--jobs",
         type=int,
         default=None,
-        help="with several directories: Kreise solved at once (default: CPUs / workers)",
+        help="with several inputs: Kreise solved at once (default: CPUs / workers)",
     )
     solve.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     solve.add_argument("--previous", type=Path, default=None, help="an earlier plan to keep stable")
@@ -100,7 +101,7 @@ def _parser() -> argparse.ArgumentParser:
     solve.set_defaults(run=_solve)
 
     validate = sub.add_parser("validate", help="check the input and summarise the Kreis")
-    validate.add_argument("input", type=Path, help="directory with the input CSV files")
+    validate.add_argument("input", type=Path, help=_INPUT_ARG_HELP)
     validate.set_defaults(run=_validate)
 
     generate = sub.add_parser("generate", help="write a synthetic, realistic Kreis")
@@ -137,12 +138,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-_INPUT_HELP = "input directory of the plan (default: the one summary.json names)"
+_INPUT_HELP = "input directory or workbook of the plan (default: the one summary.json names)"
+_INPUT_ARG_HELP = "input directory of CSV files, or a workbook (.xlsx)"
 
 
 def _solve(args: argparse.Namespace, console: Console) -> int:
     from kaoa_match.io.atomic import refuse_foreign
-    from kaoa_match.io.read import check_dir
+    from kaoa_match.io.inputs import check_input
     from kaoa_match.io.write_plan import write_plan
     from kaoa_match.progress import LiveStatus, report_link, result_table
     from kaoa_match.report.files import report_baseline
@@ -155,7 +157,7 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
         args.workers = 2
     started = time.monotonic()
     refuse_foreign(args.out)  # before the solve, not after it
-    problem, warnings = check_dir(source, previous=args.previous)
+    problem, warnings = check_input(source, previous=args.previous)
     _print_warnings(console, warnings)
     console.print(
         f"read {len(problem.students)} students, {len(problem.companies)} companies, "
@@ -189,21 +191,21 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
 
 
 def _solve_batch(args: argparse.Namespace, console: Console) -> int:
-    """Several input directories: one Kreis each, solved in parallel, one
-    output sub-directory per Kreis and the totals in ``summary.json``."""
+    """Several inputs (directories or workbooks): one Kreis each, solved in
+    parallel, one output sub-directory per Kreis and the totals in ``summary.json``."""
     from kaoa_match.batch import solve_many, write_batch
     from kaoa_match.io.atomic import refuse_foreign
-    from kaoa_match.io.read import check_dirs
+    from kaoa_match.io.inputs import check_inputs
     from kaoa_match.progress import batch_line, batch_table
 
     if args.previous is not None:
         raise KaoaMatchError(
-            "--previous takes one plan; with several directories put each Kreis's "
-            "previous.csv into its input directory"
+            "--previous takes one plan; with several inputs put each Kreis's "
+            "previous.csv into its input directory (or its previous sheet)"
         )
     started = time.monotonic()
     refuse_foreign(args.out)
-    problems, warnings = check_dirs(args.input)
+    problems, warnings = check_inputs(args.input)
     _print_warnings(console, warnings)
     students = sum(len(p.students) for p in problems.values())
     console.print(
@@ -264,11 +266,11 @@ def _run_record(args: argparse.Namespace, source: Path, workers: int) -> dict[st
 
 
 def _validate(args: argparse.Namespace, console: Console) -> int:
-    from kaoa_match.io.read import check_dir
+    from kaoa_match.io.inputs import check_input
     from kaoa_match.options import build_options
     from kaoa_match.summary import render_summary, summarize
 
-    problem, warnings = check_dir(args.input)
+    problem, warnings = check_input(args.input)
     _print_warnings(console, warnings, limit=50)
     print(render_summary(summarize(problem, build_options(problem))))
     console.print(f"input is valid ({len(warnings)} warning(s))")
