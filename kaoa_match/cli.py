@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from kaoa_match.model import SolveOptions
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+EXAMPLE_DIR = Path(__file__).parent / "data" / "example"
+"""The shipped example Kreis (the README's first command solves it)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -123,7 +125,20 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--german", action="store_true", help="write ';', decimal comma, dd.mm.yyyy"
     )
+    generate.add_argument(
+        "--xlsx", action="store_true", help="write one workbook OUT.xlsx instead of a directory"
+    )
     generate.set_defaults(run=_generate)
+
+    template = sub.add_parser(
+        "template", help="write an input workbook (.xlsx) for a planner to fill in Excel"
+    )
+    template.add_argument("book", type=Path, help="the workbook to write, e.g. kreis.xlsx")
+    template.add_argument(
+        "--example", action="store_true", help="fill it with the shipped example Kreis"
+    )
+    template.add_argument("--force", action="store_true", help="replace an existing file")
+    template.set_defaults(run=_template)
 
     report = sub.add_parser("report", help="remake report.html and plan.xlsx of a plan")
     report.add_argument("out", type=Path, help="output directory of a solve")
@@ -278,31 +293,55 @@ def _validate(args: argparse.Namespace, console: Console) -> int:
 
 
 def _generate(args: argparse.Namespace, console: Console) -> int:
-    from kaoa_match.generate import generate_to_dir
+    from kaoa_match.generate import generate
+    from kaoa_match.io.input_workbook import write_input_workbook
+    from kaoa_match.io.write_problem import write_problem
 
     if args.preset == "nrw":
         return _generate_nrw(args, console)
     if args.scale is not None:
         console.print("error: --scale applies only to --preset nrw", soft_wrap=True)
         return EXIT_INVALID
-    problem = generate_to_dir(
-        args.out,
-        args.preset,
-        students=args.students,
-        praktikum_students=args.praktikum,
-        seed=args.seed,
-        german=args.german,
+    if args.xlsx and (refused := _refuse_xlsx_out(args)):
+        console.print(f"error: {refused}", soft_wrap=True)
+        return EXIT_INVALID
+    problem = generate(
+        args.preset, students=args.students, praktikum_students=args.praktikum, seed=args.seed
     )
+    if args.xlsx:
+        write_input_workbook(args.out, problem)
+    else:
+        write_problem(problem, args.out, german=args.german)
+    where = args.out if args.xlsx else f"{args.out}/"
     console.print(
         f"wrote {len(problem.students)} students, {len(problem.schools)} schools, "
-        f"{len(problem.companies)} companies, {len(problem.offers)} offers to {args.out}/"
+        f"{len(problem.companies)} companies, {len(problem.offers)} offers to {where}"
     )
     return EXIT_OK
+
+
+def _refuse_xlsx_out(args: argparse.Namespace) -> str | None:
+    """Why ``generate --xlsx`` cannot write ``args.out``, or None."""
+    from kaoa_match.io.xlsx import is_workbook
+
+    if args.german:
+        return "--german is for CSV files; a workbook holds numbers and dates as such"
+    if not is_workbook(args.out):
+        return f"--xlsx writes one workbook: give OUT as a .xlsx file name, not {args.out}"
+    if args.out.is_dir():
+        return f"{args.out} is a directory"
+    return None
 
 
 def _generate_nrw(args: argparse.Namespace, console: Console) -> int:
     from kaoa_match.generate import NRW_INDEX, generate_nrw
 
+    if args.xlsx:
+        console.print(
+            "error: --xlsx writes one Kreis; --preset nrw writes 53 input directories",
+            soft_wrap=True,
+        )
+        return EXIT_INVALID
     if args.students is not None or args.praktikum is not None:
         console.print(
             "error: --students and --praktikum do not apply to --preset nrw: each Kreis's "
@@ -322,6 +361,29 @@ def _generate_nrw(args: argparse.Namespace, console: Console) -> int:
         f"wrote {len(kreise)} Kreise: {sum(k.students for k in kreise)} students, "
         f"{sum(k.companies for k in kreise)} companies, {sum(k.offers for k in kreise)} offers "
         f"to {args.out}/ (one directory per Kreis, listed in {NRW_INDEX})",
+        soft_wrap=True,
+    )
+    return EXIT_OK
+
+
+def _template(args: argparse.Namespace, console: Console) -> int:
+    from kaoa_match.io.input_workbook import write_input_workbook
+    from kaoa_match.io.read import read_dir
+    from kaoa_match.io.xlsx import is_workbook
+
+    book: Path = args.book
+    if not is_workbook(book):
+        console.print(f"error: the template is a workbook: name it .xlsx, not {book}")
+        return EXIT_INVALID
+    if book.exists() and not args.force:
+        # a planner's filled-in workbook is worth more than a fresh template
+        raise KaoaMatchError(f"{book} exists; give another name, or --force to replace it")
+    problem = read_dir(EXAMPLE_DIR) if args.example else None
+    write_input_workbook(book, problem)
+    what = "the example Kreis" if args.example else "an empty template"
+    console.print(
+        f"wrote {what} to {book}: one sheet per input table, help in the sheet Hilfe; "
+        f"then: python -m kaoa_match solve {book} --out plan",
         soft_wrap=True,
     )
     return EXIT_OK

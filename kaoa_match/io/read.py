@@ -179,12 +179,29 @@ def build_problem(raw: dict[str, RawTable], log: Log) -> tuple[Problem, list[Inp
         tables[table] = tuple(parsed.records)
         sources[table] = (raw[table].file, parsed.lines)
         dropped[table] = parsed.dropped_ids
+    _check_not_empty(raw, log)
     problem = _assemble(tables, log)
     report = validate(problem, sources, known_ids=dropped, absent=unusable)
     errors = log.errors + report.errors
     if errors:
         raise InputError(errors)
     return problem, sorted(log.warnings + report.warnings)
+
+
+def _check_not_empty(raw: dict[str, RawTable], log: Log) -> None:
+    """An input whose required tables all have a header but no rows is an
+    error (an empty template handed in as it came). One empty table alone
+    stays valid: a Kreis may have, say, no calendar rows yet."""
+    required = [table for table, layout in LAYOUTS.items() if layout.required_file]
+    if not all(table in raw and not _has_rows(raw[table]) for table in required):
+        return
+    for table in required:
+        message = "has no rows: the input is empty; fill in at least one row below the header"
+        log.error(raw[table].file, 0, "-", message)
+
+
+def _has_rows(raw: RawTable) -> bool:
+    return any(any(cell.strip() for cell in cells) for _, cells in raw.rows)
 
 
 def _assemble(tables: dict[str, tuple[BaseModel, ...]], log: Log) -> Problem:
