@@ -13,7 +13,9 @@ read as empty.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import warnings
+import zipfile
 from contextlib import contextmanager
 from itertools import zip_longest
 from pathlib import Path
@@ -61,7 +63,7 @@ def check_xlsx(
     book_path = Path(path)
     log = Log()
     raw: dict[str, RawTable] = {}
-    with _open(book_path, data_only=True) as cached, _open(book_path, data_only=False) as written:
+    with _books(book_path) as (cached, written):
         sheets = {name.strip().lower().removesuffix(".csv"): name for name in cached.sheetnames}
         for table, layout in LAYOUTS.items():
             label = f"{book_path.name}[{table}]"
@@ -70,7 +72,8 @@ def check_xlsx(
                 loaded = load_previous_file(previous, log)
             elif table in sheets:
                 name = sheets[table]
-                loaded = _sheet_table(cached[name], written[name], label, layout, log)
+                formulas = written[name] if written else None
+                loaded = _sheet_table(cached[name], formulas, label, layout, log)
             elif layout.required_file:
                 log.error(label, 0, "-", "required sheet is missing")
             if loaded is not None:
@@ -84,12 +87,38 @@ def load_sheet(path: str | Path, table: str) -> RawTable | None:
     Problems are not reported: for reading extras such as the class column.
     """
     book_path = Path(path)
-    with _open(book_path, data_only=True) as cached, _open(book_path, data_only=False) as written:
+    with _books(book_path) as (cached, written):
         name = next((n for n in cached.sheetnames if n.strip().lower() == table), None)
         if name is None:
             return None
         label = f"{book_path.name}[{table}]"
-        return _sheet_table(cached[name], written[name], label, LAYOUTS[table], Log())
+        formulas = written[name] if written else None
+        return _sheet_table(cached[name], formulas, label, LAYOUTS[table], Log())
+
+
+@contextmanager
+def _books(path: Path) -> Iterator[tuple[Workbook, Workbook | None]]:
+    """The workbook with the saved values of its formulas, and (only if it has
+    formulas at all) the workbook with the formulas themselves."""
+    with _open(path, data_only=True) as cached:
+        if not _has_formulas(path):  # most workbooks: no second pass through every cell
+            yield cached, None
+            return
+        with _open(path, data_only=False) as written:
+            yield cached, written
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the workbook holds a formula (an ``<f>`` element)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+            return any(_FORMULA_TAG.search(archive.read(n)) for n in sheets)
+    except (OSError, zipfile.BadZipFile):
+        return True  # let openpyxl say what is wrong
 
 
 @contextmanager
@@ -109,10 +138,11 @@ def _open(path: Path, *, data_only: bool) -> Iterator[Workbook]:
 
 
 def _sheet_table(
-    cached: Any, written: Any, label: str, layout: Layout, log: Log
+    cached: Any, written: Any | None, label: str, layout: Layout, log: Log
 ) -> RawTable | None:
     """The cells of a sheet as text; ``cached`` holds the saved values of
-    formulas, ``written`` the formulas themselves (the same sheet)."""
+    formulas, ``written`` the formulas themselves (the same sheet; None when
+    the workbook has no formulas)."""
     rows = _rows(cached, written)
     first = next(rows, None)
     if first is None or not any(h.strip() for h in first[0]):
@@ -135,11 +165,10 @@ def _sheet_table(
     return table
 
 
-def _rows(cached: Any, written: Any) -> Iterator[tuple[list[str], dict[int, str]]]:
+def _rows(cached: Any, written: Any | None) -> Iterator[tuple[list[str], dict[int, str]]]:
     """Each row as text, with the formulas that have no saved value by position."""
-    pairs = zip_longest(
-        cached.iter_rows(values_only=True), written.iter_rows(values_only=True), fillvalue=()
-    )
+    formula_rows = written.iter_rows(values_only=True) if written is not None else ()
+    pairs = zip_longest(cached.iter_rows(values_only=True), formula_rows, fillvalue=())
     for values, formulas in pairs:
         cells = [_cell_text(v) for v in values]
         unsaved = {
