@@ -165,10 +165,10 @@ def test_solve_names_the_workbook_cells_and_writes_nothing(
 
 
 def test_not_a_directory_nor_a_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "plan.ods").write_bytes(b"PK\x03\x04")
-    assert main(["validate", str(tmp_path / "plan.ods")]) == 2
+    (tmp_path / "plan.txt").write_bytes(b"PK\x03\x04")
+    assert main(["validate", str(tmp_path / "plan.txt")]) == 2
     err = capsys.readouterr().err
-    assert "plan.ods:0: -: is neither an input directory nor an Excel workbook (.xlsx)" in err
+    assert "plan.txt:0: -: is neither an input directory nor an Excel workbook (.xlsx)" in err
 
 
 def test_generate_xlsx_refuses_what_it_cannot_write(

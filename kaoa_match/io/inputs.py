@@ -8,6 +8,7 @@ directory is (data contract: "Input: one directory (or one workbook)").
 from __future__ import annotations
 
 import dataclasses
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,11 +45,31 @@ def check_input(
         return check_dir(source, previous=previous)
     if is_workbook(source):
         return check_xlsx(source, previous=previous)
-    if source.is_file():
-        message = "is neither an input directory nor an Excel workbook (.xlsx)"
-    else:
-        message = "is missing (give an input directory or an Excel workbook .xlsx)"
-    raise InputError([InputProblem(str(source), 0, "-", message)])
+    raise InputError([InputProblem(str(source), 0, "-", _not_an_input(source))])
+
+
+def _not_an_input(source: Path) -> str:
+    """Why ``source`` (neither a directory nor named like a workbook) is no
+    input, with a hint for the usual mistakes."""
+    if not source.is_file():
+        return "is missing (give an input directory or an Excel workbook .xlsx)"
+    parts = _zip_parts(source)
+    if "xl/workbook.xml" in parts:
+        return "is an Excel workbook under another name; rename it to .xlsx"
+    if "content.xml" in parts:
+        return "is an OpenDocument spreadsheet (.ods); save it as .xlsx and pass that"
+    if source.suffix.lower() == ".csv":
+        return "is one CSV file; give the directory that holds the input's CSV files"
+    return "is neither an input directory nor an Excel workbook (.xlsx)"
+
+
+def _zip_parts(path: Path) -> set[str]:
+    """The names inside a zip file (an .xlsx or .ods is one); empty for any other file."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return set(archive.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return set()
 
 
 def check_inputs(paths: Sequence[str | Path]) -> tuple[dict[str, Problem], list[InputProblem]]:

@@ -38,6 +38,22 @@ def test_neither_directory_nor_workbook(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("x")
     neither = "is neither an input directory nor an Excel workbook (.xlsx)"
     assert _problems(tmp_path / "notes.txt") == [f"{tmp_path / 'notes.txt'}:0: -: {neither}"]
+    (tmp_path / "students.csv").write_text("student_id\n")
+    assert _problems(tmp_path / "students.csv") == [
+        f"{tmp_path / 'students.csv'}:0: -: is one CSV file; "
+        "give the directory that holds the input's CSV files"
+    ]
+    write_input_workbook(tmp_path / "book.dat", small_problem())
+    assert _problems(tmp_path / "book.dat") == [
+        f"{tmp_path / 'book.dat'}:0: -: is an Excel workbook under another name; rename it to .xlsx"
+    ]
+    with zipfile.ZipFile(tmp_path / "kreis.ods", "w") as ods:
+        ods.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        ods.writestr("content.xml", "<office:document-content/>")
+    assert _problems(tmp_path / "kreis.ods") == [
+        f"{tmp_path / 'kreis.ods'}:0: -: is an OpenDocument spreadsheet (.ods); "
+        "save it as .xlsx and pass that"
+    ]
     assert _problems(tmp_path / "gone") == [
         f"{tmp_path / 'gone'}:0: -: is missing (give an input directory or an Excel workbook .xlsx)"
     ]
