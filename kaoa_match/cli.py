@@ -368,7 +368,7 @@ def _generate_nrw(args: argparse.Namespace, console: Console) -> int:
 
 def _template(args: argparse.Namespace, console: Console) -> int:
     from kaoa_match.io.input_workbook import write_input_workbook
-    from kaoa_match.io.read import read_dir
+    from kaoa_match.io.inputs import check_input
     from kaoa_match.io.xlsx import is_workbook
 
     book: Path = args.book
@@ -378,7 +378,7 @@ def _template(args: argparse.Namespace, console: Console) -> int:
     if book.exists() and not args.force:
         # a planner's filled-in workbook is worth more than a fresh template
         raise KaoaMatchError(f"{book} exists; give another name, or --force to replace it")
-    problem = read_dir(EXAMPLE_DIR) if args.example else None
+    problem = check_input(EXAMPLE_DIR)[0] if args.example else None
     write_input_workbook(book, problem)
     what = "the example Kreis" if args.example else "an empty template"
     console.print(

@@ -243,7 +243,7 @@ def _format_text(table: str, column: Column) -> str:
     if kind == "whole":
         return "ganze Zahl" + _range(parse)
     if kind == "number":
-        return "Zahl, Komma oder Punkt" + _range(parse)
+        return "Zahl (Dezimalkomma oder -punkt)" + _range(parse)
     if kind == "choice":
         return "eine von: " + ", ".join(parse.values) + " (Auswahlliste)"
     if parse is parse_grades:
@@ -261,7 +261,7 @@ def _range(parse: object) -> str:
     lo = getattr(parse, "lo", None)
     hi = getattr(parse, "hi", None)
     if lo is not None and hi is not None:
-        return f" von {lo:g} bis {hi:g}"
+        return f", von {lo:g} bis {hi:g}"
     if lo is not None:
         return f", mindestens {lo:g}"
     return ""

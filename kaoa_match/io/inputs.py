@@ -88,7 +88,8 @@ def check_inputs(paths: Sequence[str | Path]) -> tuple[dict[str, Problem], list[
     for path in map(Path, paths):
         name = kreis_name(path)
         if name in seen:
-            errors.append(InputProblem(str(path), 0, "-", f"a second input named {name}"))
+            what = "workbook" if is_workbook(path) else "input directory"
+            errors.append(InputProblem(str(path), 0, "-", f"a second {what} named {name}"))
             continue
         seen.add(name)
         prefix = "" if is_workbook(path) else f"{name}/"

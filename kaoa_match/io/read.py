@@ -128,6 +128,14 @@ def check_dir(
     return build_problem(raw, log)
 
 
+def check_dirs(paths: Sequence[str | Path]) -> tuple[dict[str, Problem], list[InputProblem]]:
+    """Several inputs, one Kreis each: :func:`kaoa_match.io.check_inputs`, which
+    takes workbooks too (kept under this name for existing callers)."""
+    from kaoa_match.io.inputs import check_inputs  # inputs imports this module
+
+    return check_inputs(paths)
+
+
 def load_previous_file(path: str | Path, log: Log) -> RawTable | None:
     """The cells of the earlier plan given apart from the input (``--previous``)."""
     file = Path(path)

@@ -47,7 +47,9 @@ def test_template_has_every_sheet_header_and_help(tmp_path: Path) -> None:
     capacity = next(r for r in help_rows if r[:2] == ("offers", "capacity"))
     assert capacity[2:] == ("ja", "ganze Zahl, mindestens 0", *HELP[("offers", "capacity")])
     score = next(r for r in help_rows if r[:2] == ("interests", "score"))
-    assert score[3] == "ganze Zahl von 0 bis 100"
+    assert score[3] == "ganze Zahl, von 0 bis 100"
+    lat = next(r for r in help_rows if r[:2] == ("schools", "lat"))
+    assert lat[3] == "Zahl (Dezimalkomma oder -punkt), von -90 bis 90"
     kind = next(r for r in help_rows if r[:2] == ("offers", "kind"))
     assert kind[3] == "eine von: bfe, praktikum (Auswahlliste)"
     end = next(r for r in help_rows if r[:2] == ("offers", "end_date"))

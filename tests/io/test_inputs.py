@@ -186,6 +186,6 @@ def test_several_kreise_mix_directories_and_workbooks(tmp_path: Path) -> None:
         [
             "olpe/offers.csv:0: -: required file is missing",
             'siegen.xlsx[students]:2: grade: "acht" is not a whole number',
-            f"{tmp_path / 'other/siegen.xlsx'}:0: -: a second input named siegen",
+            f"{tmp_path / 'other/siegen.xlsx'}:0: -: a second workbook named siegen",
         ]
     )
