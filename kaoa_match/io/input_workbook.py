@@ -7,7 +7,8 @@ first row, as :func:`~kaoa_match.io.xlsx.check_xlsx` reads it back. A
 ``Hilfe`` sheet explains every column in German. Columns get what a planner
 needs to fill them in Excel: dropdowns for the fixed values (``kind``,
 ``provider_type``, ``status``, ``relation``) and the Berufsfelder
-(``field_id``, from the ``fields`` sheet), date cells shown as TT.MM.JJJJ,
+(``field_id``, from the ``fields`` sheet), the range of each number
+(``capacity`` >= 0, ``score`` 0-100, ...), date cells shown as TT.MM.JJJJ,
 and text columns formatted as text, so that Excel keeps an ID like ``0815``
 as typed.
 
@@ -161,10 +162,12 @@ def _kind(column: Column) -> str:
 
 
 def _dropdown(table: str, column: Column) -> DataValidation | None:
-    """The list a cell of ``column`` must come from, if it has one."""
-    if isinstance(column.parse, Choice):
-        values = ", ".join(column.parse.values)
-        validation = DataValidation(type="list", formula1=f'"{",".join(column.parse.values)}"')
+    """The check Excel makes when a cell of ``column`` is typed in, if any:
+    a list to choose from, or the range of a number."""
+    parse: Any = column.parse
+    if isinstance(parse, Choice):
+        values = ", ".join(parse.values)
+        validation = DataValidation(type="list", formula1=f'"{",".join(parse.values)}"')
         validation.error = f"Bitte einen dieser Werte eintragen: {values}"
     elif column.name == "field_id" and table != "fields":
         letter = get_column_letter(LAYOUTS["fields"].column_names.index("field_id") + 1)
@@ -172,11 +175,29 @@ def _dropdown(table: str, column: Column) -> DataValidation | None:
             type="list", formula1=f"fields!${letter}$2:${letter}${_FIELD_ROWS}"
         )
         validation.error = "Bitte ein Berufsfeld aus dem Blatt fields wählen (Spalte field_id)."
+    elif isinstance(parse, Whole | Number) and parse.lo is not None:
+        validation = _number_range(parse)
     else:
         return None
     validation.allow_blank = True
     validation.showErrorMessage = True
     validation.errorTitle = f"{table}.{column.name}"
+    return validation
+
+
+def _number_range(parse: Whole | Number) -> DataValidation:
+    kind = "whole" if isinstance(parse, Whole) else "decimal"
+    what = "eine ganze Zahl" if kind == "whole" else "eine Zahl"
+    if parse.hi is None:
+        validation = DataValidation(
+            type=kind, operator="greaterThanOrEqual", formula1=f"{parse.lo:g}"
+        )
+        validation.error = f"Bitte {what} ab {parse.lo:g} eintragen."
+    else:
+        validation = DataValidation(
+            type=kind, operator="between", formula1=f"{parse.lo:g}", formula2=f"{parse.hi:g}"
+        )
+        validation.error = f"Bitte {what} von {parse.lo:g} bis {parse.hi:g} eintragen."
     return validation
 
 

@@ -60,18 +60,33 @@ def test_dropdowns_and_formats(tmp_path: Path) -> None:
     write_input_workbook(tmp_path / "book.xlsx")
     book = openpyxl.load_workbook(tmp_path / "book.xlsx")
     offers = book["offers"]
-    lists = {str(v.sqref): v.formula1 for v in offers.data_validations.dataValidation}
+    lists = {
+        str(v.sqref): v.formula1 for v in offers.data_validations.dataValidation if v.type == "list"
+    }
     # columns: offer_id A, company_id B, field_id C, kind D, start_date E, ...
     assert lists["C2:C1048576"] == "fields!$A$2:$A$500"
     assert lists["D2:D1048576"] == '"bfe,praktikum"'
-    companies = {
-        v.formula1 for v in book["companies"].data_validations.dataValidation if v.formula1
-    }
-    assert companies == {'"betrieb,traeger"'}
-    pairs = {v.formula1 for v in book["pairs"].data_validations.dataValidation}
-    assert pairs == {'"apart,together"'}
-    previous = {v.formula1 for v in book["previous"].data_validations.dataValidation}
-    assert '"locked,published"' in previous
+
+    def choices(table: str) -> set[str]:
+        found = book[table].data_validations.dataValidation
+        return {v.formula1 for v in found if v.type == "list"}
+
+    assert choices("companies") == {'"betrieb,traeger"'}
+    assert choices("pairs") == {'"apart,together"'}
+    assert choices("previous") == {'"bfe,praktikum"', "fields!$A$2:$A$500", '"locked,published"'}
+    capacity = next(v for v in offers.data_validations.dataValidation if "G2" in v.sqref)
+    assert (capacity.type, capacity.operator, capacity.formula1) == (
+        "whole",
+        "greaterThanOrEqual",
+        "0",
+    )
+    [score] = [v for v in book["interests"].data_validations.dataValidation if "C2" in v.sqref]
+    assert (score.type, score.operator, score.formula1, score.formula2) == (
+        "whole",
+        "between",
+        "0",
+        "100",
+    )
     assert offers.column_dimensions["E"].number_format == DATE_FORMAT  # start_date
     assert offers.column_dimensions["A"].number_format == "@"  # IDs stay text
     assert offers.column_dimensions["G"].number_format == "0"  # capacity
