@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from kaoa_match.io.input_workbook import write_input_workbook
+from kaoa_match.io.inputs import check_input
 from kaoa_match.io.plan_xlsx import GERMAN_DATE, read_classes, write_workbook
 from kaoa_match.io.write_problem import write_problem
 from kaoa_match.model import CalendarEntry, Company, Offer, Problem, School, Student
@@ -293,14 +294,9 @@ def test_libreoffice_shows_every_payload_as_the_same_text(tmp_path: Path) -> Non
 def _libreoffice_values(tmp_path: Path, books: list[Path]) -> dict[str, set[str]]:
     """Every cell's shown text per workbook (by file stem), as LibreOffice Calc
     exports each sheet to CSV."""
-    out = tmp_path / "csv"
-    # a private profile: no clash with a running LibreOffice or another test run
-    profile = f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}"
     # CSV filter: ',' '"' UTF-8, line 1, ..., values not formulas, -1 = every sheet
     csv_filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
-    command = [str(SOFFICE), profile, "--headless", "--convert-to", csv_filter, "--outdir"]
-    subprocess.run([*command, str(out), *map(str, books)], check=True, timeout=180,
-                   capture_output=True)  # fmt: skip
+    out = _libreoffice_convert(tmp_path, csv_filter, books)
     cells: dict[str, set[str]] = {book.stem: set() for book in books}
     for file in out.glob("*.csv"):
         stem = next(b.stem for b in books if file.name.startswith(f"{b.stem}-"))
@@ -308,3 +304,37 @@ def _libreoffice_values(tmp_path: Path, books: list[Path]) -> dict[str, set[str]
             cells[stem].update(text for row in csv.reader(handle) for text in row if text)
     assert all(cells.values()), "LibreOffice wrote no CSV for a workbook"
     return cells
+
+
+def _libreoffice_convert(tmp_path: Path, convert_to: str, books: list[Path]) -> Path:
+    """Open ``books`` in headless LibreOffice Calc and save them as ``convert_to``
+    into a new directory, which is returned."""
+    out = tmp_path / "converted"
+    # a private profile: no clash with a running LibreOffice or another test run
+    profile = f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}"
+    command = [str(SOFFICE), profile, "--headless", "--convert-to", convert_to, "--outdir"]
+    subprocess.run([*command, str(out), *map(str, books)], check=True, timeout=180,
+                   capture_output=True)  # fmt: skip
+    return out
+
+
+@pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice (soffice) is not installed; .ci/run installs libreoffice-calc-nogui",
+)
+def test_an_input_workbook_saved_by_libreoffice_reads_back(tmp_path: Path) -> None:
+    # The route of a planner: the template filled (here by a program, with one
+    # formula), opened and saved in a spreadsheet program, then read. The
+    # formula counts with the value LibreOffice saved for it.
+    book_path = tmp_path / "kreis.xlsx"
+    write_input_workbook(book_path, tiny_problem())
+    book = openpyxl.load_workbook(book_path)
+    book["offers"]["G2"] = "=1+2"  # capacity of O1 (2 in tiny_problem)
+    book.save(book_path)
+    saved = _libreoffice_convert(tmp_path, "xlsx:Calc MS Excel 2007 XML", [book_path])
+    problem, warnings = check_input(saved / "kreis.xlsx")
+    assert warnings == []
+    assert problem.offers[0].capacity == 3
+    expected = tiny_problem()
+    offers = (expected.offers[0].model_copy(update={"capacity": 3}), *expected.offers[1:])
+    assert problem == expected.model_copy(update={"offers": offers})

@@ -127,7 +127,11 @@ def _open(path: Path, *, data_only: bool) -> Iterator[Workbook]:
     if not path.is_file():
         raise InputError([InputProblem(str(path), 0, "-", "workbook is missing")])
     try:
-        book = load_workbook(path, read_only=True, data_only=data_only)
+        with warnings.catch_warnings():
+            # openpyxl's notes on what it drops (say, "no default style") mean
+            # nothing to a planner; the reader says what matters itself.
+            warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+            book = load_workbook(path, read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         message = f"cannot open workbook: {exc}"
         raise InputError([InputProblem(path.name, 0, "-", message)]) from None
