@@ -29,7 +29,7 @@ from kaoa_match.io.cells import LAYOUTS, Layout, format_float
 from kaoa_match.io.read import Log, RawTable, build_problem, load_previous_file
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
     from openpyxl.workbook.workbook import Workbook
 
@@ -65,6 +65,9 @@ def check_xlsx(
     raw: dict[str, RawTable] = {}
     with _books(book_path) as (cached, written):
         sheets = {name.strip().lower().removesuffix(".csv"): name for name in cached.sheetnames}
+        if not sheets.keys() & LAYOUTS.keys():
+            problem = InputProblem(book_path.name, 0, "-", _no_input_sheets(sheets))
+            raise InputError([problem])
         for table, layout in LAYOUTS.items():
             label = f"{book_path.name}[{table}]"
             loaded: RawTable | None = None
@@ -79,6 +82,17 @@ def check_xlsx(
             if loaded is not None:
                 raw[table] = loaded
     return build_problem(raw, log)
+
+
+def _no_input_sheets(sheets: Iterable[str]) -> str:
+    """What a workbook without any sheet of the contract is, and what to do."""
+    if {"rosters", "unplaced"} <= set(sheets):  # the sheets of plan_xlsx
+        return "is the plan workbook a solve wrote (plan.xlsx), not an input workbook"
+    required = ", ".join(t for t, layout in LAYOUTS.items() if layout.required_file)
+    return (
+        f"has no sheet of the input (needs {required}); "
+        "python -m kaoa_match template BOOK.xlsx writes an input workbook to fill"
+    )
 
 
 def load_sheet(path: str | Path, table: str) -> RawTable | None:

@@ -80,6 +80,22 @@ def test_workbook_errors_name_sheet_row_column_and_value_all_at_once(tmp_path: P
     ]
 
 
+def test_a_workbook_without_input_sheets_says_what_it_is(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.save(tmp_path / "notes.xlsx")
+    assert _problems(tmp_path / "notes.xlsx") == [
+        "notes.xlsx:0: -: has no sheet of the input (needs schools, students, companies, "
+        "offers, calendar); python -m kaoa_match template BOOK.xlsx writes an input workbook "
+        "to fill"
+    ]
+    for name in ("Summary", "Rosters", "Unplaced"):
+        book.create_sheet(name)
+    book.save(tmp_path / "plan.xlsx")
+    assert _problems(tmp_path / "plan.xlsx") == [
+        "plan.xlsx:0: -: is the plan workbook a solve wrote (plan.xlsx), not an input workbook"
+    ]
+
+
 def _with_formulas(path: Path) -> None:
     """offers: capacity a formula; schools: max_travel_min a formula, and a
     formula in a column the reader ignores. openpyxl saves no values for them."""
