@@ -179,3 +179,20 @@ def test_generate_xlsx_refuses_what_it_cannot_write(
     assert main(["generate", str(tmp_path / "k.xlsx"), "--xlsx", "--german"]) == 2
     assert main(["generate", str(tmp_path / "n.xlsx"), "--xlsx", "--preset", "nrw"]) == 2
     assert not list(tmp_path.iterdir())
+
+
+def test_several_kreise_from_a_directory_and_a_workbook(tmp_path: Path) -> None:
+    from kaoa_match.io.input_workbook import write_input_workbook
+    from kaoa_match.io.read import read_dir
+
+    directory = _tiny_kreis(tmp_path / "olpe")
+    write_input_workbook(tmp_path / "siegen.xlsx", read_dir(directory))
+    out = tmp_path / "plans"
+    args = ["solve", str(directory), str(tmp_path / "siegen.xlsx"), "--out", str(out)]
+    assert main([*args, "--jobs", "1", "--quiet"]) == 0
+    for name, source in (("olpe", directory), ("siegen", tmp_path / "siegen.xlsx")):
+        summary = json.loads((out / name / "summary.json").read_text())
+        assert summary["objectives"]["coverage"] == 2
+        assert summary["input"] == str(source.resolve())
+    plan = (out / "olpe" / "assignments.csv").read_text()
+    assert (out / "siegen" / "assignments.csv").read_text() == plan
