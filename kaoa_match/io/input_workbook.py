@@ -59,6 +59,7 @@ DATE_FORMAT = "DD.MM.YYYY"
 TEXT_FORMAT = "@"
 _LAST_ROW = 1_048_576  # Excel's last row: dropdowns and formats cover the whole column
 _FIELD_ROWS = 500  # rows of the fields sheet a field_id dropdown offers
+_MAX_WIDTH = 50  # characters: a longer name is cut off on screen rather than widen the sheet
 _HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 _BOLD = Font(bold=True)
 
@@ -103,13 +104,15 @@ def _table_sheet(sheet: Worksheet, layout: Layout, records: Sequence[BaseModel])
         cell.font = _BOLD
         cell.fill = _HEADER_FILL
     sheet.freeze_panes = "A2"
+    widths = [max(len(name) + 4, 14) for name in names]
     for line, record in enumerate(records, start=2):
         for k, name in enumerate(names, start=1):
-            _write_cell(sheet, line, k, getattr(record, name))
+            shown = _write_cell(sheet, line, k, getattr(record, name))
+            widths[k - 1] = max(widths[k - 1], min(shown + 2, _MAX_WIDTH))
     for k, column in enumerate(layout.columns, start=1):
         letter = get_column_letter(k)
         dimension = sheet.column_dimensions[letter]
-        dimension.width = max(len(column.name) + 4, 14)
+        dimension.width = widths[k - 1]
         dimension.number_format = _column_format(column)
         validation = _dropdown(layout.table, column)
         if validation is not None:
@@ -117,9 +120,10 @@ def _table_sheet(sheet: Worksheet, layout: Layout, records: Sequence[BaseModel])
             sheet.add_data_validation(validation)
 
 
-def _write_cell(sheet: Worksheet, line: int, k: int, value: object) -> None:
+def _write_cell(sheet: Worksheet, line: int, k: int, value: object) -> int:
+    """Write one value as a typed cell; the number of characters it shows."""
     if value is None:
-        return
+        return 0
     if isinstance(value, bool):
         raise TypeError("no column of the contract holds a bool")
     if isinstance(value, frozenset | set):
@@ -131,6 +135,8 @@ def _write_cell(sheet: Worksheet, line: int, k: int, value: object) -> None:
         cell.data_type = "s"
     elif isinstance(value, dt.date):
         cell.number_format = DATE_FORMAT
+        return len("TT.MM.JJJJ")
+    return len(str(value))
 
 
 def _column_format(column: Column) -> str:
