@@ -375,6 +375,8 @@ def _template(args: argparse.Namespace, console: Console) -> int:
     if not is_workbook(book):
         console.print(f"error: the template is a workbook: name it .xlsx, not {book}")
         return EXIT_INVALID
+    if book.is_dir():
+        raise KaoaMatchError(f"{book} is a directory; give the workbook a file name")
     if book.exists() and not args.force:
         # a planner's filled-in workbook is worth more than a fresh template
         raise KaoaMatchError(f"{book} exists; give another name, or --force to replace it")

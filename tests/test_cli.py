@@ -124,6 +124,9 @@ def test_template_then_validate(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["validate", str(book)]) == 0
     assert "Students per school and grade" in capsys.readouterr().out
     assert main(["template", str(tmp_path / "kreis.csv")]) == 2
+    assert main(["template", str(tmp_path / "new" / "dir" / "kreis.xlsx")]) == 0
+    (tmp_path / "odd.xlsx").mkdir()
+    assert main(["template", str(tmp_path / "odd.xlsx"), "--force"]) == 1
 
 
 def test_solve_a_workbook_gives_the_plan_of_the_directory(tmp_path: Path) -> None:

@@ -78,6 +78,7 @@ def write_input_workbook(path: str | Path, problem: Problem | None = None) -> No
         _table_sheet(book.create_sheet(table), layout, records)
     book.active = 1  # open on the first table; the help is one tab to the left
     target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
     # saved beside and renamed into place: a failed run never leaves half a workbook
     partial = target.with_name(f".{target.name}.partial")
     try:
