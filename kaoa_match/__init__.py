@@ -1,6 +1,7 @@
 """kaoa_match: fair, proven KAoA placement plans for a whole Kreis (CP-SAT).
 
-The public API: build a :class:`Problem` (or read one with :func:`read_dir`),
+The public API: build a :class:`Problem` (or read one with :func:`read_input`
+from an input directory or workbook),
 :func:`solve` it, and write the :class:`Plan` with :func:`write_plan`.
 """
 
@@ -13,6 +14,7 @@ from kaoa_match.exceptions import (
     LockedConflictError,
     SolverError,
 )
+from kaoa_match.io.inputs import check_input, read_input
 from kaoa_match.io.read import read_dir
 from kaoa_match.io.write_plan import write_plan
 from kaoa_match.model import (
@@ -63,7 +65,9 @@ __all__ = [
     "TravelTime",
     "Wish",
     "__version__",
+    "check_input",
     "read_dir",
+    "read_input",
     "solve",
     "write_plan",
 ]

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from kaoa_match.model import SolveOptions
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+EXAMPLE_DIR = Path(__file__).parent / "data" / "example"
+"""The shipped example Kreis (the README's first command solves it)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -63,7 +65,8 @@ def _parser() -> argparse.ArgumentParser:
         "input",
         type=Path,
         nargs="+",
-        help="directory with the input CSV files; several = one Kreis each, solved in parallel",
+        help="input directory of CSV files or workbook (.xlsx); several = one Kreis each, "
+        "solved in parallel",
     )
     solve.add_argument("--out", type=Path, required=True, help="output directory (replaced whole)")
     solve.add_argument(
@@ -73,20 +76,20 @@ def _parser() -> argparse.ArgumentParser:
         "--workers",
         type=int,
         default=None,
-        help="CP-SAT search workers per Kreis (default 2; 1 with several directories)",
+        help="CP-SAT search workers per Kreis (default 2; 1 with several inputs)",
     )
     solve.add_argument(
         "--executor",
         choices=EXECUTORS,
         default="process",
-        help="with several directories: a local process pool (default) or Ray",
+        help="with several inputs: a local process pool (default) or Ray",
     )
     solve.add_argument("--address", default=None, help="Ray cluster to join (default: a local Ray)")
     solve.add_argument(
         "--jobs",
         type=int,
         default=None,
-        help="with several directories: Kreise solved at once (default: CPUs / workers)",
+        help="with several inputs: Kreise solved at once (default: CPUs / workers)",
     )
     solve.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     solve.add_argument("--previous", type=Path, default=None, help="an earlier plan to keep stable")
@@ -100,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     solve.set_defaults(run=_solve)
 
     validate = sub.add_parser("validate", help="check the input and summarise the Kreis")
-    validate.add_argument("input", type=Path, help="directory with the input CSV files")
+    validate.add_argument("input", type=Path, help=_INPUT_ARG_HELP)
     validate.set_defaults(run=_validate)
 
     generate = sub.add_parser("generate", help="write a synthetic, realistic Kreis")
@@ -122,7 +125,20 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--german", action="store_true", help="write ';', decimal comma, dd.mm.yyyy"
     )
+    generate.add_argument(
+        "--xlsx", action="store_true", help="write one workbook OUT.xlsx instead of a directory"
+    )
     generate.set_defaults(run=_generate)
+
+    template = sub.add_parser(
+        "template", help="write an input workbook (.xlsx) for a planner to fill in Excel"
+    )
+    template.add_argument("book", type=Path, help="the workbook to write, e.g. kreis.xlsx")
+    template.add_argument(
+        "--example", action="store_true", help="fill it with the shipped example Kreis"
+    )
+    template.add_argument("--force", action="store_true", help="replace an existing file")
+    template.set_defaults(run=_template)
 
     report = sub.add_parser("report", help="remake report.html and plan.xlsx of a plan")
     report.add_argument("out", type=Path, help="output directory of a solve")
@@ -137,12 +153,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-_INPUT_HELP = "input directory of the plan (default: the one summary.json names)"
+_INPUT_HELP = "input directory or workbook of the plan (default: the one summary.json names)"
+_INPUT_ARG_HELP = "input directory of CSV files, or a workbook (.xlsx)"
 
 
 def _solve(args: argparse.Namespace, console: Console) -> int:
     from kaoa_match.io.atomic import refuse_foreign
-    from kaoa_match.io.read import check_dir
+    from kaoa_match.io.inputs import check_input
     from kaoa_match.io.write_plan import write_plan
     from kaoa_match.progress import LiveStatus, report_link, result_table
     from kaoa_match.report.files import report_baseline
@@ -155,7 +172,7 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
         args.workers = 2
     started = time.monotonic()
     refuse_foreign(args.out)  # before the solve, not after it
-    problem, warnings = check_dir(source, previous=args.previous)
+    problem, warnings = check_input(source, previous=args.previous)
     _print_warnings(console, warnings)
     console.print(
         f"read {len(problem.students)} students, {len(problem.companies)} companies, "
@@ -189,21 +206,21 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
 
 
 def _solve_batch(args: argparse.Namespace, console: Console) -> int:
-    """Several input directories: one Kreis each, solved in parallel, one
-    output sub-directory per Kreis and the totals in ``summary.json``."""
+    """Several inputs (directories or workbooks): one Kreis each, solved in
+    parallel, one output sub-directory per Kreis and the totals in ``summary.json``."""
     from kaoa_match.batch import solve_many, write_batch
     from kaoa_match.io.atomic import refuse_foreign
-    from kaoa_match.io.read import check_dirs
+    from kaoa_match.io.inputs import check_inputs
     from kaoa_match.progress import batch_line, batch_table
 
     if args.previous is not None:
         raise KaoaMatchError(
-            "--previous takes one plan; with several directories put each Kreis's "
-            "previous.csv into its input directory"
+            "--previous takes one plan; with several inputs put each Kreis's "
+            "previous.csv into its input directory (or its previous sheet)"
         )
     started = time.monotonic()
     refuse_foreign(args.out)
-    problems, warnings = check_dirs(args.input)
+    problems, warnings = check_inputs(args.input)
     _print_warnings(console, warnings)
     students = sum(len(p.students) for p in problems.values())
     console.print(
@@ -264,11 +281,11 @@ def _run_record(args: argparse.Namespace, source: Path, workers: int) -> dict[st
 
 
 def _validate(args: argparse.Namespace, console: Console) -> int:
-    from kaoa_match.io.read import check_dir
+    from kaoa_match.io.inputs import check_input
     from kaoa_match.options import build_options
     from kaoa_match.summary import render_summary, summarize
 
-    problem, warnings = check_dir(args.input)
+    problem, warnings = check_input(args.input)
     _print_warnings(console, warnings, limit=50)
     print(render_summary(summarize(problem, build_options(problem))))
     console.print(f"input is valid ({len(warnings)} warning(s))")
@@ -276,31 +293,55 @@ def _validate(args: argparse.Namespace, console: Console) -> int:
 
 
 def _generate(args: argparse.Namespace, console: Console) -> int:
-    from kaoa_match.generate import generate_to_dir
+    from kaoa_match.generate import generate
+    from kaoa_match.io.input_workbook import write_input_workbook
+    from kaoa_match.io.write_problem import write_problem
 
     if args.preset == "nrw":
         return _generate_nrw(args, console)
     if args.scale is not None:
         console.print("error: --scale applies only to --preset nrw", soft_wrap=True)
         return EXIT_INVALID
-    problem = generate_to_dir(
-        args.out,
-        args.preset,
-        students=args.students,
-        praktikum_students=args.praktikum,
-        seed=args.seed,
-        german=args.german,
+    if args.xlsx and (refused := _refuse_xlsx_out(args)):
+        console.print(f"error: {refused}", soft_wrap=True)
+        return EXIT_INVALID
+    problem = generate(
+        args.preset, students=args.students, praktikum_students=args.praktikum, seed=args.seed
     )
+    if args.xlsx:
+        write_input_workbook(args.out, problem)
+    else:
+        write_problem(problem, args.out, german=args.german)
+    where = args.out if args.xlsx else f"{args.out}/"
     console.print(
         f"wrote {len(problem.students)} students, {len(problem.schools)} schools, "
-        f"{len(problem.companies)} companies, {len(problem.offers)} offers to {args.out}/"
+        f"{len(problem.companies)} companies, {len(problem.offers)} offers to {where}"
     )
     return EXIT_OK
+
+
+def _refuse_xlsx_out(args: argparse.Namespace) -> str | None:
+    """Why ``generate --xlsx`` cannot write ``args.out``, or None."""
+    from kaoa_match.io.xlsx import is_workbook
+
+    if args.german:
+        return "--german is for CSV files; a workbook holds numbers and dates as such"
+    if not is_workbook(args.out):
+        return f"--xlsx writes one workbook: give OUT as a .xlsx file name, not {args.out}"
+    if args.out.is_dir():
+        return f"{args.out} is a directory"
+    return None
 
 
 def _generate_nrw(args: argparse.Namespace, console: Console) -> int:
     from kaoa_match.generate import NRW_INDEX, generate_nrw
 
+    if args.xlsx:
+        console.print(
+            "error: --xlsx writes one Kreis; --preset nrw writes 53 input directories",
+            soft_wrap=True,
+        )
+        return EXIT_INVALID
     if args.students is not None or args.praktikum is not None:
         console.print(
             "error: --students and --praktikum do not apply to --preset nrw: each Kreis's "
@@ -320,6 +361,31 @@ def _generate_nrw(args: argparse.Namespace, console: Console) -> int:
         f"wrote {len(kreise)} Kreise: {sum(k.students for k in kreise)} students, "
         f"{sum(k.companies for k in kreise)} companies, {sum(k.offers for k in kreise)} offers "
         f"to {args.out}/ (one directory per Kreis, listed in {NRW_INDEX})",
+        soft_wrap=True,
+    )
+    return EXIT_OK
+
+
+def _template(args: argparse.Namespace, console: Console) -> int:
+    from kaoa_match.io.input_workbook import write_input_workbook
+    from kaoa_match.io.inputs import check_input
+    from kaoa_match.io.xlsx import is_workbook
+
+    book: Path = args.book
+    if not is_workbook(book):
+        console.print(f"error: the template is a workbook: name it .xlsx, not {book}")
+        return EXIT_INVALID
+    if book.is_dir():
+        raise KaoaMatchError(f"{book} is a directory; give the workbook a file name")
+    if book.exists() and not args.force:
+        # a planner's filled-in workbook is worth more than a fresh template
+        raise KaoaMatchError(f"{book} exists; give another name, or --force to replace it")
+    problem = check_input(EXAMPLE_DIR)[0] if args.example else None
+    write_input_workbook(book, problem)
+    what = "the example Kreis" if args.example else "an empty template"
+    console.print(
+        f"wrote {what} to {book}: one sheet per input table, help in the sheet Hilfe; "
+        f"then: python -m kaoa_match solve {book} --out plan",
         soft_wrap=True,
     )
     return EXIT_OK

@@ -52,22 +52,23 @@ def explain_output(
 ) -> list[str]:
     """The explanation for ``student_id`` of the plan in ``out_dir``, as lines.
 
-    The input is ``input_dir``, else the directory ``summary.json`` names.
+    The input (directory or workbook) is ``input_dir``, else the one
+    ``summary.json`` names.
     """
-    from kaoa_match.io.read import check_dir
+    from kaoa_match.io.inputs import check_input
     from kaoa_match.report.data import check_belongs, read_output
 
     plan = read_output(out_dir)
     source = input_dir or plan.summary.get("input")
     if not source:
         raise KaoaMatchError(
-            f"{Path(out_dir)}/summary.json does not name the input directory; give --input DIR"
+            f"{Path(out_dir)}/summary.json does not name the input; give --input DIR (or BOOK.xlsx)"
         )
     # the plan was made against this previous plan (solve --previous), if any
     previous = None if input_dir else plan.summary.get("previous")
     if previous and not Path(previous).is_file():
         previous = None  # moved away since: explain without it
-    problem, _ = check_dir(source, previous=previous)
+    problem, _ = check_input(source, previous=previous)
     check_belongs(problem, plan.assignments, plan.unassigned)
     return explain_student(problem, plan.assignments, student_id, plan.summary)
 

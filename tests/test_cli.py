@@ -106,3 +106,96 @@ def test_generate_nrw_writes_every_kreis_and_refuses_cohort_sizes(
     assert "--scale applies only to --preset nrw" in capsys.readouterr().err
     assert main(["generate", other, "--preset", "nrw", "--scale", "2"]) == 2
     assert not (tmp_path / "other").exists()
+
+
+# --- a workbook as input (data contract: "one directory (or one workbook)") -------
+
+
+def test_template_then_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    book = tmp_path / "kreis.xlsx"
+    assert main(["template", str(book)]) == 0
+    assert main(["template", str(book)]) == 1  # a filled-in workbook is never overwritten
+    said = " ".join(capsys.readouterr().err.split())  # rich wraps long lines
+    assert "kreis.xlsx exists; give another name, or --force to replace it" in said
+    # the empty template as handed in: every required sheet has no rows
+    assert main(["validate", str(book)]) == 2
+    assert "kreis.xlsx[students]:0: -: has no rows" in capsys.readouterr().err
+    assert main(["template", str(book), "--example", "--force"]) == 0
+    assert main(["validate", str(book)]) == 0
+    assert "Students per school and grade" in capsys.readouterr().out
+    assert main(["template", str(tmp_path / "kreis.csv")]) == 2
+    assert main(["template", str(tmp_path / "new" / "dir" / "kreis.xlsx")]) == 0
+    (tmp_path / "odd.xlsx").mkdir()
+    assert main(["template", str(tmp_path / "odd.xlsx"), "--force"]) == 1
+
+
+def test_solve_a_workbook_gives_the_plan_of_the_directory(tmp_path: Path) -> None:
+    # The same generated Kreis as a directory and as one workbook, solved to
+    # the optimum with one worker and a fixed seed: the same plan, row for row.
+    kreis = ["--students", "40", "--praktikum", "10", "--seed", "3"]
+    assert main(["generate", str(tmp_path / "kreis"), *kreis]) == 0
+    assert main(["generate", str(tmp_path / "kreis.xlsx"), "--xlsx", *kreis]) == 0
+    for source, out in (("kreis", "a"), ("kreis.xlsx", "b")):
+        args = ["solve", str(tmp_path / source), "--out", str(tmp_path / out)]
+        assert main([*args, "--workers", "1", "--seed", "0", "--quiet"]) == 0
+    plan = (tmp_path / "a" / "assignments.csv").read_text()
+    assert plan.count("\n") > 40
+    assert (tmp_path / "b" / "assignments.csv").read_text() == plan
+    summary = json.loads((tmp_path / "b" / "summary.json").read_text())
+    assert summary["input"] == str((tmp_path / "kreis.xlsx").resolve())
+    # explain and report find the workbook through summary.json, or --input
+    student = plan.splitlines()[1].split(",")[0]
+    assert main(["explain", str(tmp_path / "b"), student]) == 0
+    assert main(["report", str(tmp_path / "b"), "--input", str(tmp_path / "kreis.xlsx")]) == 0
+
+
+def test_solve_names_the_workbook_cells_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import openpyxl
+
+    book = tmp_path / "book.xlsx"
+    assert main(["generate", str(book), "--xlsx", "--students", "20", "--praktikum", "0"]) == 0
+    sheets = openpyxl.load_workbook(book)
+    sheets["offers"]["G5"] = "=A1+1"  # capacity, as a program writes it: no saved value
+    sheets["students"]["C3"] = "acht"
+    sheets.save(book)
+    assert main(["solve", str(book), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "book.xlsx[offers]:5: capacity: formula =A1+1 has no saved value; " in err
+    assert 'book.xlsx[students]:3: grade: "acht" is not a whole number' in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_not_a_directory_nor_a_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "plan.txt").write_bytes(b"PK\x03\x04")
+    assert main(["validate", str(tmp_path / "plan.txt")]) == 2
+    err = capsys.readouterr().err
+    assert "plan.txt:0: -: is neither an input directory nor an Excel workbook (.xlsx)" in err
+
+
+def test_generate_xlsx_refuses_what_it_cannot_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["generate", str(tmp_path / "k"), "--xlsx"]) == 2
+    assert "give OUT as a .xlsx file name" in capsys.readouterr().err
+    assert main(["generate", str(tmp_path / "k.xlsx"), "--xlsx", "--german"]) == 2
+    assert main(["generate", str(tmp_path / "n.xlsx"), "--xlsx", "--preset", "nrw"]) == 2
+    assert not list(tmp_path.iterdir())
+
+
+def test_several_kreise_from_a_directory_and_a_workbook(tmp_path: Path) -> None:
+    from kaoa_match.io.input_workbook import write_input_workbook
+    from kaoa_match.io.read import read_dir
+
+    directory = _tiny_kreis(tmp_path / "olpe")
+    write_input_workbook(tmp_path / "siegen.xlsx", read_dir(directory))
+    out = tmp_path / "plans"
+    args = ["solve", str(directory), str(tmp_path / "siegen.xlsx"), "--out", str(out)]
+    assert main([*args, "--jobs", "1", "--quiet"]) == 0
+    for name, source in (("olpe", directory), ("siegen", tmp_path / "siegen.xlsx")):
+        summary = json.loads((out / name / "summary.json").read_text())
+        assert summary["objectives"]["coverage"] == 2
+        assert summary["input"] == str(source.resolve())
+    plan = (out / "olpe" / "assignments.csv").read_text()
+    assert (out / "siegen" / "assignments.csv").read_text() == plan

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import shutil
+import subprocess
 from typing import TYPE_CHECKING
 
 import openpyxl
 import pandas as pd
+import pytest
 
+from kaoa_match.io.input_workbook import write_input_workbook
+from kaoa_match.io.inputs import check_input
 from kaoa_match.io.plan_xlsx import GERMAN_DATE, read_classes, write_workbook
 from kaoa_match.io.write_problem import write_problem
 from kaoa_match.model import CalendarEntry, Company, Offer, Problem, School, Student
@@ -177,6 +183,18 @@ def test_class_column_from_students_csv(tmp_path: Path) -> None:
     assert [sheet.cell(row=r, column=1).value for r in (2, 3, 4)] == ["a1", "a3", "a2"]
 
 
+def test_class_column_from_an_input_workbook(tmp_path: Path) -> None:
+    book_path = tmp_path / "kreis.xlsx"
+    write_input_workbook(book_path, tiny_problem())
+    book = openpyxl.load_workbook(book_path)
+    students = book["students"]
+    column = students.max_column + 1
+    for row, klasse in enumerate(["Klasse", "8a", "8b", None, "9c", "9c"], start=1):
+        students.cell(row=row, column=column, value=klasse)
+    book.save(book_path)
+    assert read_classes(book_path) == {"a1": "8a", "a2": "8b", "b1": "9c", "b2": "9c"}
+
+
 def test_no_class_column_gives_no_classes(tmp_path: Path) -> None:
     write_problem(tiny_problem(), tmp_path / "in")
     assert read_classes(tmp_path / "in") == {}
@@ -196,22 +214,41 @@ PAYLOADS = (
 )
 
 
-def test_no_input_text_becomes_a_formula(tmp_path: Path) -> None:
+def _payload_problem() -> Problem:
+    """The tiny problem with payloads in school and company names and IDs."""
     problem = tiny_problem()
     schools = [s.model_copy(update={"name": PAYLOADS[0]}) for s in problem.schools]
     companies = [
         problem.companies[0].model_copy(update={"name": PAYLOADS[1]}),
         problem.companies[1].model_copy(update={"name": PAYLOADS[6]}),
     ]
-    problem = problem.model_copy(update={"schools": schools, "companies": companies})
+    students = [
+        s.model_copy(update={"student_id": PAYLOADS[3]}) if s.student_id == "a1" else s
+        for s in problem.students
+    ]
+    offers = [
+        o.model_copy(update={"offer_id": PAYLOADS[2]}) if o.offer_id == "O3" else o
+        for o in problem.offers
+    ]
+    update = {"schools": schools, "companies": companies, "students": students, "offers": offers}
+    return problem.model_copy(update=update)
+
+
+def _payload_plan_book(tmp_path: Path) -> Path:
+    """plan.xlsx of the tiny plan with a payload in every kind of text it shows."""
     assignments, unassigned = tiny_plan()
     # IDs as they reach the sheets: a student, an offer, a Berufsfeld, a reason.
     assignments = assignments.replace({"a1": PAYLOADS[3], "O3": PAYLOADS[2]})
     unassigned = unassigned.replace({"b2": PAYLOADS[4]})
     unassigned.loc[0, "reason"] = PAYLOADS[5]
-    classes = {PAYLOADS[3]: PAYLOADS[2], "a2": PAYLOADS[0]}
+    classes = {PAYLOADS[3]: PAYLOADS[2], "a2": PAYLOADS[0]}  # Klasse
     path = tmp_path / "plan.xlsx"
-    write_workbook(path, problem, assignments, unassigned, SUMMARY, classes=classes)
+    write_workbook(path, _payload_problem(), assignments, unassigned, SUMMARY, classes=classes)
+    return path
+
+
+def test_no_input_text_becomes_a_formula(tmp_path: Path) -> None:
+    path = _payload_plan_book(tmp_path)
     book = openpyxl.load_workbook(path)  # formulas stay formulas when read like this
     values = set()
     for sheet in book.worksheets:
@@ -223,3 +260,81 @@ def test_no_input_text_becomes_a_formula(tmp_path: Path) -> None:
         # XML turns a carriage return into a line feed on reading: still text.
         read_back = payload.replace("\r", "\n")
         assert any(isinstance(v, str) and read_back in v for v in values), payload
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice (soffice) is not installed; .ci/run installs libreoffice-calc-nogui",
+)
+def test_libreoffice_shows_every_payload_as_the_same_text(tmp_path: Path) -> None:
+    # A real spreadsheet program opens plan.xlsx and the input workbook, and
+    # each sheet is saved as CSV values: a payload that became a formula would
+    # come out computed ("click", "-1", "3") instead of as written.
+    plan = _payload_plan_book(tmp_path)
+    inputs = tmp_path / "input.xlsx"
+    write_input_workbook(inputs, _payload_problem())
+    control = tmp_path / "control.xlsx"
+    book = openpyxl.Workbook()
+    assert book.active is not None
+    book.active["A1"] = "=1+1"  # a real formula: shows that formulas are computed here
+    book.save(control)
+    cells = _libreoffice_values(tmp_path, [plan, inputs, control])
+    assert cells["control"] == {"2"}
+    for payload in PAYLOADS:
+        shown = payload.replace("\r", "\n")  # XML keeps a carriage return as a line feed
+        assert any(shown in text for text in cells["plan"]), payload
+    for payload in (PAYLOADS[0], PAYLOADS[1], PAYLOADS[2], PAYLOADS[3], PAYLOADS[6]):
+        assert payload in cells["input"], payload
+    assert "click" not in cells["plan"] | cells["input"]  # what the HYPERLINK would show
+
+
+def _libreoffice_values(tmp_path: Path, books: list[Path]) -> dict[str, set[str]]:
+    """Every cell's shown text per workbook (by file stem), as LibreOffice Calc
+    exports each sheet to CSV."""
+    # CSV filter: ',' '"' UTF-8, line 1, ..., values not formulas, -1 = every sheet
+    csv_filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
+    out = _libreoffice_convert(tmp_path, csv_filter, books)
+    cells: dict[str, set[str]] = {book.stem: set() for book in books}
+    for file in out.glob("*.csv"):
+        stem = next(b.stem for b in books if file.name.startswith(f"{b.stem}-"))
+        with file.open(encoding="utf-8", newline="") as handle:
+            cells[stem].update(text for row in csv.reader(handle) for text in row if text)
+    assert all(cells.values()), "LibreOffice wrote no CSV for a workbook"
+    return cells
+
+
+def _libreoffice_convert(tmp_path: Path, convert_to: str, books: list[Path]) -> Path:
+    """Open ``books`` in headless LibreOffice Calc and save them as ``convert_to``
+    into a new directory, which is returned."""
+    out = tmp_path / "converted"
+    # a private profile: no clash with a running LibreOffice or another test run
+    profile = f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}"
+    command = [str(SOFFICE), profile, "--headless", "--convert-to", convert_to, "--outdir"]
+    subprocess.run([*command, str(out), *map(str, books)], check=True, timeout=180,
+                   capture_output=True)  # fmt: skip
+    return out
+
+
+@pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice (soffice) is not installed; .ci/run installs libreoffice-calc-nogui",
+)
+def test_an_input_workbook_saved_by_libreoffice_reads_back(tmp_path: Path) -> None:
+    # The route of a planner: the template filled (here by a program, with one
+    # formula), opened and saved in a spreadsheet program, then read. The
+    # formula counts with the value LibreOffice saved for it.
+    book_path = tmp_path / "kreis.xlsx"
+    write_input_workbook(book_path, tiny_problem())
+    book = openpyxl.load_workbook(book_path)
+    book["offers"]["G2"] = "=1+2"  # capacity of O1 (2 in tiny_problem)
+    book.save(book_path)
+    saved = _libreoffice_convert(tmp_path, "xlsx:Calc MS Excel 2007 XML", [book_path])
+    problem, warnings = check_input(saved / "kreis.xlsx")
+    assert warnings == []
+    assert problem.offers[0].capacity == 3
+    expected = tiny_problem()
+    offers = (expected.offers[0].model_copy(update={"capacity": 3}), *expected.offers[1:])
+    assert problem == expected.model_copy(update={"offers": offers})

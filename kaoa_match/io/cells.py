@@ -105,26 +105,40 @@ def _check_range(text: str, value: float, lo: float | None, hi: float | None) ->
         raise CellError.about(text, f"below {lo:g}")
 
 
-def whole(lo: int | None = None, hi: int | None = None) -> Parser:
-    """Parser of a whole number in ``[lo, hi]``."""
+@dataclass(frozen=True)
+class Whole:
+    """Parser of a whole number in ``[lo, hi]`` (a bound of None: open)."""
 
-    def parse(text: str) -> int:
+    lo: int | None = None
+    hi: int | None = None
+
+    def __call__(self, text: str) -> int:
         value = parse_whole(text)
-        _check_range(text, value, lo, hi)
+        _check_range(text, value, self.lo, self.hi)
         return value
 
-    return parse
+
+@dataclass(frozen=True)
+class Number:
+    """Parser of a decimal number in ``[lo, hi]`` (a bound of None: open)."""
+
+    lo: float | None = None
+    hi: float | None = None
+
+    def __call__(self, text: str) -> float:
+        value = parse_float(text)
+        _check_range(text, value, self.lo, self.hi)
+        return value
+
+
+def whole(lo: int | None = None, hi: int | None = None) -> Parser:
+    """Parser of a whole number in ``[lo, hi]``."""
+    return Whole(lo, hi)
 
 
 def number(lo: float | None = None, hi: float | None = None) -> Parser:
     """Parser of a decimal number in ``[lo, hi]``."""
-
-    def parse(text: str) -> float:
-        value = parse_float(text)
-        _check_range(text, value, lo, hi)
-        return value
-
-    return parse
+    return Number(lo, hi)
 
 
 def parse_date(text: str) -> dt.date:
@@ -141,16 +155,26 @@ def parse_date(text: str) -> dt.date:
         raise CellError.about(text, "not an existing date") from None
 
 
-def choice(*values: str) -> Parser:
-    """Parser of one of ``values``; upper or lower case alike."""
+@dataclass(frozen=True)
+class Choice:
+    """Parser of one of ``values``; upper or lower case alike.
 
-    def parse(text: str) -> str:
+    A class, not a closure, so that a workbook template can offer the values
+    as a dropdown.
+    """
+
+    values: tuple[str, ...]
+
+    def __call__(self, text: str) -> str:
         value = text.lower()
-        if value not in values:
-            raise CellError.about(text, f"not one of {', '.join(values)}")
+        if value not in self.values:
+            raise CellError.about(text, f"not one of {', '.join(self.values)}")
         return value
 
-    return parse
+
+def choice(*values: str) -> Parser:
+    """Parser of one of ``values``; upper or lower case alike."""
+    return Choice(values)
 
 
 def split_list(text: str) -> list[str]:

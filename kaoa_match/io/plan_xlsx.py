@@ -13,7 +13,7 @@ Sheets, in order:
 
 Every sheet has a frozen, filterable header row and fitted column widths;
 dates are real date cells shown as ``TT.MM.JJJJ``. Students appear by
-``student_id`` (and class, when ``students.csv`` has a ``class`` column) only.
+``student_id`` (and class, when the students table has a ``class`` column) only.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from kaoa_match.io.read import Log, load_csv
+from kaoa_match.exceptions import InputError
+from kaoa_match.io.inputs import load_table
 from kaoa_match.wishes import granted_wishes
 
 if TYPE_CHECKING:
@@ -83,16 +84,15 @@ def write_workbook(
     book.save(Path(path))
 
 
-def read_classes(input_dir: str | Path | None) -> dict[str, str]:
-    """``student_id -> class`` from a ``class`` or ``Klasse`` column of
-    ``students.csv``, if the input has one (else empty)."""
-    if not input_dir:
+def read_classes(source: str | Path | None) -> dict[str, str]:
+    """``student_id -> class`` from a ``class`` or ``Klasse`` column of the
+    students table of the input (directory or workbook), if it has one."""
+    if not source:
         return {}
-    directory = Path(input_dir)
-    files = [p for p in directory.glob("*") if p.name.lower() == "students.csv"]
-    if not files:
+    try:
+        raw = load_table(source, "students")
+    except InputError:  # an input that moved or broke since: plan without classes
         return {}
-    raw = load_csv(files[0], files[0].name, Log())
     if raw is None:
         return {}
     header = [h.strip().lower() for h in raw.header]

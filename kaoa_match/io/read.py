@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import dataclasses
 import io
 import warnings
 from dataclasses import dataclass, field
@@ -54,12 +53,16 @@ class RawTable:
     """The cells of one file (or sheet) as text, before any parsing.
 
     ``file`` is the name used in messages; ``rows`` pairs each row with its
-    1-based line number (the header is line 1).
+    1-based line number (the header is line 1). ``reported`` holds, by line,
+    the positions of cells whose problem is already in the log (a workbook's
+    formula without a saved value): their rows are dropped without a second
+    message.
     """
 
     file: str
     header: list[str]
     rows: list[tuple[int, list[str]]]
+    reported: dict[int, set[int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -82,12 +85,17 @@ def read_dir(path: str | Path, *, previous: str | Path | None = None) -> Problem
     instead of the directory's ``previous.csv``.
     """
     problem, found = check_dir(path, previous=previous)
+    issue_warnings(found, stacklevel=3)
+    return problem
+
+
+def issue_warnings(found: Sequence[InputProblem], stacklevel: int = 2) -> None:
+    """Issue the first few of ``found`` as :class:`InputWarning`, and how many more."""
     for item in found[:_MAX_WARNINGS_SHOWN]:
-        warnings.warn(str(item), InputWarning, stacklevel=2)
+        warnings.warn(str(item), InputWarning, stacklevel=stacklevel)
     if len(found) > _MAX_WARNINGS_SHOWN:
         more = len(found) - _MAX_WARNINGS_SHOWN
-        warnings.warn(f"... and {more} more input warnings", InputWarning, stacklevel=2)
-    return problem
+        warnings.warn(f"... and {more} more input warnings", InputWarning, stacklevel=stacklevel)
 
 
 def check_dir(
@@ -107,10 +115,10 @@ def check_dir(
     for table, layout in LAYOUTS.items():
         file = present.get(layout.file_name)
         if table == "previous" and previous is not None:
-            file = Path(previous)
-            if not file.is_file():
-                log.error(file.name, 0, "-", "file of the previous plan is missing")
-                continue
+            loaded = load_previous_file(previous, log)
+            if loaded is not None:
+                raw[table] = loaded
+            continue
         if file is not None:
             loaded = load_csv(file, file.name, log)
             if loaded is not None:
@@ -121,36 +129,20 @@ def check_dir(
 
 
 def check_dirs(paths: Sequence[str | Path]) -> tuple[dict[str, Problem], list[InputProblem]]:
-    """Read several input directories, one Kreis each, named by the directory.
+    """Several inputs, one Kreis each: :func:`kaoa_match.io.check_inputs`, which
+    takes workbooks too (kept under this name for existing callers)."""
+    from kaoa_match.io.inputs import check_inputs  # inputs imports this module
 
-    Every problem of every directory is reported at once, each file named with
-    its directory (``koeln/students.csv:12: ...``); two directories of the same
-    name are an error, since each names its output sub-directory.
-    """
-    problems: dict[str, Problem] = {}
-    warnings: list[InputProblem] = []
-    errors: list[InputProblem] = []
-    seen: set[str] = set()
-    for path in map(Path, paths):
-        name = path.resolve().name
-        if name in seen:
-            errors.append(InputProblem(str(path), 0, "-", f"a second input directory named {name}"))
-            continue
-        seen.add(name)
-        try:
-            problem, found = check_dir(path)
-        except InputError as error:
-            errors.extend(_in_dir(name, p) for p in error.problems)
-            continue
-        problems[name] = problem
-        warnings.extend(_in_dir(name, p) for p in found)
-    if errors:
-        raise InputError(errors)
-    return problems, warnings
+    return check_inputs(paths)
 
 
-def _in_dir(name: str, problem: InputProblem) -> InputProblem:
-    return dataclasses.replace(problem, file=f"{name}/{problem.file}")
+def load_previous_file(path: str | Path, log: Log) -> RawTable | None:
+    """The cells of the earlier plan given apart from the input (``--previous``)."""
+    file = Path(path)
+    if not file.is_file():
+        log.error(file.name, 0, "-", "file of the previous plan is missing")
+        return None
+    return load_csv(file, file.name, log)
 
 
 def read_previous(path: str | Path) -> tuple[PreviousAssignment, ...]:
@@ -195,12 +187,29 @@ def build_problem(raw: dict[str, RawTable], log: Log) -> tuple[Problem, list[Inp
         tables[table] = tuple(parsed.records)
         sources[table] = (raw[table].file, parsed.lines)
         dropped[table] = parsed.dropped_ids
+    _check_not_empty(raw, log)
     problem = _assemble(tables, log)
     report = validate(problem, sources, known_ids=dropped, absent=unusable)
     errors = log.errors + report.errors
     if errors:
         raise InputError(errors)
     return problem, sorted(log.warnings + report.warnings)
+
+
+def _check_not_empty(raw: dict[str, RawTable], log: Log) -> None:
+    """An input whose required tables all have a header but no rows is an
+    error (an empty template handed in as it came). One empty table alone
+    stays valid: a Kreis may have, say, no calendar rows yet."""
+    required = [table for table, layout in LAYOUTS.items() if layout.required_file]
+    if not all(table in raw and not _has_rows(raw[table]) for table in required):
+        return
+    for table in required:
+        message = "has no rows: the input is empty; fill in at least one row below the header"
+        log.error(raw[table].file, 0, "-", message)
+
+
+def _has_rows(raw: RawTable) -> bool:
+    return any(any(cell.strip() for cell in cells) for _, cells in raw.rows)
 
 
 def _assemble(tables: dict[str, tuple[BaseModel, ...]], log: Log) -> Problem:
@@ -233,7 +242,8 @@ def parse_table(layout: Layout, raw: RawTable, log: Log) -> ParsedTable | None:
         elif len(cells) > width and any(cells[width:]):
             message = f"row has {len(cells)} cells, the header {width}; extra ignored"
             log.warn(raw.file, line, "-", message)
-        values, ok = _parse_row(plan, raw.file, line, cells, log)
+        reported = raw.reported.get(line, set())
+        values, ok = _parse_row(plan, raw.file, line, cells, reported, log)
         record = _make_record(layout, raw.file, line, values, log) if ok else None
         if record is not None:
             parsed.records.append(record)
@@ -267,16 +277,21 @@ def _parse_row(
     file: str,
     line: int,
     cells: list[str],
+    reported: set[int],
     log: Log,
 ) -> tuple[dict[str, object], bool]:
     """The parsed non-empty cells of one row, and whether all of them were fine.
 
     ``plan`` pairs each column of the layout with its position in ``cells``
-    (None: the optional column is not in the file).
+    (None: the optional column is not in the file); the cells at the
+    positions in ``reported`` are bad and already in the log.
     """
     values: dict[str, object] = {}
     ok = True
     for column, pos in plan:
+        if pos in reported:
+            ok = False
+            continue
         text = cells[pos] if pos is not None else ""
         if not text:
             if not (column.optional or column.may_be_empty):
@@ -307,8 +322,13 @@ def _make_record(
 
 
 def load_csv(path: Path, file: str, log: Log) -> RawTable | None:
-    """The cells of a CSV file; None (with an error) if it has no header line."""
-    text = _decode(path.read_bytes(), file, log)
+    """The cells of a CSV file; None (with an error) if it has no header line
+    or is no text file at all."""
+    data = path.read_bytes()
+    if binary := _binary_kind(data):
+        log.error(file, 0, "-", binary)
+        return None
+    text = _decode(data, file, log)
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -328,6 +348,32 @@ def load_csv(path: Path, file: str, log: Log) -> RawTable | None:
         log.error(file, 1, "-", "file is empty (the header line is missing)")
         return None
     return RawTable(file, header, rows)
+
+
+_ZIP_MAGIC = b"PK\x03\x04"  # .xlsx (and .ods) are zip archives
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # .xls of Excel 97-2003
+
+
+def _binary_kind(data: bytes) -> str | None:
+    """What a file that is no CSV text is, and what to do; None for text.
+
+    Planners save a workbook under a ``.csv`` name by renaming it; without
+    this the reader would quote a "missing column" of zip garbage.
+    """
+    if data.startswith(_ZIP_MAGIC):
+        return (
+            "is an Excel workbook saved under a .csv name; save it as CSV (UTF-8), "
+            "or rename it to .xlsx and pass the workbook itself"
+        )
+    if data.startswith(_OLE_MAGIC):
+        return (
+            "is an old Excel workbook (.xls) saved under a .csv name; "
+            "open it in Excel or LibreOffice and save it as CSV (UTF-8)"
+        )
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if not utf16 and b"\x00" in data:
+        return "is not a text file (it holds NUL bytes); save it as CSV (UTF-8)"
+    return None
 
 
 def _decode(data: bytes, file: str, log: Log) -> str:

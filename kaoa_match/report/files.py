@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from kaoa_match.exceptions import KaoaMatchError
 from kaoa_match.io.atomic import atomic_directory
+from kaoa_match.io.inputs import check_input
 from kaoa_match.io.plan_xlsx import read_classes, write_workbook
-from kaoa_match.io.read import check_dir
 from kaoa_match.report.data import check_belongs, read_output
 from kaoa_match.report.html import render_report
 
@@ -38,7 +38,8 @@ def write_report_files(
     Without ``baseline`` the portal booking baseline is computed here (5
     random orders, seed 0); if it cannot be (say, locked rows it cannot book),
     the report leaves the comparison out. Classes for the workbook come from the
-    ``students.csv`` of ``summary["input"]``, if it has a class column.
+    students table of ``summary["input"]`` (directory or workbook), if it has a
+    class column.
     """
     directory = Path(directory)
     if baseline is None:
@@ -66,7 +67,8 @@ def report_baseline(problem: Problem, opts: Options | None = None) -> BaselineRe
 def refresh_report(out_dir: str | Path, input_dir: str | Path | None = None) -> Path:
     """Remake ``report.html`` and ``plan.xlsx`` of the plan in ``out_dir``.
 
-    The input is ``input_dir``, else the directory ``summary.json`` names.
+    The input (directory or workbook) is ``input_dir``, else the one
+    ``summary.json`` names.
     The other files are kept as they are; the directory is replaced whole
     (see :mod:`kaoa_match.io.atomic`).
     """
@@ -75,9 +77,9 @@ def refresh_report(out_dir: str | Path, input_dir: str | Path | None = None) -> 
     source = input_dir or plan.summary.get("input")
     if not source:
         raise KaoaMatchError(
-            f"{out}/summary.json does not name the input directory; give it with --input DIR"
+            f"{out}/summary.json does not name the input; give it with --input DIR (or BOOK.xlsx)"
         )
-    problem, _ = check_dir(source)
+    problem, _ = check_input(source)
     check_belongs(problem, plan.assignments, plan.unassigned)
     summary = plan.summary | {"input": str(source)}
     with atomic_directory(out) as staging:
