@@ -32,7 +32,7 @@ _DEFAULT_NOTES = (
     "Where a target is missed: by how much, and what the profile shows "
     "(reading, options, model building, presolve, search, proving).\n"
 )
-LEVELS = ("coverage", "stability", "fairness", "interest", "travel", "together")
+LEVELS = ("coverage", "stability", "fairness", "wishes", "interest", "travel", "together")
 GIB = 1024**3
 KOELN_RSS_MIB = 4e9 / 2**20  # 4 GB, read as 4 * 10^9 bytes: the stricter reading
 

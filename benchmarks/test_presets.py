@@ -120,6 +120,7 @@ def portal_child(directory: Path, orders: int, plan_file: Path) -> dict[str, Any
             "orders": result.orders,
             "coverage": result.coverage,
             "fairness": result.fairness,
+            "wishes": result.wishes,
             "interest": result.interest,
             "travel": result.travel,
             "students_short": result.students_short,

@@ -145,6 +145,18 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--input", type=Path, default=None, help=_INPUT_HELP)
     report.set_defaults(run=_report)
 
+    rec = sub.add_parser(
+        "recommend", help="places for students who registered late; nobody else moves"
+    )
+    rec.add_argument("input", type=Path, help=_INPUT_ARG_HELP)
+    rec.add_argument("--plan", type=Path, required=True, help="output directory of the plan")
+    rec.add_argument("student_ids", nargs="+", metavar="STUDENT_ID", help="the new students")
+    rec.add_argument("--top", type=int, default=5, help="options listed per student")
+    rec.add_argument("--book", action="store_true", help="write the plan with the booking")
+    rec.add_argument("--out", type=Path, default=None, help="new plan directory (with --book)")
+    rec.add_argument("--seed", type=int, default=0)
+    rec.set_defaults(run=_recommend)
+
     explain = sub.add_parser("explain", help="why a student got what they got")
     explain.add_argument("out", type=Path, help="output directory of a solve")
     explain.add_argument("student_id", help="the student's pseudonymous ID")
@@ -397,6 +409,60 @@ def _report(args: argparse.Namespace, console: Console) -> int:
     page = refresh_report(args.out, args.input)
     console.print(f"report written to {page} and {page.with_name('plan.xlsx')}", soft_wrap=True)
     return EXIT_OK
+
+
+def _recommend(args: argparse.Namespace, console: Console) -> int:
+    from kaoa_match.io.atomic import atomic_directory, refuse_foreign
+    from kaoa_match.io.inputs import check_input
+    from kaoa_match.io.write_plan import write_summary
+    from kaoa_match.recommend import UnknownStudentsError, booked_plan, recommend
+    from kaoa_match.report.data import check_belongs, read_output
+    from kaoa_match.report.files import write_report_files
+
+    if args.book and args.out is None:
+        console.print("error: --book needs --out NEW (the new plan directory)")
+        return EXIT_INVALID
+    problem, warnings = check_input(args.input)
+    _print_warnings(console, warnings)
+    plan = read_output(args.plan)
+    check_belongs(problem, plan.assignments, plan.unassigned)
+    try:
+        recs = recommend(problem, plan.assignments, args.student_ids, args.top, args.seed)
+    except UnknownStudentsError as error:
+        console.print(f"error: {error}", markup=False)
+        return EXIT_INVALID
+    for sid, options in recs.options.items():
+        print(f"{sid}:")
+        if sid in recs.reasons:
+            print(f"  no complete option: {recs.reasons[sid]}")
+        for k, option in enumerate(options, 1):
+            mark = "  (booked)" if recs.booked.get(sid) == option else ""
+            days = "; ".join(
+                f"{_span(r[6], r[7])} {r[5]} at {r[4]} ({r[3]}), {r[8]} min" for r in option.rows
+            )
+            print(
+                f"  {k}. {days} | top-3 field: {'yes' if option.top else 'no'}, wishes "
+                f"{option.wishes}, interest {option.interest}, travel {option.travel} min{mark}"
+            )
+    if args.book:
+        placed, short, changes, summary = booked_plan(
+            problem, plan.assignments, plan.unassigned, plan.summary, recs
+        )
+        refuse_foreign(args.out)
+        with atomic_directory(args.out) as staging:
+            placed.to_csv(staging / "assignments.csv", index=False, date_format="%Y-%m-%d")
+            short.to_csv(staging / "unassigned.csv", index=False)
+            changes.to_csv(staging / "changes.csv", index=False)
+            write_summary(staging / "summary.json", summary)
+            write_report_files(staging, problem, placed, short, summary, None)
+        console.print(
+            f"booked {len(recs.booked)} of {len(recs.options)}; plan written to {args.out}/"
+        )
+    return EXIT_OK
+
+
+def _span(first: object, last: object) -> str:
+    return str(first) if str(first) == str(last) else f"{first} to {last}"
 
 
 def _explain(args: argparse.Namespace, console: Console) -> int:

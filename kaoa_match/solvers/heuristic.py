@@ -7,9 +7,9 @@ the shortest trip) in a field and
 on a day it does not have yet, and then the best free Praktikum block. That is
 roughly what a well-run portal gives and always obeys every hard rule.
 
-A Träger group with a minimum size that the students do not fill is closed
-and the greedy runs again without it, as a portal cancels such a group and
-its students rebook.
+A Träger group with a minimum size that the students do not fill is closed,
+as a portal cancels such a group: its students give their places there back
+and take the best free ones again.
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ class GreedyInput:
 
 
 # Rounds of closing the groups that stayed below their minimum: each round
-# closes all of them at once, so few are needed; what is still short after
-# the last round is taken out.
+# closes all of them at once and places their students again, so few are
+# needed; what is still short after the last round is taken out.
 _CLOSING_ROUNDS = 6
 
 
@@ -54,16 +54,30 @@ def greedy_plan(
     ``preferred`` candidates, if given, are tried first in that order (to round
     an LP solution); then every student is filled up greedily.
     """
-    closed = np.zeros(0, dtype=np.int64)
-    for _ in range(_CLOSING_ROUNDS):
-        chosen = _greedy_once(cand, data, preferred, closed)
-        small = small_groups(cand, chosen == 1, data.min_group, data.n_days, data.locked)
+    state = _State(cand, data)
+    for i in data.locked.tolist():
+        state.take(i)
+    if preferred is not None:
+        for i in preferred.tolist():
+            if state.chosen[i] == 0 and state.fits(i):
+                state.take(i)
+    order = _student_order(cand, data.seed)
+    for student in order:
+        state.place(student)
+    slot = cand.offer * data.n_days + cand.first_day
+    for last in [False] * _CLOSING_ROUNDS + [True]:
+        small = small_groups(cand, state.chosen == 1, data.min_group, data.n_days, data.locked)
         if len(small) == 0:
-            return chosen
-        closed = np.union1d(closed, small)
-    chosen[np.isin(cand.offer * data.n_days + cand.first_day, small) & (cand.kind == BFE)] = 0
-    chosen[data.locked] = 1
-    return chosen
+            break
+        given_back = np.flatnonzero((state.chosen == 1) & np.isin(slot, small) & (cand.kind == BFE))
+        for i in given_back.tolist():
+            state.give_back(i)
+        state.free[small // data.n_days, small % data.n_days] = 0
+        if not last:
+            moved = set(cand.student[given_back].tolist())
+            for student in (s for s in order if s in moved):
+                state.place(student)
+    return state.chosen
 
 
 def small_groups(
@@ -82,26 +96,6 @@ def small_groups(
     slots, load = np.unique(slot[in_group], return_counts=True)
     small = slots[load < min_group[slots // n_days]]
     return np.setdiff1d(small, slot[locked])
-
-
-def _greedy_once(
-    cand: Candidates,
-    data: GreedyInput,
-    preferred: NDArray[np.int64] | None,
-    closed: NDArray[np.int64],
-) -> NDArray[np.int64]:
-    """One greedy pass with the offer-days ``closed`` taking nobody."""
-    state = _State(cand, data)
-    state.free[closed // data.n_days, closed % data.n_days] = 0
-    for i in data.locked.tolist():
-        state.take(i)
-    if preferred is not None:
-        for i in preferred.tolist():
-            if state.chosen[i] == 0 and state.fits(i):
-                state.take(i)
-    for student in _student_order(cand, data.seed):
-        state.place(student)
-    return state.chosen
 
 
 def round_lp(cand: Candidates, data: GreedyInput, x: NDArray[np.float64]) -> NDArray[np.int64]:
@@ -172,6 +166,17 @@ class _State:
             self.fields_used.setdefault(s, set()).add(int(c.field[i]))
         else:
             self.has_block.add(s)
+
+    def give_back(self, i: int) -> None:
+        """Undo :meth:`take` of the BFE option ``i``."""
+        c, s = self.cand, int(self.cand.student[i])
+        day = int(c.first_day[i])
+        self.chosen[i] = 0
+        self.free[int(c.offer[i]), day] += 1
+        self.days_used[s].discard(day)
+        self.slots[s].discard(int(c.company[i]) * self.data.n_days + day)
+        self.bfe_count[s] -= 1
+        self.fields_used[s].discard(int(c.field[i]))
 
     def place(self, student: int) -> None:
         """Take the student's options best first (a top-3 field, then the points
