@@ -176,6 +176,7 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
     from kaoa_match.progress import LiveStatus, report_link, result_table
     from kaoa_match.report.files import report_baseline
     from kaoa_match.solvers.solve import solve_with_options
+    from kaoa_match.wishes import never_granted
 
     if len(args.input) > 1:
         return _solve_batch(args, console)
@@ -193,6 +194,7 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
     options = _solve_options(args, args.workers)
     with LiveStatus(console, options.time_limit_s, quiet=args.quiet) as status:
         plan, opts = solve_with_options(problem, options, progress=status)
+        _print_warnings(console, never_granted(problem, opts, source))
         status.stage("report: portal baseline, report.html, plan.xlsx")
         baseline = report_baseline(problem, opts)
         del opts  # GBs for a large Kreis; the report needs no more of them
@@ -296,10 +298,13 @@ def _validate(args: argparse.Namespace, console: Console) -> int:
     from kaoa_match.io.inputs import check_input
     from kaoa_match.options import build_options
     from kaoa_match.summary import render_summary, summarize
+    from kaoa_match.wishes import never_granted
 
     problem, warnings = check_input(args.input)
+    opts = build_options(problem)
+    warnings = [*warnings, *never_granted(problem, opts, args.input)]
     _print_warnings(console, warnings, limit=50)
-    print(render_summary(summarize(problem, build_options(problem))))
+    print(render_summary(summarize(problem, opts)))
     console.print(f"input is valid ({len(warnings)} warning(s))")
     return EXIT_OK
 

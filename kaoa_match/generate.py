@@ -89,6 +89,7 @@ from kaoa_match.model import (
     TravelModel,
     Wish,
 )
+from kaoa_match.options import build_options
 from kaoa_match.presets import (
     BFE_PLACE_WEIGHTS,
     COMPANY_STEMS,
@@ -108,6 +109,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from numpy.typing import NDArray
+
+    from kaoa_match.options import Options
 
 __all__ = [
     "PRESETS",
@@ -900,21 +903,22 @@ def _with_group_minimums(problem: Problem, rng: np.random.Generator) -> Problem:
 
 
 def _build_wishes(problem: Problem, rng: np.random.Generator) -> list[Wish]:
-    """A share of the students rank 1-5 wishes: mostly companies near their
-    school that offer their kind of placement, some single offers, some
-    Berufsfelder among their top interests."""
-    kind_of = {(e.school_id, e.grade): e.kind for e in problem.calendar}
+    """A share of the students rank 1-5 wishes, as a portal shows places: mostly
+    companies near the student among the places the student may take, some
+    single offers, some Berufsfelder among the student's top interests (which
+    may have no place in reach: a wish that can never be granted)."""
+    opts = build_options(problem)
+    bounds = np.searchsorted(opts.student, np.arange(len(problem.students) + 1))
     interests: dict[str, list[str]] = {}
     for row in sorted(problem.interests, key=lambda r: -r.score):
         interests.setdefault(row.student_id, []).append(row.field_id)
-    near = _near_hosts(problem)
     targets, weights = list(_WISH_TARGET_P), list(_WISH_TARGET_P.values())
     wishes = []
-    for student in problem.students:
-        kind = kind_of.get((student.school_id, student.grade))
-        hosts = near.get((student.school_id, kind or "bfe"), [])
-        if kind is None or not hosts or rng.random() >= _WISH_SHARE:
+    for s, student in enumerate(problem.students):
+        lo, hi = int(bounds[s]), int(bounds[s + 1])
+        if lo == hi or rng.random() >= _WISH_SHARE:
             continue
+        hosts = _nearest_hosts(problem, opts, lo, hi)
         chosen: set[tuple[str, str]] = set()
         top = interests.get(student.student_id, [])[:3]
         for rank in range(1, int(rng.integers(1, 6)) + 1):
@@ -932,25 +936,21 @@ def _build_wishes(problem: Problem, rng: np.random.Generator) -> list[Wish]:
     return wishes
 
 
-def _near_hosts(problem: Problem) -> dict[tuple[str, str], list[tuple[str, list[str]]]]:
-    """(school, kind) -> the nearest companies with such offers, with their offers."""
-    offers: dict[tuple[str, str], list[str]] = {}
-    for o in problem.offers:
-        offers.setdefault((o.company_id, o.kind), []).append(o.offer_id)
-    result = {}
-    for kind in ("bfe", "praktikum"):
-        hosts = [c for c in problem.companies if (c.company_id, kind) in offers]
-        if not hosts:
+def _nearest_hosts(
+    problem: Problem, opts: Options, lo: int, hi: int
+) -> list[tuple[str, list[str]]]:
+    """The nearest companies among the options ``lo .. hi-1`` of one student,
+    each with the offers the student may take there."""
+    order = lo + np.argsort(opts.travel_min[lo:hi], kind="stable")
+    hosts: dict[str, list[str]] = {}
+    for j in opts.offer[order].tolist():
+        offer = problem.offers[j]
+        if offer.company_id not in hosts and len(hosts) >= _WISH_NEAR_COMPANIES:
             continue
-        lat = np.asarray([c.lat for c in hosts])
-        lon = np.asarray([c.lon for c in hosts])
-        for school in problem.schools:
-            km = haversine_km(np.asarray(school.lat), np.asarray(school.lon), lat, lon)
-            nearest = np.argsort(km, kind="stable")[:_WISH_NEAR_COMPANIES]
-            result[(school.school_id, kind)] = [
-                (hosts[j].company_id, offers[(hosts[j].company_id, kind)]) for j in nearest
-            ]
-    return result
+        listed = hosts.setdefault(offer.company_id, [])
+        if offer.offer_id not in listed:
+            listed.append(offer.offer_id)
+    return list(hosts.items())
 
 
 def _build_pairs(

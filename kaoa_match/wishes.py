@@ -14,12 +14,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from kaoa_match.exceptions import InputProblem
+
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from numpy.typing import NDArray
 
     from kaoa_match.model import Problem, Wish
+    from kaoa_match.options import Options
 
-__all__ = ["GRANTED_COLUMNS", "WishTable", "granted_wishes", "wish_target"]
+__all__ = ["GRANTED_COLUMNS", "WishTable", "granted_wishes", "never_granted", "wish_target"]
 
 _TARGETS = ("offer_id", "company_id", "field_id")
 """The target columns of a wish, in the order of :attr:`WishTable.target_kind`."""
@@ -136,3 +141,36 @@ def granted_wishes(problem: Problem, assignments: pd.DataFrame) -> pd.DataFrame:
         granted = (target, value) in placed.get(wish.student_id, set())
         rows.append((wish.student_id, wish.rank, target, value, wish.weight, granted))
     return pd.DataFrame(rows, columns=GRANTED_COLUMNS)
+
+
+def never_granted(
+    problem: Problem, options: Options, source: str | Path | None = None
+) -> list[InputProblem]:
+    """A warning for each wish that no eligible option of its student covers
+    (so no plan can grant it), naming the row of ``wishes.csv``, or of the
+    workbook's ``wishes`` sheet when ``source`` is the input it was read from."""
+    from kaoa_match.io.inputs import load_table  # io imports this module
+
+    table = WishTable.of(problem)
+    _, wish = table.matches(options.student, options.offer, options.company, options.field)
+    covered = np.zeros(len(table), dtype=bool)
+    covered[wish] = True
+    file, lines = "wishes.csv", [r + 2 for r in range(len(problem.wishes))]
+    raw = load_table(source, "wishes") if source is not None else None
+    if raw is not None and len(raw.rows) == len(problem.wishes):
+        file, lines = raw.file, [line for line, _ in raw.rows]
+    found = []
+    for k in np.flatnonzero(~covered).tolist():
+        row = int(table.row[k])
+        wish_row = problem.wishes[row]
+        target, value = wish_target(wish_row)
+        found.append(
+            InputProblem(
+                file,
+                lines[row],
+                f"{target}_id",
+                f'wish {wish_row.rank} of student "{wish_row.student_id}" can never be '
+                f'granted: the student may go to no place of {target} "{value}"',
+            )
+        )
+    return found

@@ -325,12 +325,14 @@ def _summary_sheet(sheet: Worksheet, rows: Sequence[Row]) -> None:
 
 def _fill(sheet: Worksheet, rows: Sequence[Row]) -> None:
     """Write ``rows`` (the first is the header) with the house formatting."""
-    for row in rows:
-        sheet.append(list(row))
-        # Names and IDs come from forms that companies fill in themselves: text
-        # is stored as text, never as a formula (openpyxl makes "=..." one).
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is None:
+                continue
+            cell = sheet.cell(row=r, column=c, value=value)
+            # Names and IDs come from forms that companies fill in themselves:
+            # text is stored as text, never as a formula (openpyxl makes "=..." one).
+            if isinstance(value, str):
                 cell.data_type = "s"
     for cell in sheet[1]:
         cell.font = Font(bold=True)

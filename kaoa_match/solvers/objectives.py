@@ -119,8 +119,31 @@ def per_student_caps(
         "interest": (best_bfe + int(best_block.sum()), "per-student"),
     }
     if wishes is not None:
-        caps["wishes"] = (int(wishes.weight[np.unique(wishes.wish)].sum()), "per-student")
+        caps["wishes"] = (_wish_cap(cand, bfe_most, wishes), "per-student")
     return caps
+
+
+def _wish_cap(cand: Candidates, bfe_most: NDArray[np.int64], wishes: WishMatches) -> int:
+    """Per student, the smaller of: every wish with an option granted, and the
+    points of the student's best placements (its ``bfe_most`` best BFE options
+    and best block, each with the points of every wish it grants)."""
+    n = len(bfe_most)
+    if len(wishes.option) == 0:
+        return 0
+    granted_once = np.unique(wishes.wish, return_index=True)[1]
+    owner = cand.student[wishes.option[granted_once]]
+    every_wish = np.bincount(owner, weights=wishes.weight[wishes.wish[granted_once]], minlength=n)
+    points = wishes.option_points(len(cand))
+    bfe = np.flatnonzero((cand.kind == BFE) & (points > 0))
+    order = bfe[np.lexsort((-points[bfe], cand.student[bfe]))]
+    student = cand.student[order]
+    rank = np.arange(len(order)) - np.searchsorted(student, student, side="left")
+    keep = order[rank < bfe_most[student]]
+    best = np.bincount(cand.student[keep], weights=points[keep], minlength=n)
+    blocks = np.flatnonzero(cand.kind != BFE)
+    best_block = np.zeros(n, dtype=np.int64)
+    np.maximum.at(best_block, cand.student[blocks], points[blocks])
+    return int(np.minimum(every_wish, best + best_block).sum())
 
 
 def _fairness(b: ModelBuilder, cand: Candidates, top_fields: NDArray[np.bool_]) -> Level:

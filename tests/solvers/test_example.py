@@ -25,9 +25,9 @@ def test_example_is_proven_optimal() -> None:
         "coverage": 897,
         "stability": 0,
         "fairness": 383,
-        "wishes": 627,
-        "interest": 51_036,
-        "travel": 23_405,
+        "wishes": 691,
+        "interest": 50_297,
+        "travel": 22_562,
         "together": 0,
     }
     assert plan.stats["restricted_to_nearest"] is False

@@ -233,7 +233,7 @@ def test_a_cut_model_reports_bounds_over_every_option() -> None:
     # The example cut to about 20,000 options: CP-SAT and the LP then see only
     # the nearest offers, so the levels' bounds must come from the Lagrangian
     # relaxation over all 61,175 options (or the per-student limits), and hold
-    # against the exact optimum of the example (README: 897, 383, 627, 51,036, 23,405).
+    # against the exact optimum of the example (README: 897, 383, 691, 50,297, 22,562).
     problem = read_dir(EXAMPLE)
     plan = solve(problem, SolveOptions(workers=1, seed=0, time_limit_s=30, max_options=20_000))
     assert plan.stats["restricted_to_nearest"] is True
@@ -247,9 +247,9 @@ def test_a_cut_model_reports_bounds_over_every_option() -> None:
     optimum = {
         "coverage": 897,
         "fairness": 383,
-        "wishes": 627,
-        "interest": 51_036,
-        "travel": 23_405,
+        "wishes": 691,
+        "interest": 50_297,
+        "travel": 22_562,
     }
     for name, best in optimum.items():
         bound = plan.bounds[name]

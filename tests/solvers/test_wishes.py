@@ -14,8 +14,11 @@ import openpyxl
 
 from kaoa_match.explain import explain_student
 from kaoa_match.io.plan_xlsx import write_workbook
+from kaoa_match.io.write_problem import write_problem
 from kaoa_match.model import Wish
+from kaoa_match.options import build_options
 from kaoa_match.report.html import render_report
+from kaoa_match.wishes import never_granted
 from tests.solvers.test_bfe_instances import (
     NOV3,
     NOV4,
@@ -153,3 +156,24 @@ def test_report_and_workbook_show_the_wishes(tmp_path: Path) -> None:
     wishes = dict(zip(header, row_a, strict=True))
     assert wishes["wishes granted"] == "2: CX"
     assert wishes["wishes not granted"] == "1: Berufsfeld Bau, Architektur, Vermessung"
+
+
+def test_a_wish_no_place_could_grant_is_a_warning_naming_its_row(tmp_path: Path) -> None:
+    # A wishes field bau, but the only bau place is on a date A's school
+    # has no BFE day: no plan can grant it. The company wish for CX is fine.
+    problem = kreis(
+        students=(student("A"),),
+        companies=(company("CX"), company("CY")),
+        offers=(offer("X", "CX", "it", NOV3), offer("Y", "CY", "bau", NOV4)),
+        calendar=bfe_dates("S", NOV3),
+        wishes=(
+            Wish(student_id="A", rank=1, company_id="CX"),
+            Wish(student_id="A", rank=2, field_id="bau"),
+        ),
+    )
+    write_problem(problem, tmp_path)
+    found = never_granted(problem, build_options(problem), tmp_path)
+    assert [str(p) for p in found] == [
+        'wishes.csv:3: field_id: wish 2 of student "A" can never be granted: the student '
+        'may go to no place of field "bau"'
+    ]
