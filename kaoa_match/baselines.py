@@ -196,7 +196,7 @@ class _Portal:
         self.max_travel = int(opts.travel_min.max(initial=0)) + 1
         self.partners = _apart_partners(problem)
         self.locked = _locked_options(problem, opts)
-        self.wishes = _wish_matches(problem, opts)
+        self.wishes = WishMatches.of(WishTable.of(problem), opts)
         # Per student: the options of each wish, in rank order.
         self.wished: dict[int, list[NDArray[np.int64]]] = {}
         table_student = np.asarray(opts.student, _I64)
@@ -386,13 +386,6 @@ def _apart_partners(problem: Problem) -> dict[int, list[int]]:
             partners.setdefault(a, []).append(b)
             partners.setdefault(b, []).append(a)
     return partners
-
-
-def _wish_matches(problem: Problem, opts: Options) -> WishMatches:
-    """Which options grant which wish (candidate positions are option indices)."""
-    table = WishTable.of(problem)
-    option, wish = table.matches(opts.student, opts.offer, opts.company, opts.field)
-    return WishMatches(option, wish, table.weight)
 
 
 def _locked_options(problem: Problem, opts: Options) -> NDArray[np.int64]:

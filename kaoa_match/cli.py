@@ -420,7 +420,7 @@ def _recommend(args: argparse.Namespace, console: Console) -> int:
     from kaoa_match.io.atomic import atomic_directory, refuse_foreign
     from kaoa_match.io.inputs import check_input
     from kaoa_match.io.write_plan import write_summary
-    from kaoa_match.recommend import UnknownStudentsError, booked_plan, recommend
+    from kaoa_match.recommend import UnknownStudentsError, booked_plan, date_span, recommend
     from kaoa_match.report.data import check_belongs, read_output
     from kaoa_match.report.files import write_report_files
 
@@ -443,7 +443,8 @@ def _recommend(args: argparse.Namespace, console: Console) -> int:
         for k, option in enumerate(options, 1):
             mark = "  (booked)" if recs.booked.get(sid) == option else ""
             days = "; ".join(
-                f"{_span(r[6], r[7])} {r[5]} at {r[4]} ({r[3]}), {r[8]} min" for r in option.rows
+                f"{date_span(r[6], r[7])} {r[5]} at {r[4]} ({r[3]}), {r[8]} min"
+                for r in option.rows
             )
             print(
                 f"  {k}. {days} | top-3 field: {'yes' if option.top else 'no'}, wishes "
@@ -464,10 +465,6 @@ def _recommend(args: argparse.Namespace, console: Console) -> int:
             f"booked {len(recs.booked)} of {len(recs.options)}; plan written to {args.out}/"
         )
     return EXIT_OK
-
-
-def _span(first: object, last: object) -> str:
-    return str(first) if str(first) == str(last) else f"{first} to {last}"
 
 
 def _explain(args: argparse.Namespace, console: Console) -> int:

@@ -26,7 +26,7 @@ from kaoa_match.calendar import WorkingDays
 from kaoa_match.exceptions import KaoaMatchError
 from kaoa_match.options import build_options, explain_no_option
 from kaoa_match.plan import ASSIGNMENT_COLUMNS
-from kaoa_match.solvers.result import KIND_NAME
+from kaoa_match.solvers.result import assignment_row
 from kaoa_match.solvers.variables import BFE, Candidates, WishMatches
 from kaoa_match.wishes import WishTable
 
@@ -217,28 +217,13 @@ def _option(
 ) -> Option:
     plan = np.zeros(len(cand), dtype=bool)
     plan[picks] = True
-    rows = []
-    slots = []
-    for i in sorted(picks, key=lambda i: int(cand.first_day[i])):
-        student = problem.students[int(cand.student[i])]
-        offer = problem.offers[int(cand.offer[i])]
-        first = int(cand.first_day[i])
-        last = first + int(cand.n_days[i]) - 1
-        slots += [int(cand.offer[i]) * len(opts.days) + d for d in range(first, last + 1)]
-        rows.append(
-            (
-                student.student_id,
-                student.school_id,
-                KIND_NAME[int(cand.kind[i])],
-                offer.offer_id,
-                offer.company_id,
-                offer.field_id,
-                opts.days[first],
-                opts.days[last],
-                int(cand.travel[i]),
-                int(cand.score[i]),
-            )
-        )
+    ordered = sorted(picks, key=lambda i: int(cand.first_day[i]))
+    rows = [assignment_row(problem, opts, cand, i) for i in ordered]
+    slots = [
+        int(cand.offer[i]) * len(opts.days) + d
+        for i in ordered
+        for d in range(int(cand.first_day[i]), int(cand.first_day[i] + cand.n_days[i]))
+    ]
     return Option(
         rows=tuple(rows),
         top=any(int(cand.field[i]) in top for i in picks),
@@ -352,7 +337,7 @@ def booked_plan(
                 row[2],
                 NEWLY_PLACED,
                 "",
-                f"{row[3]} {_span(row[6], row[7])}",
+                f"{row[3]} {date_span(row[6], row[7])}",
                 "late registration: placed in a free place",
             )
             for row in recs.booked_rows().itertuples(index=False)
@@ -389,5 +374,6 @@ def _needed(problem: Problem, student_id: str, kind: str) -> int:
     return 0
 
 
-def _span(first: object, last: object) -> str:
+def date_span(first: object, last: object) -> str:
+    """``2026-11-03`` for a day, ``2027-01-11 to 2027-01-22`` for a block."""
     return str(first) if str(first) == str(last) else f"{first} to {last}"

@@ -9,7 +9,7 @@ planner can fix the CSV directly.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -128,19 +128,11 @@ class _Checker:
 
     def check_unique_ids(self) -> None:
         for table, column in _ID_COLUMNS.items():
-            first: dict[str, int] = {}
-            for i, row in enumerate(getattr(self.problem, table)):
-                value = getattr(row, column)
-                if value in first:
-                    where = self.line(table, first[value])
-                    self.error(
-                        table,
-                        i,
-                        column,
-                        f'duplicate {column} "{value}" (first on line {where})',
-                    )
-                else:
-                    first[value] = i
+            values = [getattr(row, column) for row in getattr(self.problem, table)]
+            for i, first in _repeats(values):
+                where = self.line(table, first)
+                message = f'duplicate {column} "{values[i]}" (first on line {where})'
+                self.error(table, i, column, message)
 
     def unknown(self, target: str, value: str) -> str:
         """Message for a reference ``value`` that ``target``'s IDs do not hold."""
@@ -193,18 +185,14 @@ class _Checker:
                 self.error("travel", i, "origin_id", message)
 
     def check_interests(self) -> None:
-        first: dict[tuple[str, str], int] = {}
-        for i, row in enumerate(self.problem.interests):
-            key = (row.student_id, row.field_id)
-            if key in first:
-                where = self.line("interests", first[key])
-                message = (
-                    f'second score for student "{row.student_id}" and field '
-                    f'"{row.field_id}" (first on line {where})'
-                )
-                self.error("interests", i, "field_id", message)
-            else:
-                first[key] = i
+        rows = self.problem.interests
+        for i, first in _repeats([(r.student_id, r.field_id) for r in rows]):
+            row = rows[i]
+            message = (
+                f'second score for student "{row.student_id}" and field '
+                f'"{row.field_id}" (first on line {self.line("interests", first)})'
+            )
+            self.error("interests", i, "field_id", message)
 
     def check_pairs(self) -> None:
         for i, row in enumerate(self.problem.pairs):
@@ -214,8 +202,8 @@ class _Checker:
 
     def check_wishes(self) -> None:
         """A wish names exactly one target; a student's ranks are unique."""
-        first: dict[tuple[str, int], int] = {}
-        for i, wish in enumerate(self.problem.wishes):
+        wishes = self.problem.wishes
+        for i, wish in enumerate(wishes):
             targets = wish.targets
             if len(targets) != 1:
                 named = ", ".join(targets) or "none of them"
@@ -224,16 +212,13 @@ class _Checker:
                     f"(this row: {named})"
                 )
                 self.error("wishes", i, next(iter(targets), "offer_id"), message)
-            key = (wish.student_id, wish.rank)
-            if key in first:
-                where = self.line("wishes", first[key])
-                message = (
-                    f'second wish of rank {wish.rank} for student "{wish.student_id}" '
-                    f"(first on line {where})"
-                )
-                self.error("wishes", i, "rank", message)
-            else:
-                first[key] = i
+        for i, first in _repeats([(w.student_id, w.rank) for w in wishes]):
+            wish = wishes[i]
+            message = (
+                f'second wish of rank {wish.rank} for student "{wish.student_id}" '
+                f"(first on line {self.line('wishes', first)})"
+            )
+            self.error("wishes", i, "rank", message)
 
     def check_min_group(self) -> None:
         """``min_group`` only for BFE offers, and no larger than ``capacity``."""
@@ -350,6 +335,16 @@ class _Checker:
                     f"grade {st.grade}"
                 )
                 self.warn("students", i, "grade", message)
+
+
+def _repeats(keys: Sequence[Hashable]) -> Iterator[tuple[int, int]]:
+    """(row, first row with the same key) for every row whose key came before."""
+    first: dict[Hashable, int] = {}
+    for i, key in enumerate(keys):
+        if key in first:
+            yield i, first[key]
+        else:
+            first[key] = i
 
 
 def _span(first: dt.date, last: dt.date) -> str:

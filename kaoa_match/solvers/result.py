@@ -44,28 +44,28 @@ def assignment_table(
     problem: Problem, opts: Options, cand: Candidates, chosen: NDArray[np.int64]
 ) -> pd.DataFrame:
     """One row per BFE day or Praktikum block, sorted by school, student, date."""
-    days = opts.days.days
-    rows = []
-    for i in chosen.tolist():
-        student = problem.students[int(cand.student[i])]
-        offer = problem.offers[int(cand.offer[i])]
-        first = int(cand.first_day[i])
-        rows.append(
-            (
-                student.student_id,
-                student.school_id,
-                KIND_NAME[int(cand.kind[i])],
-                offer.offer_id,
-                offer.company_id,
-                offer.field_id,
-                days[first],
-                days[first + int(cand.n_days[i]) - 1],
-                int(cand.travel[i]),
-                int(cand.score[i]),
-            )
-        )
+    rows = [assignment_row(problem, opts, cand, i) for i in chosen.tolist()]
     table = pd.DataFrame(rows, columns=ASSIGNMENT_COLUMNS)
     return table.sort_values(["school_id", "student_id", "start_date"], ignore_index=True)
+
+
+def assignment_row(problem: Problem, opts: Options, cand: Candidates, i: int) -> tuple[object, ...]:
+    """Candidate ``i`` as a row of ``assignments.csv`` (plan.ASSIGNMENT_COLUMNS)."""
+    student = problem.students[int(cand.student[i])]
+    offer = problem.offers[int(cand.offer[i])]
+    first = int(cand.first_day[i])
+    return (
+        student.student_id,
+        student.school_id,
+        KIND_NAME[int(cand.kind[i])],
+        offer.offer_id,
+        offer.company_id,
+        offer.field_id,
+        opts.days[first],
+        opts.days[first + int(cand.n_days[i]) - 1],
+        int(cand.travel[i]),
+        int(cand.score[i]),
+    )
 
 
 def unassigned_table(

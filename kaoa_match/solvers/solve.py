@@ -108,8 +108,11 @@ def solve_with_options(
     cand = Candidates.from_options(opts, keep)
     published_options = np.unique(previous.option[~previous.locked & (previous.option >= 0)])
     announce(progress, f"warm start: greedy and min-cost flows over {len(cand):,} options")
-    greedy = greedy_plan(cand, kreis.greedy_input(cand), _positions(cand, published_options))
-    flows = kreis.flow_kreis(cand, published_options)
+    wishes = WishMatches.of(kreis.wishes, cand)
+    greedy = greedy_plan(
+        cand, kreis.greedy_input(cand, wishes), _positions(cand, published_options)
+    )
+    flows = kreis.flow_kreis(cand, published_options, wishes)
     restricted = options.max_options is not None and len(cand) > options.max_options
     start = improve_by_layers(flows, greedy == 1, _flow_seconds(options.time_limit_s, restricted))
     warm_start = cand.source[start]
@@ -241,7 +244,10 @@ class _Kreis:
             return rows
         return _positions(cand, rows[np.isin(rows, cand.source)])
 
-    def greedy_input(self, cand: Candidates) -> GreedyInput:
+    def greedy_input(self, cand: Candidates, wishes: WishMatches | None = None) -> GreedyInput:
+        """``wishes`` over ``cand``, if the caller has them already (a large
+        Kreis's matching of wishes to options takes seconds)."""
+        wishes = WishMatches.of(self.wishes, cand) if wishes is None else wishes
         return GreedyInput(
             self.capacity,
             self.bfe_needed,
@@ -251,10 +257,15 @@ class _Kreis:
             self.n_days,
             self.seed,
             self.min_group,
-            WishMatches.of(self.wishes, cand).option_points(len(cand)),
+            wishes.option_points(len(cand)),
         )
 
-    def flow_kreis(self, cand: Candidates, published_options: NDArray[np.int64]) -> FlowKreis:
+    def flow_kreis(
+        self,
+        cand: Candidates,
+        published_options: NDArray[np.int64],
+        wishes: WishMatches | None = None,
+    ) -> FlowKreis:
         """The Kreis as the min-cost-flow rounds see it: students in a pair or
         with a locked row stay where the greedy put them."""
         movable = np.ones(len(self.problem.students), dtype=bool)
@@ -270,7 +281,7 @@ class _Kreis:
             movable=movable,
             bfe_needed=self.bfe_needed,
             min_group=self.min_group,
-            wishes=WishMatches.of(self.wishes, cand),
+            wishes=WishMatches.of(self.wishes, cand) if wishes is None else wishes,
         )
 
     def add_rules(
@@ -310,8 +321,8 @@ def _solve_part(
     levels = build_levels(b, cand, published, kreis.top, together, kreis.n_days, caps, wishes)
     hint = np.zeros(b.num_vars, dtype=np.int64)
     hint[_positions(cand, warm_start[np.isin(warm_start, cand.source)])] = 1
-    greedy = kreis.greedy_input(cand)
-    flows = kreis.flow_kreis(cand, published_options)
+    greedy = kreis.greedy_input(cand, wishes)
+    flows = kreis.flow_kreis(cand, published_options, wishes)
 
     def polish(plan: NDArray[np.int64], seconds: float) -> NDArray[np.int64]:
         return improve_by_layers(flows, plan == 1, seconds).astype(np.int64)

@@ -95,7 +95,9 @@ class WishMatches:
         return cls(empty, empty, empty)
 
     @classmethod
-    def of(cls, table: WishTable, cand: Candidates) -> WishMatches:
+    def of(cls, table: WishTable, cand: Candidates | Options) -> WishMatches:
+        """The matches over candidates, or over every option (positions are
+        then option indices)."""
         option, wish = table.matches(cand.student, cand.offer, cand.company, cand.field)
         return cls(option, wish, table.weight)
 
