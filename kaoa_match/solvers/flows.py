@@ -12,7 +12,12 @@ fewer students; a round is kept only if the plan is lexicographically no
 worse. Rounds over each student's first, second, third day move the whole
 Kreis in large exact steps, over every option (not only the nearest).
 
-Praktikum blocks span several days and are left where they are; students in
+Praktikum blocks get rounds of their own, one per block span (start and
+length): the students whose block has that span (or who lack one and could
+take one) give it back, and each takes the best block of the same span with
+room on every one of its days. Students of one span share its days, so the
+room an offer has for them is the least free capacity over those days, and
+the round is again an exact transportation problem. Students in
 pairs or with locked rows do not move. Nor do students in a group with a
 minimum size (``offers.min_group``), so that an open group stays open; a
 group opens to more students only while it runs, never from closed.
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -30,6 +36,8 @@ from ortools.graph.python import min_cost_flow
 from kaoa_match.solvers.variables import BFE, WishMatches
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from numpy.typing import NDArray
 
     from kaoa_match.solvers.variables import Candidates
@@ -89,14 +97,19 @@ def improve_by_layers(
     started = time.monotonic()
     best = value_tuple(k, plan)
     layers = int(k.bfe_needed.max(initial=0))
-    schedule = [(order, layer) for order in _ORDERS for layer in range(layers)]
+    schedule: list[Callable[[NDArray[np.bool_]], NDArray[np.bool_]]] = [
+        partial(_layer, k, order_by=order, layer=layer)
+        for order in _ORDERS
+        for layer in range(layers)
+    ]
+    schedule += [partial(_block_round, k, span=span) for span in _block_spans(k)]
     stale, last_round = 0, 0.0
     for r in range(rounds):
         began = time.monotonic()
         # Stop before a round that would likely end past the time given.
-        if began - started + last_round > seconds or layers == 0 or stale >= len(schedule):
+        if began - started + last_round > seconds or not schedule or stale >= len(schedule):
             break
-        trial = _layer(k, plan, *schedule[r % len(schedule)])
+        trial = schedule[r % len(schedule)](plan)
         last_round = time.monotonic() - began
         value = value_tuple(k, trial)
         if value > best:
@@ -110,6 +123,53 @@ def improve_by_layers(
 # by date, then by score (the weakest first). Both orders together found more
 # than either alone (siegen-wittgenstein: interest 481,247 against 480,470).
 _ORDERS = ("date", "score")
+
+
+def _block_spans(k: FlowKreis) -> list[tuple[int, int]]:
+    """The (first day, length) of every Praktikum block among the candidates,
+    the most common first: each gets a round."""
+    c = k.cand
+    blocks = c.kind != BFE
+    keys, counts = np.unique(
+        c.first_day[blocks] * (k.n_days + 1) + c.n_days[blocks], return_counts=True
+    )
+    return [
+        (int(key) // (k.n_days + 1), int(key) % (k.n_days + 1))
+        for key in keys[np.argsort(-counts, kind="stable")]
+    ]
+
+
+def _block_round(k: FlowKreis, plan: NDArray[np.bool_], span: tuple[int, int]) -> NDArray[np.bool_]:
+    """One round for the Praktikum blocks of ``span`` (first day, length): their
+    students give them back, and so may take another of the same span, as may
+    students without a block; each offer has room for the least free capacity
+    over the span's days."""
+    c = k.cand
+    first, length = span
+    block = c.kind != BFE
+    of_span = block & (c.first_day == first) & (c.n_days == length)
+    n = k.n_students
+    has_block = np.zeros(n, dtype=bool)
+    has_block[c.student[plan & block]] = True
+    dropped = plan & of_span & k.movable[c.student]
+    kept = plan & ~dropped
+    moving = np.zeros(n, dtype=bool)
+    moving[c.student[dropped]] = True
+    moving |= ~has_block
+    moving &= k.movable
+
+    day_used, _, has_top = _used(k, kept)
+    busy = np.any(day_used[:, first : first + length], axis=1)
+    taken = np.flatnonzero(kept)
+    owner, day = c.take(taken).expand_days()
+    load = np.zeros((len(k.capacity), k.n_days + 1), dtype=np.int64)
+    np.add.at(load, (c.offer[taken][owner], day), 1)
+    room = k.capacity - load[:, first : first + length].max(axis=1, initial=0)
+    arcs = np.flatnonzero(of_span & moving[c.student] & ~busy[c.student] & (room[c.offer] > 0))
+    chosen = _solve_flow(k, arcs, c.offer, np.maximum(room, 0), has_top, _wish_points(k, kept))
+    trial = kept
+    trial[chosen] = True
+    return trial
 
 
 def _layer(k: FlowKreis, plan: NDArray[np.bool_], order_by: str, layer: int) -> NDArray[np.bool_]:
