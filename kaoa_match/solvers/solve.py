@@ -121,7 +121,10 @@ def solve_with_options(
     announce(progress, f"warm start: greedy and min-cost flows over {len(cand):,} options")
     wishes = WishMatches.of(kreis.wishes, cand)
     greedy = greedy_plan(
-        cand, kreis.greedy_input(cand, wishes), _positions(cand, published_options)
+        cand,
+        kreis.greedy_input(cand, wishes),
+        # A published row of a group that cannot run is no candidate any more.
+        _positions(cand, published_options[np.isin(published_options, cand.source)]),
     )
     flows = kreis.flow_kreis(cand, published_options, wishes)
     restricted = options.max_options is not None and len(cand) > options.max_options

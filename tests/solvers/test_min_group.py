@@ -140,3 +140,17 @@ def test_explain_names_the_group_that_did_not_run() -> None:
         "  bau (20) at TR (TR), 15 min, on 2026-11-03: "
         "the Träger group on 2026-11-03 did not reach its minimum of 3"
     )
+
+
+def test_a_published_row_in_a_group_that_cannot_run_is_let_go() -> None:
+    # s0 was told the Träger workshop (a group of at least 3), but only one
+    # student may go there: the group cannot open, so the published row cannot
+    # be kept and s0 goes nowhere (found by hypothesis: the rerun crashed).
+    published = PreviousAssignment(
+        student_id="s0", kind="bfe", offer_id="T", start_date=NOV3, status="published"
+    )
+    plan = solve_checked(
+        group_kreis(1, traeger_group(capacity=8, min_group=3), previous=(published,))
+    )
+    assert plan.objectives["coverage"] == 0
+    assert plan.objectives["stability"] == 0
