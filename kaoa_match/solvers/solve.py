@@ -120,11 +120,12 @@ def solve_with_options(
     published_options = np.unique(previous.option[~previous.locked & (previous.option >= 0)])
     announce(progress, f"warm start: greedy and min-cost flows over {len(cand):,} options")
     wishes = WishMatches.of(kreis.wishes, cand)
+    greedy_input = kreis.greedy_input(cand, wishes)
     greedy = greedy_plan(
         cand,
-        kreis.greedy_input(cand, wishes),
+        greedy_input,
         # A published row of a group that cannot run is no candidate any more.
-        _positions(cand, published_options[np.isin(published_options, cand.source)]),
+        _present_positions(cand, published_options),
     )
     flows = kreis.flow_kreis(cand, published_options, wishes)
     restricted = options.max_options is not None and len(cand) > options.max_options
@@ -138,7 +139,7 @@ def solve_with_options(
         )
         if options.use_lp:
             announce(progress, "warm start: the LP of the nearest offers, rounded, and flows")
-            start = _lp_guided(kreis, cand, nearest, flows, start, flow_seconds)
+            start = _lp_guided(kreis, cand, nearest, greedy_input, flows, start, flow_seconds)
     warm_start = cand.source[start]
     flows_done = time.monotonic()
     whole_kreis: dict[str, int] = {}
@@ -262,7 +263,7 @@ class _Kreis:
         rows = self.previous.option[self.previous.locked]
         if len(rows) == 0:  # np.isin would still sort every candidate
             return rows
-        return _positions(cand, rows[np.isin(rows, cand.source)])
+        return _present_positions(cand, rows)
 
     def greedy_input(self, cand: Candidates, wishes: WishMatches | None = None) -> GreedyInput:
         """``wishes`` over ``cand``, if the caller has them already (a large
@@ -333,14 +334,14 @@ def _solve_part(
             caps[name] = (bound, "lagrangian")
     mine = set(students.tolist())
     together = [(a, b) for a, b in kreis.together if a in mine]
-    published = _positions(cand, published_options[np.isin(published_options, cand.source)])
+    published = _present_positions(cand, published_options)
 
     b = ModelBuilder()
     b.new_bools(len(cand))
     kreis.add_rules(b, cand)
     levels = build_levels(b, cand, published, kreis.top, together, kreis.n_days, caps, wishes)
     hint = np.zeros(b.num_vars, dtype=np.int64)
-    hint[_positions(cand, warm_start[np.isin(warm_start, cand.source)])] = 1
+    hint[_present_positions(cand, warm_start)] = 1
     greedy = kreis.greedy_input(cand, wishes)
     flows = kreis.flow_kreis(cand, published_options, wishes)
 
@@ -416,6 +417,7 @@ def _lp_guided(
     kreis: _Kreis,
     cand: Candidates,
     nearest: NDArray[np.int64],
+    greedy_input: GreedyInput,
     flows: FlowKreis,
     start: NDArray[np.bool_],
     seconds: float,
@@ -451,13 +453,12 @@ def _lp_guided(
         return start
     x = np.zeros(len(cand))
     x[sub_positions] = lp.x[: len(sub)]
-    rounded = round_lp(cand, kreis.greedy_input(cand, flows.wishes), x) == 1
+    rounded = round_lp(cand, greedy_input, x) == 1
     left = max(seconds * 2 - (time.monotonic() - started), 0.0)
     guided = improve_by_layers(flows, rounded, left)
-    _log.debug(
-        "guided warm start %s against %s", value_tuple(flows, guided), value_tuple(flows, start)
-    )
-    return guided if value_tuple(flows, guided) > value_tuple(flows, start) else start
+    guided_value, start_value = value_tuple(flows, guided), value_tuple(flows, start)
+    _log.debug("guided warm start %s against %s", guided_value, start_value)
+    return guided if guided_value > start_value else start
 
 
 def _whole_kreis_bounds(
@@ -613,6 +614,11 @@ def _pairs(
 def _positions(cand: Candidates, sources: NDArray[np.int64]) -> NDArray[np.int64]:
     """Where the given full-option indices sit among the candidates (all must be there)."""
     return np.searchsorted(cand.source, sources).astype(np.int64)
+
+
+def _present_positions(cand: Candidates, sources: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Where those of the given full-option indices that are candidates sit among them."""
+    return _positions(cand, sources[np.isin(sources, cand.source)])
 
 
 def _top_matrix(opts: Options, n_fields: int) -> NDArray[np.bool_]:

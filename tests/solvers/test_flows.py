@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 
@@ -120,12 +122,10 @@ def test_rounds_keep_every_rule_and_never_worsen_the_plan(problem: Problem) -> N
     assert np.array_equal(improved[frozen], greedy[frozen])
 
 
-def test_a_block_round_swaps_two_interns() -> None:
-    # A and B at one school, one possible block (11-22 Jan); IT and SOZ have one
-    # place each. The plan given puts A at SOZ (60) and B at IT (70): interest
-    # 130. The round for that block frees both places and gives A it (90) and
-    # B soziales (80): 170, both in a top-3 field either way.
-    problem = kreis(
+def _two_interns(**extra: Any) -> Problem:
+    """A and B at one school whose only possible block is 11-22 Jan; one place
+    each at IT (C1) and SOZ (C2) for that fortnight."""
+    return kreis(
         students=(intern("A"), intern("B")),
         companies=(company("C1"), company("C2")),
         offers=(
@@ -133,6 +133,16 @@ def test_a_block_round_swaps_two_interns() -> None:
             praktikum_offer("SOZ", "C2", "soziales", JAN11, JAN22),
         ),
         calendar=(window("S", JAN11, JAN22),),
+        **extra,
+    )
+
+
+def test_a_block_round_swaps_two_interns() -> None:
+    # A and B at one school, one possible block (11-22 Jan); IT and SOZ have one
+    # place each. The plan given puts A at SOZ (60) and B at IT (70): interest
+    # 130. The round for that block frees both places and gives A it (90) and
+    # B soziales (80): 170, both in a top-3 field either way.
+    problem = _two_interns(
         interests=scores(
             {("A", "it"): 90, ("A", "soziales"): 60, ("B", "it"): 70, ("B", "soziales"): 80}
         ),
@@ -148,15 +158,7 @@ def test_a_block_round_swaps_two_interns() -> None:
 def test_a_block_round_places_an_intern_without_a_block() -> None:
     # Only A has a block (at IT); B has none although SOZ is free for the
     # same fortnight: the round gives B a block too (coverage 2).
-    problem = kreis(
-        students=(intern("A"), intern("B")),
-        companies=(company("C1"), company("C2")),
-        offers=(
-            praktikum_offer("IT", "C1", "it", JAN11, JAN22),
-            praktikum_offer("SOZ", "C2", "soziales", JAN11, JAN22),
-        ),
-        calendar=(window("S", JAN11, JAN22),),
-    )
+    problem = _two_interns()
     k, cand, _ = _start(problem)
     only_a = (cand.student == 0) & (cand.offer == 0)
     flows = k.flow_kreis(cand, np.zeros(0, np.int64))
