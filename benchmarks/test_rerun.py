@@ -2,7 +2,8 @@
 
 From a solved synthetic Kreis, 5 % of the companies (Betriebe) withdraw all
 their offers, 2 % of the students leave and 3 % new students arrive (copies of
-remaining students with new IDs, same school, grade and interests). The first
+remaining students with new IDs, same school, grade, interests and wishes);
+wishes for the withdrawn offers go with them. The first
 plan is the published ``previous.csv`` of the rerun. ``extra_info`` records
 how many published rows there were, how many the rerun kept (the stability
 value), the stability bound (so ``published_rows - stability_bound`` rows had
@@ -18,12 +19,12 @@ from __future__ import annotations
 
 import os
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import numpy as np
 import pytest
 
-from kaoa_match import PreviousAssignment, SolveOptions, solve
+from kaoa_match import Interest, PreviousAssignment, SolveOptions, Wish, solve
 from kaoa_match.changes import changes_table
 from kaoa_match.generate import generate
 from tests.checker import check_plan
@@ -31,12 +32,13 @@ from tests.checker import check_plan
 if TYPE_CHECKING:
     from pytest_benchmark.fixture import BenchmarkFixture
 
-    from kaoa_match import Interest, Plan, Problem, Student
+    from kaoa_match import Plan, Problem, Student
 
 SEED = 0
 OPTIONS = SolveOptions(time_limit_s=60, seed=SEED)
 PRESETS = os.environ.get("KAOA_RERUN_PRESETS", "kreis-olpe").split(",")
 WITHDRAW, ARRIVE, LEAVE = 0.05, 0.03, 0.02
+Row = TypeVar("Row", bound=Interest | Wish)
 
 
 def next_term(problem: Problem, plan: Plan, seed: int = SEED) -> Problem:
@@ -47,15 +49,23 @@ def next_term(problem: Problem, plan: Plan, seed: int = SEED) -> Problem:
     ids = [s.student_id for s in problem.students]
     leaving = set(rng.choice(ids, round(LEAVE * len(ids)), replace=False))
     staying = [s for s in problem.students if s.student_id not in leaving]
-    models = rng.choice(len(staying), round(ARRIVE * len(ids)), replace=False).tolist()
+    chosen = rng.choice(len(staying), round(ARRIVE * len(ids)), replace=False).tolist()
+    models = [staying[i] for i in chosen]
     newcomers = [
-        staying[i].model_copy(update={"student_id": f"NEW{k:04d}"}) for k, i in enumerate(models)
+        model.model_copy(update={"student_id": f"NEW{k:04d}"}) for k, model in enumerate(models)
     ]
+    offers = tuple(o for o in problem.offers if o.company_id not in gone)
+    offer_ids = {o.offer_id for o in offers}
     return problem.model_copy(
         update={
             "students": (*staying, *newcomers),
-            "offers": tuple(o for o in problem.offers if o.company_id not in gone),
-            "interests": _interests(problem, leaving, [staying[i] for i in models], newcomers),
+            "offers": offers,
+            "interests": _copied(problem.interests, leaving, models, newcomers),
+            "wishes": tuple(
+                w
+                for w in _copied(problem.wishes, leaving, models, newcomers)
+                if w.offer_id is None or w.offer_id in offer_ids
+            ),
             "pairs": tuple(p for p in problem.pairs if not {p.student_a, p.student_b} & leaving),
             "previous": tuple(
                 PreviousAssignment(**row, status="published")
@@ -65,16 +75,17 @@ def next_term(problem: Problem, plan: Plan, seed: int = SEED) -> Problem:
     )
 
 
-def _interests(
-    problem: Problem, leaving: set[str], models: list[Student], newcomers: list[Student]
-) -> tuple[Interest, ...]:
-    """Interests of the students who stay, plus each newcomer's copy of its model's."""
-    by_student: dict[str, list[Interest]] = {}
-    for row in problem.interests:
+def _copied(
+    rows: tuple[Row, ...], leaving: set[str], models: list[Student], newcomers: list[Student]
+) -> tuple[Row, ...]:
+    """The rows (interests or wishes) of the students who stay, plus each
+    newcomer's copy of its model's."""
+    by_student: dict[str, list[Row]] = {}
+    for row in rows:
         by_student.setdefault(row.student_id, []).append(row)
-    kept = [row for row in problem.interests if row.student_id not in leaving]
+    kept: list[Row] = [row for row in rows if row.student_id not in leaving]
     copies = [
-        row.model_copy(update={"student_id": new.student_id})
+        cast("Row", row.model_copy(update={"student_id": new.student_id}))
         for old, new in zip(models, newcomers, strict=True)
         for row in by_student.get(old.student_id, [])
     ]

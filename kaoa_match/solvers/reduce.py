@@ -9,8 +9,10 @@ from a farther offer of that (day, field) into a free place among the first
 keeps coverage, stability, fairness and interest (same day, same field), and
 cuts travel when the new offer is strictly nearer. So no optimal plan uses an
 option farther than the nearest such uncongested prefix, and those options
-can go. Students in a pair or with a previous row are left alone: moving them
-could change the stability or together levels, or an apart rule.
+can go. Students in a pair are left alone: moving them could break an
+apart rule or change the together level. The caller keeps the options
+whose move would cost more than travel: published and locked rows of the
+previous plan, and options that grant a wish.
 
 An offer with a minimum group size neither dominates (its free place may be
 in a group that does not run) nor is dominated (leaving it could make its

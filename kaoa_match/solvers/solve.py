@@ -581,20 +581,21 @@ def _reduced(
     previous_option: NDArray[np.int64],
     kreis: _Kreis,
 ) -> NDArray[np.bool_]:
-    """Options worth a variable: dominated BFE options go (see ``reduce``)."""
+    """Options worth a variable: dominated BFE options go (see ``reduce``).
+    Published and locked rows stay, and so does every option that grants a
+    wish (a wished company may be the farther one): moving off them could
+    cost stability or wish points, which dominance does not weigh."""
     student_of = kreis.student_of
     protected = np.zeros(len(problem.students), dtype=bool)
     for pair in problem.pairs:
         for sid in (pair.student_a, pair.student_b):
             if sid in student_of:
                 protected[student_of[sid]] = True
-    for row in problem.previous:
-        if row.student_id in student_of:
-            protected[student_of[row.student_id]] = True
     keep = prune_dominated_bfe(
         opts, kreis.capacity, protected, len(problem.fields), kreis.min_group
     )
     keep[previous_option[previous_option >= 0]] = True
+    keep[WishMatches.of(kreis.wishes, opts).option] = True
     return keep
 
 

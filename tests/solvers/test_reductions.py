@@ -13,7 +13,16 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 
 from kaoa_match import Problem, SolveOptions, solve
-from kaoa_match.model import CalendarEntry, Company, Offer, School, Student, TravelTime
+from kaoa_match.model import (
+    CalendarEntry,
+    Company,
+    Offer,
+    PreviousAssignment,
+    School,
+    Student,
+    TravelTime,
+    Wish,
+)
 from kaoa_match.options import build_options
 from kaoa_match.solvers.reduce import prune_dominated_bfe
 from tests.strategies import small_problems
@@ -60,6 +69,34 @@ def test_far_offer_is_pruned_when_the_near_one_fits_everyone() -> None:
 def test_far_offer_is_kept_when_the_near_one_is_congested() -> None:
     # 3 students, 2 near places: one of them must go far.
     assert _kept_offers(_kreis(near_capacity=2, students=3)) == {"o_near", "o_far"}
+
+
+def test_a_wished_far_offer_stays() -> None:
+    # s0 wished the far company: the near places fit everyone, but only the far
+    # one grants the wish (5 points), at 20 minutes more travel.
+    problem = _kreis(near_capacity=2, students=2).model_copy(
+        update={"wishes": (Wish(student_id="s0", rank=1, company_id="far"),)}
+    )
+    plain, reduced = solve(problem, PLAIN), solve(problem, REDUCED)
+    assert plain.objectives["wishes"] == reduced.objectives["wishes"] == 5
+    assert reduced.objectives == plain.objectives
+    assert set(reduced.assignments["offer_id"]) == {"o_near", "o_far"}
+
+
+def test_a_published_student_loses_only_dominated_options() -> None:
+    # s0's published row is near: its far option is dominated and may go, and
+    # the plan still keeps the row.
+    problem = _kreis(near_capacity=2, students=2).model_copy(
+        update={
+            "previous": (
+                PreviousAssignment(student_id="s0", kind="bfe", offer_id="o_near", start_date=DAY),
+            )
+        }
+    )
+    plain, reduced = solve(problem, PLAIN), solve(problem, REDUCED)
+    assert reduced.objectives == plain.objectives
+    assert reduced.objectives["stability"] == 1
+    assert reduced.stats["options_in_model"] == 2  # both students, near only
 
 
 PLAIN = SolveOptions(workers=1, seed=0, prune_dominated=False, use_lp=False)
