@@ -71,6 +71,9 @@ _FLOW_SECONDS_WITHOUT_LIMIT = 120.0
 # with 100 per placement it did not finish in 18 s.
 _GUIDE_TOP = 100
 _GUIDE_WISH_POINT = 20
+# A published row kept outweighs a top field and the wishes of one option
+# (at most 15 points), as stability comes before them.
+_GUIDE_PUBLISHED = 500
 
 
 def solve(
@@ -437,6 +440,7 @@ def _lp_guided(
     kreis.add_rules(b, sub)
     coeffs = (
         sub.score
+        + _GUIDE_PUBLISHED * flows.published[sub_positions]
         + _GUIDE_WISH_POINT * flows.wishes.option_points(len(cand))[sub_positions]
         + _GUIDE_TOP * flows.top[sub_positions]
     )
