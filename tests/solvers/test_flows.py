@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 
 from kaoa_match import Problem, SolveOptions
 from kaoa_match.options import build_options
+from kaoa_match.solvers import flows as flow_rounds
 from kaoa_match.solvers.builder import ModelBuilder
 from kaoa_match.solvers.flows import improve_by_layers, value_tuple
 from kaoa_match.solvers.heuristic import greedy_plan
@@ -47,14 +48,10 @@ def _start(problem: Problem) -> tuple[_Kreis, Candidates, np.ndarray]:
     return k, cand, greedy_plan(cand, k.greedy_input(cand)) == 1
 
 
-def test_one_round_gives_both_students_a_top_field() -> None:
-    # One BFE day (3 Nov), two places: it at C1 and metall at C2. A's top
-    # fields are it and metall (90, 80); B's are it, bau and elektro (90, 80,
-    # 70), metall scores 10 for B. Whoever books first takes it; if A does, B
-    # is left with metall, not a top field of B's (fairness 1, interest 100).
-    # The flow round frees both places and gives A metall and B it: fairness 2,
-    # interest 80 + 90 = 170, whatever the greedy did.
-    problem = kreis(
+def _two_students_one_it_place() -> Problem:
+    """One BFE day (3 Nov), two places: it at C1 and metall at C2; it and metall
+    are A's top fields, it, bau and elektro B's, metall scores 10 for B."""
+    return kreis(
         students=(student("A"), student("B")),
         companies=(company("C1"), company("C2")),
         offers=(offer("IT", "C1", "it", NOV3), offer("MET", "C2", "metall", NOV3)),
@@ -70,6 +67,16 @@ def test_one_round_gives_both_students_a_top_field() -> None:
             }
         ),
     )
+
+
+def test_one_round_gives_both_students_a_top_field() -> None:
+    # One BFE day (3 Nov), two places: it at C1 and metall at C2. A's top
+    # fields are it and metall (90, 80); B's are it, bau and elektro (90, 80,
+    # 70), metall scores 10 for B. Whoever books first takes it; if A does, B
+    # is left with metall, not a top field of B's (fairness 1, interest 100).
+    # The flow round frees both places and gives A metall and B it: fairness 2,
+    # interest 80 + 90 = 170, whatever the greedy did.
+    problem = _two_students_one_it_place()
     k, cand, _ = _start(problem)
     a_takes_it = (cand.student == 0) & (cand.offer == 0) | (cand.student == 1) & (cand.offer == 1)
     flows = k.flow_kreis(cand, np.zeros(0, np.int64))
@@ -77,6 +84,22 @@ def test_one_round_gives_both_students_a_top_field() -> None:
     improved = improve_by_layers(flows, a_takes_it, seconds=10)
     coverage, _, fairness, _, interest, _ = value_tuple(flows, improved)
     assert (coverage, fairness, interest) == (2, 2, 170)
+
+
+def test_fast_rounds_hand_over_to_rounds_over_every_arc(monkeypatch: Any) -> None:
+    # The Kreis above with fast rounds of one arc per student: A's cheapest arc
+    # is it, which A holds, and B's is it too, beside metall, which B holds, so
+    # no fast round can swap them. The rounds over every arc that follow do.
+    monkeypatch.setattr(flow_rounds, "_FAST_ROUNDS_FROM", 0)
+    monkeypatch.setattr(flow_rounds, "_ARCS_PER_STUDENT", 1)
+    problem = _two_students_one_it_place()
+    k, cand, _ = _start(problem)
+    a_takes_it = (cand.student == 0) & (cand.offer == 0) | (cand.student == 1) & (cand.offer == 1)
+    flows = k.flow_kreis(cand, np.zeros(0, np.int64))
+    fast = flow_rounds._layer(flows, a_takes_it, "date", 0, arcs_per_student=1)
+    assert np.array_equal(fast, a_takes_it)
+    improved = improve_by_layers(flows, a_takes_it, seconds=10)
+    assert value_tuple(flows, improved)[:5] == (2, 0, 2, 0, 170)
 
 
 def test_a_short_student_takes_a_free_day() -> None:
@@ -120,6 +143,11 @@ def test_rounds_keep_every_rule_and_never_worsen_the_plan(problem: Problem) -> N
     # Students in pairs or with locked rows keep the greedy's placements.
     frozen = ~flows.movable[cand.student]
     assert np.array_equal(improved[frozen], greedy[frozen])
+    # A fast round (one cheapest arc per student) keeps every placement.
+    fast = flow_rounds._layer(flows, greedy, "score", 0, arcs_per_student=1)
+    assert value_tuple(flows, fast)[0] >= value_tuple(flows, greedy)[0]
+    solution[: len(cand)] = fast
+    assert b.satisfied_by(b.complete(solution))
 
 
 def _two_interns(**extra: Any) -> Problem:
