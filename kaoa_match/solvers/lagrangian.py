@@ -494,8 +494,18 @@ def lagrangian_bound(
             break
         if step == _NO_PROGRESS and best.best_step == 1:
             break  # no price has helped: the bound stays the per-student one
-        direction_cap = (sp.capacity - load) + _DEFLECT * direction_cap
-        direction_held = (held_values - held_at) / scale + _DEFLECT * direction_held
+        gradient_cap, gradient_held = sp.capacity - load, (held_values - held_at) / scale
+        # The subgradient where the prices may move (a price at 0 cannot fall).
+        moving_cap = gradient_cap[(lam > 0) | (gradient_cap < 0)]
+        moving_held = gradient_held[(mu > 0) | (gradient_held < 0)]
+        if not moving_cap.any() and not moving_held.any():
+            # Zero: L is at its minimum. The deflected direction would go on
+            # shrinking and the step over it growing, until the prices are so
+            # large that L loses its digits (found: a travel bound of 64
+            # minutes against a plan of 36).
+            break
+        direction_cap = gradient_cap + _DEFLECT * direction_cap
+        direction_held = gradient_held + _DEFLECT * direction_held
         active = (lam > 0) | (direction_cap < 0)  # the others stay at 0
         norm = float((direction_cap[active] ** 2).sum() + (direction_held**2).sum())
         if norm == 0:

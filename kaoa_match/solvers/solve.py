@@ -76,6 +76,9 @@ _GUIDE_WISH_POINT = 20
 # A published row kept outweighs a top field and the wishes of one option
 # (at most 15 points), as stability comes before them.
 _GUIDE_PUBLISHED = 500
+# The guiding LP's cut model at most: siegen-wittgenstein's (345,351 options)
+# takes 10 s, koeln's (735,814) did not finish in 18 s and held 0.4 GB more.
+_GUIDE_MAX_OPTIONS = 500_000
 
 
 def solve(
@@ -121,58 +124,16 @@ def solve_with_options(
     if options.prune_dominated and not cut_anyway:
         keep = _reduced(problem, opts, previous.option, kreis)
     keep &= _groups_that_can_run(opts, kreis.min_group, previous.option[previous.locked])
-    cand = Candidates.from_options(opts, keep)
     published_options = np.unique(previous.option[~previous.locked & (previous.option >= 0)])
-    announce(progress, f"warm start: greedy and min-cost flows over {len(cand):,} options")
-    wishes = WishMatches.of(kreis.wishes, cand)
-    greedy_input = kreis.greedy_input(cand, wishes)
-    greedy = greedy_plan(
-        cand,
-        greedy_input,
-        # A published row of a group that cannot run is no candidate any more.
-        _present_positions(cand, published_options),
+    # The candidates over every option live only in this call: a large
+    # Kreis's (koeln: 17.7 M) take 1.5 GB that the cut model's levels can use.
+    warm = _warm_start_and_bounds(
+        kreis, Candidates.from_options(opts, keep), published_options, options, started, progress
     )
-    flows = kreis.flow_kreis(cand, published_options, wishes)
-    restricted = options.max_options is not None and len(cand) > options.max_options
-    flow_seconds = _flow_seconds(options.time_limit_s, restricted)
-    start = improve_by_layers(flows, greedy == 1, flow_seconds)
-    nearest = np.zeros(0, dtype=np.int64)
-    if restricted:
-        assert options.max_options is not None
-        nearest = nearest_per_day_field(
-            cand, options.max_options, len(opts.days), len(problem.fields)
-        )
-        if options.use_lp:
-            announce(progress, "warm start: the LP of the nearest offers, rounded, and flows")
-            start = _lp_guided(kreis, cand, nearest, greedy_input, flows, start, flow_seconds)
-    warm_start = cand.source[start]
-    flows_done = time.monotonic()
-    whole_kreis: dict[str, int] = {}
-    priced = np.zeros(0, dtype=np.int64)
-    if restricted or len(cand) >= _LAGRANGIAN_FROM:
-        announce(progress, "bounds over every option (Lagrangian relaxation)")
-        # Its bounds are tighter than the per-student ones for BFE days (their
-        # matching of dates to fields); a Praktikum cohort gains little by them.
-        bfe_share = float(np.mean(cand.kind == BFE)) if len(cand) else 0.0
-        share = (_LAGRANGIAN_SHARE_CUT if restricted else _LAGRANGIAN_SHARE) * bfe_share
-        limit = None
-        if options.time_limit_s is not None:
-            # Never into the levels' reserve: on koeln options and warm starts
-            # take 78 s, and the run ended at 141 s of 120.
-            until_reserve = options.time_limit_s * (1 - _LEVELS_RESERVE) - (
-                time.monotonic() - started
-            )
-            limit = max(min(options.time_limit_s * share, until_reserve), 0.0)
-        whole_kreis, priced = _whole_kreis_bounds(kreis, cand, flows, start, limit)
-    lagrangian_done = time.monotonic()
+    warm_start, whole_kreis = warm.plan, warm.whole_kreis
     announce(progress, "model")
-    if restricted:
-        keep = np.zeros(len(opts), dtype=bool)
-        keep[cand.source[nearest]] = True
-        keep[previous.option[previous.option >= 0]] = True
-        keep[warm_start] = True  # the cut model is never worse than the warm start
-        keep[cand.source[priced]] = True  # what the bounds' prices say is worth having
-        cand = Candidates.from_options(opts, keep)
+    restricted = warm.cut_to is not None
+    cand = Candidates.from_options(opts, keep if warm.cut_to is None else warm.cut_to)
     model_built = time.monotonic()
 
     parts = _parts(kreis, cand, options.decompose)
@@ -209,10 +170,10 @@ def solve_with_options(
         "parts": len(parts),
         "largest_part_options": len(parts[0]),
         "seconds_options": round(built - started, 3),
-        "seconds_model": round(model_built - lagrangian_done, 3),
-        "seconds_lagrangian": round(lagrangian_done - flows_done, 3),
-        "seconds_warm_start": round(flows_done - built, 3),
-        "greedy_coverage": int(greedy.sum()),
+        "seconds_model": round(model_built - warm.bounds_done, 3),
+        "seconds_lagrangian": round(warm.bounds_done - warm.flows_done, 3),
+        "seconds_warm_start": round(warm.flows_done - built, 3),
+        "greedy_coverage": warm.greedy_coverage,
         "warm_start_coverage": len(warm_start),
         "restricted_to_nearest": restricted,
     }
@@ -322,6 +283,88 @@ class _Kreis:
     ) -> None:
         locked = self.locked_in(cand) if locked is None else locked
         add_hard_rules(b, cand, self.problem, self.bfe_needed, self.apart, locked, self.n_days)
+
+
+@dataclass(frozen=True)
+class _WarmStart:
+    """What the warm start and the bounds over every option hand to the model."""
+
+    plan: NDArray[np.int64]  # full-option indices
+    whole_kreis: dict[str, int]  # bounds over every option, by level
+    cut_to: NDArray[np.bool_] | None  # mask over all options, if the model is cut
+    greedy_coverage: int
+    flows_done: float  # time.monotonic() at the end of the warm start
+    bounds_done: float
+
+
+def _warm_start_and_bounds(
+    kreis: _Kreis,
+    cand: Candidates,
+    published_options: NDArray[np.int64],
+    options: SolveOptions,
+    started: float,
+    progress: Progress | None,
+) -> _WarmStart:
+    """The greedy plan improved by min-cost flows (and, for a model cut to the
+    nearest offers, the LP-guided start), then bounds over every option in
+    ``cand``, and which options a cut model keeps."""
+    opts = kreis.opts
+    announce(progress, f"warm start: greedy and min-cost flows over {len(cand):,} options")
+    wishes = WishMatches.of(kreis.wishes, cand)
+    greedy_input = kreis.greedy_input(cand, wishes)
+    greedy = greedy_plan(
+        cand,
+        greedy_input,
+        # A published row of a group that cannot run is no candidate any more.
+        _present_positions(cand, published_options),
+    )
+    flows = kreis.flow_kreis(cand, published_options, wishes)
+    restricted = options.max_options is not None and len(cand) > options.max_options
+    flow_seconds = _flow_seconds(options.time_limit_s, restricted)
+    start = improve_by_layers(flows, greedy == 1, flow_seconds)
+    nearest = np.zeros(0, dtype=np.int64)
+    if restricted:
+        assert options.max_options is not None
+        nearest = nearest_per_day_field(
+            cand, options.max_options, kreis.n_days, len(kreis.problem.fields)
+        )
+        if options.use_lp:
+            announce(progress, "warm start: the LP of the nearest offers, rounded, and flows")
+            start = _lp_guided(kreis, cand, nearest, greedy_input, flows, start, flow_seconds)
+    flows_done = time.monotonic()
+    whole_kreis: dict[str, int] = {}
+    priced = np.zeros(0, dtype=np.int64)
+    if restricted or len(cand) >= _LAGRANGIAN_FROM:
+        announce(progress, "bounds over every option (Lagrangian relaxation)")
+        # Its bounds are tighter than the per-student ones for BFE days (their
+        # matching of dates to fields); a Praktikum cohort gains little by them.
+        bfe_share = float(np.mean(cand.kind == BFE)) if len(cand) else 0.0
+        share = (_LAGRANGIAN_SHARE_CUT if restricted else _LAGRANGIAN_SHARE) * bfe_share
+        limit = None
+        if options.time_limit_s is not None:
+            # Never into the levels' reserve: on koeln options and warm starts
+            # take 78 s, and the run ended at 141 s of 120.
+            until_reserve = options.time_limit_s * (1 - _LEVELS_RESERVE) - (
+                time.monotonic() - started
+            )
+            limit = max(min(options.time_limit_s * share, until_reserve), 0.0)
+        whole_kreis, priced = _whole_kreis_bounds(kreis, cand, flows, start, limit)
+    cut_to = None
+    if restricted:
+        previous = kreis.previous.option
+        cut_to = np.zeros(len(opts), dtype=bool)
+        cut_to[cand.source[nearest]] = True
+        cut_to[previous[previous >= 0]] = True
+        cut_to[cand.source[start]] = True  # the cut model is never worse than the warm start
+        cut_to[cand.source[priced]] = True  # what the bounds' prices say is worth having
+    return _WarmStart(
+        plan=cand.source[start],
+        whole_kreis=whole_kreis,
+        cut_to=cut_to,
+        greedy_coverage=int(greedy.sum()),
+        flows_done=flows_done,
+        bounds_done=time.monotonic(),
+    )
 
 
 def _solve_part(
@@ -440,9 +483,12 @@ def _lp_guided(
     greedy plan get stuck where a student would have to change two days at
     once; the LP's plan starts them elsewhere (siegen-wittgenstein: fairness
     2,602 and wishes 3,853 against 2,595 and 3,782). Returns the
-    lexicographically better of the two plans."""
+    lexicographically better of the two plans. A cut model too large for the
+    LP gives the flows from ``start`` the LP's time instead."""
     started = time.monotonic()
     sub_positions = np.union1d(nearest, np.flatnonzero(start)).astype(np.int64)
+    if len(sub_positions) > _GUIDE_MAX_OPTIONS:
+        return improve_by_layers(flows, start, seconds * 2)
     sub = cand.take(sub_positions)
     b = ModelBuilder()
     b.new_bools(len(sub))

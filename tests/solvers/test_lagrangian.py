@@ -15,9 +15,10 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kaoa_match import Problem, SolveOptions, read_dir, solve
+from kaoa_match import Company, Problem, SolveOptions, read_dir, solve
 from kaoa_match.options import build_options
 from kaoa_match.solvers.lagrangian import (
+    Held,
     Objective,
     StudentProblems,
     best_choices,
@@ -39,6 +40,7 @@ from tests.solvers.test_bfe_instances import (
 )
 from tests.solvers.test_example import EXAMPLE
 from tests.solvers.test_flows import kreis_and_options
+from tests.solvers.test_praktikum import JAN11, JAN22, intern, praktikum_offer, window
 from tests.strategies import small_problems
 
 if TYPE_CHECKING:
@@ -200,6 +202,30 @@ def test_travel_is_bounded_with_coverage_held() -> None:
     bound = whole_kreis_bounds(s.problems, s.cand, none, start, None)[0]["travel"]
     # Both trips are taken: the bound is the plan's travel (nothing shorter exists).
     assert bound == plan.objectives["travel"]
+
+
+def test_a_held_level_met_exactly_stops_the_prices() -> None:
+    # One intern, two Praktikum places for the same fortnight: C1 is nearer
+    # than C2. With coverage held at 1 the least travel is C1's. Once the
+    # price of the held row makes the intern take C1, the subgradient is zero;
+    # the steps used to go on along the deflected direction, doubling that
+    # price each time until L lost its digits and bounded travel above C2's.
+    problem = kreis(
+        students=(intern("A"),),
+        companies=(company("C1"), Company(company_id="C2", lat=51.50, lon=7.10)),
+        offers=(
+            praktikum_offer("IT", "C1", "it", JAN11, JAN22),
+            praktikum_offer("SOZ", "C2", "soziales", JAN11, JAN22),
+        ),
+        calendar=(window("S", JAN11, JAN22),),
+    )
+    s = _setup(problem)
+    near, far = sorted(s.cand.travel.tolist())
+    assert near < far
+    coverage = Objective(np.ones(len(s.cand)))
+    travel = Objective(-s.cand.travel.astype(np.float64))
+    found = lagrangian_bound(s.problems, travel, [Held(coverage, 1.0)], -far - 5.0, None)
+    assert found.bound == -near
 
 
 @settings(
