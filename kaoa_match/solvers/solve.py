@@ -58,8 +58,12 @@ _REPORTED_PART = 2_000
 _LAGRANGIAN_FROM = 100_000
 _LAGRANGIAN_SHARE = 0.2
 _LAGRANGIAN_SHARE_CUT = 0.4
-# Share of the time limit the bounds leave to the model and its levels.
-_LEVELS_RESERVE = 0.2
+# Seconds the bounds leave to building the model and its levels: what these
+# took on cut models (siegen-wittgenstein, 357,000 options: 18 s; koeln,
+# 797,000: 30 s), at most a share of the limit.
+_RESERVE_SECONDS = 5.0
+_RESERVE_SECONDS_PER_OPTION = 30e-6
+_RESERVE_MAX_SHARE = 0.3
 # Share of the time limit the min-cost-flow rounds of the warm start may use;
 # more when the model will be cut, where they find what CP-SAT cannot
 # (siegen-wittgenstein, 1.95 M options: 1-2 s a round, 24 rounds improve it).
@@ -342,10 +346,13 @@ def _warm_start_and_bounds(
         share = (_LAGRANGIAN_SHARE_CUT if restricted else _LAGRANGIAN_SHARE) * bfe_share
         limit = None
         if options.time_limit_s is not None:
-            # Never into the levels' reserve: on koeln options and warm starts
-            # take 78 s, and the run ended at 141 s of 120.
-            until_reserve = options.time_limit_s * (1 - _LEVELS_RESERVE) - (
-                time.monotonic() - started
+            # Never into the time the model and its levels need: on koeln options
+            # and warm starts take 78 s, and the run ended at 141 s of 120.
+            model_size = len(nearest) if restricted else len(cand)
+            until_reserve = (
+                options.time_limit_s
+                - _levels_reserve(options.time_limit_s, model_size)
+                - (time.monotonic() - started)
             )
             limit = max(min(options.time_limit_s * share, until_reserve), 0.0)
         whole_kreis, priced = _whole_kreis_bounds(kreis, cand, flows, start, limit)
@@ -563,6 +570,12 @@ def _tightened(level: LevelResult, bound: int | None) -> LevelResult:
         return level
     status: Status = "optimal" if level.value == bound else level.status
     return replace(level, bound=bound, status=status, bound_source="lagrangian")
+
+
+def _levels_reserve(limit: float, model_options: int) -> float:
+    """Seconds to keep for the model of ``model_options`` options and its levels."""
+    needed = _RESERVE_SECONDS + _RESERVE_SECONDS_PER_OPTION * model_options
+    return min(needed, limit * _RESERVE_MAX_SHARE)
 
 
 def _flow_seconds(limit: float | None, cut: bool) -> float:
