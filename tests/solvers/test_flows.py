@@ -48,6 +48,17 @@ def _start(problem: Problem) -> tuple[_Kreis, Candidates, np.ndarray]:
     return k, cand, greedy_plan(cand, k.greedy_input(cand)) == 1
 
 
+def _keeps_every_rule(k: _Kreis, cand: Candidates, plan: np.ndarray) -> bool:
+    """Whether ``plan`` (a 0/1 mask over ``cand``) keeps every hard rule of the
+    model: capacity, days, fields, blocks, pairs, locked rows."""
+    b = ModelBuilder()
+    b.new_bools(len(cand))
+    k.add_rules(b, cand)
+    solution = np.zeros(b.num_vars, dtype=np.int64)
+    solution[: len(cand)] = plan
+    return bool(b.satisfied_by(b.complete(solution)))
+
+
 def _two_students_one_it_place() -> Problem:
     """One BFE day (3 Nov), two places: it at C1 and metall at C2; it and metall
     are A's top fields, it, bau and elektro B's, metall scores 10 for B."""
@@ -133,21 +144,14 @@ def test_rounds_keep_every_rule_and_never_worsen_the_plan(problem: Problem) -> N
     flows = k.flow_kreis(cand, published)
     improved = improve_by_layers(flows, greedy, seconds=10)
     assert value_tuple(flows, improved) >= value_tuple(flows, greedy)
-    # Every hard rule of the model (capacity, days, fields, blocks, pairs, locked).
-    b = ModelBuilder()
-    b.new_bools(len(cand))
-    k.add_rules(b, cand)
-    solution = np.zeros(b.num_vars, dtype=np.int64)
-    solution[: len(cand)] = improved
-    assert b.satisfied_by(b.complete(solution))
+    assert _keeps_every_rule(k, cand, improved)
     # Students in pairs or with locked rows keep the greedy's placements.
     frozen = ~flows.movable[cand.student]
     assert np.array_equal(improved[frozen], greedy[frozen])
     # A fast round (one cheapest arc per student) keeps every placement.
     fast = flow_rounds._layer(flows, greedy, "score", 0, arcs_per_student=1)
     assert value_tuple(flows, fast)[0] >= value_tuple(flows, greedy)[0]
-    solution[: len(cand)] = fast
-    assert b.satisfied_by(b.complete(solution))
+    assert _keeps_every_rule(k, cand, fast)
 
 
 def _two_interns(**extra: Any) -> Problem:
@@ -204,9 +208,4 @@ def test_block_rounds_keep_every_rule_and_never_worsen_the_plan(problem: Problem
     flows = k.flow_kreis(cand, np.zeros(0, np.int64))
     improved = improve_by_layers(flows, greedy, seconds=10)
     assert value_tuple(flows, improved) >= value_tuple(flows, greedy)
-    b = ModelBuilder()
-    b.new_bools(len(cand))
-    k.add_rules(b, cand)
-    solution = np.zeros(b.num_vars, dtype=np.int64)
-    solution[: len(cand)] = improved
-    assert b.satisfied_by(b.complete(solution))
+    assert _keeps_every_rule(k, cand, improved)
