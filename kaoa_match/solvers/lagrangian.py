@@ -35,7 +35,7 @@ import numpy as np
 from kaoa_match.solvers.variables import BFE, WishMatches
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Collection
 
     from numpy.typing import NDArray
 
@@ -516,6 +516,21 @@ def lagrangian_bound(
     return replace(best, iterations=step, seconds=time.monotonic() - started)
 
 
+def bound_at(
+    sp: StudentProblems,
+    objective: Objective,
+    held: list[Held],
+    capacity_prices: NDArray[np.float64],
+    held_prices: NDArray[np.float64],
+) -> tuple[float, NDArray[np.int64]]:
+    """``L(λ, μ)`` at the given prices (all >= 0): an upper bound of ``objective``
+    with the ``held`` levels at their values, whatever the prices (weak
+    duality); and the options the students take at those prices."""
+    terms = _Terms.of(sp, [objective] + [h.objective for h in held])
+    value, _, _, chosen = _evaluate(sp, terms, held, capacity_prices, held_prices)
+    return value, chosen
+
+
 @dataclass(frozen=True)
 class _Terms:
     """The objective and the held levels, laid out as the oracle reads them:
@@ -641,9 +656,10 @@ def whole_kreis_bounds(
     start: dict[str, int],
     seconds: float | None,
     wishes: WishMatches | None = None,
+    skip: Collection[str] = (),
 ) -> tuple[dict[str, int], NDArray[np.int64]]:
     """An integral bound over every option in ``cand`` for each level up to
-    travel, aimed at the values ``start`` of a plan in hand.
+    travel (but those in ``skip``), aimed at the values ``start`` of a plan in hand.
 
     Coverage, stability, fairness, wishes and interest are bounded with the earlier
     levels left free, which can only loosen them; travel, which would be 0
@@ -670,6 +686,8 @@ def whole_kreis_bounds(
         del objectives["stability"]
     if not len(wishes.option):
         del objectives["wishes"]
+    for name in skip:
+        objectives.pop(name, None)
     bounds: dict[str, int] = {}
     priced: list[NDArray[np.int64]] = []
     started = time.monotonic()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -19,9 +20,16 @@ from kaoa_match.solvers.constraints import add_hard_rules, group_minimums
 from kaoa_match.solvers.decompose import independent_parts
 from kaoa_match.solvers.flows import FlowKreis, improve_by_layers, value_tuple
 from kaoa_match.solvers.heuristic import GreedyInput, greedy_plan, round_lp
-from kaoa_match.solvers.lagrangian import StudentProblems, whole_kreis_bounds
+from kaoa_match.solvers.lagrangian import (
+    Held,
+    Objective,
+    StudentProblems,
+    bound_at,
+    whole_kreis_bounds,
+)
 from kaoa_match.solvers.lexicographic import Infeasible, LexResult, announce, optimise
 from kaoa_match.solvers.locked import explain_locked_conflict, unplaceable_locked_rows
+from kaoa_match.solvers.lp_prices import lp_prices
 from kaoa_match.solvers.objectives import Level, build_levels, per_student_caps
 from kaoa_match.solvers.reduce import nearest_per_day_field, prune_dominated_bfe
 from kaoa_match.solvers.relaxation import solve_relaxation
@@ -58,6 +66,13 @@ _REPORTED_PART = 2_000
 _LAGRANGIAN_FROM = 100_000
 _LAGRANGIAN_SHARE = 0.2
 _LAGRANGIAN_SHARE_CUT = 0.4
+# The interest level's LP over every option goes to PDLP (``lp_prices``)
+# on Kreise up to this many options: its
+# matrix takes about 60 bytes an option in PDLP (koeln, 17.7 M options, is
+# already at 4.3 GB without it). It needs a few seconds to be of use.
+_LP_PRICES_MAX_OPTIONS = 4_000_000
+_LP_PRICES_MIN_SECONDS = 5.0
+_LP_PRICES_SHARE = 0.5  # of the bounds' time: the share the interest level had
 # Seconds the bounds leave to building the model and its levels: what these
 # took on cut models (siegen-wittgenstein, 357,000 options: 18 s; koeln,
 # 797,000: 30 s), at most a share of the limit.
@@ -165,7 +180,11 @@ def solve_with_options(
         solved.append((sub, result, b))
 
     cand, result = _join([(sub, result) for sub, result, _ in solved])
-    result.levels = [_tightened(level, whole_kreis.get(level.name)) for level in result.levels]
+    values = {level.name: level.value for level in result.levels}
+    result.levels = [
+        _tightened(level, *_whole_kreis_bound(level.name, whole_kreis, warm.held_bounds, values))
+        for level in result.levels
+    ]
     stats: dict[str, float | int | str] = {
         "options": len(opts),
         "options_in_model": len(cand),
@@ -290,11 +309,30 @@ class _Kreis:
 
 
 @dataclass(frozen=True)
+class _HeldBound:
+    """A level's bound over every option from the Lagrangian ``value`` at prices
+    that include ``prices[k]`` for each earlier level ``k`` held at ``held[k]``.
+    The same prices bound the level for any other held values: each unit a
+    plan's level ``k`` lies above ``held[k]`` lowers the bound by ``prices[k]``
+    (``L = Σ best + Σ λ·capacity − Σ μ·held``)."""
+
+    value: float
+    held: dict[str, int]
+    prices: dict[str, float]
+
+    def for_plan(self, values: dict[str, int]) -> int:
+        """The bound for plans at least as good as ``values`` on the held levels."""
+        bound = self.value + sum(p * (self.held[k] - values[k]) for k, p in self.prices.items())
+        return math.floor(bound + 1e-6 * max(1.0, abs(bound)))
+
+
+@dataclass(frozen=True)
 class _WarmStart:
     """What the warm start and the bounds over every option hand to the model."""
 
     plan: NDArray[np.int64]  # full-option indices
     whole_kreis: dict[str, int]  # bounds over every option, by level
+    held_bounds: dict[str, _HeldBound]  # tighter ones, valid while earlier levels hold
     cut_to: NDArray[np.bool_] | None  # mask over all options, if the model is cut
     greedy_coverage: int
     flows_done: float  # time.monotonic() at the end of the warm start
@@ -337,6 +375,7 @@ def _warm_start_and_bounds(
             start = _lp_guided(kreis, cand, nearest, greedy_input, flows, start, flow_seconds)
     flows_done = time.monotonic()
     whole_kreis: dict[str, int] = {}
+    held_bounds: dict[str, _HeldBound] = {}
     priced = np.zeros(0, dtype=np.int64)
     if restricted or len(cand) >= _LAGRANGIAN_FROM:
         announce(progress, "bounds over every option (Lagrangian relaxation)")
@@ -355,7 +394,9 @@ def _warm_start_and_bounds(
                 - (time.monotonic() - started)
             )
             limit = max(min(options.time_limit_s * share, until_reserve), 0.0)
-        whole_kreis, priced = _whole_kreis_bounds(kreis, cand, flows, start, limit)
+        whole_kreis, held_bounds, priced = _whole_kreis_bounds(
+            kreis, cand, flows, start, limit, options.workers
+        )
     cut_to = None
     if restricted:
         previous = kreis.previous.option
@@ -367,6 +408,7 @@ def _warm_start_and_bounds(
     return _WarmStart(
         plan=cand.source[start],
         whole_kreis=whole_kreis,
+        held_bounds=held_bounds,
         cut_to=cut_to,
         greedy_coverage=int(greedy.sum()),
         flows_done=flows_done,
@@ -535,13 +577,16 @@ def _whole_kreis_bounds(
     flows: FlowKreis,
     start: NDArray[np.bool_],
     seconds: float | None,
-) -> tuple[dict[str, int], NDArray[np.int64]]:
+    threads: int,
+) -> tuple[dict[str, int], dict[str, _HeldBound], NDArray[np.int64]]:
     """Bounds over every option in ``cand``, aimed at the warm start's values
     (none where some student has too many candidate dates for the exact DP),
-    and the options the students take at the bounds' prices."""
+    and the options the students take at the bounds' prices. On Kreise of up
+    to ``_LP_PRICES_MAX_OPTIONS`` the interest level is bounded at the prices of
+    its LP with the wish points held (PDLP), the others by subgradient steps."""
     problems = StudentProblems.of(cand, kreis.capacity, kreis.bfe_needed, kreis.top, kreis.n_days)
     if not problems.exact:
-        return {}, np.zeros(0, dtype=np.int64)
+        return {}, {}, np.zeros(0, dtype=np.int64)
     coverage, stability, fairness, wishes, interest, minus_travel = value_tuple(flows, start)
     values = {
         "coverage": coverage,
@@ -551,12 +596,80 @@ def _whole_kreis_bounds(
         "interest": interest,
         "travel": -minus_travel,
     }
-    bounds, priced = whole_kreis_bounds(
-        problems, cand, flows.published, values, seconds, flows.wishes
+    held_bounds: dict[str, _HeldBound] = {}
+    priced = [np.zeros(0, dtype=np.int64)]
+    if (
+        seconds is not None
+        and seconds * _LP_PRICES_SHARE >= _LP_PRICES_MIN_SECONDS
+        and len(cand) <= _LP_PRICES_MAX_OPTIONS
+    ):
+        started = time.monotonic()
+        lp_seconds = seconds * _LP_PRICES_SHARE
+        found = _interest_at_lp_prices(problems, cand, flows, values, lp_seconds, threads)
+        if found is not None:
+            held_bounds["interest"], chosen = found
+            priced.append(chosen)
+        seconds = max(seconds - (time.monotonic() - started), 0.0)
+    bounds, subgradient_priced = whole_kreis_bounds(
+        problems, cand, flows.published, values, seconds, flows.wishes, skip=set(held_bounds)
     )
     # A bound the warm start beats would be a bug of the relaxation: never report it.
     valid = {name: b for name, b in bounds.items() if not _exceeds_bound(name, values[name], b)}
-    return valid, priced
+    return valid, held_bounds, np.unique(np.concatenate([*priced, subgradient_priced]))
+
+
+def _interest_at_lp_prices(
+    problems: StudentProblems,
+    cand: Candidates,
+    flows: FlowKreis,
+    values: dict[str, int],
+    seconds: float,
+    threads: int,
+) -> tuple[_HeldBound, NDArray[np.int64]] | None:
+    """The interest bound at the prices of its LP, with the wish points held at
+    the warm start's value, and the options taken at those prices."""
+    objective = Objective(cand.score.astype(np.float64))
+    held = []
+    if len(flows.wishes.option):
+        points = flows.wishes.option_points(len(cand)).astype(np.float64)
+        held = [Held(Objective(points), values["wishes"])]
+    prices = lp_prices(problems, cand, objective, held, seconds, threads)
+    if prices is None:
+        return None
+    value, chosen = bound_at(problems, objective, held, prices.capacity, prices.held)
+    names = ["wishes"] if held else []
+    found = _HeldBound(
+        value,
+        {k: values[k] for k in names},
+        {k: float(p) for k, p in zip(names, prices.held, strict=True)},
+    )
+    _log.debug(
+        "interest: %d at the LP's prices (plan %d; %s)",
+        found.for_plan(values),
+        values["interest"],
+        prices.termination,
+    )
+    # A bound the warm start beats would be a bug: never report it.
+    if _exceeds_bound("interest", values["interest"], found.for_plan(values)):
+        return None
+    return found, chosen
+
+
+def _whole_kreis_bound(
+    name: str,
+    whole_kreis: dict[str, int],
+    held_bounds: dict[str, _HeldBound],
+    values: dict[str, int],
+) -> tuple[int | None, str]:
+    """The tightest bound over every option for level ``name`` of a plan with
+    these level ``values``, and where it comes from."""
+    bound, source = whole_kreis.get(name), "lagrangian"
+    held = held_bounds.get(name)
+    if held is not None:
+        at_plan = held.for_plan(values)
+        if bound is None or _exceeds_bound(name, bound, at_plan):
+            bound, source = at_plan, "lp-prices"
+    return bound, source
 
 
 def _exceeds_bound(name: str, value: int, bound: int) -> bool:
@@ -564,12 +677,12 @@ def _exceeds_bound(name: str, value: int, bound: int) -> bool:
     return value < bound if SENSES[name] == "min" else value > bound
 
 
-def _tightened(level: LevelResult, bound: int | None) -> LevelResult:
+def _tightened(level: LevelResult, bound: int | None, source: str) -> LevelResult:
     """``level`` with a whole-Kreis ``bound`` where it is tighter than its own."""
     if bound is None or not _exceeds_bound(level.name, level.bound, bound):
         return level
     status: Status = "optimal" if level.value == bound else level.status
-    return replace(level, bound=bound, status=status, bound_source="lagrangian")
+    return replace(level, bound=bound, status=status, bound_source=source)
 
 
 def _levels_reserve(limit: float, model_options: int) -> float:

@@ -266,10 +266,12 @@ def test_a_cut_model_reports_bounds_over_every_option() -> None:
     assert check_plan(problem, plan.assignments) == []
     sources = plan.summary()["bound_sources"]
     assert isinstance(sources, dict)
-    assert sources["interest"] == "lagrangian"
+    # The interest level at the prices of its LP (PDLP) when the bounds' time
+    # allows it, else by subgradient steps.
+    assert sources["interest"] in {"lagrangian", "lp-prices"}
     assert sources["wishes"] in {"lagrangian", "per-student"}
     assert sources["travel"] == "lagrangian"
-    assert set(sources.values()) <= {"lagrangian", "per-student", "terms", "model"}
+    assert set(sources.values()) <= {"lagrangian", "lp-prices", "per-student", "terms", "model"}
     optimum = {
         "coverage": 897,
         "fairness": 383,

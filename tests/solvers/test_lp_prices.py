@@ -1,0 +1,84 @@
+"""The interest bound at the prices of the LP over every option (``lp_prices``).
+
+A hand-made Kreis where holding the wish points decides the bound, and random
+small Kreise whose exact optimum the bound must never cut off.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+
+from kaoa_match import Problem, SolveOptions, solve
+from kaoa_match.model import Wish
+from kaoa_match.solvers.lagrangian import Held, Objective, StudentProblems, bound_at
+from kaoa_match.solvers.lp_prices import lp_prices
+from kaoa_match.solvers.solve import _HeldBound
+from kaoa_match.solvers.variables import Candidates, WishMatches
+from tests.solvers.test_bfe_instances import NOV3, bfe_dates, company, kreis, offer, scores, student
+from tests.solvers.test_flows import kreis_and_options
+from tests.strategies import small_problems
+
+EXACT = SolveOptions(workers=1, seed=0, time_limit_s=None)
+
+
+def _interest_and_wishes(
+    problem: Problem,
+) -> tuple[Candidates, StudentProblems, Objective, Objective]:
+    k, cand = kreis_and_options(problem)
+    sp = StudentProblems.of(cand, k.capacity, k.bfe_needed, k.top, k.n_days)
+    points = WishMatches.of(k.wishes, cand).option_points(len(cand)).astype(np.float64)
+    return cand, sp, Objective(cand.score.astype(np.float64)), Objective(points)
+
+
+def _bound(problem: Problem, wishes_held: int) -> tuple[float, float]:
+    """The interest bound at the LP's prices with the wish points held at
+    ``wishes_held``, and the price of that held row."""
+    cand, sp, interest, wishes = _interest_and_wishes(problem)
+    held = [Held(wishes, float(wishes_held))]
+    prices = lp_prices(sp, cand, interest, held, seconds=30.0)
+    assert prices is not None
+    value, _ = bound_at(sp, interest, held, prices.capacity, prices.held)
+    return value, float(prices.held[0])
+
+
+def test_holding_the_wishes_brings_the_bound_down_to_the_optimum() -> None:
+    # One student, one BFE day, two places: IT (interest 90) and the wished
+    # company C2's Soziales place (interest 50, the first wish: 5 points).
+    # With the 5 wish points held the only plan takes C2: interest 50. The
+    # LP's price of the held row is 8 (the 40 interest given up for 5
+    # points), and at it the Lagrangian bound is 50; left free it would be 90.
+    problem = kreis(
+        students=(student("A"),),
+        companies=(company("C1"), company("C2")),
+        offers=(offer("IT", "C1", "it", NOV3), offer("SOZ", "C2", "soziales", NOV3)),
+        calendar=bfe_dates("S", NOV3),
+        interests=scores({("A", "it"): 90, ("A", "soziales"): 50}),
+        wishes=(Wish(student_id="A", rank=1, company_id="C2"),),
+    )
+    assert solve(problem, EXACT).objectives["interest"] == 50  # wishes come first: 5 points
+    value, price = _bound(problem, wishes_held=5)
+    assert np.floor(value + 1e-6) == 50
+    assert price > 7.5
+    # The same prices bound plans with fewer wish points: 8 more per point.
+    held = _HeldBound(value, {"wishes": 5}, {"wishes": price})
+    assert held.for_plan({"wishes": 5}) == 50
+    assert held.for_plan({"wishes": 0}) >= 90
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(problem=small_problems())
+def test_the_bound_at_the_lp_prices_never_cuts_off_the_optimum(problem: Problem) -> None:
+    # The exact lexicographic optimum has its wish points; every plan with at
+    # least those (the optimum among them) has at most the bound's interest,
+    # and so has every plan with fewer points under the price correction.
+    exact = solve(problem, EXACT)
+    assert exact.status == "optimal"
+    value, price = _bound(problem, wishes_held=exact.objectives["wishes"])
+    held = _HeldBound(value, {"wishes": exact.objectives["wishes"]}, {"wishes": price})
+    assert held.for_plan(exact.objectives) >= exact.objectives["interest"]
+    assert held.for_plan({"wishes": 0}) >= held.for_plan(exact.objectives)
