@@ -73,6 +73,9 @@ _LAGRANGIAN_SHARE_CUT = 0.4
 _LP_PRICES_MAX_OPTIONS = 4_000_000
 _LP_PRICES_MIN_SECONDS = 5.0
 _LP_PRICES_SHARE = 0.5  # of the bounds' time: the share the interest level had
+# A cut model keeps every option of the students the warm start leaves short,
+# up to this many options in all (koeln: 1 student short, siegen-wittgenstein: 7).
+_SHORT_STUDENTS_OPTIONS = 50_000
 # Seconds the bounds leave to building the model and its levels: what these
 # took on cut models (siegen-wittgenstein, 357,000 options: 18 s; koeln,
 # 797,000: 30 s), at most a share of the limit.
@@ -405,6 +408,12 @@ def _warm_start_and_bounds(
         cut_to[previous[previous >= 0]] = True
         cut_to[cand.source[start]] = True  # the cut model is never worse than the warm start
         cut_to[cand.source[priced]] = True  # what the bounds' prices say is worth having
+        # Every option of a student the warm start leaves short: the place that
+        # completes them may be beyond the nearest offers.
+        placed = np.bincount(cand.student[start], minlength=len(kreis.most_placeable))
+        theirs = np.flatnonzero((placed < kreis.most_placeable)[cand.student])
+        if len(theirs) <= _SHORT_STUDENTS_OPTIONS:
+            cut_to[cand.source[theirs]] = True
     return _WarmStart(
         plan=cand.source[start],
         whole_kreis=whole_kreis,
