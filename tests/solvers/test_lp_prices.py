@@ -13,7 +13,7 @@ from kaoa_match import Problem, SolveOptions, solve
 from kaoa_match.model import Wish
 from kaoa_match.solvers.lagrangian import Held, Objective, StudentProblems, bound_at
 from kaoa_match.solvers.lp_prices import lp_prices
-from kaoa_match.solvers.solve import _HeldBound
+from kaoa_match.solvers.solve import _HeldBound, _whole_kreis_bound
 from kaoa_match.solvers.variables import Candidates, WishMatches
 from tests.solvers.test_bfe_instances import NOV3, bfe_dates, company, kreis, offer, scores, student
 from tests.solvers.test_flows import kreis_and_options
@@ -82,3 +82,17 @@ def test_the_bound_at_the_lp_prices_never_cuts_off_the_optimum(problem: Problem)
     held = _HeldBound(value, {"wishes": exact.objectives["wishes"]}, {"wishes": price})
     assert held.for_plan(exact.objectives) >= exact.objectives["interest"]
     assert held.for_plan({"wishes": 0}) >= held.for_plan(exact.objectives)
+
+
+def test_the_tighter_bound_is_reported_with_its_source() -> None:
+    # The held bound moves with the plan's wish points (price 8 a point); the
+    # subgradient bound does not. The tighter of the two is reported.
+    held = {"interest": _HeldBound(100.0, {"wishes": 5}, {"wishes": 8.0})}
+    free = {"interest": 120}
+    assert _whole_kreis_bound("interest", free, held, {"wishes": 5}) == (100, "lp-prices")
+    assert _whole_kreis_bound("interest", free, held, {"wishes": 6}) == (92, "lp-prices")
+    # Two points short of the held value: 116, still below the free bound.
+    assert _whole_kreis_bound("interest", free, held, {"wishes": 3}) == (116, "lp-prices")
+    assert _whole_kreis_bound("interest", free, held, {"wishes": 2}) == (120, "lagrangian")
+    assert _whole_kreis_bound("interest", {}, held, {"wishes": 0}) == (140, "lp-prices")
+    assert _whole_kreis_bound("travel", {"travel": 50}, held, {"wishes": 5}) == (50, "lagrangian")
