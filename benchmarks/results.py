@@ -184,8 +184,8 @@ def level_section(presets: list[Bench]) -> list[str]:
         "bound holds for the whole Kreis; *bound from* says how it was proven: `model` "
         "(LP or CP-SAT over the exact model), `lagrangian` (Lagrangian relaxation over "
         "every eligible option), `lp-prices` (the same relaxation at the prices of its "
-        "LP, PDLP, with the wish points held), `per-student` (each student's own best, "
-        "capacity ignored), `terms` (every term at its best)."
+        "LP, PDLP; for interest with the wish points held), `per-student` (each "
+        "student's own best, capacity ignored), `terms` (every term at its best)."
     )
     return ["## Levels", "", intro, "", *_table(header, rows)]
 

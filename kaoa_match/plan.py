@@ -42,7 +42,7 @@ UNASSIGNED_COLUMNS = ["student_id", "school_id", "kind", "missing", "reason"]
 BOUND_SOURCES: dict[str, str] = {
     "model": "LP relaxation or CP-SAT search of the exact model (every option)",
     "lagrangian": "Lagrangian relaxation over every eligible option of the Kreis",
-    "lp-prices": "the same relaxation at the prices of its LP (PDLP), earlier levels held",
+    "lp-prices": "the same relaxation at the prices of its LP (PDLP; interest: wishes held)",
     "per-student": "each student's own best placements, capacity ignored",
     "terms": "every term of the level at its best",
     "mixed": "independent parts of the Kreis, bounded in different ways",

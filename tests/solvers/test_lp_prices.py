@@ -96,3 +96,29 @@ def test_the_tighter_bound_is_reported_with_its_source() -> None:
     assert _whole_kreis_bound("interest", free, held, {"wishes": 2}) == (120, "lagrangian")
     assert _whole_kreis_bound("interest", {}, held, {"wishes": 0}) == (140, "lp-prices")
     assert _whole_kreis_bound("travel", {"travel": 50}, held, {"wishes": 5}) == (50, "lagrangian")
+
+
+def test_the_wish_bound_sees_the_capacity_that_per_student_limits_ignore() -> None:
+    # A and B both wish company C2 first (5 points each), which has one place;
+    # C1 has places for both. Each alone could have their wish (per-student
+    # limit 10), but only one can: the LP prices C2's place at 5 points, and
+    # at that price the bound is the optimum, 5.
+    problem = kreis(
+        students=(student("A"), student("B")),
+        companies=(company("C1"), company("C2")),
+        offers=(
+            offer("IT", "C1", "it", NOV3, capacity=2),
+            offer("SOZ", "C2", "soziales", NOV3),
+        ),
+        calendar=bfe_dates("S", NOV3),
+        wishes=(
+            Wish(student_id="A", rank=1, company_id="C2"),
+            Wish(student_id="B", rank=1, company_id="C2"),
+        ),
+    )
+    assert solve(problem, EXACT).objectives["wishes"] == 5
+    cand, sp, _, wishes = _interest_and_wishes(problem)
+    prices = lp_prices(sp, cand, wishes, [], seconds=30.0)
+    assert prices is not None
+    value, _ = bound_at(sp, wishes, [], prices.capacity, prices.held)
+    assert np.floor(value + 1e-6) == 5
