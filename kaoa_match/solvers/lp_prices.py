@@ -88,10 +88,8 @@ def lp_prices(
     rows.add(student[more], more, lambda keys: days[keys].astype(np.float64))
     rows.add(student[sp.blocks], sp.blocks, None)
     # Capacity: a block takes its offer's place on each of its days.
-    length = sp.option_days
-    option = np.repeat(np.arange(len(cand)), length)
-    within = np.arange(len(option)) - np.repeat(np.cumsum(length) - length, length)
-    slot = sp.option_offer[option] * sp.n_days + sp.option_first[option] + within
+    option, day = cand.expand_days()
+    slot = cand.offer[option].astype(np.int64) * sp.n_days + day
     first_slot_row = rows.count
     slots = rows.add(slot, option, lambda keys: sp.capacity[keys])
     first_held_row = rows.count
