@@ -11,7 +11,8 @@ their quality, so PDLP's own tolerances never decide a bound.
 
 The LP has the per-student rows (one place a date, distinct Berufsfelder, at
 most the BFE days, at most one Praktikum block), one capacity row per offer
-and day, and a row per held level. A held level that sums over every option
+and day where an option starts (the others are implied), and a row per held
+level. A held level that sums over every option
 (coverage) makes PDLP converge about half as fast (measured: 500,574 against
 471,983 in 30 s), so callers hold only sparse levels (the wish points) here.
 PDLP does not run well beside the subgradient steps in a second thread (both
@@ -87,9 +88,12 @@ def lp_prices(
     more = bfe[dates_of[student[bfe]] > days[student[bfe]]]
     rows.add(student[more], more, lambda keys: days[keys].astype(np.float64))
     rows.add(student[sp.blocks], sp.blocks, None)
-    # Capacity: a block takes its offer's place on each of its days.
+    # Capacity: a block takes its offer's place on each of its days; only the
+    # rows that can bind (PDLP's iterations cost by the matrix's entries).
     option, day = cand.expand_days()
     slot = cand.offer[option].astype(np.int64) * sp.n_days + day
+    binding = sp.binding[slot]
+    option, slot = option[binding], slot[binding]
     first_slot_row = rows.count
     slots = rows.add(slot, option, lambda keys: sp.capacity[keys])
     first_held_row = rows.count

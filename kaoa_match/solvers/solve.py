@@ -386,10 +386,7 @@ def _warm_start_and_bounds(
     priced = np.zeros(0, dtype=np.int64)
     if restricted or len(cand) >= _LAGRANGIAN_FROM:
         announce(progress, "bounds over every option (Lagrangian relaxation)")
-        # Its bounds are tighter than the per-student ones for BFE days (their
-        # matching of dates to fields); a Praktikum cohort gains little by them.
-        bfe_share = float(np.mean(cand.kind == BFE)) if len(cand) else 0.0
-        share = (_LAGRANGIAN_SHARE_CUT if restricted else _LAGRANGIAN_SHARE) * bfe_share
+        share = _LAGRANGIAN_SHARE_CUT if restricted else _LAGRANGIAN_SHARE
         limit = None
         if options.time_limit_s is not None:
             # Never into the time the model and its levels need: on koeln options

@@ -11,12 +11,28 @@ from hypothesis import HealthCheck, given, settings
 
 from kaoa_match import Problem, SolveOptions, solve
 from kaoa_match.model import Wish
-from kaoa_match.solvers.lagrangian import Held, Objective, StudentProblems, bound_at
+from kaoa_match.solvers.lagrangian import (
+    Held,
+    Objective,
+    StudentProblems,
+    bound_at,
+    lagrangian_bound,
+)
 from kaoa_match.solvers.lp_prices import lp_prices
 from kaoa_match.solvers.solve import _HeldBound, _whole_kreis_bound
 from kaoa_match.solvers.variables import Candidates, WishMatches
-from tests.solvers.test_bfe_instances import NOV3, bfe_dates, company, kreis, offer, scores, student
+from tests.solvers.test_bfe_instances import (
+    NOV3,
+    bfe_dates,
+    company,
+    kreis,
+    offer,
+    school,
+    scores,
+    student,
+)
 from tests.solvers.test_flows import kreis_and_options
+from tests.solvers.test_praktikum import JAN11, JAN18, JAN22, JAN29, intern, praktikum_offer, window
 from tests.strategies import small_problems
 
 EXACT = SolveOptions(workers=1, seed=0, time_limit_s=None)
@@ -64,6 +80,35 @@ def test_holding_the_wishes_brings_the_bound_down_to_the_optimum() -> None:
     held = _HeldBound(value, {"wishes": 5}, {"wishes": price})
     assert held.for_plan({"wishes": 5}) == 50
     assert held.for_plan({"wishes": 0}) >= 90
+
+
+def test_overlapping_blocks_are_bounded_on_the_rows_where_blocks_start() -> None:
+    # Two schools' Praktikum windows overlap in the week of 18 Jan; the one
+    # place of the offer takes one block of ten days, so only one of the two
+    # students (interest 80 each) gets it: the optimum is 80, the per-student
+    # bound 160. Only the two first days' rows are kept (every other day's is
+    # implied), and on them both the LP's prices and the subgradient steps
+    # find 80.
+    problem = kreis(
+        schools=(school("S"), school("T")),
+        students=(intern("A", "S"), intern("B", "T")),
+        companies=(company("C"),),
+        offers=(praktikum_offer("PR", "C", "it", JAN11, JAN29),),
+        calendar=(window("S", JAN11, JAN22), window("T", JAN18, JAN29)),
+        interests=scores({("A", "it"): 80, ("B", "it"): 80}),
+    )
+    assert solve(problem, EXACT).objectives["interest"] == 80
+    cand, sp, interest, _ = _interest_and_wishes(problem)
+    assert len(cand) == 2
+    assert int(sp.binding.sum()) == 2
+    free = np.zeros(sp.n_slots)
+    assert bound_at(sp, interest, [], free, np.zeros(0))[0] == 160
+    prices = lp_prices(sp, cand, interest, [], seconds=30.0)
+    assert prices is not None
+    assert np.floor(bound_at(sp, interest, [], prices.capacity, prices.held)[0] + 1e-6) == 80
+    assert np.count_nonzero(prices.capacity[~sp.binding]) == 0
+    steps = lagrangian_bound(sp, interest, [], target=80.0, seconds=None)
+    assert np.floor(steps.bound + 1e-6) == 80
 
 
 @settings(
