@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -42,18 +42,59 @@ _log = logging.getLogger(__name__)
 # Stop well before the time limit once the LP is solved this closely: the bound
 # comes from the Lagrangian at the duals, which needs no tighter LP.
 _RELATIVE_EPS = 1e-4
+# Rounds of column generation; each goes on from the last one's iterate.
+_ROUNDS = 3
 
 
 @dataclass(frozen=True)
 class LpPrices:
     """Duals of the LP as prices: ``capacity`` per offer-day slot, ``held``
-    per held level (both >= 0), and how they were found."""
+    per held level (both >= 0), and how they were found; with PDLP's last
+    iterate, to start the next LP over more columns from it."""
 
     capacity: NDArray[np.float64]
     held: NDArray[np.float64]
     iterations: int
     seconds: float
     termination: str
+    iterate: _Iterate
+
+    @property
+    def optimal(self) -> bool:
+        return self.termination == "TERMINATION_REASON_OPTIMAL"
+
+
+@dataclass(frozen=True)
+class _Iterate:
+    """PDLP's primal and dual vectors, with what names their entries: the
+    option (``Candidates.source``) of each column and the keys of each family
+    of rows, so that an LP over more columns can start from them."""
+
+    source: NDArray[np.int64]
+    primal: NDArray[np.float64]
+    row_keys: list[NDArray[np.int64]]
+    dual: NDArray[np.float64]
+
+    def start_for(
+        self, source: NDArray[np.int64], row_keys: list[NDArray[np.int64]]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """The primal and dual start of an LP with these columns and rows:
+        the values of the same column or row here, 0 for the new ones."""
+        primal = _carried(self.source, self.primal, source)
+        parts, first = [], 0
+        for old, new in zip(self.row_keys, row_keys, strict=True):
+            parts.append(_carried(old, self.dual[first : first + len(old)], new))
+            first += len(old)
+        return primal, np.concatenate(parts) if parts else np.zeros(0)
+
+
+def _carried(
+    old_keys: NDArray[np.int64], values: NDArray[np.float64], new_keys: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    """``values`` (one per sorted ``old_keys``) at ``new_keys``; 0 where absent."""
+    at = np.minimum(np.searchsorted(old_keys, new_keys), max(len(old_keys) - 1, 0))
+    found = old_keys[at] == new_keys if len(old_keys) else np.zeros(len(new_keys), dtype=bool)
+    return np.where(found, values[at] if len(old_keys) else 0.0, 0.0)
 
 
 def lp_prices(
@@ -63,11 +104,14 @@ def lp_prices(
     held: list[Held],
     seconds: float,
     threads: int = 1,
+    start: LpPrices | None = None,
 ) -> LpPrices | None:
     """Run PDLP for at most ``seconds`` on the LP of maximising ``objective``
     over every option in ``cand`` with the ``held`` levels at their values;
     its duals, or None when no time is left for it. ``objective`` and the
-    held levels must be plain sums over the options (no top-3 term)."""
+    held levels must be plain sums over the options (no top-3 term). PDLP
+    starts from ``start``'s last iterate where given (an LP of the same
+    Kreis, say over fewer columns)."""
     from ortools.pdlp import solvers_pb2
     from ortools.pdlp.python import pdlp
 
@@ -97,9 +141,9 @@ def lp_prices(
     first_slot_row = rows.count
     slots = rows.add(slot, option, lambda keys: sp.capacity[keys])
     first_held_row = rows.count
-    for h in held:
+    for k, h in enumerate(held):
         terms = np.flatnonzero(h.objective.option_value)
-        rows.add_row(terms, -h.objective.option_value[terms], -h.value)
+        rows.add_row(k, terms, -h.objective.option_value[terms], -h.value)
 
     program = pdlp.QuadraticProgram()
     program.objective_vector = -objective.option_value.astype(np.float64)
@@ -116,7 +160,13 @@ def lp_prices(
     params.termination_criteria.time_sec_limit = left
     params.termination_criteria.simple_optimality_criteria.eps_optimal_relative = _RELATIVE_EPS
     params.termination_criteria.simple_optimality_criteria.eps_optimal_absolute = 0.0
-    result = pdlp.primal_dual_hybrid_gradient(program, params)
+    initial = None
+    if start is not None:
+        initial = pdlp.PrimalAndDualSolution()
+        initial.primal_solution, initial.dual_solution = start.iterate.start_for(
+            cand.source, rows.keys
+        )
+    result = pdlp.primal_dual_hybrid_gradient(program, params, initial)
     # PDLP's duals of "<=" rows of a minimisation are <= 0; the prices are >= 0.
     dual = -np.asarray(result.dual_solution)
     capacity = np.zeros(sp.n_slots)
@@ -129,6 +179,12 @@ def lp_prices(
         int(log.iteration_count),
         time.monotonic() - started,
         _termination_name(log.termination_reason),
+        _Iterate(
+            cand.source,
+            np.asarray(result.primal_solution),
+            rows.keys,
+            np.asarray(result.dual_solution),
+        ),
     )
     _log.debug(
         "PDLP over %d options, %d rows: %s after %d iterations, %.1f s",
@@ -139,6 +195,78 @@ def lp_prices(
         found.seconds,
     )
     return found
+
+
+@dataclass(frozen=True)
+class PricedBound:
+    """The best Lagrangian bound over every option at the prices of an LP over
+    some of them: its value, the prices, the options every student takes at
+    them (whichever round), and how many rounds and columns it took."""
+
+    value: float
+    prices: LpPrices
+    chosen: NDArray[np.int64]
+    rounds: int
+    columns: int
+
+
+def column_generation(
+    sp: StudentProblems,
+    cand: Candidates,
+    objective: Objective,
+    held: list[Held],
+    columns: NDArray[np.int64],
+    problems_of: Callable[[Candidates], StudentProblems],
+    seconds: float,
+    threads: int = 1,
+    rounds: int = _ROUNDS,
+) -> PricedBound | None:
+    """Bound ``objective`` over every option of ``cand`` at the prices of the
+    LP over ``columns`` (candidate positions), in up to ``rounds`` rounds:
+    after each, the options that the students take at the LP's prices join
+    the columns, and PDLP goes on from where it was. Every round's bound
+    holds (it is the Lagrangian over every option, ``bound_at``); once no
+    option joins and PDLP proved its LP optimal, the bound is the full LP's.
+    ``problems_of`` gives the student problems of a subset of ``cand``."""
+    from kaoa_match.solvers.lagrangian import Held as HeldLevel
+    from kaoa_match.solvers.lagrangian import Objective as Level
+    from kaoa_match.solvers.lagrangian import bound_at
+
+    started = time.monotonic()
+    best: PricedBound | None = None
+    chosen_any: list[NDArray[np.int64]] = []
+    prices: LpPrices | None = None
+    columns = np.unique(columns)
+    for done in range(rounds):
+        left = seconds - (time.monotonic() - started)
+        share = left / (rounds - done)
+        sub = cand.take(columns)
+        sub_objective = Level(objective.option_value[columns], objective.top_value)
+        sub_held = [
+            HeldLevel(Level(h.objective.option_value[columns], h.objective.top_value), h.value)
+            for h in held
+        ]
+        prices = lp_prices(problems_of(sub), sub, sub_objective, sub_held, share, threads, prices)
+        if prices is None:
+            break
+        value, chosen = bound_at(sp, objective, held, prices.capacity, prices.held)
+        chosen_any.append(chosen)
+        new = np.setdiff1d(chosen, columns)
+        _log.debug(
+            "column generation round %d over %d columns: %.0f, %d options price out",
+            done + 1,
+            len(columns),
+            value,
+            len(new),
+        )
+        if best is None or value < best.value:
+            best = PricedBound(value, prices, chosen, done + 1, len(columns))
+        if not len(new) and prices.optimal:
+            break  # the LP over these columns is the LP over every option
+        columns = np.union1d(columns, new)
+    if best is None:
+        return None
+    return replace(best, chosen=np.unique(np.concatenate(chosen_any)))
 
 
 def _termination_name(reason: int) -> str:
@@ -153,6 +281,7 @@ class _Rows:
 
     def __init__(self) -> None:
         self.count = 0
+        self.keys: list[NDArray[np.int64]] = []  # of each family of rows, sorted
         self._row: list[NDArray[np.int64]] = []
         self._col: list[NDArray[np.int64]] = []
         self._value: list[NDArray[np.float64]] = []
@@ -167,6 +296,7 @@ class _Rows:
         """One row per distinct key over its columns (coefficient 1), with the
         right-hand side ``upper(keys)`` (1 when None); returns the keys."""
         distinct, row = np.unique(keys, return_inverse=True)
+        self.keys.append(distinct)
         self._row.append(self.count + row)
         self._col.append(columns)
         self._value.append(np.ones(len(columns)))
@@ -175,8 +305,9 @@ class _Rows:
         return distinct
 
     def add_row(
-        self, columns: NDArray[np.int64], values: NDArray[np.float64], upper: float
+        self, key: int, columns: NDArray[np.int64], values: NDArray[np.float64], upper: float
     ) -> None:
+        self.keys.append(np.asarray([key], dtype=np.int64))
         self._row.append(np.full(len(columns), self.count, dtype=np.int64))
         self._col.append(columns)
         self._value.append(values.astype(np.float64))

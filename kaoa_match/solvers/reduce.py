@@ -111,3 +111,24 @@ def nearest_per_day_field(
     fitting = np.cumsum(np.bincount(rank)) <= max_options
     k = max(int(fitting.sum()), 1)
     return np.sort(order[rank < k])
+
+
+def best_per_slot(
+    cand: Candidates,
+    value: NDArray[np.int64],
+    places: NDArray[np.int64],
+    n_days: int,
+    per_place: int,
+) -> NDArray[np.int64]:
+    """Positions of the candidates of highest ``value`` (>= 0) on each offer
+    and first day: ``per_place`` per place of the offer and ``per_place`` more.
+    These are the options whose competition sets an offer-day's price in the
+    LP, so an LP over a few options per student still prices every offer."""
+    slot = cand.offer * n_days + cand.first_day
+    top = int(value.max(initial=0))
+    # One stable sort of one key: by slot, highest value first.
+    order = np.argsort(slot * (top + 1) + (top - value), kind="stable")
+    s = slot[order]
+    starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
+    rank = np.arange(len(s)) - np.repeat(starts, np.diff(np.r_[starts, len(s)]))
+    return np.sort(order[rank < per_place * (places[cand.offer[order]] + 1)])

@@ -24,14 +24,13 @@ from kaoa_match.solvers.lagrangian import (
     Held,
     Objective,
     StudentProblems,
-    bound_at,
     whole_kreis_bounds,
 )
 from kaoa_match.solvers.lexicographic import Infeasible, LexResult, announce, optimise
 from kaoa_match.solvers.locked import explain_locked_conflict, unplaceable_locked_rows
-from kaoa_match.solvers.lp_prices import lp_prices
+from kaoa_match.solvers.lp_prices import column_generation
 from kaoa_match.solvers.objectives import Level, build_levels, per_student_caps
-from kaoa_match.solvers.reduce import nearest_per_day_field, prune_dominated_bfe
+from kaoa_match.solvers.reduce import best_per_slot, nearest_per_day_field, prune_dominated_bfe
 from kaoa_match.solvers.relaxation import solve_relaxation
 from kaoa_match.solvers.result import make_plan
 from kaoa_match.solvers.variables import (
@@ -66,11 +65,18 @@ _REPORTED_PART = 2_000
 _LAGRANGIAN_FROM = 100_000
 _LAGRANGIAN_SHARE = 0.2
 _LAGRANGIAN_SHARE_CUT = 0.4
-# The interest level's LP over every option goes to PDLP (``lp_prices``)
-# on Kreise up to this many options: its
-# matrix takes about 60 bytes an option in PDLP (koeln, 17.7 M options, is
-# already at 4.3 GB without it). It needs a few seconds to be of use.
+# The interest level's LP goes to PDLP (``lp_prices``) over every option on
+# Kreise up to this many options: its matrix takes about 60 bytes an option
+# (koeln, 17.7 M options, is already at 4.3 GB without it). Above, it runs
+# over the nearest offers (at most this many options), the warm start and the
+# best-scored options of each offer-day (this many per place, and as many
+# more), in rounds of column generation (duesseldorf, 10.2 M options, 24 s:
+# 1,014,740 in one round over 461,638 columns, 990,317 in three; the
+# per-student bound is 1,183,384).
 _LP_PRICES_MAX_OPTIONS = 4_000_000
+_LP_NEAREST_OPTIONS = 700_000
+_LP_PER_PLACE = 3
+_LP_ROUNDS = 3
 _LP_PRICES_MIN_SECONDS = 5.0
 # Shares of the bounds' time: interest what its subgradient steps had; the
 # wishes 0.15 (siegen-wittgenstein: 4,198 after 8 s against the per-student
@@ -609,14 +615,19 @@ def _whole_kreis_bounds(
     }
     held_bounds: dict[str, _HeldBound] = {}
     priced = [np.zeros(0, dtype=np.int64)]
-    if seconds is not None and len(cand) <= _LP_PRICES_MAX_OPTIONS:
-        started, total = time.monotonic(), seconds
+    if seconds is not None:
+        started, total, planned = time.monotonic(), seconds, 0.0
         for name, share in _LP_PRICES_SHARE.items():
             if name == "wishes" and not len(flows.wishes.option):
                 continue
-            if total * share < _LP_PRICES_MIN_SECONDS:
+            # What an earlier LP left of its share goes on to the next.
+            planned += total * share
+            budget = planned - (time.monotonic() - started)
+            if budget < _LP_PRICES_MIN_SECONDS:
                 continue
-            found = _at_lp_prices(name, problems, cand, flows, values, total * share, threads)
+            found = _at_lp_prices(
+                name, kreis, problems, cand, flows, start, values, budget, threads
+            )
             if found is not None:
                 held_bounds[name], chosen = found
                 priced.append(chosen)
@@ -631,45 +642,78 @@ def _whole_kreis_bounds(
 
 def _at_lp_prices(
     name: str,
+    kreis: _Kreis,
     problems: StudentProblems,
     cand: Candidates,
     flows: FlowKreis,
+    start: NDArray[np.bool_],
     values: dict[str, int],
     seconds: float,
     threads: int,
 ) -> tuple[_HeldBound, NDArray[np.int64]] | None:
     """The bound of level ``name`` (wishes or interest) at the prices of its LP,
     for interest with the wish points held at the warm start's value, and the
-    options taken at those prices."""
+    options taken at those prices.
+
+    The wishes LP needs only the options that grant a wish (the others add
+    nothing to its objective and only take places), so it is exact over those.
+    The interest LP runs over every option up to ``_LP_PRICES_MAX_OPTIONS``,
+    above that by column generation from the nearest offers, the warm start
+    and the best-scored options of each offer-day."""
     points = flows.wishes.option_points(len(cand)).astype(np.float64)
     held = []
+    rounds = 1
     if name == "wishes":
         objective = Objective(points)
+        columns = np.flatnonzero(points).astype(np.int64)
     else:
         objective = Objective(cand.score.astype(np.float64))
         if len(flows.wishes.option):
             held = [Held(Objective(points), values["wishes"])]
-    prices = lp_prices(problems, cand, objective, held, seconds, threads)
-    if prices is None:
+        columns = np.arange(len(cand), dtype=np.int64)
+        if len(cand) > _LP_PRICES_MAX_OPTIONS:
+            n_fields = len(kreis.problem.fields)
+            columns = np.unique(
+                np.concatenate(
+                    [
+                        nearest_per_day_field(cand, _LP_NEAREST_OPTIONS, kreis.n_days, n_fields),
+                        np.flatnonzero(start),
+                        best_per_slot(
+                            cand, cand.score, kreis.capacity, kreis.n_days, _LP_PER_PLACE
+                        ),
+                    ]
+                )
+            )
+            rounds = _LP_ROUNDS
+
+    def problems_of(sub: Candidates) -> StudentProblems:
+        return StudentProblems.of(sub, kreis.capacity, kreis.bfe_needed, kreis.top, kreis.n_days)
+
+    found_prices = column_generation(
+        problems, cand, objective, held, columns, problems_of, seconds, threads, rounds
+    )
+    if found_prices is None:
         return None
-    value, chosen = bound_at(problems, objective, held, prices.capacity, prices.held)
+    prices = found_prices.prices
     names = ["wishes"] if held else []
     found = _HeldBound(
-        value,
+        found_prices.value,
         {k: values[k] for k in names},
         {k: float(p) for k, p in zip(names, prices.held, strict=True)},
     )
     _log.debug(
-        "%s: %d at the LP's prices (plan %d; %s)",
+        "%s: %d at the LP's prices (plan %d; %d columns, round %d, %s)",
         name,
         found.for_plan(values),
         values[name],
+        found_prices.columns,
+        found_prices.rounds,
         prices.termination,
     )
     # A bound the warm start beats would be a bug: never report it.
     if _exceeds_bound(name, values[name], found.for_plan(values)):
         return None
-    return found, chosen
+    return found, found_prices.chosen
 
 
 def _whole_kreis_bound(

@@ -18,7 +18,7 @@ from kaoa_match.solvers.lagrangian import (
     bound_at,
     lagrangian_bound,
 )
-from kaoa_match.solvers.lp_prices import lp_prices
+from kaoa_match.solvers.lp_prices import column_generation, lp_prices
 from kaoa_match.solvers.solve import _HeldBound, _whole_kreis_bound
 from kaoa_match.solvers.variables import Candidates, WishMatches
 from tests.solvers.test_bfe_instances import (
@@ -167,3 +167,51 @@ def test_the_wish_bound_sees_the_capacity_that_per_student_limits_ignore() -> No
     assert prices is not None
     value, _ = bound_at(sp, wishes, [], prices.capacity, prices.held)
     assert np.floor(value + 1e-6) == 5
+    # The LP over the two options that grant a wish alone has the same prices.
+    k, _ = kreis_and_options(problem)
+    found = column_generation(
+        sp,
+        cand,
+        wishes,
+        [],
+        np.flatnonzero(wishes.option_value),
+        lambda sub: StudentProblems.of(sub, k.capacity, k.bfe_needed, k.top, k.n_days),
+        seconds=30.0,
+        rounds=1,
+    )
+    assert found is not None
+    assert found.columns == 2 < len(cand)
+    assert np.floor(found.value + 1e-6) == 5
+
+
+def test_column_generation_adds_the_options_that_price_out() -> None:
+    # A and B both score IT 90 and Soziales 50, one place each: the optimum
+    # is 140, each student's own best 90. The LP starts over A's options only;
+    # B's join once they price out, and the bound comes down to 140.
+    problem = kreis(
+        students=(student("A"), student("B")),
+        companies=(company("C1"), company("C2")),
+        offers=(offer("IT", "C1", "it", NOV3), offer("SOZ", "C2", "soziales", NOV3)),
+        calendar=bfe_dates("S", NOV3),
+        interests=scores(
+            {("A", "it"): 90, ("A", "soziales"): 50, ("B", "it"): 90, ("B", "soziales"): 50}
+        ),
+    )
+    assert solve(problem, EXACT).objectives["interest"] == 140
+    k, _ = kreis_and_options(problem)
+    cand, sp, interest, _ = _interest_and_wishes(problem)
+    of_a = np.flatnonzero(cand.student == cand.student.min())
+    assert len(of_a) == 2
+    found = column_generation(
+        sp,
+        cand,
+        interest,
+        [],
+        of_a,
+        lambda sub: StudentProblems.of(sub, k.capacity, k.bfe_needed, k.top, k.n_days),
+        seconds=30.0,
+    )
+    assert found is not None
+    assert np.floor(found.value + 1e-6) == 140
+    assert found.columns == len(cand)  # B's options joined
+    assert set(cand.student[found.chosen].tolist()) == set(cand.student.tolist())

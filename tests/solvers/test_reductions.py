@@ -24,7 +24,8 @@ from kaoa_match.model import (
     Wish,
 )
 from kaoa_match.options import build_options
-from kaoa_match.solvers.reduce import prune_dominated_bfe
+from kaoa_match.solvers.reduce import best_per_slot, prune_dominated_bfe
+from kaoa_match.solvers.variables import Candidates
 from tests.strategies import small_problems
 
 DAY = dt.date(2026, 11, 4)
@@ -109,3 +110,27 @@ def test_reductions_keep_every_level_optimum(problem: Problem) -> None:
     plain, reduced = solve(problem, PLAIN), solve(problem, REDUCED)
     assert plain.status == reduced.status == "optimal"
     assert plain.objectives == reduced.objectives
+
+
+def test_best_per_slot_keeps_the_highest_values_of_each_offer_day() -> None:
+    # Offer 0 (one place) on day 0 has five options, offer 1 (two places) on
+    # day 1 has three: with one option per place and one more, offer 0 keeps
+    # its two best (the two 50s, whichever student), offer 1 all three.
+    offer = np.array([0, 0, 0, 0, 0, 1, 1, 1])
+    day = np.array([0, 0, 0, 0, 0, 1, 1, 1])
+    value = np.array([10, 50, 30, 50, 0, 5, 7, 1])
+    n = len(offer)
+    cand = Candidates(
+        source=np.arange(n),
+        student=np.arange(n),
+        offer=offer,
+        company=offer,
+        field=np.zeros(n, dtype=np.int64),
+        kind=np.zeros(n, dtype=np.int64),
+        first_day=day,
+        n_days=np.ones(n, dtype=np.int64),
+        travel=np.zeros(n, dtype=np.int64),
+        score=value,
+    )
+    kept = best_per_slot(cand, value, np.array([1, 2]), n_days=2, per_place=1)
+    assert kept.tolist() == [1, 3, 5, 6, 7]
