@@ -129,22 +129,27 @@ class StudentProblems:
     ) -> StudentProblems:
         n_students, n_fields = top.shape
         bfe = np.flatnonzero(cand.kind == BFE).astype(np.int64)
-        student, day, fld = cand.student[bfe], cand.first_day[bfe], cand.field[bfe]
+        # Few option-long arrays alive at once (koeln: 141 MB apiece).
+        student_date = cand.student[bfe] * (n_days + 1) + cand.first_day[bfe]
         # Each student's dates numbered 0, 1, ... (local dates).
-        student_day = np.unique(student * (n_days + 1) + day)
+        student_day = np.unique(student_date)
         sd_student = student_day // (n_days + 1)
         local = np.arange(len(student_day)) - np.searchsorted(sd_student, sd_student)
         n_dates = np.bincount(sd_student, minlength=n_students)
-        local_of = local[np.searchsorted(student_day, student * (n_days + 1) + day)]
+        date_of = np.searchsorted(student_day, student_date)
 
-        key = (student * (n_days + 1) + day) * n_fields + fld
+        key = student_date * n_fields + cand.field[bfe]
+        del student_date
         order = np.argsort(key, kind="stable")
-        bfe, key = bfe[order], key[order]
+        key = key[order]
         starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]][: len(key)]).astype(np.int64)
         group_of = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(key)]))
-        g_student = student[order][starts]
-        g_local = local_of[order][starts]
-        g_field = fld[order][starts]
+        del key
+        bfe = bfe[order]
+        g_student = cand.student[bfe[starts]]
+        g_local = local[date_of[order[starts]]]
+        g_field = cand.field[bfe[starts]]
+        del order, date_of
 
         days = np.minimum(bfe_needed, n_dates)
         classes, exact = _date_classes(g_student, g_local, g_field, n_dates, days, n_fields)
@@ -555,11 +560,13 @@ class _Terms:
     @classmethod
     def of(cls, sp: StudentProblems, objectives: list[Objective]) -> _Terms:
         sorted_values = [o.option_value[sp.bfe] for o in objectives]
-        starts, sizes = sp.group_start, np.diff(np.r_[sp.group_start, len(sp.bfe)])
+        starts = sp.group_start
         firsts = [v[starts] for v in sorted_values]
+        # Per group: the same value on every option (largest = smallest)?
         same = all(
-            np.array_equal(np.repeat(f, sizes), v)
-            for f, v in zip(firsts, sorted_values, strict=True)
+            np.array_equal(np.maximum.reduceat(v, starts), np.minimum.reduceat(v, starts))
+            for v in sorted_values
+            if len(v)
         )
         return cls(
             per_group=firsts if same else None,
@@ -587,9 +594,12 @@ def _evaluate(
         group_best = _combine(factor, terms.per_group) - cheapest
         at_best = price <= cheapest[sp.group_of]
     elif terms.per_option is not None and len(price):
-        weight = _combine(factor, terms.per_option) - price
+        weight = _combine(factor, terms.per_option)
+        weight -= price  # in place: an option-long array less at the peak
+        del price
         group_best = np.maximum.reduceat(weight, starts)
         at_best = weight >= group_best[sp.group_of]
+        del weight
     else:
         group_best, at_best = np.zeros(0), np.zeros(0, dtype=bool)
     block_weight = _combine(factor, terms.per_block) - _block_prices(sp, lam)
@@ -613,11 +623,11 @@ def _evaluate(
 
 
 def _combine(factor: NDArray[np.float64], parts: list[NDArray[np.float64]]) -> NDArray[np.float64]:
-    """``Σ factor[k] * parts[k]``, skipping the zero factors."""
+    """``Σ factor[k] * parts[k]``, skipping the zero factors (a new array)."""
     total = parts[0] * factor[0]
     for f, part in zip(factor[1:].tolist(), parts[1:], strict=True):
         if f:
-            total = total + f * part
+            total += f * part
     return total
 
 
@@ -677,18 +687,23 @@ def whole_kreis_bounds(
     options the students take at each level's best prices (candidate
     positions): those a model cut to the nearest offers should keep."""
     wishes = wishes or WishMatches.none()
-    coverage = Objective(np.ones(len(cand)))
-    objectives = {
-        "coverage": (coverage, []),
-        "stability": (Objective(published.astype(np.float64)), []),
-        "fairness": (Objective(np.zeros(len(cand)), 1.0), []),
+    n = len(cand)
+
+    def coverage() -> Objective:
+        return Objective(np.ones(n))
+
+    # Built one at a time: each is a float per option (koeln: 141 MB apiece).
+    objectives: dict[str, Callable[[], tuple[Objective, list[Held]]]] = {
+        "coverage": lambda: (coverage(), []),
+        "stability": lambda: (Objective(published.astype(np.float64)), []),
+        "fairness": lambda: (Objective(np.zeros(n), 1.0), []),
         # Each option carries the points of every wish it grants: a wish two
         # placements grant counts twice, which only loosens the bound.
-        "wishes": (Objective(wishes.option_points(len(cand)).astype(np.float64)), []),
-        "interest": (Objective(cand.score.astype(np.float64)), []),
-        "travel": (
+        "wishes": lambda: (Objective(wishes.option_points(n).astype(np.float64)), []),
+        "interest": lambda: (Objective(cand.score.astype(np.float64)), []),
+        "travel": lambda: (
             Objective(-cand.travel.astype(np.float64)),
-            [Held(coverage, float(start["coverage"]))],
+            [Held(coverage(), float(start["coverage"]))],
         ),
     }
     if not published.any():
@@ -700,14 +715,16 @@ def whole_kreis_bounds(
     bounds: dict[str, int] = {}
     priced: list[NDArray[np.int64]] = []
     started = time.monotonic()
-    for k, (name, (objective, held)) in enumerate(objectives.items()):
+    for k, (name, build) in enumerate(objectives.items()):
         budget = None
         if seconds is not None:
             left = max(seconds - (time.monotonic() - started), 0.0)
             later = [_LEVEL_SHARE[n] for n in list(objectives)[k:]]
             budget = left * _LEVEL_SHARE[name] / sum(later)
+        objective, held = build()
         target = -start[name] if name == "travel" else start[name]
         found = lagrangian_bound(sp, objective, held, float(target), budget)
+        del objective, held  # before the next level's are built
         _log.debug(
             "%s: Lagrangian bound %.0f (plan %d) after %d steps in %.1f s, best at step %d",
             name,

@@ -68,16 +68,20 @@ _LAGRANGIAN_SHARE_CUT = 0.4
 # The interest level's LP goes to PDLP (``lp_prices``) over every option on
 # Kreise up to this many options: its matrix takes about 60 bytes an option
 # (koeln, 17.7 M options, is already at 4.3 GB without it). Above, it runs
-# over the nearest offers (at most this many options), the warm start and the
-# best-scored options of each offer-day (this many per place, and as many
-# more), in rounds of column generation (duesseldorf, 10.2 M options, 24 s:
-# 1,014,740 in one round over 461,638 columns, 990,317 in three; the
-# per-student bound is 1,183,384).
+# over the nearest offers (the cut model's, else at most this many options),
+# the warm start and the best-scored options of each offer-day (this many
+# per place, and as many more), in rounds of column generation (duesseldorf,
+# 10.2 M options, 24 s: 1,014,740 in one round over 461,638 columns, 990,317
+# in three; the per-student bound is 1,183,384). The wishes LP is small
+# (the options that grant a wish) and needs only a second or two.
 _LP_PRICES_MAX_OPTIONS = 4_000_000
 _LP_NEAREST_OPTIONS = 700_000
 _LP_PER_PLACE = 3
 _LP_ROUNDS = 3
-_LP_PRICES_MIN_SECONDS = 5.0
+_LP_PRICES_MIN_SECONDS = {"wishes": 1.0, "interest": 5.0}
+# koeln (17.7 M options): 9 s to choose and build the columns, and no time
+# left for PDLP in a 120 s run.
+_LP_SECONDS_PER_OPTION = 1e-6
 # Shares of the bounds' time: interest what its subgradient steps had; the
 # wishes 0.15 (siegen-wittgenstein: 4,198 after 8 s against the per-student
 # 4,385; the subgradient's is looser still, since it counts a wish on every
@@ -367,16 +371,19 @@ def _warm_start_and_bounds(
     announce(progress, f"warm start: greedy and min-cost flows over {len(cand):,} options")
     wishes = WishMatches.of(kreis.wishes, cand)
     greedy_input = kreis.greedy_input(cand, wishes)
-    greedy = greedy_plan(
-        cand,
-        greedy_input,
-        # A published row of a group that cannot run is no candidate any more.
-        _present_positions(cand, published_options),
+    greedy = (
+        greedy_plan(
+            cand,
+            greedy_input,
+            # A published row of a group that cannot run is no candidate any more.
+            _present_positions(cand, published_options),
+        )
+        == 1  # a mask, not 8 bytes an option (koeln: 124 MB less)
     )
     flows = kreis.flow_kreis(cand, published_options, wishes)
     restricted = options.max_options is not None and len(cand) > options.max_options
     flow_seconds = _flow_seconds(options.time_limit_s, restricted)
-    start = improve_by_layers(flows, greedy == 1, flow_seconds)
+    start = improve_by_layers(flows, greedy, flow_seconds)
     nearest = np.zeros(0, dtype=np.int64)
     if restricted:
         assert options.max_options is not None
@@ -405,7 +412,7 @@ def _warm_start_and_bounds(
             )
             limit = max(min(options.time_limit_s * share, until_reserve), 0.0)
         whole_kreis, held_bounds, priced = _whole_kreis_bounds(
-            kreis, cand, flows, start, limit, options.workers
+            kreis, cand, flows, start, nearest, limit, options.workers
         )
     cut_to = None
     if restricted:
@@ -549,7 +556,9 @@ def _lp_guided(
     once; the LP's plan starts them elsewhere (siegen-wittgenstein: fairness
     2,602 and wishes 3,853 against 2,595 and 3,782). Returns the
     lexicographically better of the two plans. A cut model too large for the
-    LP gives the flows from ``start`` the LP's time instead."""
+    LP gives the flows from ``start`` the LP's time instead (koeln: with that
+    time for the bounds instead, the interest LP's prices gave 2,096,084
+    against the per-student 2,157,454, at a plan 0.7 % lower)."""
     started = time.monotonic()
     sub_positions = np.union1d(nearest, np.flatnonzero(start)).astype(np.int64)
     if len(sub_positions) > _GUIDE_MAX_OPTIONS:
@@ -592,6 +601,7 @@ def _whole_kreis_bounds(
     cand: Candidates,
     flows: FlowKreis,
     start: NDArray[np.bool_],
+    nearest: NDArray[np.int64],
     seconds: float | None,
     threads: int,
 ) -> tuple[dict[str, int], dict[str, _HeldBound], NDArray[np.int64]]:
@@ -623,10 +633,13 @@ def _whole_kreis_bounds(
             # What an earlier LP left of its share goes on to the next.
             planned += total * share
             budget = planned - (time.monotonic() - started)
-            if budget < _LP_PRICES_MIN_SECONDS:
+            # Choosing and building the interest LP's columns takes a second
+            # per million options.
+            building = len(cand) * _LP_SECONDS_PER_OPTION if name == "interest" else 0.0
+            if budget < _LP_PRICES_MIN_SECONDS[name] + building:
                 continue
             found = _at_lp_prices(
-                name, kreis, problems, cand, flows, start, values, budget, threads
+                name, kreis, problems, cand, flows, start, nearest, values, budget, threads
             )
             if found is not None:
                 held_bounds[name], chosen = found
@@ -647,6 +660,7 @@ def _at_lp_prices(
     cand: Candidates,
     flows: FlowKreis,
     start: NDArray[np.bool_],
+    nearest: NDArray[np.int64],
     values: dict[str, int],
     seconds: float,
     threads: int,
@@ -658,8 +672,9 @@ def _at_lp_prices(
     The wishes LP needs only the options that grant a wish (the others add
     nothing to its objective and only take places), so it is exact over those.
     The interest LP runs over every option up to ``_LP_PRICES_MAX_OPTIONS``,
-    above that by column generation from the nearest offers, the warm start
-    and the best-scored options of each offer-day."""
+    above that by column generation from the ``nearest`` offers (those of the
+    cut model, if any), the warm start and the best-scored options of each
+    offer-day."""
     points = flows.wishes.option_points(len(cand)).astype(np.float64)
     held = []
     rounds = 1
@@ -672,11 +687,13 @@ def _at_lp_prices(
             held = [Held(Objective(points), values["wishes"])]
         columns = np.arange(len(cand), dtype=np.int64)
         if len(cand) > _LP_PRICES_MAX_OPTIONS:
-            n_fields = len(kreis.problem.fields)
+            if not len(nearest):
+                n_fields = len(kreis.problem.fields)
+                nearest = nearest_per_day_field(cand, _LP_NEAREST_OPTIONS, kreis.n_days, n_fields)
             columns = np.unique(
                 np.concatenate(
                     [
-                        nearest_per_day_field(cand, _LP_NEAREST_OPTIONS, kreis.n_days, n_fields),
+                        nearest,
                         np.flatnonzero(start),
                         best_per_slot(
                             cand, cand.score, kreis.capacity, kreis.n_days, _LP_PER_PLACE

@@ -269,7 +269,7 @@ def test_a_cut_model_reports_bounds_over_every_option() -> None:
     # The interest level at the prices of its LP (PDLP) when the bounds' time
     # allows it, else by subgradient steps.
     assert sources["interest"] in {"lagrangian", "lp-prices"}
-    assert sources["wishes"] in {"lagrangian", "per-student"}
+    assert sources["wishes"] in {"lagrangian", "lp-prices", "per-student"}
     assert sources["travel"] == "lagrangian"
     assert set(sources.values()) <= {"lagrangian", "lp-prices", "per-student", "terms", "model"}
     optimum = {
