@@ -240,13 +240,20 @@ def column_generation(
     for done in range(rounds):
         left = seconds - (time.monotonic() - started)
         share = left / (rounds - done)
-        sub = cand.take(columns)
-        sub_objective = Level(objective.option_value[columns], objective.top_value)
-        sub_held = [
-            HeldLevel(Level(h.objective.option_value[columns], h.objective.top_value), h.value)
-            for h in held
-        ]
-        prices = lp_prices(problems_of(sub), sub, sub_objective, sub_held, share, threads, prices)
+        if len(columns) == len(cand):
+            # Every option: no copies of the candidates and their problems
+            # (siegen-wittgenstein: 270 MB more at the peak with them).
+            prices = lp_prices(sp, cand, objective, held, share, threads, prices)
+        else:
+            sub = cand.take(columns)
+            sub_objective = Level(objective.option_value[columns], objective.top_value)
+            sub_held = [
+                HeldLevel(Level(h.objective.option_value[columns], h.objective.top_value), h.value)
+                for h in held
+            ]
+            prices = lp_prices(
+                problems_of(sub), sub, sub_objective, sub_held, share, threads, prices
+            )
         if prices is None:
             break
         value, chosen = bound_at(sp, objective, held, prices.capacity, prices.held)

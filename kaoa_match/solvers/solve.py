@@ -75,6 +75,13 @@ _LAGRANGIAN_SHARE_CUT = 0.4
 # in three; the per-student bound is 1,183,384). The wishes LP is small
 # (the options that grant a wish) and needs only a second or two.
 _LP_PRICES_MAX_OPTIONS = 4_000_000
+# A cut model's warm start gets this share of the limit (from the levels'
+# reserve) for the interest LP's plan, rounded and improved by the flows
+# (duesseldorf, 15 s of flows each: fairness 5,321, wishes 6,997, interest
+# 961,749 from it, against 5,282, 6,776, 946,227 from the warm start), if at
+# least this many seconds are left for it.
+_PDLP_GUIDE_SHARE = 0.1
+_PDLP_GUIDE_MIN_SECONDS = 3.0
 _LP_NEAREST_OPTIONS = 700_000
 _LP_PER_PLACE = 3
 _LP_ROUNDS = 3
@@ -411,9 +418,23 @@ def _warm_start_and_bounds(
                 - (time.monotonic() - started)
             )
             limit = max(min(options.time_limit_s * share, until_reserve), 0.0)
-        whole_kreis, held_bounds, priced = _whole_kreis_bounds(
+        whole_kreis, held_bounds, priced, guide = _whole_kreis_bounds(
             kreis, cand, flows, start, nearest, limit, options.workers
         )
+        if restricted and guide is not None:
+            left = flow_seconds
+            if options.time_limit_s is not None:
+                # Half of it from the levels' reserve: on a cut model CP-SAT
+                # rarely improves the warm start.
+                left = min(
+                    options.time_limit_s * _PDLP_GUIDE_SHARE,
+                    options.time_limit_s
+                    - _levels_reserve(options.time_limit_s, len(nearest)) / 2
+                    - (time.monotonic() - started),
+                )
+            if left >= _PDLP_GUIDE_MIN_SECONDS:
+                announce(progress, "warm start: the interest LP's plan, rounded, and flows")
+                start = _pdlp_guided(cand, greedy_input, flows, start, guide, left)
     cut_to = None
     if restricted:
         previous = kreis.previous.option
@@ -596,6 +617,24 @@ def _lp_guided(
     return guided if guided_value > start_value else start
 
 
+def _pdlp_guided(
+    cand: Candidates,
+    greedy_input: GreedyInput,
+    flows: FlowKreis,
+    start: NDArray[np.bool_],
+    x: NDArray[np.float64],
+    seconds: float,
+) -> NDArray[np.bool_]:
+    """The interest LP's plan ``x`` (PDLP's last iterate, per candidate),
+    rounded greedily and improved by the flows for ``seconds``, where that is
+    lexicographically better than ``start``; else ``start``."""
+    rounded = round_lp(cand, greedy_input, x) == 1
+    guided = improve_by_layers(flows, rounded, seconds)
+    guided_value, start_value = value_tuple(flows, guided), value_tuple(flows, start)
+    _log.debug("interest LP's plan, rounded, and flows: %s against %s", guided_value, start_value)
+    return guided if guided_value > start_value else start
+
+
 def _whole_kreis_bounds(
     kreis: _Kreis,
     cand: Candidates,
@@ -604,16 +643,17 @@ def _whole_kreis_bounds(
     nearest: NDArray[np.int64],
     seconds: float | None,
     threads: int,
-) -> tuple[dict[str, int], dict[str, _HeldBound], NDArray[np.int64]]:
+) -> tuple[dict[str, int], dict[str, _HeldBound], NDArray[np.int64], NDArray[np.float64] | None]:
     """Bounds over every option in ``cand``, aimed at the warm start's values
     (none where some student has too many candidate dates for the exact DP),
     and the options the students take at the bounds' prices. On Kreise of up
     to ``_LP_PRICES_MAX_OPTIONS`` the wishes and interest levels are bounded at
     the prices of their LPs (PDLP; for interest with the wish points held), the
-    others by subgradient steps."""
+    others by subgradient steps. Also returns the interest LP's plan (PDLP's
+    last iterate, per candidate) where that LP ran."""
     problems = StudentProblems.of(cand, kreis.capacity, kreis.bfe_needed, kreis.top, kreis.n_days)
     if not problems.exact:
-        return {}, {}, np.zeros(0, dtype=np.int64)
+        return {}, {}, np.zeros(0, dtype=np.int64), None
     coverage, stability, fairness, wishes, interest, minus_travel = value_tuple(flows, start)
     values = {
         "coverage": coverage,
@@ -625,6 +665,7 @@ def _whole_kreis_bounds(
     }
     held_bounds: dict[str, _HeldBound] = {}
     priced = [np.zeros(0, dtype=np.int64)]
+    guide = None
     if seconds is not None:
         started, total, planned = time.monotonic(), seconds, 0.0
         for name, share in _LP_PRICES_SHARE.items():
@@ -642,15 +683,17 @@ def _whole_kreis_bounds(
                 name, kreis, problems, cand, flows, start, nearest, values, budget, threads
             )
             if found is not None:
-                held_bounds[name], chosen = found
+                held_bounds[name], chosen, plan = found
                 priced.append(chosen)
+                if name == "interest":
+                    guide = plan
         seconds = max(total - (time.monotonic() - started), 0.0)
     bounds, subgradient_priced = whole_kreis_bounds(
         problems, cand, flows.published, values, seconds, flows.wishes, skip=set(held_bounds)
     )
     # A bound the warm start beats would be a bug of the relaxation: never report it.
     valid = {name: b for name, b in bounds.items() if not _exceeds_bound(name, values[name], b)}
-    return valid, held_bounds, np.unique(np.concatenate([*priced, subgradient_priced]))
+    return valid, held_bounds, np.unique(np.concatenate([*priced, subgradient_priced])), guide
 
 
 def _at_lp_prices(
@@ -664,10 +707,11 @@ def _at_lp_prices(
     values: dict[str, int],
     seconds: float,
     threads: int,
-) -> tuple[_HeldBound, NDArray[np.int64]] | None:
+) -> tuple[_HeldBound, NDArray[np.int64], NDArray[np.float64]] | None:
     """The bound of level ``name`` (wishes or interest) at the prices of its LP,
-    for interest with the wish points held at the warm start's value, and the
-    options taken at those prices.
+    for interest with the wish points held at the warm start's value, the
+    options taken at those prices, and the LP's plan (PDLP's last iterate,
+    per candidate).
 
     The wishes LP needs only the options that grant a wish (the others add
     nothing to its objective and only take places), so it is exact over those.
@@ -730,7 +774,11 @@ def _at_lp_prices(
     # A bound the warm start beats would be a bug: never report it.
     if _exceeds_bound(name, values[name], found.for_plan(values)):
         return None
-    return found, found_prices.chosen
+    iterate = prices.iterate
+    plan = np.zeros(len(cand))
+    # The LP's columns are candidates (``cand.source`` is sorted).
+    plan[np.searchsorted(cand.source, iterate.source)] = iterate.primal
+    return found, found_prices.chosen, plan
 
 
 def _whole_kreis_bound(
