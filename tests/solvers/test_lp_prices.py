@@ -19,7 +19,7 @@ from kaoa_match.solvers.lagrangian import (
     lagrangian_bound,
 )
 from kaoa_match.solvers.lp_prices import column_generation, lp_prices
-from kaoa_match.solvers.solve import _HeldBound, _whole_kreis_bound
+from kaoa_match.solvers.solve import _HeldBound, _pdlp_guided, _whole_kreis_bound
 from kaoa_match.solvers.variables import Candidates, WishMatches
 from tests.solvers.test_bfe_instances import (
     NOV3,
@@ -215,3 +215,28 @@ def test_column_generation_adds_the_options_that_price_out() -> None:
     assert np.floor(found.value + 1e-6) == 140
     assert found.columns == len(cand)  # B's options joined
     assert set(cand.student[found.chosen].tolist()) == set(cand.student.tolist())
+
+
+def test_the_interest_lps_plan_is_taken_only_where_it_is_better() -> None:
+    # A and B both score IT 90 and Soziales 50, one place each. The LP's plan
+    # rounds to the best (interest 140); a start with only A in Soziales (50)
+    # gives way to it, and the best start stays when the LP's plan is worse.
+    problem = kreis(
+        students=(student("A"), student("B")),
+        companies=(company("C1"), company("C2")),
+        offers=(offer("IT", "C1", "it", NOV3), offer("SOZ", "C2", "soziales", NOV3)),
+        calendar=bfe_dates("S", NOV3),
+        interests=scores(
+            {("A", "it"): 90, ("A", "soziales"): 50, ("B", "it"): 90, ("B", "soziales"): 50}
+        ),
+    )
+    k, cand = kreis_and_options(problem)
+    wishes = WishMatches.of(k.wishes, cand)
+    flows = k.flow_kreis(cand, np.zeros(0, dtype=np.int64), wishes)
+    a, b = (cand.student == s for s in np.unique(cand.student))
+    best = (a & (cand.score == 90)) | (b & (cand.score == 50))
+    poor = a & (cand.score == 50)
+    guided = _pdlp_guided(cand, k.greedy_input(cand, wishes), flows, poor, best * 1.0, 0.0)
+    assert guided.tolist() == best.tolist()
+    kept = _pdlp_guided(cand, k.greedy_input(cand, wishes), flows, best, poor * 1.0, 0.0)
+    assert kept.tolist() == best.tolist()
