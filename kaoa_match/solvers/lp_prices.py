@@ -22,6 +22,7 @@ slowed about threefold, measured), so it takes its turn with all the workers.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -257,6 +258,8 @@ def column_generation(
         if prices is None:
             break
         value, chosen = bound_at(sp, objective, held, prices.capacity, prices.held)
+        if not math.isfinite(value):
+            break  # PDLP diverged (not seen, but no bound from such prices)
         chosen_any.append(chosen)
         new = np.setdiff1d(chosen, columns)
         _log.debug(
