@@ -75,13 +75,6 @@ _LAGRANGIAN_SHARE_CUT = 0.4
 # in three; the per-student bound is 1,183,384). The wishes LP is small
 # (the options that grant a wish) and needs only a second or two.
 _LP_PRICES_MAX_OPTIONS = 4_000_000
-# A cut model's warm start gets this share of the limit (from the levels'
-# reserve) for the interest LP's plan, rounded and improved by the flows
-# (duesseldorf, 15 s of flows each: fairness 5,321, wishes 6,997, interest
-# 961,749 from it, against 5,282, 6,776, 946,227 from the warm start), if at
-# least this many seconds are left for it.
-_PDLP_GUIDE_SHARE = 0.1
-_PDLP_GUIDE_MIN_SECONDS = 3.0
 _LP_NEAREST_OPTIONS = 700_000
 _LP_PER_PLACE = 3
 _LP_ROUNDS = 3
@@ -89,6 +82,13 @@ _LP_PRICES_MIN_SECONDS = {"wishes": 1.0, "interest": 5.0}
 # koeln (17.7 M options): 9 s to choose and build the columns, and no time
 # left for PDLP in a 120 s run.
 _LP_SECONDS_PER_OPTION = 1e-6
+# A cut model's warm start gets this share of the limit (from the levels'
+# reserve) for the interest LP's plan, rounded and improved by the flows
+# (duesseldorf, 15 s of flows each: fairness 5,321, wishes 6,997, interest
+# 961,749 from it, against 5,282, 6,776, 946,227 from the warm start), if at
+# least this many seconds are left for it.
+_PDLP_GUIDE_SHARE = 0.1
+_PDLP_GUIDE_MIN_SECONDS = 3.0
 # Shares of the bounds' time: interest what its subgradient steps had; the
 # wishes 0.15 (siegen-wittgenstein: 4,198 after 8 s against the per-student
 # 4,385; the subgradient's is looser still, since it counts a wish on every
@@ -373,7 +373,8 @@ def _warm_start_and_bounds(
 ) -> _WarmStart:
     """The greedy plan improved by min-cost flows (and, for a model cut to the
     nearest offers, the LP-guided start), then bounds over every option in
-    ``cand``, and which options a cut model keeps."""
+    ``cand`` (and, for a cut model, the interest LP's plan rounded and
+    improved by the flows), and which options a cut model keeps."""
     opts = kreis.opts
     announce(progress, f"warm start: greedy and min-cost flows over {len(cand):,} options")
     wishes = WishMatches.of(kreis.wishes, cand)
@@ -424,7 +425,7 @@ def _warm_start_and_bounds(
         if restricted and guide is not None:
             left = flow_seconds
             if options.time_limit_s is not None:
-                # Half of it from the levels' reserve: on a cut model CP-SAT
+                # Up to half of the levels' reserve: on a cut model CP-SAT
                 # rarely improves the warm start.
                 left = min(
                     options.time_limit_s * _PDLP_GUIDE_SHARE,
