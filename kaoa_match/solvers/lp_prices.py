@@ -30,12 +30,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.sparse import coo_matrix, csc_matrix
 
+from kaoa_match.solvers.lagrangian import Held, Objective, bound_at
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from numpy.typing import NDArray
 
-    from kaoa_match.solvers.lagrangian import Held, Objective, StudentProblems
+    from kaoa_match.solvers.lagrangian import StudentProblems
     from kaoa_match.solvers.variables import Candidates
 
 _log = logging.getLogger(__name__)
@@ -63,6 +65,13 @@ class LpPrices:
     @property
     def optimal(self) -> bool:
         return self.termination == "TERMINATION_REASON_OPTIMAL"
+
+    def plan_over(self, cand: Candidates) -> NDArray[np.float64]:
+        """PDLP's last primal iterate per candidate of ``cand`` (0 for those
+        not in the LP); the LP's columns must be candidates of ``cand``."""
+        plan = np.zeros(len(cand))
+        plan[np.searchsorted(cand.source, self.iterate.source)] = self.iterate.primal
+        return plan
 
 
 @dataclass(frozen=True)
@@ -93,9 +102,10 @@ def _carried(
     old_keys: NDArray[np.int64], values: NDArray[np.float64], new_keys: NDArray[np.int64]
 ) -> NDArray[np.float64]:
     """``values`` (one per sorted ``old_keys``) at ``new_keys``; 0 where absent."""
-    at = np.minimum(np.searchsorted(old_keys, new_keys), max(len(old_keys) - 1, 0))
-    found = old_keys[at] == new_keys if len(old_keys) else np.zeros(len(new_keys), dtype=bool)
-    return np.where(found, values[at] if len(old_keys) else 0.0, 0.0)
+    if not len(old_keys):
+        return np.zeros(len(new_keys))
+    at = np.minimum(np.searchsorted(old_keys, new_keys), len(old_keys) - 1)
+    return np.where(old_keys[at] == new_keys, values[at], 0.0)
 
 
 def lp_prices(
@@ -229,10 +239,6 @@ def column_generation(
     holds (it is the Lagrangian over every option, ``bound_at``); once no
     option joins and PDLP proved its LP optimal, the bound is the full LP's.
     ``problems_of`` gives the student problems of a subset of ``cand``."""
-    from kaoa_match.solvers.lagrangian import Held as HeldLevel
-    from kaoa_match.solvers.lagrangian import Objective as Level
-    from kaoa_match.solvers.lagrangian import bound_at
-
     started = time.monotonic()
     best: PricedBound | None = None
     chosen_any: list[NDArray[np.int64]] = []
@@ -247,9 +253,9 @@ def column_generation(
             prices = lp_prices(sp, cand, objective, held, share, threads, prices)
         else:
             sub = cand.take(columns)
-            sub_objective = Level(objective.option_value[columns], objective.top_value)
+            sub_objective = Objective(objective.option_value[columns], objective.top_value)
             sub_held = [
-                HeldLevel(Level(h.objective.option_value[columns], h.objective.top_value), h.value)
+                Held(Objective(h.objective.option_value[columns], h.objective.top_value), h.value)
                 for h in held
             ]
             prices = lp_prices(

@@ -28,7 +28,7 @@ from kaoa_match.solvers.lagrangian import (
 )
 from kaoa_match.solvers.lexicographic import Infeasible, LexResult, announce, optimise
 from kaoa_match.solvers.locked import explain_locked_conflict, unplaceable_locked_rows
-from kaoa_match.solvers.lp_prices import column_generation
+from kaoa_match.solvers.lp_prices import LpPrices, column_generation
 from kaoa_match.solvers.objectives import Level, build_levels, per_student_caps
 from kaoa_match.solvers.reduce import best_per_slot, nearest_per_day_field, prune_dominated_bfe
 from kaoa_match.solvers.relaxation import solve_relaxation
@@ -435,7 +435,8 @@ def _warm_start_and_bounds(
                 )
             if left >= _PDLP_GUIDE_MIN_SECONDS:
                 announce(progress, "warm start: the interest LP's plan, rounded, and flows")
-                start = _pdlp_guided(cand, greedy_input, flows, start, guide, left)
+                x = guide.plan_over(cand)
+                start = _lp_plan_guided(cand, greedy_input, flows, start, x, left)
     cut_to = None
     if restricted:
         previous = kreis.previous.option
@@ -611,14 +612,10 @@ def _lp_guided(
         return improve_by_layers(flows, start, left)
     x = np.zeros(len(cand))
     x[sub_positions] = lp.x[: len(sub)]
-    rounded = round_lp(cand, greedy_input, x) == 1
-    guided = improve_by_layers(flows, rounded, left)
-    guided_value, start_value = value_tuple(flows, guided), value_tuple(flows, start)
-    _log.debug("guided warm start %s against %s", guided_value, start_value)
-    return guided if guided_value > start_value else start
+    return _lp_plan_guided(cand, greedy_input, flows, start, x, left)
 
 
-def _pdlp_guided(
+def _lp_plan_guided(
     cand: Candidates,
     greedy_input: GreedyInput,
     flows: FlowKreis,
@@ -626,13 +623,13 @@ def _pdlp_guided(
     x: NDArray[np.float64],
     seconds: float,
 ) -> NDArray[np.bool_]:
-    """The interest LP's plan ``x`` (PDLP's last iterate, per candidate),
-    rounded greedily and improved by the flows for ``seconds``, where that is
-    lexicographically better than ``start``; else ``start``."""
+    """An LP's plan ``x`` (per candidate), rounded greedily and improved by
+    the flows for ``seconds``, where that is lexicographically better than
+    ``start``; else ``start``."""
     rounded = round_lp(cand, greedy_input, x) == 1
     guided = improve_by_layers(flows, rounded, seconds)
     guided_value, start_value = value_tuple(flows, guided), value_tuple(flows, start)
-    _log.debug("interest LP's plan, rounded, and flows: %s against %s", guided_value, start_value)
+    _log.debug("LP-guided warm start %s against %s", guided_value, start_value)
     return guided if guided_value > start_value else start
 
 
@@ -644,14 +641,14 @@ def _whole_kreis_bounds(
     nearest: NDArray[np.int64],
     seconds: float | None,
     threads: int,
-) -> tuple[dict[str, int], dict[str, _HeldBound], NDArray[np.int64], NDArray[np.float64] | None]:
+) -> tuple[dict[str, int], dict[str, _HeldBound], NDArray[np.int64], LpPrices | None]:
     """Bounds over every option in ``cand``, aimed at the warm start's values
     (none where some student has too many candidate dates for the exact DP),
-    and the options the students take at the bounds' prices. On Kreise of up
-    to ``_LP_PRICES_MAX_OPTIONS`` the wishes and interest levels are bounded at
-    the prices of their LPs (PDLP; for interest with the wish points held), the
-    others by subgradient steps. Also returns the interest LP's plan (PDLP's
-    last iterate, per candidate) where that LP ran."""
+    and the options the students take at the bounds' prices. The wishes and
+    interest levels are bounded at the prices of their LPs (PDLP; for
+    interest with the wish points held) where the time allows, the others by
+    subgradient steps. Also returns the interest LP's prices and last
+    iterate, where that LP ran."""
     problems = StudentProblems.of(cand, kreis.capacity, kreis.bfe_needed, kreis.top, kreis.n_days)
     if not problems.exact:
         return {}, {}, np.zeros(0, dtype=np.int64), None
@@ -684,10 +681,10 @@ def _whole_kreis_bounds(
                 name, kreis, problems, cand, flows, start, nearest, values, budget, threads
             )
             if found is not None:
-                held_bounds[name], chosen, plan = found
+                held_bounds[name], chosen, prices = found
                 priced.append(chosen)
                 if name == "interest":
-                    guide = plan
+                    guide = prices
         seconds = max(total - (time.monotonic() - started), 0.0)
     bounds, subgradient_priced = whole_kreis_bounds(
         problems, cand, flows.published, values, seconds, flows.wishes, skip=set(held_bounds)
@@ -708,11 +705,10 @@ def _at_lp_prices(
     values: dict[str, int],
     seconds: float,
     threads: int,
-) -> tuple[_HeldBound, NDArray[np.int64], NDArray[np.float64]] | None:
+) -> tuple[_HeldBound, NDArray[np.int64], LpPrices] | None:
     """The bound of level ``name`` (wishes or interest) at the prices of its LP,
     for interest with the wish points held at the warm start's value, the
-    options taken at those prices, and the LP's plan (PDLP's last iterate,
-    per candidate).
+    options taken at those prices, and the prices (with PDLP's last iterate).
 
     The wishes LP needs only the options that grant a wish (the others add
     nothing to its objective and only take places), so it is exact over those.
@@ -775,11 +771,7 @@ def _at_lp_prices(
     # A bound the warm start beats would be a bug: never report it.
     if _exceeds_bound(name, values[name], found.for_plan(values)):
         return None
-    iterate = prices.iterate
-    plan = np.zeros(len(cand))
-    # The LP's columns are candidates (``cand.source`` is sorted).
-    plan[np.searchsorted(cand.source, iterate.source)] = iterate.primal
-    return found, found_prices.chosen, plan
+    return found, found_prices.chosen, prices
 
 
 def _whole_kreis_bound(

@@ -6,6 +6,8 @@ small Kreise whose exact optimum the bound must never cut off.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 
@@ -19,7 +21,7 @@ from kaoa_match.solvers.lagrangian import (
     lagrangian_bound,
 )
 from kaoa_match.solvers.lp_prices import column_generation, lp_prices
-from kaoa_match.solvers.solve import _HeldBound, _pdlp_guided, _whole_kreis_bound
+from kaoa_match.solvers.solve import _HeldBound, _lp_plan_guided, _whole_kreis_bound
 from kaoa_match.solvers.variables import Candidates, WishMatches
 from tests.solvers.test_bfe_instances import (
     NOV3,
@@ -34,6 +36,9 @@ from tests.solvers.test_bfe_instances import (
 from tests.solvers.test_flows import kreis_and_options
 from tests.solvers.test_praktikum import JAN11, JAN18, JAN22, JAN29, intern, praktikum_offer, window
 from tests.strategies import small_problems
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 EXACT = SolveOptions(workers=1, seed=0, time_limit_s=None)
 
@@ -56,6 +61,25 @@ def _bound(problem: Problem, wishes_held: int) -> tuple[float, float]:
     assert prices is not None
     value, _ = bound_at(sp, interest, held, prices.capacity, prices.held)
     return value, float(prices.held[0])
+
+
+def _problems_of(problem: Problem) -> Callable[[Candidates], StudentProblems]:
+    """The student problems of a subset of ``problem``'s options."""
+    k, _ = kreis_and_options(problem)
+    return lambda sub: StudentProblems.of(sub, k.capacity, k.bfe_needed, k.top, k.n_days)
+
+
+def _two_students_one_place_each() -> Problem:
+    """A and B both score IT 90 and Soziales 50; each offer has one place."""
+    return kreis(
+        students=(student("A"), student("B")),
+        companies=(company("C1"), company("C2")),
+        offers=(offer("IT", "C1", "it", NOV3), offer("SOZ", "C2", "soziales", NOV3)),
+        calendar=bfe_dates("S", NOV3),
+        interests=scores(
+            {("A", "it"): 90, ("A", "soziales"): 50, ("B", "it"): 90, ("B", "soziales"): 50}
+        ),
+    )
 
 
 def test_holding_the_wishes_brings_the_bound_down_to_the_optimum() -> None:
@@ -168,14 +192,13 @@ def test_the_wish_bound_sees_the_capacity_that_per_student_limits_ignore() -> No
     value, _ = bound_at(sp, wishes, [], prices.capacity, prices.held)
     assert np.floor(value + 1e-6) == 5
     # The LP over the two options that grant a wish alone has the same prices.
-    k, _ = kreis_and_options(problem)
     found = column_generation(
         sp,
         cand,
         wishes,
         [],
         np.flatnonzero(wishes.option_value),
-        lambda sub: StudentProblems.of(sub, k.capacity, k.bfe_needed, k.top, k.n_days),
+        _problems_of(problem),
         seconds=30.0,
         rounds=1,
     )
@@ -188,29 +211,12 @@ def test_column_generation_adds_the_options_that_price_out() -> None:
     # A and B both score IT 90 and Soziales 50, one place each: the optimum
     # is 140, each student's own best 90. The LP starts over A's options only;
     # B's join once they price out, and the bound comes down to 140.
-    problem = kreis(
-        students=(student("A"), student("B")),
-        companies=(company("C1"), company("C2")),
-        offers=(offer("IT", "C1", "it", NOV3), offer("SOZ", "C2", "soziales", NOV3)),
-        calendar=bfe_dates("S", NOV3),
-        interests=scores(
-            {("A", "it"): 90, ("A", "soziales"): 50, ("B", "it"): 90, ("B", "soziales"): 50}
-        ),
-    )
+    problem = _two_students_one_place_each()
     assert solve(problem, EXACT).objectives["interest"] == 140
-    k, _ = kreis_and_options(problem)
     cand, sp, interest, _ = _interest_and_wishes(problem)
     of_a = np.flatnonzero(cand.student == cand.student.min())
     assert len(of_a) == 2
-    found = column_generation(
-        sp,
-        cand,
-        interest,
-        [],
-        of_a,
-        lambda sub: StudentProblems.of(sub, k.capacity, k.bfe_needed, k.top, k.n_days),
-        seconds=30.0,
-    )
+    found = column_generation(sp, cand, interest, [], of_a, _problems_of(problem), seconds=30.0)
     assert found is not None
     assert np.floor(found.value + 1e-6) == 140
     assert found.columns == len(cand)  # B's options joined
@@ -221,22 +227,14 @@ def test_the_interest_lps_plan_is_taken_only_where_it_is_better() -> None:
     # A and B both score IT 90 and Soziales 50, one place each. The LP's plan
     # rounds to the best (interest 140); a start with only A in Soziales (50)
     # gives way to it, and the best start stays when the LP's plan is worse.
-    problem = kreis(
-        students=(student("A"), student("B")),
-        companies=(company("C1"), company("C2")),
-        offers=(offer("IT", "C1", "it", NOV3), offer("SOZ", "C2", "soziales", NOV3)),
-        calendar=bfe_dates("S", NOV3),
-        interests=scores(
-            {("A", "it"): 90, ("A", "soziales"): 50, ("B", "it"): 90, ("B", "soziales"): 50}
-        ),
-    )
+    problem = _two_students_one_place_each()
     k, cand = kreis_and_options(problem)
     wishes = WishMatches.of(k.wishes, cand)
     flows = k.flow_kreis(cand, np.zeros(0, dtype=np.int64), wishes)
     a, b = (cand.student == s for s in np.unique(cand.student))
     best = (a & (cand.score == 90)) | (b & (cand.score == 50))
     poor = a & (cand.score == 50)
-    guided = _pdlp_guided(cand, k.greedy_input(cand, wishes), flows, poor, best * 1.0, 0.0)
+    guided = _lp_plan_guided(cand, k.greedy_input(cand, wishes), flows, poor, best * 1.0, 0.0)
     assert guided.tolist() == best.tolist()
-    kept = _pdlp_guided(cand, k.greedy_input(cand, wishes), flows, best, poor * 1.0, 0.0)
+    kept = _lp_plan_guided(cand, k.greedy_input(cand, wishes), flows, best, poor * 1.0, 0.0)
     assert kept.tolist() == best.tolist()
