@@ -9,13 +9,14 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
+from ortools.sat.python import cp_model
 
 from kaoa_match.changes import changes_table
 from kaoa_match.exceptions import LockedConflictError
 from kaoa_match.model import SolveOptions
 from kaoa_match.options import build_options, max_placeable
 from kaoa_match.plan import SENSES, LevelResult, combined_status
-from kaoa_match.solvers.builder import ModelBuilder
+from kaoa_match.solvers.builder import ModelBuilder, restricted_model, set_hint, set_objective
 from kaoa_match.solvers.constraints import add_hard_rules, group_minimums
 from kaoa_match.solvers.decompose import independent_parts
 from kaoa_match.solvers.flows import FlowKreis, improve_by_layers, value_tuple
@@ -122,6 +123,9 @@ _GUIDE_PUBLISHED = 500
 # The guiding LP's cut model at most: siegen-wittgenstein's (345,351 options)
 # takes 10 s, koeln's (735,814) did not finish in 18 s and held 0.4 GB more.
 _GUIDE_MAX_OPTIONS = 500_000
+# The search that completes an LP-guided plan short of placements, in
+# deterministic seconds (duesseldorf: 18 students move, 0.1 s).
+_REPAIR_DETERMINISTIC_SECONDS = 2.0
 
 
 def solve(
@@ -400,7 +404,9 @@ def _warm_start_and_bounds(
         )
         if options.use_lp:
             announce(progress, "warm start: the LP of the nearest offers, rounded, and flows")
-            start = _lp_guided(kreis, cand, nearest, greedy_input, flows, start, flow_seconds)
+            start = _lp_guided(
+                kreis, cand, nearest, greedy_input, flows, start, flow_seconds, options.seed
+            )
     flows_done = time.monotonic()
     whole_kreis: dict[str, int] = {}
     held_bounds: dict[str, _HeldBound] = {}
@@ -436,7 +442,9 @@ def _warm_start_and_bounds(
             if left >= _PDLP_GUIDE_MIN_SECONDS:
                 announce(progress, "warm start: the interest LP's plan, rounded, and flows")
                 x = guide.plan_over(cand)
-                start = _lp_plan_guided(cand, greedy_input, flows, start, x, left)
+                start = _lp_plan_guided(
+                    kreis, cand, greedy_input, flows, start, x, left, options.seed
+                )
     cut_to = None
     if restricted:
         previous = kreis.previous.option
@@ -571,6 +579,7 @@ def _lp_guided(
     flows: FlowKreis,
     start: NDArray[np.bool_],
     seconds: float,
+    seed: int,
 ) -> NDArray[np.bool_]:
     """A second warm start for a Kreis cut to its nearest offers: the LP
     relaxation of the cut model (and the plan ``start``) under one weighted
@@ -612,25 +621,82 @@ def _lp_guided(
         return improve_by_layers(flows, start, left)
     x = np.zeros(len(cand))
     x[sub_positions] = lp.x[: len(sub)]
-    return _lp_plan_guided(cand, greedy_input, flows, start, x, left)
+    return _lp_plan_guided(kreis, cand, greedy_input, flows, start, x, left, seed)
 
 
 def _lp_plan_guided(
+    kreis: _Kreis,
     cand: Candidates,
     greedy_input: GreedyInput,
     flows: FlowKreis,
     start: NDArray[np.bool_],
     x: NDArray[np.float64],
     seconds: float,
+    seed: int,
 ) -> NDArray[np.bool_]:
     """An LP's plan ``x`` (per candidate), rounded greedily and improved by
     the flows for ``seconds``, where that is lexicographically better than
-    ``start``; else ``start``."""
+    ``start``; else ``start``. A rounded plan that places fewer than ``start``
+    is first completed by a small search (duesseldorf: one placement short,
+    the flows would have had to move a student's two days at once)."""
     rounded = round_lp(cand, greedy_input, x) == 1
     guided = improve_by_layers(flows, rounded, seconds)
+    if guided.sum() < start.sum():
+        guided = _coverage_repaired(kreis, cand, guided, seed)
     guided_value, start_value = value_tuple(flows, guided), value_tuple(flows, start)
     _log.debug("LP-guided warm start %s against %s", guided_value, start_value)
     return guided if guided_value > start_value else start
+
+
+def _coverage_repaired(
+    kreis: _Kreis, cand: Candidates, plan: NDArray[np.bool_], seed: int
+) -> NDArray[np.bool_]:
+    """``plan`` with more placements where CP-SAT finds them: the students it
+    leaves short and those holding a place they could use may move (over all
+    their candidates), every other placement stays; among plans with the
+    most placements, the highest interest. Only the moving students and the
+    fixed placements enter the model, so it is small at any Kreis size."""
+    free_student = _short_and_rivals(cand, kreis.most_placeable, kreis.n_days)(
+        plan.astype(np.int64)
+    )
+    moving = free_student[cand.student]
+    positions = np.flatnonzero(moving | plan)
+    sub = cand.take(positions)
+    b = ModelBuilder()
+    b.new_bools(len(sub))
+    kreis.add_rules(b, sub)
+    values = np.zeros(b.num_vars, dtype=np.int64)
+    values[: len(sub)] = plan[positions]
+    b.complete(values)
+    options = np.flatnonzero(moving[positions])
+    free = np.r_[options, np.arange(len(sub), b.num_vars)].astype(np.int64)
+    model = restricted_model(b.linear_system(), free, values)
+    # Each placement outweighs the interest of all the moving students' placements.
+    per_placement = 101 * (int(kreis.most_placeable[free_student].sum()) + 1)
+    set_objective(
+        model,
+        np.arange(len(options), dtype=np.int64),
+        per_placement + sub.score[options].astype(np.int64),
+        maximize=True,
+    )
+    set_hint(model, np.arange(len(free), dtype=np.int64), values[free])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1  # the same plan for the same seed
+    solver.parameters.random_seed = seed
+    solver.parameters.max_deterministic_time = _REPAIR_DETERMINISTIC_SECONDS
+    status = solver.solve(model)
+    _log.debug(
+        "coverage repair of a warm start, %d students free: %s in %.1f s",
+        int(free_student.sum()),
+        solver.status_name(status),
+        solver.wall_time,
+    )
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return plan
+    values[free] = np.asarray(solver.response_proto.solution, dtype=np.int64)
+    repaired = plan.copy()
+    repaired[positions] = values[: len(sub)] == 1
+    return repaired
 
 
 def _whole_kreis_bounds(

@@ -21,13 +21,20 @@ from kaoa_match.solvers.lagrangian import (
     lagrangian_bound,
 )
 from kaoa_match.solvers.lp_prices import column_generation, lp_prices
-from kaoa_match.solvers.solve import _HeldBound, _lp_plan_guided, _whole_kreis_bound
+from kaoa_match.solvers.solve import (
+    _coverage_repaired,
+    _HeldBound,
+    _lp_plan_guided,
+    _whole_kreis_bound,
+)
 from kaoa_match.solvers.variables import Candidates, WishMatches
 from tests.solvers.test_bfe_instances import (
     NOV3,
+    NOV4,
     bfe_dates,
     company,
     kreis,
+    minutes,
     offer,
     school,
     scores,
@@ -234,7 +241,29 @@ def test_the_interest_lps_plan_is_taken_only_where_it_is_better() -> None:
     a, b = (cand.student == s for s in np.unique(cand.student))
     best = (a & (cand.score == 90)) | (b & (cand.score == 50))
     poor = a & (cand.score == 50)
-    guided = _lp_plan_guided(cand, k.greedy_input(cand, wishes), flows, poor, best * 1.0, 0.0)
+    guided = _lp_plan_guided(k, cand, k.greedy_input(cand, wishes), flows, poor, best * 1.0, 0.0, 0)
     assert guided.tolist() == best.tolist()
-    kept = _lp_plan_guided(cand, k.greedy_input(cand, wishes), flows, best, poor * 1.0, 0.0)
+    kept = _lp_plan_guided(k, cand, k.greedy_input(cand, wishes), flows, best, poor * 1.0, 0.0, 0)
     assert kept.tolist() == best.tolist()
+
+
+def test_a_rounded_plan_short_of_a_placement_is_completed_by_moving_a_rival() -> None:
+    # One place a day at O on 3 and 4 Nov; A may go on either day, B only on
+    # 3 Nov. A rounded plan with A on 3 Nov leaves B short, and no single
+    # placement added fixes it: A must move to 4 Nov first. The repair frees
+    # B and A (who holds B's place) and places both.
+    problem = kreis(
+        schools=(school("S1"), school("S2")),
+        students=(student("A", "S1"), student("B", "S2")),
+        companies=(company("C"),),
+        offers=(offer("O", "C", "it", NOV3, NOV4),),
+        calendar=bfe_dates("S1", NOV3, NOV4) + bfe_dates("S2", NOV3),
+        travel=minutes({("S1", "C"): 15, ("S2", "C"): 15}),
+    )
+    k, cand = kreis_and_options(problem)
+    a, b = (cand.student == s for s in np.unique(cand.student))
+    first = cand.first_day == cand.first_day.min()
+    short = a & first
+    repaired = _coverage_repaired(k, cand, short, seed=0)
+    assert repaired.tolist() == ((a & ~first) | (b & first)).tolist()
+    assert short.sum() == 1  # the plan given is left as it was
