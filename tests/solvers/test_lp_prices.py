@@ -241,9 +241,11 @@ def test_the_interest_lps_plan_is_taken_only_where_it_is_better() -> None:
     a, b = (cand.student == s for s in np.unique(cand.student))
     best = (a & (cand.score == 90)) | (b & (cand.score == 50))
     poor = a & (cand.score == 50)
-    guided = _lp_plan_guided(k, cand, k.greedy_input(cand, wishes), flows, poor, best * 1.0, 0.0, 0)
+    every = np.ones(len(cand), dtype=bool)
+    greedy_input = k.greedy_input(cand, wishes)
+    guided = _lp_plan_guided(k, cand, greedy_input, flows, poor, best * 1.0, 0.0, every, 0)
     assert guided.tolist() == best.tolist()
-    kept = _lp_plan_guided(k, cand, k.greedy_input(cand, wishes), flows, best, poor * 1.0, 0.0, 0)
+    kept = _lp_plan_guided(k, cand, greedy_input, flows, best, poor * 1.0, 0.0, every, 0)
     assert kept.tolist() == best.tolist()
 
 
@@ -264,6 +266,8 @@ def test_a_rounded_plan_short_of_a_placement_is_completed_by_moving_a_rival() ->
     a, b = (cand.student == s for s in np.unique(cand.student))
     first = cand.first_day == cand.first_day.min()
     short = a & first
-    repaired = _coverage_repaired(k, cand, short, seed=0)
+    repaired = _coverage_repaired(k, cand, short, np.ones(len(cand), dtype=bool), seed=0)
     assert repaired.tolist() == ((a & ~first) | (b & first)).tolist()
     assert short.sum() == 1  # the plan given is left as it was
+    # Where A may not take 4 Nov, nothing places B.
+    assert _coverage_repaired(k, cand, short, first, seed=0).tolist() == short.tolist()
