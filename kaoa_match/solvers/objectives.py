@@ -91,6 +91,10 @@ def _positive(name: str, variables: NDArray[np.int64], coeffs: NDArray[np.int64]
     return Level(name, variables[nonzero], coeffs[nonzero])
 
 
+# Candidates a step of per_student_caps reads at a time.
+_CAPS_CHUNK = 1_000_000
+
+
 def per_student_caps(
     cand: Candidates, bfe_most: NDArray[np.int64], wishes: WishMatches | None = None
 ) -> dict[str, tuple[int, str]]:
@@ -102,18 +106,24 @@ def per_student_caps(
     student's best field scores, plus the best Praktikum score.
     """
     n = len(bfe_most)
-    bfe = cand.kind == BFE
-    has_block = np.bincount(cand.student[~bfe], minlength=n) > 0
-    # A student's score depends on the field only: one entry per (student, field).
+    blocks = np.flatnonzero(cand.kind != BFE)
+    has_block = np.bincount(cand.student[blocks], minlength=n) > 0
+    # A student's score depends on the field only: a (student, field) table,
+    # -1 where the student has no BFE option in the field. Filled in chunks,
+    # since over every option of a large Kreis (koeln: 17.7 M) the copies of
+    # the columns would take hundreds of MB.
     n_fields = int(cand.field.max(initial=0)) + 1
-    _, first = np.unique(cand.student[bfe] * n_fields + cand.field[bfe], return_index=True)
-    student, score = cand.student[bfe][first], cand.score[bfe][first]
-    order = np.lexsort((-score, student))
-    student, score = student[order], score[order]
-    rank = np.arange(len(student)) - np.searchsorted(student, student, side="left")
-    best_bfe = int(score[rank < bfe_most[student]].sum())
+    score_in = np.full((n, n_fields), -1, dtype=np.int64)
+    for lo in range(0, len(cand), _CAPS_CHUNK):
+        part = slice(lo, lo + _CAPS_CHUNK)
+        bfe = cand.kind[part] == BFE
+        score_in[cand.student[part][bfe], cand.field[part][bfe]] = cand.score[part][bfe]
+    # Each student's ``bfe_most`` best fields.
+    ranked = -np.sort(-score_in, axis=1)
+    taken = (np.arange(n_fields)[None, :] < bfe_most[:, None]) & (ranked >= 0)
+    best_bfe = int(ranked[taken].sum())
     best_block = np.zeros(n, dtype=np.int64)
-    np.maximum.at(best_block, cand.student[~bfe], cand.score[~bfe])
+    np.maximum.at(best_block, cand.student[blocks], cand.score[blocks])
     caps = {
         "coverage": (int(bfe_most.sum() + has_block.sum()), "per-student"),
         "interest": (best_bfe + int(best_block.sum()), "per-student"),

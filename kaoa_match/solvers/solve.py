@@ -66,6 +66,10 @@ _REPORTED_PART = 2_000
 _LAGRANGIAN_FROM = 100_000
 _LAGRANGIAN_SHARE = 0.2
 _LAGRANGIAN_SHARE_CUT = 0.4
+# A rerun whose cut model keeps its settled students where they are (see
+# _settled) searches only the others, which CP-SAT does in seconds; the
+# bounds then only report the gap and get this share.
+_LAGRANGIAN_SHARE_RERUN = 0.15
 # The interest level's LP goes to PDLP (``lp_prices``) over every option on
 # Kreise up to this many options: its matrix takes about 60 bytes an option
 # (koeln, 17.7 M options, is already at 4.3 GB without it). Above, it runs
@@ -211,7 +215,10 @@ def solve_with_options(
     cand, result = _join([(sub, result) for sub, result, _ in solved])
     values = {level.name: level.value for level in result.levels}
     result.levels = [
-        _tightened(level, *_whole_kreis_bound(level.name, whole_kreis, warm.held_bounds, values))
+        _tightened(
+            _capped(level, warm.caps.get(level.name)),
+            *_whole_kreis_bound(level.name, whole_kreis, warm.held_bounds, values),
+        )
         for level in result.levels
     ]
     stats: dict[str, float | int | str] = {
@@ -363,6 +370,9 @@ class _WarmStart:
     whole_kreis: dict[str, int]  # bounds over every option, by level
     held_bounds: dict[str, _HeldBound]  # tighter ones, valid while earlier levels hold
     cut_to: NDArray[np.bool_] | None  # mask over all options, if the model is cut
+    # Bounds needing no search, over every option (a cut model's own per-student
+    # and term bounds hold only for its options), by level: (bound, source).
+    caps: dict[str, tuple[int, str]]
     greedy_coverage: int
     flows_done: float  # time.monotonic() at the end of the warm start
     bounds_done: float
@@ -398,12 +408,16 @@ def _warm_start_and_bounds(
     flow_seconds = _flow_seconds(options.time_limit_s, restricted)
     start = improve_by_layers(flows, greedy, flow_seconds)
     nearest = np.zeros(0, dtype=np.int64)
+    settled = np.zeros(len(kreis.most_placeable), dtype=bool)
     if restricted:
         assert options.max_options is not None
         nearest = nearest_per_day_field(
             cand, options.max_options, kreis.n_days, len(kreis.problem.fields)
         )
-        if options.use_lp:
+        settled = _settled(flows, start, kreis.most_placeable)
+        if settled.any():
+            _log.debug("rerun: %d of %d students settled", settled.sum(), len(settled))
+        elif options.use_lp:
             announce(progress, "warm start: the LP of the nearest offers, rounded, and flows")
             start = _lp_guided(
                 kreis, cand, nearest, greedy_input, flows, start, flow_seconds, options.seed
@@ -415,6 +429,8 @@ def _warm_start_and_bounds(
     if restricted or len(cand) >= _LAGRANGIAN_FROM:
         announce(progress, "bounds over every option (Lagrangian relaxation)")
         share = _LAGRANGIAN_SHARE_CUT if restricted else _LAGRANGIAN_SHARE
+        if settled.any():
+            share = _LAGRANGIAN_SHARE_RERUN
         limit = None
         if options.time_limit_s is not None:
             # Never into the time the model and its levels need: on koeln options
@@ -429,7 +445,7 @@ def _warm_start_and_bounds(
         whole_kreis, held_bounds, priced, guide = _whole_kreis_bounds(
             kreis, cand, flows, start, nearest, limit, options.workers
         )
-        if restricted and guide is not None:
+        if restricted and guide is not None and not settled.any():
             left = flow_seconds
             if options.time_limit_s is not None:
                 # Up to half of the levels' reserve: on a cut model CP-SAT
@@ -462,15 +478,40 @@ def _warm_start_and_bounds(
         theirs = np.flatnonzero((placed < kreis.most_placeable)[cand.student])
         if len(theirs) <= _SHORT_STUDENTS_OPTIONS:
             cut_to[cand.source[theirs]] = True
+        cut_to[cand.source[settled[cand.student] & ~start]] = False
     return _WarmStart(
         plan=cand.source[start],
         whole_kreis=whole_kreis,
         held_bounds=held_bounds,
         cut_to=cut_to,
+        caps=_caps_over_every_option(kreis, cand, flows) if restricted else {},
         greedy_coverage=int(greedy.sum()),
         flows_done=flows_done,
         bounds_done=time.monotonic(),
     )
+
+
+def _settled(
+    flows: FlowKreis, start: NDArray[np.bool_], most_placeable: NDArray[np.int64]
+) -> NDArray[np.bool_]:
+    """Per student, in a rerun whose warm start places every student who can
+    be placed (``most_placeable`` BFE days, and a block where there is one):
+    whether the student keeps only published rows of the previous
+    plan and has every placement it could have. Moving such a student loses
+    a published row, and the place it frees can keep at most one other row,
+    so stability (which outranks every level after it) never gains: the cut
+    model keeps them where they are and searches the others (kreis-olpe's
+    rerun: 1,1xx of 1,313 students). All False where some student is short
+    (coverage comes first, and a settled student may hold a place a short
+    one needs) or nothing was published."""
+    c = flows.cand
+    n = flows.n_students
+    placed = np.bincount(c.student[start], minlength=n)
+    most = most_placeable + (np.bincount(c.student[c.kind == PRAKTIKUM], minlength=n) > 0)
+    if not flows.published.any() or not np.array_equal(placed, most):
+        return np.zeros(n, dtype=bool)
+    fresh = np.bincount(c.student[start & ~flows.published], minlength=n)
+    return (placed > 0) & (fresh == 0) & flows.movable
 
 
 def _solve_part(
@@ -876,6 +917,34 @@ def _whole_kreis_bound(
 def _exceeds_bound(name: str, value: int, bound: int) -> bool:
     """Whether ``value`` lies beyond ``bound`` (above for a maximised level)."""
     return value < bound if SENSES[name] == "min" else value > bound
+
+
+def _caps_over_every_option(
+    kreis: _Kreis, cand: Candidates, flows: FlowKreis
+) -> dict[str, tuple[int, str]]:
+    """The per-student bounds of coverage, wishes and interest, and the term
+    bounds of stability and fairness, over every candidate in ``cand``."""
+    caps = per_student_caps(cand, kreis.most_placeable, flows.wishes)
+    with_top = np.zeros(len(kreis.most_placeable), dtype=bool)
+    with_top[cand.student[flows.top]] = True
+    caps["fairness"] = (int(with_top.sum()), "terms")
+    caps["stability"] = (int(flows.published.sum()), "terms")
+    return caps
+
+
+def _capped(level: LevelResult, cap: tuple[int, str] | None) -> LevelResult:
+    """A level of a cut model with ``cap`` (over every option) as its bound in
+    place of the model's own, which holds only for the model's options (a
+    rerun's settled students keep only their own)."""
+    if cap is None:
+        return level
+    bound, source = cap
+    status: Status = level.status
+    if level.value == bound:
+        status = "optimal"
+    elif status == "optimal":
+        status = "feasible"
+    return replace(level, bound=bound, status=status, bound_source=source)
 
 
 def _tightened(level: LevelResult, bound: int | None, source: str) -> LevelResult:

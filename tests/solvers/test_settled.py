@@ -1,0 +1,76 @@
+"""A rerun's settled students: complete, on published rows only, kept where
+they are by a cut model (``solve._settled``)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from kaoa_match import SolveOptions, solve
+from kaoa_match.solvers.solve import _settled
+from tests.checker import check_plan
+from tests.solvers.test_bfe_instances import (
+    NOV4,
+    _prev,
+    _previous_plan,
+    objectives,
+    placed,
+)
+from tests.solvers.test_flows import kreis_and_options
+
+if TYPE_CHECKING:
+    import pytest
+
+
+def _plan_of(problem_rows: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """The settled mask (A, B) of the Kreis of ``_previous_plan`` with B's
+    published row in IT, for a plan giving each student in ``problem_rows``
+    the offer named (IT or SOZ)."""
+    problem = _previous_plan(_prev("B", "published"))
+    k, cand = kreis_and_options(problem)
+    flows = k.flow_kreis(cand, k.previous.option[~k.previous.locked])
+    offer_of = {o.offer_id: i for i, o in enumerate(problem.offers)}
+    student_of = k.student_of
+    plan = np.zeros(len(cand), dtype=bool)
+    for sid, oid in problem_rows.items():
+        plan |= (cand.student == student_of[sid]) & (cand.offer == offer_of[oid])
+    return _settled(flows, plan, k.most_placeable), plan
+
+
+def test_a_student_on_its_published_row_is_settled_and_a_new_one_is_not() -> None:
+    settled, _ = _plan_of({"A": "SOZ", "B": "IT"})
+    assert settled.tolist() == [False, True]
+
+
+def test_nobody_is_settled_while_someone_is_short() -> None:
+    # A has no place: a settled B might hold the one A needs.
+    settled, _ = _plan_of({"B": "IT"})
+    assert settled.tolist() == [False, False]
+
+
+def test_nobody_is_settled_without_a_published_plan() -> None:
+    problem = _previous_plan()
+    k, cand = kreis_and_options(problem)
+    flows = k.flow_kreis(cand, np.zeros(0, dtype=np.int64))
+    everyone = np.ones(len(cand), dtype=bool) & (cand.offer == 0) & (cand.student == 0)
+    everyone |= (cand.offer == 1) & (cand.student == 1)
+    assert not _settled(flows, everyone, k.most_placeable).any()
+
+
+def test_a_cut_rerun_keeps_the_settled_student_and_places_the_other(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Cut to one option (so the settled B keeps only its IT row): the plan is
+    # the exact one, B in IT (stability 1) and A in SOZ.
+    problem = _previous_plan(_prev("B", "published"))
+    with caplog.at_level(logging.DEBUG, logger="kaoa_match.solvers.solve"):
+        plan = solve(problem, SolveOptions(max_options=1, seed=0))
+    assert "rerun: 1 of 2 students settled" in caplog.text
+    assert plan.stats["restricted_to_nearest"]
+    assert check_plan(problem, plan.assignments) == []
+    assert placed(plan) == {("B", "IT", NOV4, NOV4), ("A", "SOZ", NOV4, NOV4)}
+    assert plan.objectives == objectives(
+        coverage=2, stability=1, fairness=1, interest=50, travel=20
+    )
