@@ -24,38 +24,34 @@ if TYPE_CHECKING:
     import pytest
 
 
-def _plan_of(problem_rows: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
-    """The settled mask (A, B) of the Kreis of ``_previous_plan`` with B's
-    published row in IT, for a plan giving each student in ``problem_rows``
+def _settled_when(places: dict[str, str]) -> list[bool]:
+    """Who of A and B is settled in the Kreis of ``_previous_plan`` with B's
+    row in IT published, under a plan that gives each student in ``places``
     the offer named (IT or SOZ)."""
     problem = _previous_plan(_prev("B", "published"))
     k, cand = kreis_and_options(problem)
     flows = k.flow_kreis(cand, k.previous.option[~k.previous.locked])
     offer_of = {o.offer_id: i for i, o in enumerate(problem.offers)}
-    student_of = k.student_of
     plan = np.zeros(len(cand), dtype=bool)
-    for sid, oid in problem_rows.items():
-        plan |= (cand.student == student_of[sid]) & (cand.offer == offer_of[oid])
-    return _settled(flows, plan, k.most_placeable), plan
+    for sid, oid in places.items():
+        plan |= (cand.student == k.student_of[sid]) & (cand.offer == offer_of[oid])
+    return _settled(flows, plan, k.most_placeable).tolist()
 
 
 def test_a_student_on_its_published_row_is_settled_and_a_new_one_is_not() -> None:
-    settled, _ = _plan_of({"A": "SOZ", "B": "IT"})
-    assert settled.tolist() == [False, True]
+    assert _settled_when({"A": "SOZ", "B": "IT"}) == [False, True]
 
 
 def test_nobody_is_settled_while_someone_is_short() -> None:
     # A has no place: a settled B might hold the one A needs.
-    settled, _ = _plan_of({"B": "IT"})
-    assert settled.tolist() == [False, False]
+    assert _settled_when({"B": "IT"}) == [False, False]
 
 
 def test_nobody_is_settled_without_a_published_plan() -> None:
     problem = _previous_plan()
     k, cand = kreis_and_options(problem)
     flows = k.flow_kreis(cand, np.zeros(0, dtype=np.int64))
-    everyone = np.ones(len(cand), dtype=bool) & (cand.offer == 0) & (cand.student == 0)
-    everyone |= (cand.offer == 1) & (cand.student == 1)
+    everyone = ((cand.offer == 0) & (cand.student == 0)) | ((cand.offer == 1) & (cand.student == 1))
     assert not _settled(flows, everyone, k.most_placeable).any()
 
 
@@ -73,4 +69,23 @@ def test_a_cut_rerun_keeps_the_settled_student_and_places_the_other(
     assert placed(plan) == {("B", "IT", NOV4, NOV4), ("A", "SOZ", NOV4, NOV4)}
     assert plan.objectives == objectives(
         coverage=2, stability=1, fairness=1, interest=50, travel=20
+    )
+
+
+def test_a_rerun_with_coverage_at_its_bound_searches_stability_alone(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A and B were both published in IT, which has one place: one of them
+    # moves to SOZ. Coverage 2 is at its bound from the start; stability is 1
+    # of at most 2, and interest (A 90, B 50) decides who keeps IT. Coverage
+    # is not searched again (weighted above stability); stability is, alone.
+    problem = _previous_plan(_prev("A", "published"), _prev("B", "published"))
+    with caplog.at_level(logging.DEBUG, logger="kaoa_match.solvers.lexicographic"):
+        plan = solve(problem, SolveOptions(seed=0))
+    assert "coverage: LP bound" not in caplog.text
+    assert check_plan(problem, plan.assignments) == []
+    assert placed(plan) == {("A", "IT", NOV4, NOV4), ("B", "SOZ", NOV4, NOV4)}
+    assert plan.status == "optimal"
+    assert plan.objectives == objectives(
+        coverage=2, stability=1, fairness=1, interest=90, travel=20
     )
