@@ -68,7 +68,10 @@ _LAGRANGIAN_SHARE = 0.2
 _LAGRANGIAN_SHARE_CUT = 0.4
 # A rerun whose cut model keeps its settled students where they are (see
 # _settled) searches only the others, which CP-SAT does in seconds; the
-# bounds then only report the gap and get this share.
+# bounds then only report the gap and get this share (siegen-wittgenstein's
+# rerun, 60 s: 9 s leave the interest LP no time, and its bound is the
+# subgradient's 571,161; 15 s gave the LP's 528,324, 6 s later; 12 s, a
+# PDLP bound of 589,710, worse than the per-student one).
 _LAGRANGIAN_SHARE_RERUN = 0.15
 # The interest level's LP goes to PDLP (``lp_prices``) over every option on
 # Kreise up to this many options: its matrix takes about 60 bytes an option
@@ -494,24 +497,25 @@ def _warm_start_and_bounds(
 def _settled(
     flows: FlowKreis, start: NDArray[np.bool_], most_placeable: NDArray[np.int64]
 ) -> NDArray[np.bool_]:
-    """Per student, in a rerun whose warm start places every student who can
-    be placed (``most_placeable`` BFE days, and a block where there is one):
-    whether the student keeps only published rows of the previous
-    plan and has every placement it could have. Moving such a student loses
-    a published row, and the place it frees can keep at most one other row,
-    so stability (which outranks every level after it) never gains: the cut
-    model keeps them where they are and searches the others (kreis-olpe's
-    rerun: 1,1xx of 1,313 students). All False where some student is short
-    (coverage comes first, and a settled student may hold a place a short
-    one needs) or nothing was published."""
+    """Per student, in a rerun: whether the warm start gives the student only
+    published rows of the previous plan and every placement it could have
+    (``most_placeable`` BFE days, and a block where it has one), and it holds
+    no place that a student the warm start leaves short could use. Moving
+    such a student loses a published row, and the place it frees can keep at
+    most one other row, so stability (which outranks every level after it)
+    never gains: the cut model keeps them where they are and searches the
+    others (kreis-olpe's rerun: 998 of 1,313 students). Coverage, which comes
+    first, can still rise where the short students' rivals move. All False
+    where nothing was published."""
     c = flows.cand
     n = flows.n_students
+    if not flows.published.any():
+        return np.zeros(n, dtype=bool)
     placed = np.bincount(c.student[start], minlength=n)
     most = most_placeable + (np.bincount(c.student[c.kind == PRAKTIKUM], minlength=n) > 0)
-    if not flows.published.any() or not np.array_equal(placed, most):
-        return np.zeros(n, dtype=bool)
     fresh = np.bincount(c.student[start & ~flows.published], minlength=n)
-    return (placed > 0) & (fresh == 0) & flows.movable
+    short_or_rival = _short_and_rivals(c, most_placeable, flows.n_days)(start.astype(np.int64))
+    return (placed == most) & (placed > 0) & (fresh == 0) & flows.movable & ~short_or_rival
 
 
 def _solve_part(

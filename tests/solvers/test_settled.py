@@ -15,8 +15,15 @@ from tests.solvers.test_bfe_instances import (
     NOV4,
     _prev,
     _previous_plan,
+    bfe_dates,
+    company,
+    kreis,
+    minutes,
     objectives,
+    offer,
     placed,
+    school,
+    student,
 )
 from tests.solvers.test_flows import kreis_and_options
 
@@ -43,8 +50,28 @@ def test_a_student_on_its_published_row_is_settled_and_a_new_one_is_not() -> Non
 
 
 def test_nobody_is_settled_while_someone_is_short() -> None:
-    # A has no place: a settled B might hold the one A needs.
+    # A has no place, and B holds one A could use.
     assert _settled_when({"B": "IT"}) == [False, False]
+
+
+def test_a_student_holding_nothing_a_short_one_could_use_stays_settled() -> None:
+    # C (school S2) can reach only C2's SOZ, which A holds; B's IT row is
+    # published and C could not use it, so B stays settled while C is short.
+    problem = kreis(
+        schools=(school("S"), school("S2")),
+        students=(student("A"), student("B"), student("C", "S2")),
+        companies=(company("C1"), company("C2")),
+        offers=(offer("IT", "C1", "it", NOV4), offer("SOZ", "C2", "soziales", NOV4)),
+        calendar=bfe_dates("S", NOV4) + bfe_dates("S2", NOV4),
+        travel=minutes({("S", "C1"): 10, ("S", "C2"): 10, ("S2", "C1"): 120, ("S2", "C2"): 10}),
+        previous=(_prev("B", "published"),),
+    )
+    k, cand = kreis_and_options(problem)
+    flows = k.flow_kreis(cand, k.previous.option[~k.previous.locked])
+    a, b, c = (cand.student == k.student_of[sid] for sid in "ABC")
+    assert not (c & (cand.offer == 0)).any()  # C cannot reach IT
+    plan = (a & (cand.offer == 1)) | (b & (cand.offer == 0))
+    assert _settled(flows, plan, k.most_placeable).tolist() == [False, True, False]
 
 
 def test_nobody_is_settled_without_a_published_plan() -> None:
