@@ -347,3 +347,21 @@ def test_a_cut_model_gives_the_same_plan_for_the_same_seed(problem: Problem) -> 
     assert first.assignments.equals(second.assignments)
     assert first.bounds == second.bounds
     assert check_plan(problem, first.assignments) == []
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(problem=small_problems())
+def test_a_cut_models_per_student_and_term_bounds_hold_for_every_plan(problem: Problem) -> None:
+    # A per-student or term bound holds for every plan of the Kreis, so also
+    # for the exact model's optimum. A cut model computes them over every
+    # option, not only its own (a rerun's settled students keep only theirs).
+    cut = solve(problem, SolveOptions(workers=1, seed=3, time_limit_s=None, max_options=5))
+    exact = solve(problem, SolveOptions(workers=1, seed=3, time_limit_s=None))
+    for level in cut.levels:
+        if level.bound_source in ("per-student", "terms"):
+            best = exact.objectives[level.name]
+            assert best >= level.bound if level.sense == "min" else best <= level.bound
