@@ -654,8 +654,11 @@ def _budget(limit: float | None, start: float, remaining: list[Level]) -> float 
     if limit is None:
         return None
     left = max(limit - (time.monotonic() - start), 0.01)
+    own = _TIME_SHARE[remaining[0].name]
     shares = [_TIME_SHARE[lv.name] for lv in remaining if len(lv.variables)]
-    return left * _TIME_SHARE[remaining[0].name] / max(sum(shares), 1e-9)
+    # Never more than what is left: a level without variables is not among
+    # the shares (a tiny part's flows were given 150,000 s before it).
+    return left * own / max(sum(shares), own)
 
 
 def _solver(options: SolveOptions, budget: float | None) -> cp_model.CpSolver:
