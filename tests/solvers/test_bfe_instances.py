@@ -203,12 +203,10 @@ def test_student_goes_to_the_traeger_when_nothing_else_is_reachable() -> None:
 # --- (c) first-come booking fails, the optimum places everyone ----------------
 
 
-def test_date_pattern_where_first_come_booking_fails() -> None:
-    # One place per day at O on 3 and 4 Nov. A (school S1) may go on either day,
-    # B (school S2) only on 3 Nov. Booking A first on the earliest day leaves B
-    # without a place; the optimum sends A on 4 Nov and B on 3 Nov (coverage 2,
-    # travel 15 + 15).
-    problem = kreis(
+def first_come_fails() -> Problem:
+    """One place per day at O on 3 and 4 Nov. A (school S1) may go on either
+    day, B (school S2) only on 3 Nov; both 15 min from C."""
+    return kreis(
         schools=(school("S1"), school("S2")),
         students=(student("A", "S1"), student("B", "S2")),
         companies=(company("C"),),
@@ -216,7 +214,12 @@ def test_date_pattern_where_first_come_booking_fails() -> None:
         calendar=bfe_dates("S1", NOV3, NOV4) + bfe_dates("S2", NOV3),
         travel=minutes({("S1", "C"): 15, ("S2", "C"): 15}),
     )
-    plan = solve_checked(problem)
+
+
+def test_date_pattern_where_first_come_booking_fails() -> None:
+    # Booking A first on the earliest day leaves B without a place; the
+    # optimum sends A on 4 Nov and B on 3 Nov (coverage 2, travel 15 + 15).
+    plan = solve_checked(first_come_fails())
     assert placed(plan) == {("A", "O", NOV4, NOV4), ("B", "O", NOV3, NOV3)}
     assert plan.objectives == objectives(coverage=2, travel=30)
     assert missing(plan) == {}

@@ -30,11 +30,10 @@ from kaoa_match.solvers.solve import (
 from kaoa_match.solvers.variables import Candidates, WishMatches
 from tests.solvers.test_bfe_instances import (
     NOV3,
-    NOV4,
     bfe_dates,
     company,
+    first_come_fails,
     kreis,
-    minutes,
     offer,
     school,
     scores,
@@ -254,15 +253,7 @@ def test_a_rounded_plan_short_of_a_placement_is_completed_by_moving_a_rival() ->
     # 3 Nov. A rounded plan with A on 3 Nov leaves B short, and no single
     # placement added fixes it: A must move to 4 Nov first. The repair frees
     # B and A (who holds B's place) and places both.
-    problem = kreis(
-        schools=(school("S1"), school("S2")),
-        students=(student("A", "S1"), student("B", "S2")),
-        companies=(company("C"),),
-        offers=(offer("O", "C", "it", NOV3, NOV4),),
-        calendar=bfe_dates("S1", NOV3, NOV4) + bfe_dates("S2", NOV3),
-        travel=minutes({("S1", "C"): 15, ("S2", "C"): 15}),
-    )
-    k, cand = kreis_and_options(problem)
+    k, cand = kreis_and_options(first_come_fails())
     a, b = (cand.student == s for s in np.unique(cand.student))
     first = cand.first_day == cand.first_day.min()
     short = a & first
