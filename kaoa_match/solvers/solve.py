@@ -513,7 +513,7 @@ def _settled(
     if not flows.published.any():
         return np.zeros(n, dtype=bool)
     placed = np.bincount(c.student[start], minlength=n)
-    most = most_placeable + (np.bincount(c.student[c.kind == PRAKTIKUM], minlength=n) > 0)
+    most = _most_placements(c, most_placeable)
     fresh = np.bincount(c.student[start & ~flows.published], minlength=n)
     short_or_rival = _short_and_rivals(c, most_placeable, flows.n_days)(start.astype(np.int64))
     return (placed == most) & (placed > 0) & (fresh == 0) & flows.movable & ~short_or_rival
@@ -571,6 +571,13 @@ def _solve_part(
     return result, b
 
 
+def _most_placements(cand: Candidates, most_bfe: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Per student, the most placements it could have (capacity ignored): its
+    ``most_bfe`` BFE days, and a block where it has one among ``cand``."""
+    has_block = np.bincount(cand.student[cand.kind == PRAKTIKUM], minlength=len(most_bfe)) > 0
+    return most_bfe + has_block
+
+
 def _short_and_rivals(
     cand: Candidates, most_bfe: NDArray[np.int64], n_days: int
 ) -> Callable[[NDArray[np.int64]], NDArray[np.bool_]]:
@@ -578,9 +585,8 @@ def _short_and_rivals(
     a place they could use (the same offer on the same day; any block of the
     offer for a Praktikum). Only these move in a repair round."""
     n = len(most_bfe)
-    praktikum = cand.kind == PRAKTIKUM
-    most = most_bfe + (np.bincount(cand.student[praktikum], minlength=n) > 0)
-    slot = np.where(praktikum, -1 - cand.offer, cand.offer * n_days + cand.first_day)
+    most = _most_placements(cand, most_bfe)
+    slot = np.where(cand.kind == PRAKTIKUM, -1 - cand.offer, cand.offer * n_days + cand.first_day)
 
     def free(plan: NDArray[np.int64]) -> NDArray[np.bool_]:
         taken = plan == 1
