@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from kaoa_match.exceptions import KaoaMatchError, LockedConflictError
 from kaoa_match.executors import ExecutorName, run_tasks
+from kaoa_match.i18n import DEFAULT_LANGUAGE, Language, current_language, language
 from kaoa_match.io.atomic import atomic_directory
 from kaoa_match.io.write_plan import write_plan_files, write_summary
 from kaoa_match.model import SolveOptions
@@ -131,7 +132,11 @@ def solve_many(
     names = list(problems)
     # Largest first: the longest tasks start at once, the small ones fill the gaps.
     order = sorted(names, key=lambda name: -len(problems[name].students))
-    calls = [(name, problems[name], options, files, extra_summary.get(name, {})) for name in order]
+    lang = current_language()  # a task runs in another process: pass the language on
+    calls = [
+        (name, problems[name], options, files, extra_summary.get(name, {}), lang)
+        for name in order
+    ]
     started = time.monotonic()
     done: dict[str, KreisPlan] = {}
     failed: list[str] = []
@@ -158,8 +163,21 @@ def solve_kreis(
     options: SolveOptions,
     files: bool,
     extra_summary: dict[str, Any],
+    lang: Language = DEFAULT_LANGUAGE,
 ) -> KreisPlan:
-    """One task: solve one Kreis and, if asked, render its output directory."""
+    """One task: solve one Kreis and, if asked, render its output directory
+    (its reasons and report in ``lang``)."""
+    with language(lang):
+        return _solve_kreis(name, problem, options, files, extra_summary)
+
+
+def _solve_kreis(
+    name: str,
+    problem: Problem,
+    options: SolveOptions,
+    files: bool,
+    extra_summary: dict[str, Any],
+) -> KreisPlan:
     started = time.monotonic()
     plan, opts = solve_with_options(problem, options)
     rendered: dict[str, bytes] = {}

@@ -18,6 +18,7 @@ from rich.console import Console
 
 from kaoa_match.exceptions import InputError, KaoaMatchError, LockedConflictError
 from kaoa_match.executors import EXECUTORS
+from kaoa_match.i18n import DEFAULT_LANGUAGE, LANGUAGES, language
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -34,7 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     console = Console(stderr=True, highlight=False)
     try:
-        return int(args.run(args, console))
+        with language(getattr(args, "lang", DEFAULT_LANGUAGE)):
+            return int(args.run(args, console))
     except InputError as error:
         for problem in error.problems:
             print(str(problem), file=sys.stderr)
@@ -100,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
         help="above this many options keep only the nearest offers (0 = exact model always)",
     )
     solve.add_argument("--quiet", action="store_true", help="no progress lines")
+    _add_language_option(solve)
     solve.set_defaults(run=_solve)
 
     validate = sub.add_parser("validate", help="check the input and summarise the Kreis")
@@ -143,6 +146,7 @@ def _parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="remake report.html and plan.xlsx of a plan")
     report.add_argument("out", type=Path, help="output directory of a solve")
     report.add_argument("--input", type=Path, default=None, help=_INPUT_HELP)
+    _add_language_option(report)
     report.set_defaults(run=_report)
 
     rec = sub.add_parser(
@@ -155,14 +159,29 @@ def _parser() -> argparse.ArgumentParser:
     rec.add_argument("--book", action="store_true", help="write the plan with the booking")
     rec.add_argument("--out", type=Path, default=None, help="new plan directory (with --book)")
     rec.add_argument("--seed", type=int, default=0)
+    _add_language_option(rec)
     rec.set_defaults(run=_recommend)
 
     explain = sub.add_parser("explain", help="why a student got what they got")
     explain.add_argument("out", type=Path, help="output directory of a solve")
     explain.add_argument("student_id", help="the student's pseudonymous ID")
     explain.add_argument("--input", type=Path, default=None, help=_INPUT_HELP)
+    _add_language_option(explain)
     explain.set_defaults(run=_explain)
     return parser
+
+
+def _add_language_option(parser: argparse.ArgumentParser) -> None:
+    """``--lang``: planner-facing output (report, plan.xlsx, the reasons, explain,
+    recommend) is German unless told otherwise; the CLI's own messages are English."""
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=os.environ.get("KAOA_MATCH_LANG", DEFAULT_LANGUAGE),
+        help="language of what planners and schools read: report.html, plan.xlsx, the reasons "
+        "in unassigned.csv and changes.csv, explain and recommend (default: de, or the "
+        "environment variable KAOA_MATCH_LANG)",
+    )
 
 
 _INPUT_HELP = "input directory or workbook of the plan (default: the one summary.json names)"
