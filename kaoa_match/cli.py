@@ -48,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         console.print(f"[red]locked rows conflict; nothing written[/]\n{error}", markup=False)
         return EXIT_INVALID
     except KaoaMatchError as error:
-        console.print(f"error: {error}", markup=False)
+        console.print(f"error: {error}", markup=False, soft_wrap=True)
         return EXIT_FAILED
     except KeyboardInterrupt:
         console.print("interrupted before a plan existed; nothing written")
@@ -439,12 +439,21 @@ def _recommend(args: argparse.Namespace, console: Console) -> int:
     from kaoa_match.io.atomic import atomic_directory, refuse_foreign
     from kaoa_match.io.inputs import check_input
     from kaoa_match.io.write_plan import write_summary
-    from kaoa_match.recommend import UnknownStudentsError, booked_plan, date_span, recommend
+    from kaoa_match.plan_rules import require_valid_plan
+    from kaoa_match.recommend import (
+        UnknownStudentsError,
+        booked_plan,
+        recommend,
+        recommendation_lines,
+    )
     from kaoa_match.report.data import check_belongs, read_output
     from kaoa_match.report.files import write_report_files
 
-    if args.book and args.out is None:
-        console.print("error: --book needs --out NEW (the new plan directory)")
+    if args.book != (args.out is not None):
+        what = "--book needs --out NEW (the new plan directory)"
+        if args.out is not None:
+            what = "--out is written only with --book (the plan with the booking)"
+        console.print(f"error: {what}")
         return EXIT_INVALID
     problem, warnings = check_input(args.input)
     _print_warnings(console, warnings)
@@ -455,24 +464,13 @@ def _recommend(args: argparse.Namespace, console: Console) -> int:
     except UnknownStudentsError as error:
         console.print(f"error: {error}", markup=False)
         return EXIT_INVALID
-    for sid, options in recs.options.items():
-        print(f"{sid}:")
-        if sid in recs.reasons:
-            print(f"  no complete option: {recs.reasons[sid]}")
-        for k, option in enumerate(options, 1):
-            mark = "  (booked)" if recs.booked.get(sid) == option else ""
-            days = "; ".join(
-                f"{date_span(r[6], r[7])} {r[5]} at {r[4]} ({r[3]}), {r[8]} min"
-                for r in option.rows
-            )
-            print(
-                f"  {k}. {days} | top-3 field: {'yes' if option.top else 'no'}, wishes "
-                f"{option.wishes}, interest {option.interest}, travel {option.travel} min{mark}"
-            )
+    print("\n".join(recommendation_lines(problem, recs)))
     if args.book:
         placed, short, changes, summary = booked_plan(
             problem, plan.assignments, plan.unassigned, plan.summary, recs
         )
+        summary["input"] = str(args.input.resolve())  # explain and report find it
+        require_valid_plan(problem, placed)  # before anything is written
         refuse_foreign(args.out)
         with atomic_directory(args.out) as staging:
             placed.to_csv(staging / "assignments.csv", index=False, date_format="%Y-%m-%d")
@@ -481,7 +479,8 @@ def _recommend(args: argparse.Namespace, console: Console) -> int:
             write_summary(staging / "summary.json", summary)
             write_report_files(staging, problem, placed, short, summary, None)
         console.print(
-            f"booked {len(recs.booked)} of {len(recs.options)}; plan written to {args.out}/"
+            f"booked {len(recs.booked)} of {_count(len(recs.options), 'student')}; "
+            f"plan written to {args.out}/"
         )
     return EXIT_OK
 
@@ -499,6 +498,11 @@ def _explain(args: argparse.Namespace, console: Console) -> int:
     except BrokenPipeError:  # the reader (say, head) stopped early: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 student``, ``2 students``: the CLI's own (English) messages."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _usable_cpus() -> int:

@@ -53,3 +53,20 @@ class KaoaMatchWarning(UserWarning):
 
 class InputWarning(KaoaMatchWarning):
     """Input that can be solved but looks wrong to a planner."""
+
+
+class PlanRuleError(KaoaMatchError):
+    """A plan about to be written breaks a hard rule of the contract.
+
+    Always a bug of ours (the solver or a booking), never the input's fault:
+    the command stops with exit status 1 and writes nothing.
+    """
+
+    def __init__(self, broken: list[str]) -> None:
+        self.broken = broken
+        shown = "\n".join(f"  {message}" for message in broken[:20])
+        more = f"\n  ... and {len(broken) - 20} more" if len(broken) > 20 else ""
+        super().__init__(
+            f"the plan breaks {len(broken)} hard rule(s); nothing was written. This is a bug "
+            f"of kaoa_match, please report it:\n{shown}{more}"
+        )

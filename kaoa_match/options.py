@@ -795,3 +795,68 @@ def _matching_size(days: list[int], fields: list[int], cap: int) -> int:
         if size >= cap:
             break
     return size
+
+
+# --------------------------------------------------------------------------
+# Whether given placements are options (the plan check's per-row rules)
+
+
+def allowed_rows(
+    problem: Problem,
+    student: I32,
+    offer: I32,
+    first: Sequence[dt.date],
+    last: Sequence[dt.date],
+) -> NDArray[np.bool_]:
+    """Per placement (student index, offer index, first and last day): whether
+    :func:`build_options` allows it, by the same tables: a date or block of the
+    school's calendar inside the offer's dates, grade and Schulform, needs and
+    qualifications, age, travel. Capacity and rules across rows are not checked.
+    """
+    t = _Tables(problem)
+    n = len(student)
+    first_day = np.asarray([_day_at(t.days, d) for d in first], np.int32).reshape(n)
+    n_days = np.asarray(
+        [len(t.working.between(a, b)) for a, b in zip(first, last, strict=True)], np.int32
+    ).reshape(n)
+    ok = first_day >= 0
+    ends = first_day + n_days - 1
+    ok &= np.asarray([_day_at(t.days, d) for d in last], np.int32).reshape(n) == ends
+    cohort = t.student_cohort[student]
+    for c in np.unique(cohort[ok & (cohort >= 0)]).tolist():
+        rows = np.flatnonzero(ok & (cohort == c))
+        fits = np.zeros(len(rows), dtype=bool)
+        for kind, code in KIND_CODE.items():
+            slot_offer, slot_first, slot_days = t.slots(
+                t.cohorts[c], kind, t.open_offers(t.cohorts[c], kind)
+            )
+            slots = set(
+                zip(slot_offer.tolist(), slot_first.tolist(), slot_days.tolist(), strict=True)
+            )
+            of_kind = t.offer_kind[offer[rows]] == code
+            fits |= of_kind & np.asarray(
+                [
+                    (int(o), int(f), int(d)) in slots
+                    for o, f, d in zip(offer[rows], first_day[rows], n_days[rows], strict=True)
+                ],
+                dtype=bool,
+            )
+        ok[rows] = fits
+    ok &= cohort >= 0
+    company = t.offer_company[offer]
+    ok &= t.tags_ok(student, company)
+    ok[ok] &= t.age_ok(student[ok], company[ok], first_day[ok])
+    travel = TravelTimes(problem)
+    minutes = np.zeros(n, np.int32)
+    order = np.argsort(student, kind="stable")
+    for rows in np.split(order, np.flatnonzero(np.diff(student[order])) + 1):
+        if len(rows):  # one look-up per student, not per row
+            s = int(student[rows[0]])
+            minutes[rows] = travel.from_students(s, s + 1)[0][company[rows]]
+    return ok & (minutes <= travel.limits[student])
+
+
+def _day_at(days: _Days, day: dt.date) -> int:
+    """The index of a working day in the horizon, or -1."""
+    k = int(np.searchsorted(days.ordinal, day.toordinal()))
+    return k if k < len(days.ordinal) and int(days.ordinal[k]) == day.toordinal() else -1

@@ -22,12 +22,12 @@ import numpy as np
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from kaoa_match.calendar import WorkingDays
 from kaoa_match.exceptions import KaoaMatchError
+from kaoa_match.i18n import _, date_text, ngettext
 from kaoa_match.options import build_options, explain_no_option
 from kaoa_match.plan import ASSIGNMENT_COLUMNS
 from kaoa_match.solvers.result import assignment_row
-from kaoa_match.solvers.variables import BFE, Candidates, WishMatches
+from kaoa_match.solvers.variables import BFE, Candidates, WishMatches, block_days
 from kaoa_match.wishes import WishTable
 
 if TYPE_CHECKING:
@@ -40,8 +40,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Option", "Recommendations", "UnknownStudentsError", "recommend"]
 
-_PER_DATE = 8  # best offers per candidate date combined into complete options
-_KEPT_PER_STUDENT = 40  # complete options per student the joint booking chooses from
+_PER_DATE = 8  # best offers per candidate date combined into options
+_KEPT_PER_STUDENT = 40  # options of the most placements per student the booking chooses from
+_KEPT_SMALLER = 10  # options of each smaller number of placements (if places are shared)
+_BLOCKS_COMBINED = 10  # best Praktikum blocks combined with BFE days (both needed)
 
 
 class UnknownStudentsError(KaoaMatchError):
@@ -50,28 +52,41 @@ class UnknownStudentsError(KaoaMatchError):
 
 @dataclass(frozen=True)
 class Option:
-    """One complete option of a student: its placements and their values."""
+    """One option of a student: the placements it adds and their values.
+
+    ``missing`` counts the placements the student still lacks after it (per
+    kind): an option is partial when any are missing.
+    """
 
     rows: tuple[tuple[object, ...], ...]  # assignment rows (plan.ASSIGNMENT_COLUMNS)
-    top: bool  # a placement in one of the student's top-3 fields
-    wishes: int  # points of the wishes it grants (6 - rank each)
+    top: bool  # the student has a placement in a top-3 field with it
+    wishes: int  # points of the wishes it newly grants (6 - rank each)
     interest: int
     travel: int
     slots: tuple[int, ...] = field(repr=False)  # (offer, day) places it takes
+    company_days: frozenset[tuple[int, int]] = field(repr=False, default=frozenset())
+    missing: tuple[tuple[str, int], ...] = ()  # (kind, placements still missing)
 
     @property
-    def key(self) -> tuple[int, int, int, int]:
-        """Larger is better, level by level."""
-        return (int(self.top), self.wishes, self.interest, -self.travel)
+    def partial(self) -> bool:
+        return any(n > 0 for _, n in self.missing)
+
+    @property
+    def key(self) -> tuple[int, int, int, int, int]:
+        """Larger is better, level by level: placements first, as in the plan."""
+        return (len(self.rows), int(self.top), self.wishes, self.interest, -self.travel)
 
 
 @dataclass(frozen=True)
 class Recommendations:
-    """Per new student: the best options, the one booked, or why there is none."""
+    """Per new student: the best options, the one booked, or why there is
+    none (or why the best is partial); students already fully placed apart."""
 
     options: dict[str, list[Option]]
     booked: dict[str, Option]
     reasons: dict[str, str]
+    missing: dict[str, dict[str, int]]  # placements each student lacked before the booking
+    fully_placed: frozenset[str] = frozenset()
 
     def booked_rows(self) -> pd.DataFrame:
         """The assignment rows of the joint booking (plan.ASSIGNMENT_COLUMNS)."""
@@ -86,15 +101,20 @@ def recommend(
     top: int = 5,
     seed: int = 0,
 ) -> Recommendations:
-    """The best ``top`` complete options of each new student in the free places
-    of the published plan ``assignments``, and a joint booking of all of them.
+    """The best ``top`` options of each new student in the free places of the
+    published plan ``assignments``, and a joint booking of all of them.
 
-    Raises :class:`UnknownStudentsError` naming every ID not in ``problem``.
+    What the plan already gives a student counts: only the missing placements
+    are offered (on other dates and, for BFE days, in other Berufsfelder), and
+    a student who has all of them gets none. Where no complete option is left,
+    the options are the best partial ones, as the plan itself would place the
+    student (the most placements first). Raises :class:`UnknownStudentsError`
+    naming every ID not in ``problem``.
     """
     index = {s.student_id: i for i, s in enumerate(problem.students)}
     unknown = [sid for sid in student_ids if sid not in index]
     if unknown:
-        raise UnknownStudentsError(f"not in the input: {', '.join(unknown)}")
+        raise UnknownStudentsError(_("not in the input: {ids}").format(ids=", ".join(unknown)))
     wanted = list(dict.fromkeys(student_ids))
     sub = problem.model_copy(
         update={
@@ -105,22 +125,33 @@ def recommend(
     )
     opts = build_options(sub)
     free = _FreePlaces.of(problem, opts, assignments)
-    cand = Candidates.from_options(opts, free.usable(opts))
-    wishes = WishMatches.of(WishTable.of(sub), cand)
+    table = WishTable.of(sub)
+    held = _Held.of(problem, opts, assignments, wanted, table)
+    cand = Candidates.from_options(opts, free.usable(opts) & held.usable(opts))
+    wishes = WishMatches.of(table, cand)
     per_student: dict[str, list[Option]] = {}
     reasons: dict[str, str] = {}
+    done: set[str] = set()  # students the plan already gives every placement
+    lacking: dict[str, dict[str, int]] = {}
     for s, sid in enumerate(wanted):
-        found = _complete_options(sub, opts, cand, wishes, s)
-        found.sort(key=lambda o: o.key, reverse=True)
-        per_student[sid] = found[:_KEPT_PER_STUDENT]
-        if not found:
-            reasons[sid] = _why_none(sub, opts, cand, s)
-    booked = _book_jointly(per_student, free, seed)
+        missing = lacking[sid] = held.missing(opts, s)
+        per_student[sid] = []
+        if not int(opts.bfe_needed[s]) and not int(opts.praktikum_needed[s]):
+            reasons[sid] = explain_no_option(sub, s, "bfe") or _("needs no placement")
+            continue
+        if not any(missing.values()):
+            done.add(sid)
+            continue
+        found = _options(sub, opts, cand, wishes, held, s, missing)
+        per_student[sid] = _kept(found)
+        if not found or found[0].partial:
+            reasons[sid] = _why_short(sub, opts, cand, held, s, missing, found)
+    booked = _book_jointly(per_student, free, _apart_pairs(problem, wanted), seed)
     shown = {sid: options[:top] for sid, options in per_student.items()}
     for sid, option in booked.items():
         if option not in shown[sid]:
             shown[sid] = [*shown[sid][: top - 1], option]
-    return Recommendations(shown, booked, reasons)
+    return Recommendations(shown, booked, reasons, lacking, frozenset(done))
 
 
 @dataclass(frozen=True)
@@ -136,18 +167,12 @@ class _FreePlaces:
     def of(cls, problem: Problem, opts: Options, assignments: pd.DataFrame) -> _FreePlaces:
         n_days = len(opts.days)
         offer_index = {o.offer_id: j for j, o in enumerate(problem.offers)}
-        working = WorkingDays.for_problem(problem)
         load: Counter[int] = Counter()
-        for offer_id, first, last in zip(
-            assignments["offer_id"], assignments["start_date"], assignments["end_date"], strict=True
-        ):
+        row_days = _row_days(opts, assignments)
+        for offer_id, days in zip(assignments["offer_id"], row_days, strict=True):
             j = offer_index.get(str(offer_id))
-            if j is None:
-                continue
-            for day in working.between(_date(first), _date(last)):
-                d = opts.days.index_of(day)
-                if d is not None:
-                    load[j * n_days + d] += 1
+            if j is not None:
+                load.update(j * n_days + d for d in days)
         capacity = np.repeat([o.capacity for o in problem.offers], n_days).astype(np.int64)
         taken = np.zeros(len(capacity), dtype=np.int64)
         for slot, count in load.items():
@@ -172,39 +197,213 @@ class _FreePlaces:
         return ok & ~(bfe & closed)
 
 
+@dataclass(frozen=True)
+class _Held:
+    """What the published plan already gives each new student, and what it
+    rules out: days taken (any kind), BFE Berufsfelder used, and the company
+    days of ``apart`` partners."""
+
+    bfe_days: list[int]  # per student: BFE days placed
+    blocks: list[int]  # per student: Praktikum blocks placed
+    busy: list[set[int]]  # per student: day indices with a placement
+    fields: list[set[int]]  # per student: BFE fields placed
+    avoid: list[set[tuple[int, int]]]  # per student: (company, day) of apart partners
+    offers: list[list[int]]  # per student: offer indices placed
+    wishes: list[set[int]]  # per student: wishes (WishTable positions) granted already
+
+    @classmethod
+    def of(
+        cls,
+        problem: Problem,
+        opts: Options,
+        assignments: pd.DataFrame,
+        wanted: list[str],
+        table: WishTable,
+    ) -> _Held:
+        position = {sid: s for s, sid in enumerate(wanted)}
+        offer_index = {o.offer_id: j for j, o in enumerate(problem.offers)}
+        company_index = {c.company_id: j for j, c in enumerate(problem.companies)}
+        field_index = {f.field_id: j for j, f in enumerate(problem.fields)}
+        partners: dict[str, list[int]] = {}  # a plan's student -> new students kept apart
+        for p in problem.pairs:
+            for me, other in ((p.student_a, p.student_b), (p.student_b, p.student_a)):
+                if p.relation == "apart" and me in position:
+                    partners.setdefault(other, []).append(position[me])
+        n = len(wanted)
+        held = cls(
+            bfe_days=[0] * n,
+            blocks=[0] * n,
+            busy=[set() for _ in range(n)],
+            fields=[set() for _ in range(n)],
+            avoid=[set() for _ in range(n)],
+            offers=[[] for _ in range(n)],
+            wishes=[set() for _ in range(n)],
+        )
+        columns = zip(
+            assignments["student_id"].astype(str),
+            assignments["offer_id"].astype(str),
+            _row_days(opts, assignments),
+            strict=True,
+        )
+        for sid, oid, days in columns:
+            j = offer_index.get(oid)
+            if j is None:
+                continue
+            offer = problem.offers[j]
+            for partner in partners.get(sid, ()):
+                held.avoid[partner].update((company_index[offer.company_id], d) for d in days)
+            s = position.get(sid)
+            if s is None:
+                continue
+            held.offers[s].append(j)
+            held.busy[s].update(days)
+            if offer.kind == "bfe":
+                held.bfe_days[s] += 1
+                held.fields[s].add(field_index[offer.field_id])
+            else:
+                held.blocks[s] += 1
+        held._granted_wishes(problem, table, company_index, field_index)
+        return held
+
+    def _granted_wishes(
+        self,
+        problem: Problem,
+        table: WishTable,
+        company_index: dict[str, int],
+        field_index: dict[str, int],
+    ) -> None:
+        """The wishes each new student's placed rows grant already (``table``
+        is over the new students, in their order)."""
+        student = [s for s, offers in enumerate(self.offers) for _ in offers]
+        offers = [problem.offers[j] for held in self.offers for j in held]
+        rows, wish = table.matches(
+            np.asarray(student, np.int64),
+            np.asarray([j for held in self.offers for j in held], np.int64),
+            np.asarray([company_index[o.company_id] for o in offers], np.int64),
+            np.asarray([field_index[o.field_id] for o in offers], np.int64),
+        )
+        for r, w in zip(rows.tolist(), wish.tolist(), strict=True):
+            self.wishes[student[r]].add(w)
+
+    def missing(self, opts: Options, s: int) -> dict[str, int]:
+        """Placements student ``s`` still lacks, per kind."""
+        return {
+            "bfe": max(int(opts.bfe_needed[s]) - self.bfe_days[s], 0),
+            "praktikum": max(int(opts.praktikum_needed[s]) - self.blocks[s], 0),
+        }
+
+    def usable(self, opts: Options) -> NDArray[np.bool_]:
+        """Options that keep the student's placed days, BFE fields and apart partners."""
+        days = block_days(np.asarray(opts.first_day), np.asarray(opts.n_days))
+        ok = np.ones(len(opts), dtype=bool)
+        for i in range(len(opts)):
+            s = int(opts.student[i])
+            if not (self.busy[s] or self.fields[s] or self.avoid[s]):
+                continue
+            row_days = set(days[i].tolist())
+            company = int(opts.company[i])
+            ok[i] = (
+                not row_days & self.busy[s]
+                and not (int(opts.kind[i]) == BFE and int(opts.field[i]) in self.fields[s])
+                and not any((company, d) in self.avoid[s] for d in row_days)
+            )
+        return ok
+
+
+def _row_days(opts: Options, assignments: pd.DataFrame) -> list[list[int]]:
+    """Per row of a plan: the indices of the working days it covers."""
+    result = []
+    for first, last in zip(assignments["start_date"], assignments["end_date"], strict=True):
+        days = opts.working.between(_date(first), _date(last))
+        result.append([d for d in map(opts.days.index_of, days) if d is not None])
+    return result
+
+
 def _date(value: object) -> dt.date:
     return pd.Timestamp(str(value)).date()
 
 
-def _complete_options(
-    problem: Problem, opts: Options, cand: Candidates, wishes: WishMatches, s: int
+def _options(
+    problem: Problem,
+    opts: Options,
+    cand: Candidates,
+    wishes: WishMatches,
+    held: _Held,
+    s: int,
+    missing: dict[str, int],
 ) -> list[Option]:
-    """Every complete option of student ``s`` from the candidates (BFE: the best
-    few offers per date, combined over distinct dates and Berufsfelder)."""
+    """The options of student ``s``, best first: combinations of the missing
+    BFE days (the best few offers per date, over distinct dates and
+    Berufsfelder) and of a missing Praktikum block, as many placements as
+    possible, down to partial ones."""
     mine = np.flatnonzero(cand.student == s)
     points = wishes.option_points(len(cand))
     top = set(opts.top_fields[s])
-    if int(opts.praktikum_needed[s]):
-        blocks = mine[cand.kind[mine] != BFE]
-        return [_option(problem, opts, cand, wishes, [int(i)], top) for i in blocks.tolist()]
-    needed = int(opts.bfe_needed[s])
-    if needed == 0:
+    blocks = [[int(i)] for i in mine[cand.kind[mine] != BFE]] if missing["praktikum"] else []
+    days = _bfe_combinations(cand, mine, points, top, missing["bfe"])
+    picks_list: list[list[int]] = [*days, *blocks]
+    if days and blocks:  # both needed: days and a block that do not overlap
+        best_blocks = sorted(blocks, key=lambda b: -cand.score[b[0]])[:_BLOCKS_COMBINED]
+        picks_list += [d + b for d in days for b in best_blocks if not _overlap(cand, d, b)]
+    already_top = _holds_top(problem, held, s, top)
+    found = [
+        _option(problem, opts, cand, wishes, picks, top, already_top, held, s, missing)
+        for picks in picks_list
+    ]
+    found.sort(key=lambda o: o.key, reverse=True)
+    return found
+
+
+def _holds_top(problem: Problem, held: _Held, s: int, top: set[int]) -> bool:
+    """Whether a placed row of the student (any kind) is in a top-3 field."""
+    field_index = {f.field_id: j for j, f in enumerate(problem.fields)}
+    return any(field_index[problem.offers[j].field_id] in top for j in held.offers[s])
+
+
+def _bfe_combinations(
+    cand: Candidates, mine: NDArray[np.int64], points: NDArray[np.int64], top: set[int], k: int
+) -> list[list[int]]:
+    """Combinations of ``k`` BFE candidates on distinct dates in distinct fields;
+    if there are none, of the most days possible (fewer than ``k``)."""
+    if k == 0:
         return []
-    by_date: dict[int, list[int]] = {}
+    bfe = mine[cand.kind[mine] == BFE]
     best_first = sorted(
-        mine.tolist(),
+        bfe.tolist(),
         key=lambda i: (-(int(cand.field[i]) in top), -points[i], -cand.score[i], cand.travel[i]),
     )
+    by_date: dict[int, list[int]] = {}
     for i in best_first:
         day = by_date.setdefault(int(cand.first_day[i]), [])
         if len(day) < _PER_DATE and all(cand.field[j] != cand.field[i] for j in day):
             day.append(i)
-    found = []
-    for dates in itertools.combinations(sorted(by_date), needed):
-        for picks in itertools.product(*(by_date[d] for d in dates)):
-            if len({int(cand.field[i]) for i in picks}) == needed:
-                found.append(_option(problem, opts, cand, wishes, list(picks), top))
-    return found
+    for size in range(min(k, len(by_date)), 0, -1):
+        found = [
+            list(picks)
+            for dates in itertools.combinations(sorted(by_date), size)
+            for picks in itertools.product(*(by_date[d] for d in dates))
+            if len({int(cand.field[i]) for i in picks}) == size
+        ]
+        if found:  # one day fewer only as fall-backs, for places shared with others
+            return found + _smaller(found, size)
+    return []
+
+
+def _smaller(found: list[list[int]], size: int) -> list[list[int]]:
+    """Sub-combinations one day shorter of the best few (fall-backs for a joint booking)."""
+    if size <= 1:
+        return []
+    seen: set[tuple[int, ...]] = set()
+    for picks in found[:_KEPT_SMALLER]:
+        for part in itertools.combinations(picks, size - 1):
+            seen.add(tuple(part))
+    return [list(part) for part in sorted(seen)]
+
+
+def _overlap(cand: Candidates, days: list[int], block: list[int]) -> bool:
+    b = block[0]
+    lo, hi = int(cand.first_day[b]), int(cand.first_day[b] + cand.n_days[b])
+    return any(lo <= int(cand.first_day[i]) < hi for i in days)
 
 
 def _option(
@@ -214,53 +413,119 @@ def _option(
     wishes: WishMatches,
     picks: list[int],
     top: set[int],
+    already_top: bool,
+    held: _Held,
+    s: int,
+    missing: dict[str, int],
 ) -> Option:
     plan = np.zeros(len(cand), dtype=bool)
     plan[picks] = True
+    granted = set(wishes.wish[plan[wishes.option]].tolist()) - held.wishes[s]
     ordered = sorted(picks, key=lambda i: int(cand.first_day[i]))
     rows = [assignment_row(problem, opts, cand, i) for i in ordered]
-    slots = [
-        int(cand.offer[i]) * len(opts.days) + d
+    covered = [
+        (i, d)
         for i in ordered
         for d in range(int(cand.first_day[i]), int(cand.first_day[i] + cand.n_days[i]))
     ]
+    added = Counter("bfe" if int(cand.kind[i]) == BFE else "praktikum" for i in picks)
     return Option(
         rows=tuple(rows),
-        top=any(int(cand.field[i]) in top for i in picks),
-        wishes=wishes.value(plan),
+        top=already_top or any(int(cand.field[i]) in top for i in picks),
+        wishes=int(wishes.weight[sorted(granted)].sum()),
         interest=int(cand.score[picks].sum()),
         travel=int(cand.travel[picks].sum()),
-        slots=tuple(slots),
+        slots=tuple(int(cand.offer[i]) * len(opts.days) + d for i, d in covered),
+        company_days=frozenset((int(cand.company[i]), d) for i, d in covered),
+        missing=tuple((kind, n - added[kind]) for kind, n in missing.items() if n),
     )
 
 
-def _why_none(problem: Problem, opts: Options, cand: Candidates, s: int) -> str:
-    """Why student ``s`` has no complete option in the free places."""
-    for kind in ("bfe", "praktikum"):
-        needed = int(opts.bfe_needed[s]) if kind == "bfe" else int(opts.praktikum_needed[s])
-        if needed and (s, kind) in opts.no_option_reason:
-            return opts.no_option_reason[(s, kind)]
-    if not int(opts.bfe_needed[s]) and not int(opts.praktikum_needed[s]):
-        return explain_no_option(problem, s, "bfe") or "needs no placement (no calendar row)"
-    if int(opts.praktikum_needed[s]):
-        return "every Praktikum offer in reach is full on some day of each possible block"
-    mine = np.flatnonzero(cand.student == s)
+def _kept(found: list[Option]) -> list[Option]:
+    """The options the booking chooses from: the best of the most placements,
+    and a few of each smaller number (used when places are shared)."""
+    kept: list[Option] = []
+    per_size: Counter[int] = Counter()
+    most = len(found[0].rows) if found else 0
+    for option in found:
+        size = len(option.rows)
+        if per_size[size] < (_KEPT_PER_STUDENT if size == most else _KEPT_SMALLER):
+            per_size[size] += 1
+            kept.append(option)
+    return kept
+
+
+def _why_short(
+    problem: Problem,
+    opts: Options,
+    cand: Candidates,
+    held: _Held,
+    s: int,
+    missing: dict[str, int],
+    found: list[Option],
+) -> str:
+    """Why student ``s`` has no complete option in the free places: what the
+    best option leaves missing, and why."""
+    left = dict(found[0].missing) if found else missing
+    texts = []
+    for kind, n in left.items():
+        if not n:
+            continue
+        if (s, kind) in opts.no_option_reason:
+            texts.append(opts.no_option_reason[(s, kind)])
+        elif kind == "praktikum":
+            texts.append(
+                _("every Praktikum offer in reach is full on some day of each possible block")
+            )
+        else:
+            texts.append(_bfe_short(problem, opts, cand, held, s, n))
+    return "; ".join(texts)
+
+
+def _bfe_short(
+    problem: Problem, opts: Options, cand: Candidates, held: _Held, s: int, short: int
+) -> str:
+    mine = np.flatnonzero((cand.student == s) & (cand.kind == BFE))
     dates = sorted({opts.days[int(d)] for d in cand.first_day[mine]})
     fields = {int(f) for f in cand.field[mine]}
-    needed = int(opts.bfe_needed[s])
-    shown = ", ".join(str(d) for d in dates) or "none"
-    return (
-        f"{needed} BFE days are needed, but free places (in groups that run) are left on "
-        f"{len(dates)} candidate date(s) ({shown}) in {len(fields)} Berufsfeld(er): the "
-        "rest is full"
+    shown = ", ".join(date_text(d) for d in dates) or _("none")
+    placed = held.bfe_days[s]
+    return ngettext(
+        "{short} BFE day is missing ({placed} of {needed} placed): free places (in groups "
+        "that run, on dates and in Berufsfelder the student does not have yet) are left on "
+        "{n_dates} candidate date(s) ({dates}) in {n_fields} Berufsfeld(er); the rest is full",
+        "{short} BFE days are missing ({placed} of {needed} placed): free places (in groups "
+        "that run, on dates and in Berufsfelder the student does not have yet) are left on "
+        "{n_dates} candidate date(s) ({dates}) in {n_fields} Berufsfeld(er); the rest is full",
+        short,
+    ).format(
+        short=short,
+        placed=placed,
+        needed=int(opts.bfe_needed[s]),
+        n_dates=len(dates),
+        dates=shown,
+        n_fields=len(fields),
     )
+
+
+def _apart_pairs(problem: Problem, wanted: list[str]) -> list[tuple[str, str]]:
+    """``apart`` pairs of two new students (booked jointly, kept apart)."""
+    new = set(wanted)
+    return [
+        (p.student_a, p.student_b)
+        for p in problem.pairs
+        if p.relation == "apart" and p.student_a in new and p.student_b in new
+    ]
 
 
 def _book_jointly(
-    per_student: dict[str, list[Option]], free: _FreePlaces, seed: int
+    per_student: dict[str, list[Option]],
+    free: _FreePlaces,
+    apart: list[tuple[str, str]],
+    seed: int,
 ) -> dict[str, Option]:
-    """One option per student (or none), places shared: the most students
-    placed, then the levels over all of them, lexicographically."""
+    """One option per student (or none), places shared: the most placements,
+    then the levels over all of them, lexicographically."""
     if not any(per_student.values()):
         return {}
     model = cp_model.CpModel()
@@ -276,20 +541,19 @@ def _book_jointly(
     for slot, taking in users.items():
         if len(taking) > free.free[slot]:
             model.add(sum(taking) <= int(free.free[slot]))
-    levels = [
-        lambda o: 1,
-        lambda o: int(o.top),
-        lambda o: o.wishes,
-        lambda o: o.interest,
-        lambda o: -o.travel,
-    ]
+    for a, b in apart:
+        for ka, option_a in enumerate(per_student.get(a, [])):
+            for kb, option_b in enumerate(per_student.get(b, [])):
+                if option_a.company_days & option_b.company_days:
+                    model.add_at_most_one([choice[(a, ka)], choice[(b, kb)]])
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
-    for value in levels:
-        expr = sum(value(per_student[sid][k]) * var for (sid, k), var in choice.items())
+    n_levels = len(next(o for options in per_student.values() for o in options).key)
+    for level in range(n_levels):
+        expr = sum(per_student[sid][k].key[level] * var for (sid, k), var in choice.items())
         model.maximize(expr)
-        status = solver.solve(model, None)
+        status = solver.solve(model)
         if status != cp_model.OPTIMAL:
             raise KaoaMatchError(f"booking the new students failed ({solver.status_name(status)})")
         model.add(expr >= round(solver.objective_value))
@@ -308,8 +572,9 @@ def booked_plan(
 
     Every old row stays. The summary keeps the published plan's entries,
     with the values a recount of the new assignments gives where the
-    assignments alone decide them; its bounds are dropped (``null``): the plan
-    was not optimised again, so no bound is proven for it.
+    assignments alone decide them, and every level ``recounted``: the plan was
+    not optimised again, so its bounds are dropped (``null``). The caller
+    records the input the booked plan belongs to (``summary["input"]``).
     """
     from kaoa_match.changes import CHANGE_COLUMNS, NEWLY_PLACED
     from kaoa_match.report.data import headline, normalise_assignments, normalise_unassigned
@@ -318,27 +583,23 @@ def booked_plan(
     old = normalise_assignments(assignments)
     placed = pd.concat([old, new_rows], ignore_index=True) if len(new_rows) else old
     placed = placed.sort_values(["school_id", "student_id", "start_date"], ignore_index=True)
-    school = {s.student_id: s.school_id for s in problem.students}
-    newcomers = set(recs.options)
     short = normalise_unassigned(unassigned)
-    short = short[~short["student_id"].isin(newcomers)]
-    missing = []
-    for sid, reason in recs.reasons.items():
-        for kind in ("bfe", "praktikum"):
-            if _needed(problem, sid, kind):
-                missing.append((sid, school[sid], kind, _needed(problem, sid, kind), reason))
-    extra = pd.DataFrame(missing, columns=short.columns)
-    short = pd.concat([short, extra], ignore_index=True) if missing else short
+    short = short[~short["student_id"].isin(set(recs.options))]
+    still = _still_short(problem, recs)
+    if still:
+        short = pd.concat([short, pd.DataFrame(still, columns=short.columns)], ignore_index=True)
+    names = {c.company_id: c.name or c.company_id for c in problem.companies}
     changes = pd.DataFrame(
         [
             (
-                row[0],
-                row[1],
-                row[2],
+                row.student_id,
+                row.school_id,
+                row.kind,
                 NEWLY_PLACED,
                 "",
-                f"{row[3]} {date_span(row[6], row[7])}",
-                "late registration: placed in a free place",
+                f"{row.offer_id} {names.get(str(row.company_id), row.company_id)} "
+                f"{date_span(row.start_date, row.end_date)}",
+                _("late registration: placed in a free place"),
             )
             for row in recs.booked_rows().itertuples(index=False)
         ],
@@ -355,6 +616,7 @@ def booked_plan(
     )
     new_summary = dict(summary) | {
         "status": "feasible",
+        "level_status": dict.fromkeys(objectives, RECOUNTED),
         "objectives": objectives,
         "bounds": dict.fromkeys(objectives),
         "gaps": dict.fromkeys(objectives),
@@ -366,14 +628,86 @@ def booked_plan(
     return placed, short, changes, new_summary
 
 
-def _needed(problem: Problem, student_id: str, kind: str) -> int:
-    student = next(s for s in problem.students if s.student_id == student_id)
-    for entry in problem.calendar:
-        if (entry.school_id, entry.grade, entry.kind) == (student.school_id, student.grade, kind):
-            return entry.needed_days if kind == "bfe" else 1
-    return 0
+def recommendation_lines(problem: Problem, recs: Recommendations) -> list[str]:
+    """What ``recommend`` prints: per student its options (booked and partial
+    ones marked), or why there is none; dates, Berufsfeld, company name and ID,
+    offer ID and minutes on each placement."""
+    names = {c.company_id: c.name or c.company_id for c in problem.companies}
+    lines = []
+    for sid, options in recs.options.items():
+        lines.append(f"{sid}:")
+        if sid in recs.fully_placed:
+            lines.append("  " + _("already has every placement it needs; nothing to book"))
+        elif sid in recs.reasons:
+            head = _("best option is partial") if options else _("no option")
+            lines.append(f"  {head}: {recs.reasons[sid]}")
+        for k, option in enumerate(options, 1):
+            lines.append(f"  {k}. {_option_text(option, names, recs.booked.get(sid) == option)}")
+    return lines
+
+
+def _option_text(option: Option, names: dict[str, str], booked: bool) -> str:
+    places = "; ".join(
+        _("{dates} {field} at {company} ({company_id}, offer {offer_id}), {minutes} min").format(
+            dates=date_span(row[6], row[7]),
+            field=row[5],
+            company=names.get(str(row[4]), row[4]),
+            company_id=row[4],
+            offer_id=row[3],
+            minutes=row[8],
+        )
+        for row in option.rows
+    )
+    values = _(
+        "top-3 field: {top}, wishes {wishes}, interest {interest}, travel {travel} min"
+    ).format(
+        top=_("yes") if option.top else _("no"),
+        wishes=option.wishes,
+        interest=option.interest,
+        travel=option.travel,
+    )
+    marks = [_missing_text(option)] if option.partial else []
+    marks += [_("booked")] if booked else []
+    return f"{places} | {values}" + "".join(f" ({mark})" for mark in marks)
+
+
+def _missing_text(option: Option) -> str:
+    """``partial: 1 BFE day missing`` (what the student still lacks with it)."""
+    parts = [
+        ngettext("{n} BFE day", "{n} BFE days", n).format(n=n)
+        if kind == "bfe"
+        else ngettext("{n} Praktikum block", "{n} Praktikum blocks", n).format(n=n)
+        for kind, n in option.missing
+        if n > 0
+    ]
+    return _("partial: {what} missing").format(what=", ".join(parts))
+
+
+RECOUNTED = "recounted"
+"""The status of every level of a booked plan: counted from its rows, not optimised."""
+
+
+def _still_short(problem: Problem, recs: Recommendations) -> list[tuple[str, str, str, int, str]]:
+    """``unassigned.csv`` rows of the new students after the booking."""
+    school = {s.student_id: s.school_id for s in problem.students}
+    rows = []
+    for sid, missing in recs.missing.items():
+        booked = recs.booked.get(sid)
+        left = dict(booked.missing) if booked else missing
+        for kind, n in left.items():
+            if n <= 0:
+                continue
+            reason = recs.reasons.get(sid) or _(
+                "the free places left for this student went to other students booked at the "
+                "same time"
+            )
+            rows.append((sid, school[sid], kind, n, reason))
+    return rows
 
 
 def date_span(first: object, last: object) -> str:
-    """``2026-11-03`` for a day, ``2027-01-11 to 2027-01-22`` for a block."""
-    return str(first) if str(first) == str(last) else f"{first} to {last}"
+    """``03.11.2026`` for a day, ``11.01.2027 to 22.01.2027`` for a block."""
+    first_text, last_text = date_text(_date(first)), date_text(_date(last))
+    if first_text == last_text:
+        return first_text
+    return _("{first} to {last}").format(first=first_text, last=last_text)

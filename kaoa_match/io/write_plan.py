@@ -44,7 +44,16 @@ def write_plan_files(
     baseline: BaselineResult | None = None,
 ) -> dict[str, Any]:
     """Write the files of :func:`write_plan` into the existing ``directory``
-    (not atomically: the caller stages it); return the summary written."""
+    (not atomically: the caller stages it); return the summary written.
+
+    Given the ``problem``, the assignments are checked against every hard rule
+    first (:func:`kaoa_match.plan_rules.require_valid_plan`): a broken rule
+    raises before any file is written.
+    """
+    if problem is not None:
+        from kaoa_match.plan_rules import require_valid_plan  # plan_rules reads options
+
+        require_valid_plan(problem, plan.assignments)
     plan.assignments.to_csv(directory / "assignments.csv", index=False, date_format="%Y-%m-%d")
     plan.unassigned.to_csv(directory / "unassigned.csv", index=False)
     if plan.changes is not None:

@@ -29,6 +29,7 @@ from kaoa_match.model import (
     Student,
     TravelTime,
 )
+from kaoa_match.plan_rules import broken_rules
 from tests.checker import OBJECTIVES, check_plan, objective_values
 
 if TYPE_CHECKING:
@@ -96,6 +97,7 @@ def solve_checked(problem: Problem, options: SolveOptions = OPTIONS) -> Plan:
     plan = solve(problem, options)
     assert plan.status == "optimal"
     assert check_plan(problem, plan.assignments) == []
+    assert broken_rules(problem, plan.assignments) == []  # the library's own check agrees
     assert set(plan.objectives) == set(OBJECTIVES)
     assert plan.bounds == plan.objectives
     assert plan.objectives == objective_values(problem, plan.assignments)
