@@ -8,20 +8,22 @@ anything else.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from rich.console import Console
 
 from kaoa_match.exceptions import InputError, KaoaMatchError, LockedConflictError
 from kaoa_match.executors import EXECUTORS
 from kaoa_match.i18n import DEFAULT_LANGUAGE, LANGUAGES, language
+from kaoa_match.presets import PRESETS
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from kaoa_match.batch import KreisPlan
     from kaoa_match.model import SolveOptions
@@ -31,8 +33,59 @@ EXAMPLE_DIR = Path(__file__).parent / "data" / "example"
 """The shipped example Kreis (the README's first command solves it)."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """A usage error is one line naming the option and what it takes (exit 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_INVALID, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number in ``low .. high``."""
+    allowed = f"a whole number >= {low}" if high is None else f"a whole number {low} to {high}"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be {allowed}, not {text!r}") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"must be {allowed}, not {text!r}")
+        return value
+
+    return parse
+
+
+def _seconds(text: str) -> float:
+    """An argparse type: a time limit, seconds > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0, not {text!r}")
+    return value
+
+
+def _share(text: str) -> float:
+    """An argparse type: a share of a cohort, 0 < s <= 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"must be a number > 0 and <= 1, not {text!r}")
+    return value
+
+
+_SEED = _whole_number(0, 2**31 - 1)  # CP-SAT's and numpy's seeds both take this range
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as stop:  # a usage error (2) or --help (0), already printed
+        return int(stop.code or 0)
     console = Console(stderr=True, highlight=False)
     try:
         with language(getattr(args, "lang", DEFAULT_LANGUAGE)):
@@ -56,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="kaoa_match",
         description="Plan KAoA Berufsfelderkundung and Praktikum placements for a Kreis.",
     )
@@ -72,11 +125,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     solve.add_argument("--out", type=Path, required=True, help="output directory (replaced whole)")
     solve.add_argument(
-        "--time-limit", type=float, default=None, help="seconds for all levels (per Kreis)"
+        "--time-limit",
+        type=_seconds,
+        default=None,
+        help="seconds for all levels, per Kreis (default: until every level is proven best)",
     )
     solve.add_argument(
         "--workers",
-        type=int,
+        type=_whole_number(1),
         default=None,
         help="CP-SAT search workers per Kreis (default 2; 1 with several inputs)",
     )
@@ -89,17 +145,18 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("--address", default=None, help="Ray cluster to join (default: a local Ray)")
     solve.add_argument(
         "--jobs",
-        type=int,
+        type=_whole_number(1),
         default=None,
         help="with several inputs: Kreise solved at once (default: CPUs / workers)",
     )
-    solve.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    solve.add_argument("--seed", type=_SEED, default=0, help="random seed (default 0)")
     solve.add_argument("--previous", type=Path, default=None, help="an earlier plan to keep stable")
     solve.add_argument(
         "--max-options",
-        type=int,
+        type=_whole_number(0),
         default=400_000,
-        help="above this many options keep only the nearest offers (0 = exact model always)",
+        help="above this many options keep only the nearest offers (0 = exact model always; "
+        "default 400000)",
     )
     solve.add_argument("--quiet", action="store_true", help="no progress lines")
     _add_language_option(solve)
@@ -114,17 +171,23 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--preset",
         default=None,
-        help="e.g. kreis-olpe, koeln, example; nrw writes all 53 Kreise of NRW, one directory each",
+        choices=[*PRESETS, "nrw"],
+        help="a realistic Kreis (kreis-olpe, koeln, example, ...); nrw writes all 53 Kreise of "
+        "NRW, one directory each",
     )
     generate.add_argument(
         "--scale",
-        type=float,
+        type=_share,
         default=None,
         help="with --preset nrw: share of every Kreis's cohort to generate, 0 < s <= 1 (default 1)",
     )
-    generate.add_argument("--students", type=int, default=None, help="grade-8 BFE students")
-    generate.add_argument("--praktikum", type=int, default=None, help="grade-9 Praktikum students")
-    generate.add_argument("--seed", type=int, default=0)
+    generate.add_argument(
+        "--students", type=_whole_number(0), default=None, help="grade-8 BFE students"
+    )
+    generate.add_argument(
+        "--praktikum", type=_whole_number(0), default=None, help="grade-9 Praktikum students"
+    )
+    generate.add_argument("--seed", type=_SEED, default=0, help="random seed (default 0)")
     generate.add_argument(
         "--german", action="store_true", help="write ';', decimal comma, dd.mm.yyyy"
     )
@@ -155,10 +218,12 @@ def _parser() -> argparse.ArgumentParser:
     rec.add_argument("input", type=Path, help=_INPUT_ARG_HELP)
     rec.add_argument("--plan", type=Path, required=True, help="output directory of the plan")
     rec.add_argument("student_ids", nargs="+", metavar="STUDENT_ID", help="the new students")
-    rec.add_argument("--top", type=int, default=5, help="options listed per student")
+    rec.add_argument(
+        "--top", type=_whole_number(1), default=5, help="options listed per student (default 5)"
+    )
     rec.add_argument("--book", action="store_true", help="write the plan with the booking")
     rec.add_argument("--out", type=Path, default=None, help="new plan directory (with --book)")
-    rec.add_argument("--seed", type=int, default=0)
+    rec.add_argument("--seed", type=_SEED, default=0, help="random seed (default 0)")
     _add_language_option(rec)
     rec.set_defaults(run=_recommend)
 
@@ -386,12 +451,6 @@ def _generate_nrw(args: argparse.Namespace, console: Console) -> int:
         )
         return EXIT_INVALID
     scale = 1.0 if args.scale is None else args.scale
-    if not 0 < scale <= 1:
-        console.print(f"error: --scale must be > 0 and <= 1, not {scale}", soft_wrap=True)
-        return EXIT_INVALID
-    if args.seed < 0:
-        console.print(f"error: --seed must be >= 0, not {args.seed}", soft_wrap=True)
-        return EXIT_INVALID
     kreise = generate_nrw(args.out, seed=args.seed, scale=scale, german=args.german)
     console.print(
         f"wrote {len(kreise)} Kreise: {sum(k.students for k in kreise)} students, "

@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import pytest
 
 from kaoa_match.cli import main
 from kaoa_match.io.write_problem import write_problem
 from tests.solvers.test_bfe_instances import school
-
-if TYPE_CHECKING:
-    import pytest
 
 EXAMPLE = Path(__file__).parents[1] / "kaoa_match" / "data" / "example"
 
@@ -199,3 +197,56 @@ def test_several_kreise_from_a_directory_and_a_workbook(tmp_path: Path) -> None:
         assert summary["input"] == str(source.resolve())
     plan = (out / "olpe" / "assignments.csv").read_text()
     assert (out / "siegen" / "assignments.csv").read_text() == plan
+
+
+# Every option that takes a value, with values it cannot take: the command stops
+# before it reads anything, exit 2, one line naming the option and the range.
+_BAD_OPTIONS = [
+    ("solve IN --out OUT", "--time-limit", ["0", "-5", "abc", "nan", "inf"], "seconds > 0"),
+    ("solve IN --out OUT", "--workers", ["0", "-1", "1.5"], ">= 1"),
+    ("solve IN --out OUT", "--jobs", ["0", "-2"], ">= 1"),
+    ("solve IN --out OUT", "--seed", ["-1", "2147483648", "x"], "0 to 2147483647"),
+    ("solve IN --out OUT", "--max-options", ["-5", "many"], ">= 0"),
+    ("solve IN --out OUT", "--executor", ["threads"], "invalid choice"),
+    ("solve IN --out OUT", "--lang", ["fr"], "invalid choice"),
+    ("generate OUT", "--preset", ["atlantis"], "invalid choice"),
+    ("generate OUT --preset nrw", "--scale", ["0", "1.5", "-1", "x"], "> 0 and <= 1"),
+    ("generate OUT", "--students", ["-1", "ten"], ">= 0"),
+    ("generate OUT", "--praktikum", ["-1"], ">= 0"),
+    ("generate OUT", "--seed", ["-1"], "0 to 2147483647"),
+    ("recommend IN --plan OUT S1", "--top", ["0", "-3"], ">= 1"),
+    ("recommend IN --plan OUT S1", "--seed", ["-1"], "0 to 2147483647"),
+    ("recommend IN --plan OUT S1", "--lang", ["xx"], "invalid choice"),
+    ("report OUT", "--lang", ["english"], "invalid choice"),
+    ("explain OUT S1", "--lang", ["EN"], "invalid choice"),
+]
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "value", "allowed"),
+    [(c, o, v, a) for c, o, values, a in _BAD_OPTIONS for v in values],
+)
+def test_an_impossible_option_value_is_a_one_line_usage_error(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+    option: str,
+    value: str,
+    allowed: str,
+) -> None:
+    argv = [str(tmp_path / "x") if word in ("IN", "OUT") else word for word in command.split()]
+    assert main([*argv, f"{option}={value}"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"argument {option}" in err and allowed in err
+    assert repr(value) in err
+    assert not (tmp_path / "x").exists()
+
+
+def test_help_gives_the_defaults(capsys: pytest.CaptureFixture[str]) -> None:
+    for command, defaults in (
+        ("solve", ["until every level is proven best", "default 400000", "default 2"]),
+        ("recommend", ["default 5", "default 0"]),
+    ):
+        assert main([command, "--help"]) == 0
+        text = " ".join(capsys.readouterr().out.split())
+        assert all(d in text for d in defaults), command
