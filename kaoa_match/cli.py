@@ -523,7 +523,7 @@ def _recommend(args: argparse.Namespace, console: Console) -> int:
     except UnknownStudentsError as error:
         console.print(f"error: {error}", markup=False)
         return EXIT_INVALID
-    print("\n".join(recommendation_lines(problem, recs)))
+    _print_lines(recommendation_lines(problem, recs))
     if args.book:
         placed, short, changes, summary = booked_plan(
             problem, plan.assignments, plan.unassigned, plan.summary, recs
@@ -552,11 +552,15 @@ def _explain(args: argparse.Namespace, console: Console) -> int:
     except UnknownStudentError as error:
         console.print(f"error: {error}", markup=False)
         return EXIT_INVALID
+    _print_lines(lines)
+    return EXIT_OK
+
+
+def _print_lines(lines: Sequence[str]) -> None:
     try:
         print("\n".join(lines), flush=True)
     except BrokenPipeError:  # the reader (say, head) stopped early: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return EXIT_OK
 
 
 def _count(n: int, noun: str) -> str:
