@@ -150,7 +150,12 @@ def _parser() -> argparse.ArgumentParser:
         help="with several inputs: Kreise solved at once (default: CPUs / workers)",
     )
     solve.add_argument("--seed", type=_SEED, default=0, help="random seed (default 0)")
-    solve.add_argument("--previous", type=Path, default=None, help="an earlier plan to keep stable")
+    solve.add_argument(
+        "--previous",
+        type=Path,
+        default=None,
+        help="an earlier plan to keep stable: its folder or its assignments.csv",
+    )
     solve.add_argument(
         "--max-options",
         type=_whole_number(0),

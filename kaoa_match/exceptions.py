@@ -14,7 +14,7 @@ class InputProblem:
     """One problem found in the input, located as ``file:line: column``.
 
     ``line`` is the 1-based line in the file (the header is line 1); 0 means
-    the problem concerns the file as a whole.
+    the problem concerns the file as a whole; ``column`` ``-`` the whole row.
     """
 
     file: str
@@ -23,7 +23,12 @@ class InputProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.column}: {self.message}"
+        """``file:line: column: message``; a problem of the whole file or of a
+        whole row leaves out what it has not (``offers.csv: has no rows``)."""
+        where = self.file if self.line == 0 else f"{self.file}:{self.line}"
+        if self.column in ("", "-"):
+            return f"{where}: {self.message}"
+        return f"{where}: {self.column}: {self.message}"
 
 
 class InputError(KaoaMatchError):

@@ -56,6 +56,7 @@ def explain_output(
     ``summary.json`` names.
     """
     from kaoa_match.io.inputs import check_input
+    from kaoa_match.io.read import previous_plan_file
     from kaoa_match.report.data import check_belongs, read_output
 
     plan = read_output(out_dir)
@@ -66,7 +67,7 @@ def explain_output(
         )
     # the plan was made against this previous plan (solve --previous), if any
     previous = None if input_dir else plan.summary.get("previous")
-    if previous and not Path(previous).is_file():
+    if previous and not previous_plan_file(previous).is_file():
         previous = None  # moved away since: explain without it
     problem, _ = check_input(source, previous=previous)
     check_belongs(problem, plan.assignments, plan.unassigned)

@@ -214,7 +214,7 @@ def test_cli_lists_bad_input_of_every_kreis_and_writes_nothing(
     assert main(["solve", *map(str, input_dirs), str(broken), "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert 'kreis-c/students.csv:2: grade: "acht" is not a whole number' in err
-    assert "kreis-c/offers.csv:0: -: required file is missing" in err
+    assert "kreis-c/offers.csv: required file is missing" in err
     assert not out.exists()
 
 

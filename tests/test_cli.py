@@ -117,7 +117,7 @@ def test_template_then_validate(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "kreis.xlsx exists; give another name, or --force to replace it" in said
     # the empty template as handed in: every required sheet has no rows
     assert main(["validate", str(book)]) == 2
-    assert "kreis.xlsx[students]:0: -: has no rows" in capsys.readouterr().err
+    assert "kreis.xlsx[students]: has no rows" in capsys.readouterr().err
     assert main(["template", str(book), "--example", "--force"]) == 0
     assert main(["validate", str(book)]) == 0
     assert "Students per school and grade" in capsys.readouterr().out
@@ -169,7 +169,7 @@ def test_not_a_directory_nor_a_workbook(tmp_path: Path, capsys: pytest.CaptureFi
     (tmp_path / "plan.txt").write_bytes(b"PK\x03\x04")
     assert main(["validate", str(tmp_path / "plan.txt")]) == 2
     err = capsys.readouterr().err
-    assert "plan.txt:0: -: is neither an input directory nor an Excel workbook (.xlsx)" in err
+    assert "plan.txt: is neither an input directory nor an Excel workbook (.xlsx)" in err
 
 
 def test_generate_xlsx_refuses_what_it_cannot_write(
@@ -250,3 +250,15 @@ def test_help_gives_the_defaults(capsys: pytest.CaptureFixture[str]) -> None:
         assert main([command, "--help"]) == 0
         text = " ".join(capsys.readouterr().out.split())
         assert all(d in text for d in defaults), command
+
+
+def test_previous_takes_the_plan_folder_or_its_assignments(tmp_path: Path) -> None:
+    source = _tiny_kreis(tmp_path / "in")
+    assert main(["solve", str(source), "--out", str(tmp_path / "first")]) == 0
+    for previous in (tmp_path / "first", tmp_path / "first" / "assignments.csv"):
+        out = tmp_path / f"again-{previous.name}"
+        assert main(["solve", str(source), "--out", str(out), "--previous", str(previous)]) == 0
+        summary = json.loads((out / "summary.json").read_text())
+        assert summary["objectives"]["stability"] == 2  # both published rows kept
+        assert (out / "changes.csv").is_file()
+        assert main(["explain", str(out), "s0"]) == 0

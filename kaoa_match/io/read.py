@@ -136,26 +136,40 @@ def check_dirs(paths: Sequence[str | Path]) -> tuple[dict[str, Problem], list[In
     return check_inputs(paths)
 
 
+def previous_plan_file(path: str | Path) -> Path:
+    """The ``assignments.csv`` of an earlier plan given as its folder (the output
+    directory of a solve) or as the file itself (``--previous``)."""
+    given = Path(path)
+    return given / "assignments.csv" if given.is_dir() else given
+
+
 def load_previous_file(path: str | Path, log: Log) -> RawTable | None:
-    """The cells of the earlier plan given apart from the input (``--previous``)."""
-    file = Path(path)
+    """The cells of the earlier plan given apart from the input (``--previous``):
+    a plan folder or its ``assignments.csv``."""
+    file = previous_plan_file(path)
     if not file.is_file():
-        log.error(file.name, 0, "-", "file of the previous plan is missing")
+        what = (
+            "is a folder without assignments.csv; give the folder of a plan or its assignments.csv"
+            if Path(path).is_dir()
+            else "previous plan is missing (give the folder of a plan or its assignments.csv)"
+        )
+        log.error(str(path), 0, "-", what)
         return None
     return load_csv(file, file.name, log)
 
 
 def read_previous(path: str | Path) -> tuple[PreviousAssignment, ...]:
-    """Read an earlier plan (``assignments.csv`` plus an optional ``status`` column).
+    """Read an earlier plan (its folder, or ``assignments.csv`` plus an optional
+    ``status`` column).
 
     A missing ``status`` column or an empty cell means ``published``. Whether
     its students and offers still exist is checked only together with a
     problem (:func:`check_dir` with ``previous=``).
     """
-    file = Path(path)
+    file = previous_plan_file(path)
     log = Log()
     if not file.is_file():
-        raise InputError([InputProblem(file.name, 0, "-", "file is missing")])
+        raise InputError([InputProblem(str(path), 0, "-", "previous plan is missing")])
     loaded = load_csv(file, file.name, log)
     parsed = parse_table(LAYOUTS["previous"], loaded, log) if loaded else None
     if log.errors:

@@ -97,7 +97,7 @@ def test_empty_template_is_an_input_error_naming_each_sheet(tmp_path: Path) -> N
     with pytest.raises(InputError) as info:
         check_input(tmp_path / "book.xlsx")
     assert [str(p) for p in info.value.problems] == [
-        f"book.xlsx[{table}]:0: -: has no rows: the input is empty; "
+        f"book.xlsx[{table}]: has no rows: the input is empty; "
         "fill in at least one row below the header"
         for table in ("calendar", "companies", "offers", "schools", "students")
     ]

@@ -37,32 +37,30 @@ def test_directory_and_workbook_give_the_same_problem(tmp_path: Path) -> None:
 def test_neither_directory_nor_workbook(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("x")
     neither = "is neither an input directory nor an Excel workbook (.xlsx)"
-    assert _problems(tmp_path / "notes.txt") == [f"{tmp_path / 'notes.txt'}:0: -: {neither}"]
+    assert _problems(tmp_path / "notes.txt") == [f"{tmp_path / 'notes.txt'}: {neither}"]
     (tmp_path / "students.csv").write_text("student_id\n")
     assert _problems(tmp_path / "students.csv") == [
-        f"{tmp_path / 'students.csv'}:0: -: is one CSV file; "
+        f"{tmp_path / 'students.csv'}: is one CSV file; "
         "give the directory that holds the input's CSV files"
     ]
     write_input_workbook(tmp_path / "book.dat", small_problem())
     assert _problems(tmp_path / "book.dat") == [
-        f"{tmp_path / 'book.dat'}:0: -: is an Excel workbook under another name; rename it to .xlsx"
+        f"{tmp_path / 'book.dat'}: is an Excel workbook under another name; rename it to .xlsx"
     ]
     with zipfile.ZipFile(tmp_path / "kreis.ods", "w") as ods:
         ods.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         ods.writestr("content.xml", "<office:document-content/>")
     assert _problems(tmp_path / "kreis.ods") == [
-        f"{tmp_path / 'kreis.ods'}:0: -: is an OpenDocument spreadsheet (.ods); "
+        f"{tmp_path / 'kreis.ods'}: is an OpenDocument spreadsheet (.ods); "
         "save it as .xlsx and pass that"
     ]
     assert _problems(tmp_path / "gone") == [
-        f"{tmp_path / 'gone'}:0: -: is missing (give an input directory or an Excel workbook .xlsx)"
+        f"{tmp_path / 'gone'}: is missing (give an input directory or an Excel workbook .xlsx)"
     ]
-    assert _problems(tmp_path / "gone.xlsx") == [
-        f"{tmp_path / 'gone.xlsx'}:0: -: workbook is missing"
-    ]
+    assert _problems(tmp_path / "gone.xlsx") == [f"{tmp_path / 'gone.xlsx'}: workbook is missing"]
     (tmp_path / "broken.xlsx").write_text("not a zip")
     [message] = _problems(tmp_path / "broken.xlsx")
-    assert message.startswith("broken.xlsx:0: -: cannot open workbook: ")
+    assert message.startswith("broken.xlsx: cannot open workbook: ")
 
 
 def test_workbook_errors_name_sheet_row_column_and_value_all_at_once(tmp_path: Path) -> None:
@@ -74,7 +72,7 @@ def test_workbook_errors_name_sheet_row_column_and_value_all_at_once(tmp_path: P
     del book["calendar"]
     book.save(book_path)
     assert _problems(book_path) == [
-        "book.xlsx[calendar]:0: -: required sheet is missing",
+        "book.xlsx[calendar]: required sheet is missing",
         'book.xlsx[offers]:2: capacity: "zwei" is not a whole number',
         'book.xlsx[students]:2: grade: "acht" is not a whole number',
     ]
@@ -84,7 +82,7 @@ def test_a_workbook_without_input_sheets_says_what_it_is(tmp_path: Path) -> None
     book = openpyxl.Workbook()
     book.save(tmp_path / "notes.xlsx")
     assert _problems(tmp_path / "notes.xlsx") == [
-        "notes.xlsx:0: -: has no sheet of the input (needs schools, students, companies, "
+        "notes.xlsx: has no sheet of the input (needs schools, students, companies, "
         "offers, calendar); python -m kaoa_match template BOOK.xlsx writes an input workbook "
         "to fill"
     ]
@@ -92,7 +90,7 @@ def test_a_workbook_without_input_sheets_says_what_it_is(tmp_path: Path) -> None
         book.create_sheet(name)
     book.save(tmp_path / "plan.xlsx")
     assert _problems(tmp_path / "plan.xlsx") == [
-        "plan.xlsx:0: -: is the plan workbook a solve wrote (plan.xlsx), not an input workbook"
+        "plan.xlsx: is the plan workbook a solve wrote (plan.xlsx), not an input workbook"
     ]
 
 
@@ -172,7 +170,7 @@ def test_a_binary_file_under_a_csv_name_says_what_it_is(
 ) -> None:
     write_problem(small_problem(), tmp_path)
     (tmp_path / "students.csv").write_bytes(start + b"\x00\x01rest of the file")
-    assert _problems(tmp_path) == [f"students.csv:0: -: {message}"]
+    assert _problems(tmp_path) == [f"students.csv: {message}"]
 
 
 def test_a_real_workbook_under_a_csv_name(tmp_path: Path) -> None:
@@ -180,7 +178,7 @@ def test_a_real_workbook_under_a_csv_name(tmp_path: Path) -> None:
     write_input_workbook(tmp_path / "book.xlsx", small_problem())
     (tmp_path / "book.xlsx").replace(tmp_path / "kreis" / "offers.csv")
     [problem] = _problems(tmp_path / "kreis")
-    assert problem.startswith("offers.csv:0: -: is an Excel workbook saved under a .csv name")
+    assert problem.startswith("offers.csv: is an Excel workbook saved under a .csv name")
 
 
 def test_several_kreise_mix_directories_and_workbooks(tmp_path: Path) -> None:
@@ -200,8 +198,8 @@ def test_several_kreise_mix_directories_and_workbooks(tmp_path: Path) -> None:
         check_inputs([tmp_path / "olpe", tmp_path / "siegen.xlsx", tmp_path / "other/siegen.xlsx"])
     assert sorted(str(p) for p in info.value.problems) == sorted(
         [
-            "olpe/offers.csv:0: -: required file is missing",
+            "olpe/offers.csv: required file is missing",
             'siegen.xlsx[students]:2: grade: "acht" is not a whole number',
-            f"{tmp_path / 'other/siegen.xlsx'}:0: -: a second workbook named siegen",
+            f"{tmp_path / 'other/siegen.xlsx'}: a second workbook named siegen",
         ]
     )

@@ -267,7 +267,7 @@ def test_windows_1252_file_is_read_with_a_warning(tmp_path: Path) -> None:
     problem, warnings = check_dir(tmp_path)
     assert problem.companies[0].name == "Bäckerei Müßig"
     assert [str(w) for w in warnings] == [
-        "companies.csv:0: -: not UTF-8; read as Windows-1252 (old Excel); please save as CSV UTF-8"
+        "companies.csv: not UTF-8; read as Windows-1252 (old Excel); please save as CSV UTF-8"
     ]
 
 
@@ -285,7 +285,7 @@ def test_unknown_column_and_extra_cells_are_warnings(tmp_path: Path) -> None:
     _, warnings = check_dir(write(tmp_path, FILES, schools=schools))
     assert [str(w) for w in warnings] == [
         "schools.csv:1: bemerkung: unknown column, ignored",
-        "schools.csv:2: -: row has 7 cells, the header 6; extra ignored",
+        "schools.csv:2: row has 7 cells, the header 6; extra ignored",
     ]
 
 
@@ -317,7 +317,7 @@ def test_read_dir_issues_warnings(tmp_path: Path) -> None:
 def test_missing_required_file_without_cascades(tmp_path: Path) -> None:
     # without schools.csv every student's school_id would be unknown: not reported
     assert problems_of(write(tmp_path, FILES, schools=None)) == [
-        "schools.csv:0: -: required file is missing"
+        "schools.csv: required file is missing"
     ]
 
 
@@ -331,7 +331,7 @@ def test_missing_required_column(tmp_path: Path) -> None:
 
 def test_empty_file_and_not_a_directory(tmp_path: Path) -> None:
     assert problems_of(write(tmp_path, FILES, offers="")) == [
-        "offers.csv:1: -: file is empty (the header line is missing)"
+        "offers.csv:1: file is empty (the header line is missing)"
     ]
     with pytest.raises(InputError, match="is not a directory"):
         check_dir(tmp_path / "nowhere")
@@ -459,7 +459,7 @@ def test_every_problem_of_every_file_at_once(tmp_path: Path) -> None:
     assert problems_of(directory) == [
         "calendar.csv:6: start_date: 2026-10-20 is not a working day (Herbstferien)",
         "calendar.csv:7: days: days 2 disagrees with days 3 on line 4 (bfe, school S2, grade 8)",
-        "companies.csv:0: -: required file is missing",
+        "companies.csv: required file is missing",
         "offers.csv:4: end_date: 2026-11-01 is before start_date 2026-11-02",
         'offers.csv:4: field_id: unknown field_id "zauberei" '
         "(not a built-in Berufsfeld; list your own in fields.csv)",
@@ -553,7 +553,15 @@ def test_check_dir_with_previous_file_names_it(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         check_dir(tmp_path, previous=tmp_path / "gone.csv")
     assert [str(p) for p in info.value.problems] == [
-        "gone.csv:0: -: file of the previous plan is missing"
+        f"{tmp_path / 'gone.csv'}: previous plan is missing (give the folder of a plan or its "
+        "assignments.csv)"
+    ]
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError) as info:
+        check_dir(tmp_path, previous=tmp_path / "empty")
+    assert [str(p) for p in info.value.problems] == [
+        f"{tmp_path / 'empty'}: is a folder without assignments.csv; give the folder of a plan "
+        "or its assignments.csv"
     ]
 
 
@@ -586,7 +594,7 @@ def test_read_xlsx(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         read_xlsx(tmp_path / "kreis.xlsx")
     assert [str(p) for p in info.value.problems] == [
-        "kreis.xlsx[calendar]:0: -: required sheet is missing",
+        "kreis.xlsx[calendar]: required sheet is missing",
         'kreis.xlsx[students]:3: grade: "acht" is not a whole number',
     ]
 
