@@ -93,6 +93,8 @@ class _Checker:
             | set(known_ids.get(table, ()))
             for table, column in _ID_COLUMNS.items()
         }
+        # per table: IDs without leading zeros -> the ID (for zero_hint)
+        self.without_zeros: dict[str, dict[str, str]] = {}
 
     def run(self) -> None:
         self.check_unique_ids()
@@ -140,7 +142,25 @@ class _Checker:
             where = "not a built-in Berufsfeld; list your own in fields.csv"
         else:
             where = f"not in {self.file(target)}"
-        return f'unknown {_ID_COLUMNS[target]} "{value}" ({where})'
+        return f'unknown {_ID_COLUMNS[target]} "{value}" ({where}){self.zero_hint(target, value)}'
+
+    def zero_hint(self, target: str, value: str) -> str:
+        """A hint when ``value`` and a known ID differ only in leading zeros
+        (``0815`` against ``815``): Excel drops them from IDs stored as numbers."""
+        if not value[:1].isdigit():
+            return ""
+        if target not in self.without_zeros:
+            self.without_zeros[target] = {}
+            for known in sorted(self.ids[target], reverse=True):
+                if known[:1].isdigit():
+                    self.without_zeros[target][known.lstrip("0")] = known
+        twin = self.without_zeros[target].get(value.lstrip("0"))
+        if twin is None or twin == value:
+            return ""
+        return (
+            f'; {self.file(target)} has "{twin}": Excel drops leading zeros from IDs it '
+            "stores as numbers; format the ID columns as text and enter the IDs again"
+        )
 
     def check_refs(self, table: str, column: str, target: str) -> None:
         if target in self.absent:

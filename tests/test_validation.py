@@ -157,6 +157,26 @@ def test_unknown_references() -> None:
     ]
 
 
+def test_an_id_excel_stripped_of_its_leading_zero_gets_a_hint() -> None:
+    # Excel stored students.student_id 0815 as the number 815; interests still say 0815.
+    problem = base()
+    problem = problem.model_copy(
+        update={
+            "students": (*problem.students, Student(student_id="815", school_id="S1", grade=8)),
+            "interests": (
+                Interest(student_id="0815", field_id="it", score=50),
+                Interest(student_id="0816", field_id="it", score=50),
+            ),
+        }
+    )
+    assert errors(problem) == [
+        'interests.csv:2: student_id: unknown student_id "0815" (not in students.csv); '
+        'students.csv has "815": Excel drops leading zeros from IDs it stores as numbers; '
+        "format the ID columns as text and enter the IDs again",
+        'interests.csv:3: student_id: unknown student_id "0816" (not in students.csv)',
+    ]
+
+
 def test_unknown_field_against_own_fields_csv() -> None:
     problem = with_rows(fields=(Berufsfeld(field_id="bau"),))
     assert errors(problem) == [

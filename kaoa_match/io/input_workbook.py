@@ -106,23 +106,27 @@ def _table_sheet(sheet: Worksheet, layout: Layout, records: Sequence[BaseModel])
         cell.fill = _HEADER_FILL
     sheet.freeze_panes = "A2"
     widths = [max(len(name) + 4, 14) for name in names]
+    # Filled cells get their column's format too: an ID cell formatted as text
+    # keeps 0815 as 0815 when a planner types over it in Excel.
+    formats = [_column_format(column) for column in layout.columns]
     for line, record in enumerate(records, start=2):
         for k, name in enumerate(names, start=1):
-            shown = _write_cell(sheet, line, k, getattr(record, name))
+            shown = _write_cell(sheet, line, k, getattr(record, name), formats[k - 1])
             widths[k - 1] = max(widths[k - 1], min(shown + 2, _MAX_WIDTH))
     for k, column in enumerate(layout.columns, start=1):
         letter = get_column_letter(k)
         dimension = sheet.column_dimensions[letter]
         dimension.width = widths[k - 1]
-        dimension.number_format = _column_format(column)
+        dimension.number_format = formats[k - 1]
         validation = _dropdown(layout.table, column)
         if validation is not None:
             validation.add(f"{letter}2:{letter}{_LAST_ROW}")
             sheet.add_data_validation(validation)
 
 
-def _write_cell(sheet: Worksheet, line: int, k: int, value: object) -> int:
-    """Write one value as a typed cell; the number of characters it shows."""
+def _write_cell(sheet: Worksheet, line: int, k: int, value: object, number_format: str) -> int:
+    """Write one value as a typed cell in its column's format; the number of
+    characters it shows."""
     if value is None:
         return 0
     if isinstance(value, bool):
@@ -130,12 +134,12 @@ def _write_cell(sheet: Worksheet, line: int, k: int, value: object) -> int:
     if isinstance(value, frozenset | set):
         value = format_cell(value)
     cell = sheet.cell(row=line, column=k, value=value)
+    cell.number_format = number_format
     if isinstance(value, str):
         # Names and IDs come from portal exports that companies fill in: text
         # stays text, never a formula (openpyxl makes "=..." one).
         cell.data_type = "s"
     elif isinstance(value, dt.date):
-        cell.number_format = DATE_FORMAT
         return len("TT.MM.JJJJ")
     return len(str(value))
 

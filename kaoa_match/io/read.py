@@ -211,15 +211,17 @@ def build_problem(raw: dict[str, RawTable], log: Log) -> tuple[Problem, list[Inp
 
 
 def _check_not_empty(raw: dict[str, RawTable], log: Log) -> None:
-    """An input whose required tables all have a header but no rows is an
-    error (an empty template handed in as it came). One empty table alone
-    stays valid: a Kreis may have, say, no calendar rows yet."""
-    required = [table for table, layout in LAYOUTS.items() if layout.required_file]
-    if not all(table in raw and not _has_rows(raw[table]) for table in required):
-        return
-    for table in required:
-        message = "has no rows: the input is empty; fill in at least one row below the header"
-        log.error(raw[table].file, 0, "-", message)
+    """A required table with a header but no rows is an error: without
+    schools, students, companies, offers or calendar rows nobody can be placed
+    (an offers table left empty would only leave every student short)."""
+    for table, layout in LAYOUTS.items():
+        if layout.required_file and table in raw and not _has_rows(raw[table]):
+            log.error(raw[table].file, 0, "-", _NO_ROWS)
+
+
+_NO_ROWS = (
+    "has no rows: nobody can be placed without them; fill in at least one row below the header"
+)
 
 
 def _has_rows(raw: RawTable) -> bool:

@@ -10,7 +10,7 @@ import pytest
 
 from kaoa_match.exceptions import InputError
 from kaoa_match.io import check_input, read_dir
-from kaoa_match.io.cells import LAYOUTS
+from kaoa_match.io.cells import ID_COLUMNS, LAYOUTS
 from kaoa_match.io.help_de import HELP, SHEET_HELP
 from kaoa_match.io.input_workbook import DATE_FORMAT, HELP_SHEET, write_input_workbook
 from kaoa_match.model import DEFAULT_FIELDS
@@ -97,7 +97,7 @@ def test_empty_template_is_an_input_error_naming_each_sheet(tmp_path: Path) -> N
     with pytest.raises(InputError) as info:
         check_input(tmp_path / "book.xlsx")
     assert [str(p) for p in info.value.problems] == [
-        f"book.xlsx[{table}]: has no rows: the input is empty; "
+        f"book.xlsx[{table}]: has no rows: nobody can be placed without them; "
         "fill in at least one row below the header"
         for table in ("calendar", "companies", "offers", "schools", "students")
     ]
@@ -123,3 +123,11 @@ def test_example_reads_back_as_the_example_directory(tmp_path: Path) -> None:
     write_input_workbook(tmp_path / "example.xlsx", read_dir(EXAMPLE))
     read, _ = check_input(tmp_path / "example.xlsx")
     assert read == read_dir(EXAMPLE)
+    # Every ID cell, filled or not, is formatted as text: typed over in Excel,
+    # 0815 stays 0815.
+    book = openpyxl.load_workbook(tmp_path / "example.xlsx")
+    for table, column in ID_COLUMNS.items():
+        sheet = book[table]
+        k = [cell.value for cell in sheet[1]].index(column) + 1
+        filled = [sheet.cell(row=r, column=k) for r in range(2, sheet.max_row + 1)]
+        assert filled and {cell.number_format for cell in filled} == {"@"}, table

@@ -159,9 +159,10 @@ _LON = st.floats(-180, 180, allow_nan=False)
 
 @st.composite
 def problems(draw: st.DrawFn) -> Problem:
-    """Small valid problems: every reference resolves, every calendar is sound."""
+    """Small valid problems: every reference resolves, every calendar is sound,
+    every required table has a row."""
     school_ids = _ids("S", draw(st.integers(1, 3)))
-    student_ids = _ids("ST", draw(st.integers(0, 4)))
+    student_ids = _ids("ST", draw(st.integers(1, 4)))
     company_ids = _ids("C", draw(st.integers(1, 3)))
     fields = draw(
         st.sampled_from(
@@ -219,11 +220,11 @@ def problems(draw: st.DrawFn) -> Problem:
             grades=draw(st.frozensets(st.integers(5, 13), max_size=3)),
             school_types=draw(_TAGS),
         )
-        for i in range(draw(st.integers(0, 3)))
+        for i in range(draw(st.integers(1, 3)))
     )
     calendar: list[CalendarEntry] = []
     for sid in school_ids:
-        if draw(st.booleans()):
+        if sid == school_ids[0] or draw(st.booleans()):
             calendar.append(
                 CalendarEntry(
                     school_id=sid,
