@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from kaoa_match.batch import KreisPlan
     from kaoa_match.model import SolveOptions
+    from kaoa_match.options import Options
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 EXAMPLE_DIR = Path(__file__).parent / "data" / "example"
@@ -275,15 +276,20 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
     started = time.monotonic()
     refuse_foreign(args.out)  # before the solve, not after it
     problem, warnings = check_input(source, previous=args.previous)
-    _print_warnings(console, warnings)
+    _print_warnings(console, warnings, source=source)
     console.print(
         f"read {len(problem.students)} students, {len(problem.companies)} companies, "
         f"{len(problem.offers)} offers in {time.monotonic() - started:.1f} s"
     )
     options = _solve_options(args, args.workers)
-    with LiveStatus(console, options.time_limit_s, quiet=args.quiet) as status:
+
+    def warn_on_wishes(opts: Options) -> None:
+        _print_warnings(console, never_granted(problem, opts, source), source=source)
+
+    with LiveStatus(
+        console, options.time_limit_s, quiet=args.quiet, on_options=warn_on_wishes
+    ) as status:
         plan, opts = solve_with_options(problem, options, progress=status)
-        _print_warnings(console, never_granted(problem, opts, source))
         status.stage("report: portal baseline, report.html, plan.xlsx")
         baseline = report_baseline(problem, opts)
         del opts  # GBs for a large Kreis; the report needs no more of them
@@ -392,7 +398,7 @@ def _validate(args: argparse.Namespace, console: Console) -> int:
     problem, warnings = check_input(args.input)
     opts = build_options(problem)
     warnings = [*warnings, *never_granted(problem, opts, args.input)]
-    _print_warnings(console, warnings, limit=50)
+    _print_warnings(console, warnings, limit=len(warnings))  # validate lists them all
     print(render_summary(summarize(problem, opts)))
     console.print(f"input is valid ({len(warnings)} warning(s))")
     return EXIT_OK
@@ -520,7 +526,7 @@ def _recommend(args: argparse.Namespace, console: Console) -> int:
         console.print(f"error: {what}")
         return EXIT_INVALID
     problem, warnings = check_input(args.input)
-    _print_warnings(console, warnings)
+    _print_warnings(console, warnings, source=args.input)
     plan = read_output(args.plan)
     check_belongs(problem, plan.assignments, plan.unassigned)
     try:
@@ -580,8 +586,17 @@ def _usable_cpus() -> int:
     return os.cpu_count() or 1
 
 
-def _print_warnings(console: Console, warnings: Sequence[object], limit: int = 10) -> None:
+def _print_warnings(
+    console: Console, warnings: Sequence[object], limit: int = 10, source: Path | None = None
+) -> None:
     for item in warnings[:limit]:
-        console.print(f"warning: {item}", markup=False)
+        console.print(f"warning: {item}", markup=False, soft_wrap=True)
     if len(warnings) > limit:
-        console.print(f"... and {len(warnings) - limit} more warnings")
+        more = len(warnings) - limit
+        where = "IN" if source is None else str(source)
+        console.print(
+            f"... and {_count(more, 'more warning')}: python -m kaoa_match validate {where} "
+            "lists them all",
+            markup=False,
+            soft_wrap=True,
+        )

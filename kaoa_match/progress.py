@@ -11,11 +11,13 @@ from rich.table import Table
 from rich.text import Text
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from rich.console import Console
 
     from kaoa_match.batch import BatchPlan, KreisPlan
+    from kaoa_match.options import Options
     from kaoa_match.plan import Plan
 
 
@@ -58,9 +60,15 @@ class LiveStatus:
     """
 
     def __init__(
-        self, console: Console, limit: float | None, every: float = 2.0, quiet: bool = False
+        self,
+        console: Console,
+        limit: float | None,
+        every: float = 2.0,
+        quiet: bool = False,
+        on_options: Callable[[Options], None] | None = None,
     ) -> None:
         self.console, self.limit, self.quiet = console, limit, quiet
+        self.on_options = on_options
         self.started = time.monotonic()
         self.stage_name = "starting"
         self.level: tuple[str, int, float] | None = None  # name, value, bound
@@ -79,6 +87,11 @@ class LiveStatus:
     def __exit__(self, *exc: object) -> None:
         if self._live is not None:
             self._live.stop()
+
+    def options_built(self, options: Options) -> None:
+        """The solver built the eligible placements (before the long search)."""
+        if self.on_options is not None:
+            self.on_options(options)
 
     def stage(self, name: str) -> None:
         """A new stage begins."""

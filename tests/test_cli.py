@@ -262,3 +262,21 @@ def test_previous_takes_the_plan_folder_or_its_assignments(tmp_path: Path) -> No
         assert summary["objectives"]["stability"] == 2  # both published rows kept
         assert (out / "changes.csv").is_file()
         assert main(["explain", str(out), "s0"]) == 0
+
+
+def test_warnings_come_before_the_search_and_say_where_the_rest_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kaoa_match.io.read import read_dir
+    from kaoa_match.model import Wish
+
+    source = _tiny_kreis(tmp_path / "in")
+    problem = read_dir(source)
+    wishes = [Wish(student_id=f"s{i % 3}", rank=1 + i // 3, field_id="bau") for i in range(12)]
+    write_problem(problem.model_copy(update={"wishes": tuple(wishes)}), source)
+    assert main(["solve", str(source), "--out", str(tmp_path / "plan")]) == 0
+    err = capsys.readouterr().err
+    assert err.index("can never be granted") < err.index("warm start") < err.index("coverage ")
+    assert f"... and 2 more warnings: python -m kaoa_match validate {source} lists them all" in err
+    assert main(["validate", str(source)]) == 0
+    assert capsys.readouterr().err.count("can never be granted") == 12

@@ -165,6 +165,9 @@ def solve_with_options(
     validate(problem).raise_if_errors()
     opts = build_options(problem)
     built = time.monotonic()
+    tell = getattr(progress, "options_built", None)
+    if tell is not None:  # e.g. the CLI's warnings on wishes, before the long search
+        tell(opts)
 
     previous = match_previous(problem, opts)
     bad_locked = unplaceable_locked_rows(problem, previous)
