@@ -278,8 +278,9 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
     problem, warnings = check_input(source, previous=args.previous)
     _print_warnings(console, warnings, source=source)
     console.print(
-        f"read {len(problem.students)} students, {len(problem.companies)} companies, "
-        f"{len(problem.offers)} offers in {time.monotonic() - started:.1f} s"
+        f"read {_count(len(problem.students), 'student')}, "
+        f"{_count(len(problem.companies), 'company', 'companies')}, "
+        f"{_count(len(problem.offers), 'offer')} in {time.monotonic() - started:.1f} s"
     )
     options = _solve_options(args, args.workers)
 
@@ -301,8 +302,8 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
     placed = plan.assignments["student_id"].nunique()
     short = plan.unassigned["student_id"].nunique()
     console.print(
-        f"{len(plan.assignments)} placements for {placed} students; {short} students short "
-        f"of a placement (see unassigned.csv)"
+        f"{_count(len(plan.assignments), 'placement')} for {_count(placed, 'student')}; "
+        f"{_count(short, 'student')} short of a placement (see unassigned.csv)"
     )
     if plan.interrupted:
         console.print("[yellow]stopped by Ctrl-C: this is the best plan found so far[/]")
@@ -333,7 +334,8 @@ def _solve_batch(args: argparse.Namespace, console: Console) -> int:
     _print_warnings(console, warnings)
     students = sum(len(p.students) for p in problems.values())
     console.print(
-        f"read {len(problems)} Kreise, {students} students in {time.monotonic() - started:.1f} s"
+        f"read {len(problems)} Kreise, {_count(students, 'student')} "
+        f"in {time.monotonic() - started:.1f} s"
     )
     workers = args.workers or 1
     jobs = args.jobs or max(_usable_cpus() // workers, 1)
@@ -426,8 +428,10 @@ def _generate(args: argparse.Namespace, console: Console) -> int:
         write_problem(problem, args.out, german=args.german)
     where = args.out if args.xlsx else f"{args.out}/"
     console.print(
-        f"wrote {len(problem.students)} students, {len(problem.schools)} schools, "
-        f"{len(problem.companies)} companies, {len(problem.offers)} offers to {where}"
+        f"wrote {_count(len(problem.students), 'student')}, "
+        f"{_count(len(problem.schools), 'school')}, "
+        f"{_count(len(problem.companies), 'company', 'companies')}, "
+        f"{_count(len(problem.offers), 'offer')} to {where}"
     )
     return EXIT_OK
 
@@ -574,9 +578,9 @@ def _print_lines(lines: Sequence[str]) -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
-def _count(n: int, noun: str) -> str:
+def _count(n: int, noun: str, plural: str | None = None) -> str:
     """``1 student``, ``2 students``: the CLI's own (English) messages."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
 
 
 def _usable_cpus() -> int:
