@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from kaoa_match.calendar import WorkingDays
 from kaoa_match.exceptions import KaoaMatchError
+from kaoa_match.i18n import _, date_text, ngettext
 from kaoa_match.options import build_options, interest_matrix, top_fields
 from kaoa_match.travel import TravelTimes
 from kaoa_match.wishes import wish_target
@@ -39,7 +40,6 @@ __all__ = ["UnknownStudentError", "explain_output", "explain_student"]
 
 MAX_LINES_PER_FIELD = 4
 """Lines listed per Berufsfeld among the better options; the rest are counted."""
-_LABEL = {"bfe": "BFE", "praktikum": "Praktikum"}
 _WISH_OFFERS_SHOWN = 3  # offers of one wish whose reasons are listed
 
 
@@ -90,7 +90,11 @@ def explain_student(
 
     student = next((s for s in problem.students if s.student_id == student_id), None)
     if student is None:
-        raise UnknownStudentError(f"unknown student_id {student_id!r}: not in the input")
+        raise UnknownStudentError(
+            _("unknown student_id {student_id}: not in the input").format(
+                student_id=repr(student_id)
+            )
+        )
     case = _Case.build(problem, student, normalise_assignments(assignments), summary or {})
     lines = [case.title()]
     for kind in ("bfe", "praktikum"):
@@ -199,9 +203,14 @@ class _Case:
         school = self.school.name or self.school.school_id
         top = sorted(top_fields(interest_matrix(self.sub))[0], key=lambda j: -self._score_at(j))
         fields = ", ".join(f"{self.problem.fields[j].field_id} ({self._score_at(j)})" for j in top)
-        return (
-            f"{self.sid} at {school} ({self.school.school_id}), grade {self.student.grade}; "
-            f"top-3 fields: {fields or 'none (no interest scores)'}"
+        return _(
+            "{student} at {school} ({school_id}), grade {grade}; top-3 fields: {fields}"
+        ).format(
+            student=self.sid,
+            school=school,
+            school_id=self.school.school_id,
+            grade=self.student.grade,
+            fields=fields or _("none (no interest scores)"),
         )
 
     def _score_at(self, j: int) -> int:
@@ -212,19 +221,78 @@ class _Case:
         chosen = [p for p in self.chosen if p.offer.kind == kind]
         if needed == 0 and not chosen:
             return []
-        unit = "days" if kind == "bfe" else "block"
-        lines = [f"{_LABEL[kind]}: {len(chosen)} of {needed} {unit} placed"]
+        placed = (
+            ngettext(
+                "BFE: {placed} of {needed} day placed",
+                "BFE: {placed} of {needed} days placed",
+                needed,
+            )
+            if kind == "bfe"
+            else _("Praktikum: {placed} of {needed} block placed")
+        )
+        lines = [placed.format(placed=len(chosen), needed=needed)]
         reason = self.options.no_option_reason.get((0, kind))
         if reason:
-            lines.append(f"  no possible placement at all: {reason}")
-        lines.append("chosen:")
+            lines.append("  " + _("no possible placement at all: {reason}").format(reason=reason))
+        lines += self._top_fields_without_offers(kind)
+        lines.append(_("chosen:"))
         lines += [f"  {self._placement(p)}" for p in sorted(chosen, key=lambda p: p.first)]
         if not chosen:
-            lines.append("  none")
+            lines.append("  " + _("none"))
+        if kind == "bfe" and len(chosen) < needed and not reason:
+            lines += self._dates_left_open(chosen)
         items = self._better(kind, chosen, short=len(chosen) < needed)
-        lines.append("better options not chosen:" if chosen else "options not chosen:")
+        lines.append(_("better options not chosen:") if chosen else _("options not chosen:"))
         names = {c.company_id: c.name for c in self.problem.companies}
-        lines += _listed(items, names) or ["  none: every other option scores lower or is farther"]
+        lines += _listed(items, names) or [
+            "  " + _("none: every other option scores lower or is farther")
+        ]
+        return lines
+
+    def _top_fields_without_offers(self, kind: Kind) -> list[str]:
+        """A line naming the student's top-3 fields in which the Kreis has no
+        offer of ``kind`` at all (so no plan could place the student there)."""
+        offered = {o.field_id for o in self.problem.offers if o.kind == kind and o.capacity > 0}
+        top = sorted(top_fields(interest_matrix(self.sub))[0], key=lambda j: -self._score_at(j))
+        missing = [self.problem.fields[j].field_id for j in top]
+        missing = [field for field in missing if field not in offered]
+        if not missing:
+            return []
+        text = (
+            _("no BFE offer at all in top-3 field(s): {fields}")
+            if kind == "bfe"
+            else _("no Praktikum offer at all in top-3 field(s): {fields}")
+        )
+        return ["  " + text.format(fields=", ".join(missing))]
+
+    def _dates_left_open(self, chosen: Sequence[_Placement]) -> list[str]:
+        """For a student short of BFE days: each candidate date without a
+        placement, and why no offer open that day was taken (counted per reason)."""
+        used = {p.first for p in chosen}
+        candidates = [
+            d
+            for e in self.problem.calendar
+            if (e.school_id, e.grade, e.kind) == (self.student.school_id, self.student.grade, "bfe")
+            for d in self._days(e)
+        ]
+        far = _("more than {limit} minutes away").format(limit=self.limit)
+        lines = [_("candidate dates without a placement:")]
+        for day in sorted(set(candidates) - used):
+            reasons: dict[str, int] = {}
+            for offer in self.problem.offers:
+                if offer.kind == "bfe" and offer.start_date <= day <= offer.last_date:
+                    reason = (
+                        far
+                        if self.travel[offer.company_id] > self.limit
+                        else self._offer_rule(offer, [(day, day)])
+                        or self._slot_reason(offer, day, day, None)
+                    )
+                    reasons[reason] = reasons.get(reason, 0) + 1
+            text = "; ".join(
+                ngettext("{n} offer: {reason}", "{n} offers: {reason}", n).format(n=n, reason=r)
+                for r, n in sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
+            )
+            lines.append(f"  {date_text(day)}: {text or _('no BFE offer is open on that date')}")
         return lines
 
     def _needed(self, kind: Kind) -> int:
@@ -233,13 +301,18 @@ class _Case:
         return int(self.options.praktikum_needed[0])
 
     def _placement(self, p: _Placement) -> str:
-        dates = str(p.first) if p.first == p.last else f"{p.first} to {p.last}"
-        return f"{dates}: {self._offer_text(p.offer, p.score, p.travel)}"
+        return f"{_span(p.first, p.last)}: {self._offer_text(p.offer, p.score, p.travel)}"
 
     def _offer_text(self, offer: Offer, score: int, travel: int) -> str:
         company = self.companies[offer.company_id]
         name = company.name or company.company_id
-        return f"{offer.field_id} ({score}) at {name} ({company.company_id}), {travel} min"
+        return _("{field} ({score}) at {company} ({company_id}), {minutes} min").format(
+            field=offer.field_id,
+            score=score,
+            company=name,
+            company_id=company.company_id,
+            minutes=travel,
+        )
 
     # --- the student's own wishes ---------------------------------------------
 
@@ -248,15 +321,18 @@ class _Case:
         mine = [w for w in self.problem.wishes if w.student_id == self.sid and len(w.targets) == 1]
         if not mine:
             return []
-        lines = ["wishes:"]
+        lines = [_("wishes:")]
         for wish in sorted(mine, key=lambda w: w.rank):
             target, value = wish_target(wish)
-            head = f"  wish {wish.rank}, {target} {self._target_name(target, value)}"
+            head = "  " + _("wish {rank}, {target} {name}").format(
+                rank=wish.rank, target=_TARGET[target](), name=self._target_name(target, value)
+            )
             granted = [p for p in self.chosen if _grants(p.offer, target, value)]
             if granted:
-                lines.append(f"{head}: granted ({_dates(p.first for p in granted)})")
+                text = _("granted ({dates})").format(dates=_dates(p.first for p in granted))
             else:
-                lines.append(f"{head}: not granted: {self._wish_reason(target, value)}")
+                text = _("not granted: {reason}").format(reason=self._wish_reason(target, value))
+            lines.append(f"{head}: {text}")
         return lines
 
     def _target_name(self, target: str, value: str) -> str:
@@ -272,7 +348,7 @@ class _Case:
             o for o in self.problem.offers if _grants(o, target, value) and self._needed(o.kind) > 0
         ]
         if not offers:
-            return "no offer of the student's kind of placement is covered by it"
+            return _("no offer of the student's kind of placement is covered by it")
         texts = []
         for offer in offers[:_WISH_OFFERS_SHOWN]:
             score = self.scores.get(offer.field_id, 0)
@@ -280,7 +356,7 @@ class _Case:
             slots = self._slots(offer)
             rule = self._offer_rule(offer, slots)
             if rule:
-                texts.append(f"{offer.offer_id} {rule}")
+                texts.append(f"{offer.offer_id}: {rule}")
                 continue
             by_reason: dict[str, list[dt.date]] = {}
             for first, last in slots:
@@ -288,9 +364,16 @@ class _Case:
                 beaten = _beaten(score, travel, same_day if same_day else self.chosen)
                 reason = self._slot_reason(offer, first, last, beaten)
                 by_reason.setdefault(reason, []).append(first)
-            texts += [f"{offer.offer_id} on {_dates(d)}: {r}" for r, d in by_reason.items()]
+            texts += [
+                _("{offer_id} on {dates}: {reason}").format(
+                    offer_id=offer.offer_id, dates=_dates(d), reason=r
+                )
+                for r, d in by_reason.items()
+            ]
         more = len(offers) - _WISH_OFFERS_SHOWN
-        return "; ".join(texts) + (f"; and {more} more offers" if more > 0 else "")
+        if more > 0:
+            texts.append(ngettext("and {n} more offer", "and {n} more offers", more).format(n=more))
+        return "; ".join(texts)
 
     # --- the better options ---------------------------------------------------
 
@@ -364,36 +447,44 @@ class _Case:
         """The first rule of the contract that excludes the whole offer, or ``""``."""
         student, company = self.student, self.companies[offer.company_id]
         if offer.capacity == 0:
-            return "has no places (capacity 0)"
+            return _("has no places (capacity 0)")
         if offer.grades and student.grade not in offer.grades:
-            return f"only for grade {_joined(offer.grades)}"
+            return _("only for grade {grades}").format(grades=_joined(offer.grades))
         if offer.school_types and self.school.school_type not in offer.school_types:
-            return f"only for {_joined(offer.school_types)} (Schulform)"
+            return _("only for {types} (Schulform)").format(types=_joined(offer.school_types))
         if not slots:
             return self._no_dates(offer)
         if not student.needs <= company.provides:
-            return "does not provide what the student needs (see students.csv)"
+            return _("does not provide what the student needs (see students.csv)")
         if not company.requires <= student.qualifications:
             missing = _joined(company.requires - student.qualifications)
-            return f"requires a qualification the student does not hold ({missing})"
+            return _("requires a qualification the student does not hold ({missing})").format(
+                missing=missing
+            )
         travel = self.travel[offer.company_id]
         if travel > self.limit:
-            return f"too far ({travel} minutes, the maximum is {self.limit})"
+            return _("too far ({minutes} minutes, the maximum is {limit})").format(
+                minutes=travel, limit=self.limit
+            )
         if company.min_age is not None and student.birth_date is None:
-            return f"no birth date given, and the company requires age {company.min_age}"
+            return _("no birth date given, and the company requires age {age}").format(
+                age=company.min_age
+            )
         too_young = [first for first, _ in slots if not self._old_enough(offer, first)]
         if len(too_young) == len(slots):
-            return f"too young on {_dates(too_young)} (the company requires age {company.min_age})"
+            return _("too young on {dates} (the company requires age {age})").format(
+                dates=_dates(too_young), age=company.min_age
+            )
         return ""
 
     def _no_dates(self, offer: Offer) -> str:
-        span = f"{offer.start_date} to {offer.last_date}"
+        span = _span(offer.start_date, offer.last_date)
         if offer.kind == "bfe":
-            return f"not open on a BFE date of the school (open {span})"
-        return (
+            return _("not open on a BFE date of the school (open {span})").format(span=span)
+        return _(
             "no block of the school's length fits inside both the school's Praktikum "
-            f"window and the offer's dates ({span})"
-        )
+            "window and the offer's dates ({span})"
+        ).format(span=span)
 
     def _old_enough(self, offer: Offer, day: dt.date) -> bool:
         min_age = self.companies[offer.company_id].min_age
@@ -411,9 +502,9 @@ class _Case:
         """Why an allowed date or block was not taken (or why it is not allowed)."""
         if not self._old_enough(offer, first):
             min_age = self.companies[offer.company_id].min_age
-            return f"too young on that date (the company requires age {min_age})"
+            return _("too young on that date (the company requires age {age})").format(age=min_age)
         if (offer.offer_id, first) not in self.allowed:
-            return "not allowed by the rules of the data contract on that date"
+            return _("not allowed by the rules of the data contract on that date")
         clash = self._own_clash(offer, first, last, beaten)
         if clash:
             return clash
@@ -421,7 +512,7 @@ class _Case:
         if full:
             return full
         if self._apart_partner_there(offer, first, last):
-            return "a student this student must be kept apart from is there (pairs.csv)"
+            return _("a student this student must be kept apart from is there (pairs.csv)")
         return self._free_reason(beaten, self.scores.get(offer.field_id, 0))
 
     def _own_clash(
@@ -433,11 +524,13 @@ class _Case:
             if p is replaced:
                 continue
             if offer.kind == "bfe" and p.offer.kind == "bfe" and p.offer.field_id == offer.field_id:
-                return f"Berufsfeld {offer.field_id} already placed on {p.first}"
+                return _("Berufsfeld {field} already placed on {date}").format(
+                    field=offer.field_id, date=date_text(p.first)
+                )
             if p.offer.kind != offer.kind and p.first <= last and first <= p.last:
                 if offer.kind == "bfe":
-                    return "the student's Praktikum block covers that day"
-                return f"overlaps the student's BFE day on {p.first}"
+                    return _("the student's Praktikum block covers that day")
+                return _("overlaps the student's BFE day on {date}").format(date=date_text(p.first))
         return ""
 
     def _full(self, offer: Offer, first: dt.date, last: dt.date) -> str:
@@ -445,8 +538,20 @@ class _Case:
         for day in self.working.between(first, last):
             count = int(((present["start_date"] <= day) & (present["end_date"] >= day)).sum())
             if count >= offer.capacity:
-                when = "" if offer.kind == "bfe" else f" on {day}"
-                return f"full{when} ({count} of {offer.capacity} places taken by other students)"
+                text = (
+                    ngettext(
+                        "full ({count} of {capacity} place taken by other students)",
+                        "full ({count} of {capacity} places taken by other students)",
+                        offer.capacity,
+                    )
+                    if offer.kind == "bfe"
+                    else ngettext(
+                        "full on {date} ({count} of {capacity} place taken by other students)",
+                        "full on {date} ({count} of {capacity} places taken by other students)",
+                        offer.capacity,
+                    )
+                )
+                return text.format(count=count, capacity=offer.capacity, date=date_text(day))
         return ""
 
     def _closed_group(self, offer: Offer, day: dt.date) -> str:
@@ -459,12 +564,12 @@ class _Case:
         ]
         if len(present) > 0:
             return ""
-        who = (
-            "Träger group"
+        text = (
+            _("the Träger group on {date} did not reach its minimum of {minimum}")
             if self.companies[offer.company_id].provider_type == "traeger"
-            else "group"
+            else _("the group on {date} did not reach its minimum of {minimum}")
         )
-        return f"the {who} on {day} did not reach its minimum of {offer.smallest_group}"
+        return text.format(date=date_text(day), minimum=offer.smallest_group)
 
     def _apart_partner_there(self, offer: Offer, first: dt.date, last: dt.date) -> bool:
         there = self.others[
@@ -476,16 +581,17 @@ class _Case:
     def _free_reason(self, beaten: _Placement | None, score: int) -> str:
         """A place was free: only a kept previous row or an unfinished proof explains it."""
         if beaten is not None and (beaten.offer.offer_id, beaten.first) in self.published:
-            return (
-                f"a place is free, but the placement on {beaten.first} was kept "
-                "from the previous plan"
-            )
+            return _(
+                "a place is free, but the placement on {date} was kept from the previous plan"
+            ).format(date=date_text(beaten.first))
         level = "interest" if beaten is not None and score > beaten.score else "travel"
         if beaten is None:
             level = "coverage"
         if self.level_status.get(level, "optimal") != "optimal":
-            return f"a place is free; the run stopped before the {level} level was proven best"
-        return "a place is free, but taking it would lose on a level of higher priority"
+            return _(
+                "a place is free; the run stopped before the {level} level was proven best"
+            ).format(level=level)
+        return _("a place is free, but taking it would lose on a level of higher priority")
 
 
 def _beaten(score: int, travel: int, chosen: Sequence[_Placement]) -> _Placement | None:
@@ -496,15 +602,21 @@ def _beaten(score: int, travel: int, chosen: Sequence[_Placement]) -> _Placement
 
 
 def _listed(items: Sequence[_Item], names: Mapping[str, str]) -> list[str]:
-    """The items best first, at most a few per Berufsfeld; the rest counted."""
+    """The items best first, at most a few per Berufsfeld; the rest counted.
+    Two offers of one company in one Berufsfeld are told apart by their IDs."""
     ordered = sorted(items, key=lambda i: (-i.score, i.travel, i.offer.offer_id, i.dates))
+    offers: dict[tuple[str, str], set[str]] = {}
+    for item in ordered:
+        offers.setdefault((item.offer.company_id, item.offer.field_id), set()).add(
+            item.offer.offer_id
+        )
+    alike = {key for key, ids in offers.items() if len(ids) > 1}
     shown: dict[str, int] = {}
     lines: list[str] = []
     hidden = 0
     for item in ordered:
-        line = f"  {_item_text(item, names)}"
-        if line in lines:  # two offers of one company and field, same reason
-            continue
+        same = (item.offer.company_id, item.offer.field_id) in alike
+        line = f"  {_item_text(item, names, same)}"
         field = item.offer.field_id
         if shown.get(field, 0) >= MAX_LINES_PER_FIELD:
             hidden += 1
@@ -513,19 +625,36 @@ def _listed(items: Sequence[_Item], names: Mapping[str, str]) -> list[str]:
         lines.append(line)
     if hidden:
         lines.append(
-            f"  ... and {hidden} more, lower or farther (at most {MAX_LINES_PER_FIELD} "
-            "per Berufsfeld are listed)"
+            "  "
+            + _(
+                "... and {n} more, lower or farther (at most {shown} per Berufsfeld are listed)"
+            ).format(n=hidden, shown=MAX_LINES_PER_FIELD)
         )
     return lines
 
 
-def _item_text(item: _Item, names: Mapping[str, str]) -> str:
+def _item_text(item: _Item, names: Mapping[str, str], with_offer_id: bool) -> str:
+    """One option not chosen; ``with_offer_id`` where another offer of the same
+    company and Berufsfeld is listed too."""
     offer = item.offer
-    name = names.get(offer.company_id) or offer.company_id
-    head = f"{offer.field_id} ({item.score}) at {name} ({offer.company_id}), {item.travel} min"
+    company = names.get(offer.company_id) or offer.company_id
+    which = offer.company_id
+    if with_offer_id:
+        which = _("{company_id}, offer {offer_id}").format(
+            company_id=offer.company_id, offer_id=offer.offer_id
+        )
+    head = _("{field} ({score}) at {company} ({company_id}), {minutes} min").format(
+        field=offer.field_id,
+        score=item.score,
+        company=company,
+        company_id=which,
+        minutes=item.travel,
+    )
     if item.dates:
-        word = "on" if offer.kind == "bfe" else "block from"
-        head += f", {word} {_dates(item.dates)}"
+        when = (_("on {dates}") if offer.kind == "bfe" else _("block from {dates}")).format(
+            dates=_dates(item.dates)
+        )
+        head += f", {when}"
     return f"{head}: {item.reason}"
 
 
@@ -535,7 +664,21 @@ def _grants(offer: Offer, target: str, value: str) -> bool:
 
 
 def _dates(days: Iterable[dt.date]) -> str:
-    return ", ".join(str(d) for d in sorted(days))
+    return ", ".join(date_text(d) for d in sorted(days))
+
+
+def _span(first: dt.date, last: dt.date) -> str:
+    """``03.11.2026`` for a day, ``11.01.2027 to 22.01.2027`` for a block."""
+    if first == last:
+        return date_text(first)
+    return _("{first} to {last}").format(first=date_text(first), last=date_text(last))
+
+
+_TARGET = {  # a wish's target, in words (called: the language is chosen at run time)
+    "offer": lambda: _("offer"),
+    "company": lambda: _("company"),
+    "field": lambda: _("Berufsfeld"),
+}
 
 
 def _joined(values: Iterable[object]) -> str:

@@ -71,11 +71,11 @@ def _assignments() -> pd.DataFrame:
 
 EXPECTED = [
     "s1 at Schule (S), grade 8; top-3 fields: it (90), bau (80), kunst (10)",
-    "BFE: 1 of 1 days placed",
+    "BFE: 1 of 1 day placed",
     "chosen:",
-    "  2026-11-04: kunst (10) at Atelier (C3), 12 min",
+    "  04.11.2026: kunst (10) at Atelier (C3), 12 min",
     "better options not chosen:",
-    "  it (90) at Firma Voll (C1), 11 min, on 2026-11-04: full (1 of 1 places taken by "
+    "  it (90) at Firma Voll (C1), 11 min, on 04.11.2026: full (1 of 1 place taken by "
     "other students)",
     "  bau (80) at Bau Fern (C2), 73 min: too far (73 minutes, the maximum is 45)",
 ]
@@ -126,13 +126,13 @@ def test_too_young_and_field_already_used() -> None:
     assert explain_student(problem, plan, "s1")[1:] == [
         "BFE: 2 of 2 days placed",
         "chosen:",
-        "  2026-11-04: kunst (10) at Atelier (C3), 12 min",
-        "  2026-11-05: bau (80) at Bau Fern (C2), 20 min",
+        "  04.11.2026: kunst (10) at Atelier (C3), 12 min",
+        "  05.11.2026: bau (80) at Bau Fern (C2), 20 min",
         "better options not chosen:",
-        "  it (90) at Firma Voll (C1), 11 min: too young on 2026-11-04, 2026-11-05 "
+        "  it (90) at Firma Voll (C1), 11 min: too young on 04.11.2026, 05.11.2026 "
         "(the company requires age 16)",
-        "  bau (80) at Bau Fern (C2), 20 min, on 2026-11-04: Berufsfeld bau already placed "
-        "on 2026-11-05",
+        "  bau (80) at Bau Fern (C2), 20 min, on 04.11.2026: Berufsfeld bau already placed "
+        "on 05.11.2026",
     ]
 
 
@@ -167,3 +167,73 @@ def test_command_exits_2_for_an_unknown_student(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "unknown student_id 'nobody': not in the input" in captured.err
+
+
+def test_a_short_student_gets_every_open_date_and_top_fields_without_offers() -> None:
+    # s1 needs three BFE days (4, 5, 6 Nov) and has only kunst on the 4th. On
+    # the 5th the only offer is the far bau company; on the 6th no offer is open.
+    # Its top field it is offered only on the 4th (full); the Kreis has no medien
+    # offer at all, though medien is one of s1's top-3 fields.
+    day2, day3 = DAY + dt.timedelta(days=1), DAY + dt.timedelta(days=2)
+    base = _problem()
+    problem = base.model_copy(
+        update={
+            "offers": (
+                base.offers[0],
+                base.offers[1].model_copy(update={"start_date": day2}),
+                base.offers[2],
+            ),
+            "calendar": (base.calendar[0].model_copy(update={"end_date": day3, "days": 3}),),
+            "interests": (*base.interests, Interest(student_id="s1", field_id="medien", score=85)),
+        }
+    )
+    lines = explain_student(problem, _assignments(), "s1")
+    assert lines[1:5] == [
+        "BFE: 1 of 3 days placed",
+        "  no BFE offer at all in top-3 field(s): medien",
+        "chosen:",
+        "  04.11.2026: kunst (10) at Atelier (C3), 12 min",
+    ]
+    assert lines[5:8] == [
+        "candidate dates without a placement:",
+        "  05.11.2026: 1 offer: more than 45 minutes away",
+        "  06.11.2026: no BFE offer is open on that date",
+    ]
+
+
+def test_two_offers_of_one_company_in_one_field_are_told_apart() -> None:
+    base = _problem()
+    second = base.offers[0].model_copy(update={"offer_id": "O1b"})
+    problem = base.model_copy(update={"offers": (*base.offers, second)})
+    plan = pd.concat(
+        [_assignments(), pd.DataFrame([["s9", "S", "bfe", "O1b", "C1", "it", DAY, DAY, 11, 0]],
+                                      columns=ASSIGNMENT_COLUMNS)],
+        ignore_index=True,
+    )  # fmt: skip
+    problem = problem.model_copy(
+        update={"students": (*problem.students, Student(student_id="s9", school_id="S", grade=8))}
+    )
+    lines = explain_student(problem, plan, "s1")
+    assert [line for line in lines if "Firma Voll" in line] == [
+        "  it (90) at Firma Voll (C1, offer O1), 11 min, on 04.11.2026: full (1 of 1 place "
+        "taken by other students)",
+        "  it (90) at Firma Voll (C1, offer O1b), 11 min, on 04.11.2026: full (1 of 1 place "
+        "taken by other students)",
+    ]
+
+
+def test_the_explanation_speaks_german_by_default_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _written(tmp_path)
+    assert main(["explain", str(out), "s1", "--lang", "de"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "s1 an Schule (S), Jahrgang 8; Top-3-Berufsfelder: it (90), bau (80), kunst (10)",
+        "BFE: 1 von 1 Tag vergeben",
+        "vergeben:",
+        "  04.11.2026: kunst (10) bei Atelier (C3), 12 Min.",
+        "bessere Möglichkeiten, nicht gewählt:",
+        "  it (90) bei Firma Voll (C1), 11 Min., am 04.11.2026: voll (1 von 1 Platz durch "
+        "andere Schüler*innen belegt)",
+        "  bau (80) bei Bau Fern (C2), 73 Min.: zu weit (73 Minuten, höchstens 45)",
+    ]

@@ -137,8 +137,8 @@ def test_explain_names_the_group_that_did_not_run() -> None:
     short = plan.unassigned.student_id.iloc[0]
     lines = explain_student(problem, plan.assignments, short)
     assert lines[-1] == (
-        "  bau (20) at TR (TR), 15 min, on 2026-11-03: "
-        "the Träger group on 2026-11-03 did not reach its minimum of 3"
+        "  bau (20) at TR (TR), 15 min, on 03.11.2026: "
+        "the Träger group on 03.11.2026 did not reach its minimum of 3"
     )
 
 

@@ -127,9 +127,9 @@ def test_explain_lists_each_wish_granted_or_why_not() -> None:
     plan = solve_checked(problem)
     assert explain_student(problem, plan.assignments, "A")[-3:] == [
         "wishes:",
-        "  wish 1, field bau: not granted: Y on 2026-11-03: full (1 of 1 places taken by "
+        "  wish 1, Berufsfeld bau: not granted: Y on 03.11.2026: full (1 of 1 place taken by "
         "other students)",
-        "  wish 2, company CX: granted (2026-11-03)",
+        "  wish 2, company CX: granted (03.11.2026)",
     ]
     # B made no wish: no wishes section.
     assert "wishes:" not in explain_student(problem, plan.assignments, "B")
