@@ -134,8 +134,7 @@ def solve_many(
     order = sorted(names, key=lambda name: -len(problems[name].students))
     lang = current_language()  # a task runs in another process: pass the language on
     calls = [
-        (name, problems[name], options, files, extra_summary.get(name, {}), lang)
-        for name in order
+        (name, problems[name], options, files, extra_summary.get(name, {}), lang) for name in order
     ]
     started = time.monotonic()
     done: dict[str, KreisPlan] = {}
