@@ -3,8 +3,11 @@
 :func:`changes_table` compares the rows of ``previous.csv`` (``problem.previous``)
 with a new :class:`~kaoa_match.plan.Plan` and gives one row per (student, kind)
 that was placed before or is placed now; the lead writes it as ``changes.csv``.
-Texts name students by their ID only, offers and companies by ID, and never a
-student's needs (they can reveal a disability).
+The reasons are in the current language (:mod:`kaoa_match.i18n`), with dates
+as ``TT.MM.JJJJ``; the ``change`` values and the ``before``/``after`` labels
+are data (English, ISO dates). Texts name students by their ID only, offers
+by ID with their company's name, companies and schools by name and ID, and
+never a student's needs (they can reveal a disability).
 """
 
 from __future__ import annotations
@@ -16,12 +19,20 @@ import numpy as np
 import pandas as pd
 
 from kaoa_match.calendar import WorkingDays
+from kaoa_match.i18n import _, date_text, ngettext
 from kaoa_match.travel import TravelTimes
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from kaoa_match.model import CalendarEntry, Offer, PreviousAssignment, Problem, Student
+    from kaoa_match.model import (
+        CalendarEntry,
+        Company,
+        Offer,
+        PreviousAssignment,
+        Problem,
+        Student,
+    )
     from kaoa_match.plan import Plan
 
 CHANGE_COLUMNS = ["student_id", "school_id", "kind", "change", "before", "after", "reason"]
@@ -36,14 +47,22 @@ KEPT, MOVED, NEWLY_PLACED, LOST, DROPPED = (
 )
 """The values of ``change``. ``dropped``: the student is no longer in the input."""
 
-COVERAGE_MOVED = "moved to place more students (coverage comes before stability)"
-COVERAGE_LOST = "the place went to another student so that more are placed (coverage comes first)"
-STUDENT_GONE = "the student is no longer in students.csv (left or moved away)"
-NEW_IN_RUN = "new in this run"
+
+def N_(message: str) -> str:
+    """Marks a text for the catalogue; it is translated where it is used (``_(TEXT)``)."""
+    return message
+
+
+# The English texts; changes_table translates them into the current language.
+COVERAGE_MOVED = N_("moved to place more students (coverage comes before stability)")
+COVERAGE_LOST = N_(
+    "the place went to another student so that more are placed (coverage comes first)"
+)
+STUDENT_GONE = N_("the student is no longer in students.csv (left or moved away)")
+NEW_IN_RUN = N_("new in this run")
 
 _KEY = ["student_id", "kind", "offer_id", "start_date", "end_date"]
 _GROUP = ["student_id", "kind"]
-_LABEL = {"bfe": "BFE", "praktikum": "Praktikum"}
 
 
 def changes_table(problem: Problem, plan: Plan) -> pd.DataFrame:
@@ -165,8 +184,8 @@ def _change(table: pd.DataFrame, student_ids: set[str]) -> pd.Series:
 def _reasons(problem: Problem, plan: Plan, prev: pd.DataFrame, table: pd.DataFrame) -> pd.Series:
     reason = pd.Series("", index=table.index, dtype=object)
     change = table["change"]
-    reason[change == DROPPED] = STUDENT_GONE
-    reason[change == NEWLY_PLACED] = NEW_IN_RUN
+    reason[change == DROPPED] = _(STUDENT_GONE)
+    reason[change == NEWLY_PLACED] = _(NEW_IN_RUN)
     kept = change == KEPT
     counts = table.loc[kept, ["n_prev", "n_locked", "n_new"]].to_numpy()
     reason.loc[kept] = pd.Series(
@@ -197,13 +216,16 @@ def _pairs_of(frame: pd.DataFrame) -> list[tuple[str, str]]:
 
 def _kept_reason(n_prev: int, n_locked: int, n_new: int) -> str:
     if n_locked == n_prev:
-        text = "locked"
+        text = _("locked")
     elif n_locked == 0:
-        text = "kept as published"
+        text = _("kept as published")
     else:
-        text = "locked and kept as published"
+        text = _("locked and kept as published")
     added = n_new - n_prev
-    return text + (f", {added} more place(s) added" if added > 0 else "")
+    if added <= 0:
+        return text
+    more = ngettext("{n} more place added", "{n} more places added", added).format(n=added)
+    return f"{text}, {more}"
 
 
 def _unique(texts: Iterable[str]) -> list[str]:
@@ -216,6 +238,7 @@ class _RowReasons:
     def __init__(self, problem: Problem, plan: Plan) -> None:
         self.problem = problem
         self.students = {s.student_id: i for i, s in enumerate(problem.students)}
+        self.school_names = {s.school_id: s.name for s in problem.schools}
         self.offers = {o.offer_id: o for o in problem.offers}
         self.companies = {c.company_id: i for i, c in enumerate(problem.companies)}
         self.school_type = {s.school_id: s.school_type for s in problem.schools}
@@ -235,10 +258,12 @@ class _RowReasons:
         student = self.problem.students[self.students[row.student_id]]
         offer = self.offers.get(row.offer_id)
         if offer is None:
-            return f"offer {row.offer_id} was withdrawn (not in offers.csv)"
+            return _("offer {offer} was withdrawn (not in offers.csv)").format(offer=row.offer_id)
         moved_school = ""
         if row.school_id and row.school_id != student.school_id:
-            moved_school = f"the student moved from school {row.school_id} to {student.school_id}"
+            moved_school = _("the student moved from school {old} to {new}").format(
+                old=self.school(row.school_id), new=self.school(student.school_id)
+            )
         broken = self.rule_broken(row, student, offer)
         if broken:
             return f"{moved_school}: {broken}" if moved_school else broken
@@ -249,14 +274,38 @@ class _RowReasons:
     def no_replacement(self, key: tuple[str, str], n_new: int) -> list[str]:
         """Why the student has fewer placements: the plan's own reason, or fewer needed."""
         if key in self.shortfall:
-            return [f"no other place: {self.shortfall[key]}"]
+            return [_("no other place: {reason}").format(reason=self.shortfall[key])]
         student = self.problem.students[self.students[key[0]]]
         entries = self.calendar.get((student.school_id, student.grade, key[1]), [])
         needed = (entries[0].needed_days if key[1] == "bfe" else 1) if entries else 0
         if needed == n_new and needed > 0:
-            unit = "BFE day(s)" if key[1] == "bfe" else "Praktikum block"
-            return [f"now needs {needed} {unit}"]
+            if key[1] == "bfe":
+                text = ngettext("now needs {n} BFE day", "now needs {n} BFE days", needed)
+            else:
+                text = ngettext(
+                    "now needs {n} Praktikum block", "now needs {n} Praktikum blocks", needed
+                )
+            return [text.format(n=needed)]
         return []
+
+    # --- names beside IDs, as a planner knows them ---
+
+    def school(self, school_id: str) -> str:
+        """``Realschule Am Park (A)``, or the ID of a school without a name."""
+        return _named(self.school_names.get(school_id, ""), school_id)
+
+    def company(self, company_id: str) -> str:
+        """``Kita Sonne (C1)``, or the ID of a company without a name."""
+        found = self.companies.get(company_id)
+        name = "" if found is None else self.problem.companies[found].name
+        return _named(name, company_id)
+
+    def offer(self, offer: Offer) -> str:
+        """``O1 (Kita Sonne)``: the offer's ID with its company's name."""
+        found = self.companies.get(offer.company_id)
+        company: Company | None = None if found is None else self.problem.companies[found]
+        name = (company.name if company is not None else "") or offer.company_id
+        return f"{offer.offer_id} ({name})"
 
     def rule_broken(self, row: PreviousAssignment, student: Student, offer: Offer) -> str:
         for check in (self.calendar_gone, self.dates, self.eligibility, self.capacity, self.pair):
@@ -268,10 +317,14 @@ class _RowReasons:
     def by_solver(self, row: PreviousAssignment, lost: bool) -> str:
         """Every rule still allows the row: the solver gave it up, for coverage if proven."""
         if self.stability_proven:
-            return COVERAGE_LOST if lost else COVERAGE_MOVED
-        return (
-            f"offer {row.offer_id} on {row.start_date} was still possible; the run stopped "
-            "before keeping it was proven impossible"
+            return _(COVERAGE_LOST) if lost else _(COVERAGE_MOVED)
+        offer = self.offers.get(row.offer_id)
+        return _(
+            "offer {offer} on {date} was still possible; the run stopped before keeping it "
+            "was proven impossible"
+        ).format(
+            offer=row.offer_id if offer is None else self.offer(offer),
+            date=date_text(row.start_date),
         )
 
     # --- the rules, in the order a planner would check them ---
@@ -279,48 +332,83 @@ class _RowReasons:
     def calendar_gone(self, row: PreviousAssignment, student: Student, offer: Offer) -> str:
         if (student.school_id, student.grade, row.kind) in self.calendar:
             return ""
-        what = "BFE dates" if row.kind == "bfe" else "a Praktikum window"
-        return f"school {student.school_id} has no {what} for grade {student.grade} any more"
+        text = (
+            _("school {school} has no BFE dates for grade {grade} any more")
+            if row.kind == "bfe"
+            else _("school {school} has no Praktikum window for grade {grade} any more")
+        )
+        return text.format(school=self.school(student.school_id), grade=student.grade)
 
     def dates(self, row: PreviousAssignment, student: Student, offer: Offer) -> str:
         first, last = row.start_date, row.end_date or row.start_date
         if offer.kind != row.kind:
-            return f"offer {offer.offer_id} is no longer a {_LABEL[row.kind]} offer"
+            text = (
+                _("offer {offer} is no longer a BFE offer")
+                if row.kind == "bfe"
+                else _("offer {offer} is no longer a Praktikum offer")
+            )
+            return text.format(offer=self.offer(offer))
         for day in (first, last):
             off = self.working.why_not_working(day)
             if off:
-                return f"{day} is no longer a working day ({off})"
+                return _("{date} is no longer a working day ({why})").format(
+                    date=date_text(day), why=off
+                )
         if not (offer.start_date <= first and last <= offer.last_date):
-            return f"offer {offer.offer_id} now runs from {offer.start_date} to {offer.last_date}"
+            return _("offer {offer} now runs from {first} to {last}").format(
+                offer=self.offer(offer),
+                first=date_text(offer.start_date),
+                last=date_text(offer.last_date),
+            )
         entries = self.calendar[(student.school_id, student.grade, row.kind)]
         if row.kind == "bfe":
             if not any(e.start_date <= first <= e.last_date for e in entries) or first != last:
-                return f"{first} is no longer a BFE date of the school"
+                return _("{date} is no longer a BFE date of the school").format(
+                    date=date_text(first)
+                )
             return ""
         window = entries[0]
         if not (window.start_date <= first and last <= window.last_date):
-            return (
-                f"the block is no longer inside the Praktikum window "
-                f"({window.start_date} to {window.last_date})"
-            )
+            return _(
+                "the block is no longer inside the Praktikum window ({first} to {last})"
+            ).format(first=date_text(window.start_date), last=date_text(window.last_date))
         if len(self.working.between(first, last)) != window.needed_days:
-            return f"the Praktikum now lasts {window.needed_days} working days"
+            return ngettext(
+                "the Praktikum now lasts {n} working day",
+                "the Praktikum now lasts {n} working days",
+                window.needed_days,
+            ).format(n=window.needed_days)
         return ""
 
     def eligibility(self, row: PreviousAssignment, student: Student, offer: Offer) -> str:
         company = self.problem.companies[self.companies[offer.company_id]]
         school_type = self.school_type.get(student.school_id, "")
         if offer.grades and student.grade not in offer.grades:
-            return f"offer {offer.offer_id} is no longer open to grade {student.grade}"
+            return _("offer {offer} is no longer open to grade {grade}").format(
+                offer=self.offer(offer), grade=student.grade
+            )
         if offer.school_types and school_type not in offer.school_types:
-            return f"offer {offer.offer_id} is no longer open to a {school_type or 'school'}"
+            if not school_type:
+                text = _("offer {offer} is no longer open to a school without a Schulform")
+            elif school_type[0].upper() in "AEIOU":
+                text = _("offer {offer} is no longer open to an {school_type}")
+            else:
+                text = _("offer {offer} is no longer open to a {school_type}")
+            return text.format(offer=self.offer(offer), school_type=school_type)
+        named = self.company(company.company_id)
         if not student.needs <= company.provides:
-            return f"company {company.company_id} no longer provides what the student needs"
+            return _("company {company} no longer provides what the student needs").format(
+                company=named
+            )
         if not company.requires <= student.qualifications:
             missing = ", ".join(sorted(company.requires - student.qualifications))
-            return f"company {company.company_id} now requires {missing}"
+            return _("company {company} now requires {missing}").format(
+                company=named, missing=missing
+            )
         if company.min_age is not None and not _old_enough(student, company.min_age, row):
-            return f"company {company.company_id} now requires age {company.min_age}"
+            return _("company {company} now requires age {age}").format(
+                company=named, age=company.min_age
+            )
         return self.travel(student, company.company_id)
 
     def travel(self, student: Student, company_id: str) -> str:
@@ -330,7 +418,9 @@ class _RowReasons:
         minutes = self._travel.between(s, self.companies[company_id])
         limit = int(self._travel.limits[s])
         if minutes > limit:
-            return f"company {company_id} is now {minutes} minutes away (limit {limit})"
+            return _("company {company} is now {minutes} minutes away (limit {limit})").format(
+                company=self.company(company_id), minutes=minutes, limit=limit
+            )
         return ""
 
     def capacity(self, row: PreviousAssignment, student: Student, offer: Offer) -> str:
@@ -338,10 +428,13 @@ class _RowReasons:
         for day in self.working.between(row.start_date, row.end_date or row.start_date):
             n = load.get((offer.offer_id, day), 0)
             if n > offer.capacity:
-                return (
-                    f"offer {offer.offer_id} was cut to {offer.capacity} place(s) a day "
-                    f"({n} previous rows on {day})"
-                )
+                return ngettext(
+                    "offer {offer} was cut to {capacity} place a day "
+                    "({n} rows of the previous plan on {date})",
+                    "offer {offer} was cut to {capacity} places a day "
+                    "({n} rows of the previous plan on {date})",
+                    offer.capacity,
+                ).format(offer=self.offer(offer), capacity=offer.capacity, n=n, date=date_text(day))
         return ""
 
     def previous_load(self) -> dict[tuple[str, dt.date], int]:
@@ -364,9 +457,12 @@ class _RowReasons:
             for company_id, start, end in self.placed_at.get(other, []):
                 if company_id != offer.company_id or not (start <= last and first <= end):
                     continue
-                return (
-                    f"student {other}, to be kept apart, is at company {offer.company_id} "
-                    f"on {max(first, start)}"
+                return _(
+                    "student {other}, to be kept apart, is at company {company} on {date}"
+                ).format(
+                    other=other,
+                    company=self.company(offer.company_id),
+                    date=date_text(max(first, start)),
                 )
         return ""
 
@@ -383,9 +479,13 @@ def _old_enough(student: Student, min_age: int, row: PreviousAssignment) -> bool
 def _unassigned_reasons(plan: Plan) -> dict[tuple[str, str], str]:
     u = plan.unassigned
     return {
-        (str(s), str(k)): f"{m} missing: {r}"
+        (str(s), str(k)): _("{n} missing: {reason}").format(n=m, reason=r)
         for s, k, m, r in zip(u.student_id, u.kind, u.missing, u.reason, strict=True)
     }
+
+
+def _named(name: str, identifier: str) -> str:
+    return f"{name} ({identifier})" if name and name != identifier else identifier
 
 
 def _company_days(

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 import numpy as np
 
 from kaoa_match.calendar import DayIndex, WorkingDays
+from kaoa_match.i18n import _, date_text, ngettext
 from kaoa_match.travel import TravelTimes, reachable_pairs
 
 if TYPE_CHECKING:
@@ -64,7 +65,6 @@ __all__ = [
 KIND_CODE: dict[Kind, int] = {"bfe": 0, "praktikum": 1}
 """The ``Options.kind`` code of each kind of placement."""
 
-_KIND_LABEL: dict[Kind, str] = {"bfe": "BFE", "praktikum": "Praktikum"}
 _STUDENTS_PER_BATCH = 500  # students expanded at once: bounds the temporary arrays
 _MAX_LISTED_DATES = 8  # longer candidate-date lists are shortened in reasons
 
@@ -632,17 +632,17 @@ class _Explainer:
         return self._student_steps(student_index, *narrowed)
 
     def _cohort_steps(self, cohort: _Cohort, kind: Kind) -> str | tuple[I32, I32, I32]:
-        t, label = self.tables, _KIND_LABEL[kind]
+        t, offer = self.tables, _offer_label(kind)
         if not cohort.needs(kind):
             return _no_calendar(kind, cohort.grade)
         of_kind = t.offer_kind == KIND_CODE[kind]
         if not of_kind.any():
-            return f"there is no {label} offer at all"
+            return _("there is no {offer} at all").format(offer=offer)
         if not (of_kind & (t.offer_capacity > 0)).any():
-            return f"every {label} offer has 0 places"
+            return _("every {offer} has 0 places").format(offer=offer)
         offers = t.open_offers(cohort, kind)
         if not len(offers):
-            return f"no {label} offer is open to grade {cohort.grade}{_at(cohort)}"
+            return _not_open(offer, cohort)
         slots = t.slots(cohort, kind, offers)
         if not len(slots[0]):
             return _no_dates(cohort, kind, t.days.index)
@@ -655,16 +655,18 @@ class _Explainer:
         ok = t.needs_met[t.student_needs[i], t.company_provides[company]]
         if not ok.any():
             # Needs can reveal a disability: point to the input, never name them.
-            return "no offer provides what the student needs (see the needs column of students.csv)"
+            return _(
+                "no offer provides what the student needs (see the needs column of students.csv)"
+            )
         company, first_day = company[ok], first_day[ok]
         ok = t.requires_met[t.company_requires[company], t.student_quals[i]]
         if not ok.any():
             wanted = set().union(*(problem.companies[j].requires for j in set(company)))
             missing = _tags(frozenset(wanted - student.qualifications))
-            return (
-                "every suitable offer requires a qualification the student "
-                f"does not hold ({missing})"
-            )
+            return _(
+                "every suitable offer requires a qualification the student does not hold "
+                "({missing})"
+            ).format(missing=missing)
         company, first_day = company[ok], first_day[ok]
         minutes = self.travel.from_students(i, i + 1)[0][company]
         limit = int(self.travel.limits[i])
@@ -672,10 +674,9 @@ class _Explainer:
         if not ok.any():
             nearest = int(np.argmin(minutes))
             name = _company_name(problem, int(company[nearest]))
-            return (
-                f"no offer within {limit} minutes; the nearest is "
-                f"{int(minutes[nearest])} minutes away ({name})"
-            )
+            return _(
+                "no offer within {limit} minutes; the nearest is {minutes} minutes away ({company})"
+            ).format(limit=limit, minutes=int(minutes[nearest]), company=name)
         company, first_day = company[ok], first_day[ok]
         student_ids = np.full(len(company), i, np.int32)
         if not t.age_ok(student_ids, company, first_day).any():
@@ -687,42 +688,73 @@ class _Explainer:
         ages = t.company_min_age[company]
         easiest = int(company[int(np.argmin(ages))])  # every one here sets an age
         name = _company_name(t.problem, easiest)
-        rule = f"{name} requires age {int(t.company_min_age[easiest])}"
+        age = int(t.company_min_age[easiest])
         if t.problem.students[i].birth_date is None:
-            return f"no birth date given, and every possible offer sets a minimum age: {rule}"
-        return f"too young on every possible date: {rule}"
+            return _(
+                "no birth date given, and every possible offer sets a minimum age: "
+                "{company} requires age {age}"
+            ).format(company=name, age=age)
+        return _("too young on every possible date: {company} requires age {age}").format(
+            company=name, age=age
+        )
+
+
+def _offer_label(kind: Kind) -> str:
+    """``BFE offer`` or ``Praktikum offer``, for the reasons about offers of a kind."""
+    return _("BFE offer") if kind == "bfe" else _("Praktikum offer")
 
 
 def _no_calendar(kind: Kind, grade: int) -> str:
     if kind == "bfe":
-        return f"the school has no BFE dates for grade {grade}"
-    return f"the school has no Praktikum window for grade {grade}"
+        return _("the school has no BFE dates for grade {grade}").format(grade=grade)
+    return _("the school has no Praktikum window for grade {grade}").format(grade=grade)
 
 
-def _at(cohort: _Cohort) -> str:
-    """`` at a Gymnasium`` (or nothing when the school type is not given)."""
-    kind = cohort.school_type
-    if not kind:
-        return ""
-    article = "an" if kind[0].upper() in "AEIOU" else "a"
-    return f" at {article} {kind}"
+def _not_open(offer: str, cohort: _Cohort) -> str:
+    """``no BFE offer is open to grade 8 at a Gymnasium`` (the school type if given).
+
+    English needs "a" or "an" before the school type, German a different phrase
+    altogether ("an einer Schule der Schulform Gymnasium"): whole sentences each.
+    """
+    school_type = cohort.school_type
+    if not school_type:
+        text = _("no {offer} is open to grade {grade}")
+    elif school_type[0].upper() in "AEIOU":
+        text = _("no {offer} is open to grade {grade} at an {school_type}")
+    else:
+        text = _("no {offer} is open to grade {grade} at a {school_type}")
+    return text.format(offer=offer, grade=cohort.grade, school_type=school_type)
 
 
 def _no_dates(cohort: _Cohort, kind: Kind, days: DayIndex) -> str:
     if kind == "bfe":
-        dates = [days[int(k)].isoformat() for k in cohort.bfe_days]
+        dates = [date_text(days[int(k)]) for k in cohort.bfe_days]
         if len(dates) > _MAX_LISTED_DATES:
-            dates = [f"{dates[0]} to {dates[-1]}, {len(dates)} dates"]
-        return f"no offer on a candidate date of the school ({', '.join(dates)})"
+            dates = [
+                _("{first} to {last}, {n} dates").format(
+                    first=dates[0], last=dates[-1], n=len(dates)
+                )
+            ]
+        return _("no offer on a candidate date of the school ({dates})").format(
+            dates=", ".join(dates)
+        )
     blocks = sorted({w.block for w in cohort.windows})
     spans = ", ".join(
-        f"{r.start_date.isoformat()} to {r.last_date.isoformat()}" for r in cohort.praktikum_rows
+        _("{first} to {last}").format(first=date_text(r.start_date), last=date_text(r.last_date))
+        for r in cohort.praktikum_rows
     )
-    length = " or ".join(str(b) for b in blocks)
-    return (
-        f"no offer has {length} consecutive working days inside the school's "
-        f"Praktikum window ({spans})"
-    )
+    length = str(blocks[-1]) if blocks else "0"
+    if len(blocks) > 1:
+        length = _("{some} or {last}").format(
+            some=", ".join(str(b) for b in blocks[:-1]), last=blocks[-1]
+        )
+    return ngettext(
+        "no offer has {length} consecutive working day inside the school's "
+        "Praktikum window ({windows})",
+        "no offer has {length} consecutive working days inside the school's "
+        "Praktikum window ({windows})",
+        blocks[-1] if blocks else 0,
+    ).format(length=length, windows=spans)
 
 
 def _tags(tags: frozenset[str]) -> str:

@@ -115,7 +115,7 @@ def test_moved_for_coverage() -> None:
 
 def test_locked_row_kept_published_partner_moved_apart() -> None:
     problem = conflict_kreis(row("A", "O1", NOV4, "locked"), row("B", "B1", NOV4, "published"))
-    apart = "student A, to be kept apart, is at company C1 on 2026-11-04"
+    apart = "student A, to be kept apart, is at company C1 on 04.11.2026"
     assert changes(problem, solve_checked(problem)) == {
         "A": kept("O1 2026-11-04", "locked"),
         "B": ("moved", "B1 2026-11-04", "O2 2026-11-04", apart),
@@ -159,9 +159,9 @@ def test_capacity_cut_below_the_previous_rows_loses_a_place() -> None:
             "lost a place",
             "O1 2026-11-04",
             "",
-            "offer O1 was cut to 1 place(s) a day (2 previous rows on 2026-11-04); "
+            "offer O1 (C1) was cut to 1 place a day (2 rows of the previous plan on 04.11.2026); "
             "no other place: 1 missing: every place in a Berufsfeld not yet used within "
-            "45 minutes is taken on 2026-11-04 (1 offers)",
+            "45 minutes is taken on 04.11.2026 (1 offer)",
         ),
     }
 
@@ -174,7 +174,7 @@ def test_moved_dates_grade_and_travel_limit() -> None:
     first = solve_checked(problem)
 
     moved = rerun(problem, first, calendar=bfe_dates("S", NOV3))
-    dates = "2026-11-04 is no longer a BFE date of the school"
+    dates = "04.11.2026 is no longer a BFE date of the school"
     assert changes(moved, solve_checked(moved)) == {
         "A": ("moved", "O1 2026-11-04", "O1 2026-11-03", dates),
         "B": ("moved", "O1 2026-11-04", "O1 2026-11-03", dates),
@@ -218,14 +218,14 @@ def test_student_who_changed_school_and_one_needing_more_days() -> None:
             "kept",
             "O1 2026-11-04",
             "X 2026-11-03; O1 2026-11-04",
-            f"{KEPT}, 1 more place(s) added",
+            f"{KEPT}, 1 more place added",
         ),
         "B": (
             "moved",
             "O1 2026-11-04",
             "O1 2026-11-03",
             "the student moved from school S to T: "
-            "2026-11-04 is no longer a BFE date of the school",
+            "04.11.2026 is no longer a BFE date of the school",
         ),
     }
 
@@ -253,7 +253,7 @@ def test_move_not_proven_necessary_says_so() -> None:
             "moved",
             "O1 2026-11-04",
             "O2 2026-11-04",
-            "offer O1 on 2026-11-04 was still possible; the run stopped before keeping it "
+            "offer O1 (C1) on 04.11.2026 was still possible; the run stopped before keeping it "
             "was proven impossible",
         )
     }

@@ -208,7 +208,7 @@ def test_candidate_dates_meet_the_offer_range() -> None:
     assert option_dates(build_options(problem)) == [(D(2026, 11, 5), 1), (D(2026, 11, 6), 1)]
     text = reason(kreis(offer={"start_date": D(2026, 11, 9), "end_date": None}))
     assert text == (
-        "no offer on a candidate date of the school (2026-11-04, 2026-11-05, 2026-11-06)"
+        "no offer on a candidate date of the school (04.11.2026, 05.11.2026, 06.11.2026)"
     )
 
 
@@ -303,7 +303,7 @@ def test_praktikum_block_must_fit_the_offer_range() -> None:
     problem = praktikum_kreis(offer={"start_date": D(2027, 5, 26), "end_date": D(2027, 6, 1)})
     assert reason(problem, "praktikum") == (
         "no offer has 5 consecutive working days inside the school's Praktikum "
-        "window (2027-05-24 to 2027-06-04)"
+        "window (24.05.2027 to 04.06.2027)"
     )
 
 

@@ -369,4 +369,4 @@ def test_the_browser_check_sees_errors_and_outside_requests(
 def test_dates_in_the_heatmap_are_german(example: Example) -> None:
     page = (example.out / "report.html").read_text(encoding="utf-8")
     first_bfe = min(e.start_date for e in example.problem.calendar if e.kind == "bfe")
-    assert f"{first_bfe:%d.%m.%y}" in page
+    assert f"{first_bfe:%d.%m.%Y}" in page

@@ -1,6 +1,7 @@
 """``plan.xlsx``: the plan as lists a school or a company works with.
 
-Sheets, in order:
+Sheets, in order (titles and headers in the current language, German by
+default: ``Übersicht``, the schools, ``Betriebslisten``, ``Fehlende Plätze``):
 
 - ``Summary``: the headline figures, each level's value and bound, and the
   comparison with portal booking.
@@ -10,6 +11,9 @@ Sheets, in order:
 - ``Rosters``: per company, offer and date (or block), how many students come
   and which (by ``student_id``).
 - ``Unplaced``: each student short of a placement, with the reason.
+
+The ID columns keep the input's names (``student_id``, ``school_id``,
+``company_id``, ``offer_id``), which the input workbook's Hilfe sheet explains.
 
 Every sheet has a frozen, filterable header row and fitted column widths;
 dates are real date cells shown as ``TT.MM.JJJJ``. Students appear by
@@ -28,7 +32,9 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from kaoa_match.exceptions import InputError
+from kaoa_match.i18n import _, ngettext
 from kaoa_match.io.inputs import load_table
+from kaoa_match.labels import kind_text, level_text, status_text
 from kaoa_match.wishes import granted_wishes
 
 if TYPE_CHECKING:
@@ -71,16 +77,17 @@ def write_workbook(
     assert first is not None  # a new workbook always has one sheet
     book.remove(first)
     h = headline(problem, assignments, unassigned, summary)
-    _summary_sheet(book.create_sheet("Summary"), _summary_rows(h, baseline))
-    used: set[str] = {"summary", "rosters", "unplaced"}
+    summary_title, rosters_title, unplaced_title = _("Summary"), _("Rosters"), _("Unplaced")
+    _summary_sheet(book.create_sheet(summary_title), _summary_rows(h, baseline))
+    used = {summary_title.lower(), rosters_title.lower(), unplaced_title.lower()}
     by_student = _ByStudent.of(assignments, unassigned)
     wished = _wishes_text(problem, assignments)
     for school in problem.schools:
         title = _sheet_title(f"{school.school_id} {school.name}".strip(), used)
         rows = _class_list(problem, school.school_id, by_student, classes or {}, wished)
         _fill(book.create_sheet(title), rows)
-    _fill(book.create_sheet("Rosters"), _rosters(problem, assignments))
-    _fill(book.create_sheet("Unplaced"), _unplaced(problem, unassigned))
+    _fill(book.create_sheet(rosters_title), _rosters(problem, assignments))
+    _fill(book.create_sheet(unplaced_title), _unplaced(problem, unassigned))
     book.save(Path(path))
 
 
@@ -104,7 +111,7 @@ def read_classes(source: str | Path | None) -> dict[str, str]:
     sid = header.index("student_id")
     return {
         cells[sid].strip(): cells[column].strip()
-        for _, cells in raw.rows
+        for _line, cells in raw.rows
         if len(cells) > max(sid, column) and cells[column].strip()
     }
 
@@ -159,16 +166,21 @@ def _class_list(
     has_class = any(sid in classes for sid in ids)
     bfe_days = max([plan.bfe_needed.get(sid, 0) for sid in ids] + [0])
     with_block = any(sid in plan.block or "praktikum" in plan.short.get(sid, ()) for sid in ids)
-    header: Row = ["student_id", *(["class"] if has_class else []), "grade"]
+    header: Row = ["student_id", *([_("class")] if has_class else []), _("grade")]
     for k in range(1, bfe_days + 1):
-        header += [f"BFE {k} date", f"BFE {k} company", f"BFE {k} Berufsfeld", f"BFE {k} min"]
+        header += [
+            _("BFE {k} date").format(k=k),
+            _("BFE {k} company").format(k=k),
+            _("BFE {k} Berufsfeld").format(k=k),
+            _("BFE {k} min").format(k=k),
+        ]
     if with_block:
-        header += ["Praktikum from", "Praktikum to", "Praktikum company", "Praktikum Berufsfeld"]
-        header += ["Praktikum min"]
-    header.append("missing")
+        header += [_("Praktikum from"), _("Praktikum to"), _("Praktikum company")]
+        header += [_("Praktikum Berufsfeld"), _("Praktikum min")]
+    header.append(_("missing"))
     has_wishes = any(sid in wished for sid in ids)
     if has_wishes:
-        header += ["wishes granted", "wishes not granted"]
+        header += [_("wishes granted"), _("wishes not granted")]
     names = _company_names(problem)
     fields = {f.field_id: f.name or f.field_id for f in problem.fields}
     order = sorted(students, key=lambda s: (classes.get(s.student_id, ""), s.grade, s.student_id))
@@ -214,7 +226,11 @@ def _wishes_text(problem: Problem, assignments: pd.DataFrame) -> dict[str, tuple
             offer = offers[value]
             what = f"{names[offer.company_id]}, {fields.get(offer.field_id)} ({value})"
         else:
-            what = names[value] if target == "company" else f"Berufsfeld {fields.get(value)}"
+            what = (
+                names[value]
+                if target == "company"
+                else _("Berufsfeld {field}").format(field=fields.get(value))
+            )
         texts.setdefault(sid, ([], []))[0 if granted else 1].append(f"{rank}: {what}")
     return {sid: ("; ".join(yes), "; ".join(no)) for sid, (yes, no) in texts.items()}
 
@@ -224,8 +240,11 @@ def _missing_text(short: pd.DataFrame) -> dict[str, str]:
     for sid, kind, n, reason in zip(
         short["student_id"], short["kind"], short["missing"], short["reason"], strict=True
     ):
-        what = f"{n} BFE day{'s' if n != 1 else ''}" if kind == "bfe" else "Praktikum"
-        texts.setdefault(sid, []).append(f"{what}: {reason}")
+        if kind == "bfe":
+            text = ngettext("{n} BFE day: {reason}", "{n} BFE days: {reason}", int(n))
+        else:
+            text = _("Praktikum: {reason}")
+        texts.setdefault(sid, []).append(text.format(n=n, reason=reason))
     return {sid: "; ".join(parts) for sid, parts in texts.items()}
 
 
@@ -237,8 +256,8 @@ def _rosters(problem: Problem, assignments: pd.DataFrame) -> list[Row]:
     """One row per company, offer and date (or Praktikum block)."""
     names = _company_names(problem)
     fields = {f.field_id: f.name or f.field_id for f in problem.fields}
-    header: Row = ["company_id", "company", "kind", "from", "to", "Berufsfeld", "offer_id"]
-    header += ["students", "student_ids", "schools"]
+    header: Row = ["company_id", _("company"), _("kind"), _("from"), _("to"), _("Berufsfeld")]
+    header += ["offer_id", _("students"), "student_ids", _("schools")]
     rows = [header]
     keys = ["company_id", "start_date", "end_date", "offer_id", "kind", "field_id"]
     for key, group in assignments.groupby(keys, sort=True):
@@ -247,7 +266,7 @@ def _rosters(problem: Problem, assignments: pd.DataFrame) -> list[Row]:
             [
                 company_id,
                 names.get(str(company_id), company_id),
-                "BFE" if kind == "bfe" else "Praktikum",
+                kind_text(str(kind)),
                 first,
                 last,
                 fields.get(str(field_id), field_id),
@@ -262,7 +281,8 @@ def _rosters(problem: Problem, assignments: pd.DataFrame) -> list[Row]:
 
 def _unplaced(problem: Problem, unassigned: pd.DataFrame) -> list[Row]:
     schools = {s.school_id: s.name or s.school_id for s in problem.schools}
-    rows: list[Row] = [["student_id", "school_id", "school", "kind", "missing", "reason"]]
+    rows: list[Row] = [["student_id", "school_id", _("school"), _("kind"), _("missing")]]
+    rows[0].append(_("reason"))
     for sid, school, kind, n, reason in zip(
         unassigned["student_id"],
         unassigned["school_id"],
@@ -271,39 +291,43 @@ def _unplaced(problem: Problem, unassigned: pd.DataFrame) -> list[Row]:
         unassigned["reason"],
         strict=True,
     ):
-        rows.append([sid, school, schools.get(school, school), kind, int(n), reason])
+        rows.append([sid, school, schools.get(school, school), kind_text(kind), int(n), reason])
     return rows
 
 
 def _summary_rows(h: Headline, baseline: BaselineResult | None) -> list[Row]:
+    value, bound, gap, status = _("value"), _("bound"), _("gap"), _("status")
     rows: list[Row] = [
-        ["figure", "value", "bound", "gap", "status"],
-        ["status of the plan", h.status],
-        ["solve time (s)", h.solve_seconds],
-        ["students needing a placement", h.students_needing],
-        ["students placed in full", h.students_placed],
-        ["students short of a placement", h.students_short],
-        ["placements made", h.placements],
-        ["placements needed", h.placements_needed],
-        ["BFE days", h.bfe_days],
-        ["Praktikum blocks", h.praktikum_blocks],
-        ["students with a place in a top-3 field", h.fairness],
-        ["students with a top-3 field", h.with_profile],
-        ["wishes granted", h.wishes_granted],
-        ["wishes made", h.wishes_made],
+        [_("figure"), value, bound, gap, status],
+        [_("status of the plan"), status_text(h.status)],
+        [_("solve time (s)"), h.solve_seconds],
+        [_("students needing a placement"), h.students_needing],
+        [_("students placed in full"), h.students_placed],
+        [_("students short of a placement"), h.students_short],
+        [_("placements made"), h.placements],
+        [_("placements needed"), h.placements_needed],
+        [_("BFE days"), h.bfe_days],
+        [_("Praktikum blocks"), h.praktikum_blocks],
+        [_("students with a place in a top-3 field"), h.fairness],
+        [_("students with a top-3 field"), h.with_profile],
+        [_("wishes granted"), h.wishes_granted],
+        [_("wishes made"), h.wishes_made],
         [],
-        ["level", "value", "bound", "gap", "status"],
+        [_("level"), value, bound, gap, status],
     ]
-    rows += [[lv.name, lv.value, lv.bound, lv.gap, lv.status] for lv in h.levels]
+    rows += [
+        [level_text(lv.name), lv.value, lv.bound, lv.gap, status_text(lv.status)] for lv in h.levels
+    ]
     if baseline is not None:
-        rows += [[], ["against portal booking", "this plan", f"portal, mean of {baseline.orders}"]]
+        portal = _("portal, mean of {n}").format(n=baseline.orders)
+        rows += [[], [_("against portal booking"), _("this plan"), portal]]
         for label, mine, theirs in (
-            ("placements made", h.placements, baseline.coverage),
-            ("students short of a placement", h.students_short, baseline.students_short),
-            ("students with a place in a top-3 field", h.fairness, baseline.fairness),
-            ("wishes (points granted)", h.wishes, baseline.wishes),
-            ("interest (sum of profile scores)", h.interest, baseline.interest),
-            ("travel (minutes in total)", h.travel, baseline.travel),
+            (_("placements made"), h.placements, baseline.coverage),
+            (_("students short of a placement"), h.students_short, baseline.students_short),
+            (_("students with a place in a top-3 field"), h.fairness, baseline.fairness),
+            (_("wishes (points granted)"), h.wishes, baseline.wishes),
+            (_("interest (sum of profile scores)"), h.interest, baseline.interest),
+            (_("travel (minutes in total)"), h.travel, baseline.travel),
         ):
             rows.append([label, mine, round(theirs, 1)])
     return rows
@@ -312,7 +336,7 @@ def _summary_rows(h: Headline, baseline: BaselineResult | None) -> list[Row]:
 def _summary_sheet(sheet: Worksheet, rows: Sequence[Row]) -> None:
     _fill(sheet, rows)
     for row in sheet.iter_rows(min_row=2):
-        if row[0].value in ("level", "against portal booking"):
+        if row[0].value in (_("level"), _("against portal booking")):
             for cell in row:
                 cell.font = Font(bold=True)
         elif isinstance(row[3].value, float):
@@ -365,7 +389,7 @@ def _shown_length(value: object) -> int:
 
 def _sheet_title(wanted: str, used: set[str]) -> str:
     """A valid, unique sheet name: no ``[]:*?/\\``, at most 31 characters."""
-    base = _FORBIDDEN.sub("-", wanted)[:_SHEET_NAME_CHARS] or "school"
+    base = _FORBIDDEN.sub("-", wanted)[:_SHEET_NAME_CHARS] or _("school")
     title, n = base, 2
     while title.lower() in used:
         suffix = f" ({n})"

@@ -86,7 +86,8 @@ def check_xlsx(
 
 def _no_input_sheets(sheets: Iterable[str]) -> str:
     """What a workbook without any sheet of the contract is, and what to do."""
-    if {"rosters", "unplaced"} <= set(sheets):  # the sheets of plan_xlsx
+    plan_sheets = ({"rosters", "unplaced"}, {"betriebslisten", "fehlende plätze"})  # plan_xlsx
+    if any(names <= set(sheets) for names in plan_sheets):  # in English or German
         return "is the plan workbook a solve wrote (plan.xlsx), not an input workbook"
     required = ", ".join(t for t, layout in LAYOUTS.items() if layout.required_file)
     return (

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from kaoa_match.i18n import _, current_language, ngettext
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -20,12 +22,31 @@ if TYPE_CHECKING:
 
 BLUE, ORANGE, GREEN, GREY = "#2b6cb0", "#dd6b20", "#2f855a", "#a0aec0"
 FONT = 'font-family="system-ui, sans-serif"'
+_DE_SEPARATORS = str.maketrans(",.", ".,")  # 1,234.5 -> 1.234,5
 _LABEL_CHARS = 42  # longer labels are cut (the full text is in the tooltip)
 
 
 def esc(text: object) -> str:
     """Text safe inside HTML and SVG, quotes included."""
     return html.escape(str(text), quote=True)
+
+
+def num(value: object) -> str:
+    """A number as the current language writes it: ``1,234.5`` or ``1.234,5``.
+
+    ``value`` is a number (whole numbers get thousands separators) or a number
+    already formatted the English way (``f"{x:+,.1f}"``).
+    """
+    text = f"{value:,}" if isinstance(value, int) else str(value)
+    if current_language() == "de":
+        return text.translate(_DE_SEPARATORS)
+    return text
+
+
+def percent(share: float, digits: int = 1) -> str:
+    """``12.5%`` in English, ``12,5 %`` in German."""
+    text = num(f"{share * 100:.{digits}f}")
+    return f"{text} %" if current_language() == "de" else f"{text}%"
 
 
 def svg(name: str, title: str, width: float, height: float, body: Sequence[str]) -> str:
@@ -74,24 +95,26 @@ def _legend(x: float, y: float, items: Sequence[tuple[str, str]]) -> list[str]:
 # Shares: one horizontal bar per row
 
 
-def rate_bars(name: str, title: str, rows: Sequence[tuple[str, int, int]], unit: str) -> str:
-    """Per row ``(label, done, of)`` a bar of ``done / of`` from 0 to 100 %."""
+def rate_bars(name: str, title: str, rows: Sequence[tuple[str, int, int]]) -> str:
+    """Per row ``(label, done, of)`` placements a bar of ``done / of`` from 0 to 100 %."""
     left, bar_w, row_h, top = 270.0, 360.0, 24.0, 16.0
     height = top + row_h * len(rows) + 28
     body = []
     for k, (label, done, of) in enumerate(rows):
         y = top + k * row_h
         share = done / of if of else 1.0
-        tip = f"{label}: {done} of {of} {unit} ({share:.1%})"
+        tip = _("{label}: {done} of {of} placements ({share})").format(
+            label=label, done=num(done), of=num(of), share=percent(share)
+        )
         body.append(text(left - 8, y + 15, _cut(label), "end"))
         body.append(rect(left, y + 4, bar_w, 14, "#edf2f7"))
         body.append(rect(left, y + 4, bar_w * share, 14, BLUE if share >= 0.95 else ORANGE, tip))
-        body.append(text(left + bar_w + 8, y + 15, f"{share:.1%}  ({done} / {of})"))
+        body.append(text(left + bar_w + 8, y + 15, f"{percent(share)}  ({num(done)} / {num(of)})"))
     axis_y = top + row_h * len(rows) + 4
     for tick in (0.0, 0.25, 0.5, 0.75, 1.0):
         x = left + bar_w * tick
         body.append(line(x, top, x, axis_y, "#cbd5e0", stroke_dasharray="2 3"))
-        body.append(text(x, axis_y + 14, f"{tick:.0%}", "middle", fill="#4a5568"))
+        body.append(text(x, axis_y + 14, percent(tick, 0), "middle", fill="#4a5568"))
     return svg(name, title, 760, height, body)
 
 
@@ -109,18 +132,20 @@ def grouped_bars(
     left, bar_w, bar_h, top = 270.0, 360.0, 8.0, 30.0
     group_h = len(series) * (bar_h + 2) + 8
     height = top + group_h * len(labels) + 10
-    biggest = max([max(values, default=0) for _, values, _ in series] + [1])
-    body = _legend(left, 16, [(s, c) for s, _, c in series])
+    biggest = max([max(values, default=0) for _name, values, _colour in series] + [1])
+    body = _legend(left, 16, [(s, c) for s, _values, c in series])
     for k, label in enumerate(labels):
         y = top + k * group_h
         body.append(text(left - 8, y + group_h / 2 + 2, _cut(label), "end"))
         for j, (series_name, values, colour) in enumerate(series):
             value = float(values[k])
             by = y + j * (bar_h + 2)
-            tip = f"{label}: {series_name} {value:g}"
+            tip = f"{label}: {series_name} {num(f'{value:g}')}"
             body.append(rect(left, by, bar_w * value / biggest, bar_h, colour, tip))
             body.append(
-                text(left + bar_w * value / biggest + 4, by + bar_h, f"{value:g}", font_size=10)
+                text(
+                    left + bar_w * value / biggest + 4, by + bar_h, num(f"{value:g}"), font_size=10
+                )
             )
         body.append(line(left, y + group_h - 3, left + bar_w, y + group_h - 3, "#edf2f7"))
     return svg(name, title, 760, height, body)
@@ -142,14 +167,14 @@ def histogram(
     dashed vertical line at an x value with a label."""
     left, top, plot_w, plot_h = 56.0, 30.0, 660.0, 220.0
     n_bins = len(edges) - 1
-    totals = np.sum([np.asarray(c, dtype=np.int64) for _, c, _ in stacks], axis=0)
+    totals = np.sum([np.asarray(c, dtype=np.int64) for _name, c, _colour in stacks], axis=0)
     biggest = max(int(totals.max(initial=0)), 1)
     span = max(edges[-1] - edges[0], 1)
 
     def x_of(value: float) -> float:
         return left + plot_w * (value - edges[0]) / span
 
-    body = _legend(left, 16, [(s, c) for s, _, c in stacks])
+    body = _legend(left, 16, [(s, c) for s, _counts, c in stacks])
     body += _y_axis(left, top, plot_w, plot_h, biggest)
     for k in range(n_bins):
         base = 0
@@ -158,7 +183,9 @@ def histogram(
             if count:
                 h = plot_h * count / biggest
                 y = top + plot_h - plot_h * (base + count) / biggest
-                tip = f"{edges[k]}-{edges[k + 1] - 1} min: {count} {stack_name}"
+                tip = _("{first}-{last} min: {count} {what}").format(
+                    first=edges[k], last=edges[k + 1] - 1, count=count, what=stack_name
+                )
                 x0, x1 = x_of(edges[k]), x_of(edges[k + 1])
                 body.append(rect(x0 + 1, y, x1 - x0 - 2, h, colour, tip))
             base += count
@@ -222,7 +249,11 @@ def bubble_grid(
         count = int(counts[y, x])
         r = max(2.0, 0.48 * cell * math.sqrt(count / biggest))
         cx, cy = left + (x + 0.5) * cell, top + size - (y + 0.5) * cell
-        tip = f"best profile score {_bin(int(x))}, placed field {_bin(int(y))}: {count} placements"
+        tip = ngettext(
+            "best profile score {best}, placed field {placed}: {n} placement",
+            "best profile score {best}, placed field {placed}: {n} placements",
+            count,
+        ).format(best=_bin(int(x)), placed=_bin(int(y)), n=count)
         body.append(
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}" fill="{BLUE}" '
             f'fill-opacity="0.7"><title>{esc(tip)}</title></circle>'
@@ -275,7 +306,11 @@ def heatmap(
         body.append(text(left - 6, y + 14, _cut(label), "end"))
         for j, column in enumerate(columns):
             u, p = int(used[i, j]), int(places[i, j])
-            tip = f"{label}, {column}: {u} of {p} places taken"
+            tip = ngettext(
+                "{row}, {column}: {used} of {n} place taken",
+                "{row}, {column}: {used} of {n} places taken",
+                p,
+            ).format(row=label, column=column, used=u, n=p)
             x = left + j * cell_w
             body.append(rect(x, y, cell_w - 1, cell_h - 1, _fill(u, p), tip))
             if cell_w >= 30 and p:
@@ -289,9 +324,15 @@ def heatmap(
 
 
 def _scale_legend(x: float, y: float) -> list[str]:
-    parts = [text(x - 6, y + 10, "places taken:", "end")]
+    parts = [text(x - 6, y + 10, _("places taken:"), "end")]
     for k, (label, u, p) in enumerate(
-        (("none", 0, 1), ("half", 1, 2), ("all", 1, 1), ("no places", 0, 0), ("over", 2, 1))
+        (
+            (_("none"), 0, 1),
+            (_("half"), 1, 2),
+            (_("all"), 1, 1),
+            (_("no places"), 0, 0),
+            (_("over"), 2, 1),
+        )
     ):
         parts.append(rect(x + k * 96, y, 14, 14, _fill(u, p)))
         parts.append(text(x + k * 96 + 18, y + 11, label))

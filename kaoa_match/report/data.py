@@ -24,6 +24,7 @@ import pandas as pd
 
 from kaoa_match.calendar import WorkingDays
 from kaoa_match.exceptions import KaoaMatchError
+from kaoa_match.i18n import _
 from kaoa_match.options import interest_matrix, top_fields
 from kaoa_match.plan import ASSIGNMENT_COLUMNS, OBJECTIVES, UNASSIGNED_COLUMNS
 from kaoa_match.wishes import granted_wishes
@@ -258,7 +259,7 @@ def placement_rates(
             {
                 "school_id": sid,
                 "name": school.name or sid,
-                "school_type": school.school_type or "(no Schulform)",
+                "school_type": school.school_type or _("(no Schulform)"),
                 "students": len(mine),
                 "placed": len(mine - short),
                 "placements": made,
@@ -492,6 +493,7 @@ class ReportData:
     unplaced: pd.DataFrame
     counts: dict[str, int]
     field_names: dict[str, str]
+    school_names: dict[str, str]
     input_dir: str
 
 
@@ -528,5 +530,6 @@ def gather(
             "offers": len(problem.offers),
         },
         field_names={f.field_id: f.name or f.field_id for f in problem.fields},
+        school_names={s.school_id: s.name or s.school_id for s in problem.schools},
         input_dir=str(summary.get("input", "")),
     )

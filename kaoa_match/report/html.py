@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from kaoa_match.i18n import _, current_language, date_text, ngettext
+from kaoa_match.labels import kind_text, level_text, status_text
 from kaoa_match.model import WISH_RANKS
 from kaoa_match.report.charts import (
     BLUE,
@@ -24,6 +26,8 @@ from kaoa_match.report.charts import (
     grouped_bars,
     heatmap,
     histogram,
+    num,
+    percent,
     rate_bars,
     score_bins,
 )
@@ -87,18 +91,37 @@ def render_data(data: ReportData) -> str:
         _unplaced_section(data),
     ]
     return _PAGE.substitute(
+        lang=current_language(),
         css=_CSS,
+        page_title=esc(_("kaoa_match plan report")),
+        heading=esc(_("KAoA placement plan")),
         subtitle=esc(_subtitle(data)),
         body="\n".join(s for s in sections if s),
+        footer=esc(
+            _(
+                "Made by kaoa_match. Students appear by their pseudonymous student_id only. "
+                "Share this report only with those who plan the placements."
+            )
+        ),
     )
 
 
 def _subtitle(data: ReportData) -> str:
     c = data.counts
-    where = f" from {data.input_dir}" if data.input_dir else ""
-    return (
-        f"{c['students']} students at {c['schools']} schools, {c['companies']} companies and "
-        f"Träger with {c['offers']} offers{where}; report made {dt.date.today():%d.%m.%Y}"
+    parts = {
+        "students": ngettext("{n} student", "{n} students", c["students"]),
+        "schools": ngettext("at {n} school", "at {n} schools", c["schools"]),
+        "companies": ngettext("{n} company or Träger", "{n} companies and Träger", c["companies"]),
+        "offers": ngettext("with {n} offer", "with {n} offers", c["offers"]),
+    }
+    words = {key: text.format(n=num(c[key])) for key, text in parts.items()}
+    today = date_text(dt.date.today())
+    if data.input_dir:
+        return _(
+            "{students} {schools}, {companies} {offers} from {input}; report made {date}"
+        ).format(**words, input=data.input_dir, date=today)
+    return _("{students} {schools}, {companies} {offers}; report made {date}").format(
+        **words, date=today
     )
 
 
@@ -122,59 +145,71 @@ def _headline_section(data: ReportData) -> str:
     h = data.headline
     cards = [
         _card(
-            f"{h.students_placed} / {h.students_needing}",
-            "students placed in full",
+            f"{num(h.students_placed)} / {num(h.students_needing)}",
+            _("students placed in full"),
             _share(h.students_placed, h.students_needing),
         ),
-        _card(str(h.students_short), "students short of a placement", "see the list below"),
+        _card(num(h.students_short), _("students short of a placement"), _("see the list below")),
         _card(
-            f"{h.placements} / {h.placements_needed}",
-            "placements made",
-            f"{h.bfe_days} BFE days, {h.praktikum_blocks} Praktikum blocks",
+            f"{num(h.placements)} / {num(h.placements_needed)}",
+            _("placements made"),
+            _("{bfe}, {praktikum}").format(
+                bfe=ngettext("{n} BFE day", "{n} BFE days", h.bfe_days).format(n=num(h.bfe_days)),
+                praktikum=ngettext(
+                    "{n} Praktikum block", "{n} Praktikum blocks", h.praktikum_blocks
+                ).format(n=num(h.praktikum_blocks)),
+            ),
         ),
         _card(
-            f"{h.fairness} / {h.with_profile}",
-            "students with a place in a top-3 field",
+            f"{num(h.fairness)} / {num(h.with_profile)}",
+            _("students with a place in a top-3 field"),
             _share(h.fairness, h.with_profile),
         ),
-        _card(h.status, "status of the plan", f"solved in {h.solve_seconds:.1f} s"),
+        _card(
+            status_text(h.status),
+            _("status of the plan"),
+            _("solved in {seconds} s").format(seconds=num(f"{h.solve_seconds:.1f}")),
+        ),
     ]
     if data.baseline is not None:
         b = data.baseline
         cards.append(
             _card(
-                f"{h.placements - b.coverage:+.0f}",
-                "placements against portal booking",
-                f"students short {h.students_short - b.students_short:+.0f}, "
-                f"in a top-3 field {h.fairness - b.fairness:+.0f}",
+                num(f"{h.placements - b.coverage:+.0f}"),
+                _("placements against portal booking"),
+                _("students short {short}, in a top-3 field {top}").format(
+                    short=num(f"{h.students_short - b.students_short:+.0f}"),
+                    top=num(f"{h.fairness - b.fairness:+.0f}"),
+                ),
             )
         )
     return f'<section id="headline"><div class="cards">{"".join(cards)}</div></section>'
 
 
 def _share(part: float, whole: float) -> str:
-    return f"{part / whole:.1%}" if whole else "-"
+    return percent(part / whole) if whole else "-"
 
 
 def _levels_section(h: Headline) -> str:
     rows = [
         [
-            lv.name,
-            f"{lv.value:,}",
-            "-" if lv.bound is None else f"{lv.bound:,}",
-            "-" if lv.gap is None else f"{lv.gap:.2%}",
-            lv.status,
+            level_text(lv.name),
+            num(lv.value),
+            "-" if lv.bound is None else num(lv.bound),
+            "-" if lv.gap is None else percent(lv.gap, 2),
+            status_text(lv.status),
         ]
         for lv in h.levels
     ]
-    table = _table(["level", "value", "bound", "gap", "status"], rows, numeric={1, 2, 3})
-    intro = (
+    header = [_("level"), _("value"), _("bound"), _("gap"), _("status")]
+    table = _table(header, rows, numeric={1, 2, 3})
+    intro = _(
         "The objectives in their order of priority. Each level was optimised without "
         "losing anything on the levels above it; the bound is the best value proven "
         "possible (for travel a lower bound), so the gap says how far the plan can at "
         "most be from the best. Values are those of the plan written."
     )
-    return _section("levels", "Objectives, bounds and proof", intro, table)
+    return _section("levels", _("Objectives, bounds and proof"), intro, table)
 
 
 def _baseline_section(data: ReportData) -> str:
@@ -183,38 +218,41 @@ def _baseline_section(data: ReportData) -> str:
         return ""
     per = max(h.placements, 1)
     per_b = max(b.coverage, 1.0)
+    more, fewer = _("more"), _("fewer")
+    wishes = _("wishes, points granted")
     rows = [
-        ("placements (BFE days + Praktikum blocks)", h.placements, b.coverage, "more"),
-        ("students short of a placement", h.students_short, b.students_short, "fewer"),
-        ("students with a place in a top-3 field", h.fairness, b.fairness, "more"),
-        *([("wishes, points granted", h.wishes, b.wishes, "more")] if h.wishes_made else []),
-        ("interest, sum of profile scores", h.interest, b.interest, "more"),
-        ("interest per placement", h.interest / per, b.interest / per_b, "more"),
-        ("travel, minutes in total", h.travel, b.travel, "fewer"),
-        ("travel per placement, minutes", h.travel / per, b.travel / per_b, "fewer"),
+        (_("placements (BFE days + Praktikum blocks)"), h.placements, b.coverage, more),
+        (_("students short of a placement"), h.students_short, b.students_short, fewer),
+        (_("students with a place in a top-3 field"), h.fairness, b.fairness, more),
+        *([(wishes, h.wishes, b.wishes, more)] if h.wishes_made else []),
+        (_("interest, sum of profile scores"), h.interest, b.interest, more),
+        (_("interest per placement"), h.interest / per, b.interest / per_b, more),
+        (_("travel, minutes in total"), h.travel, b.travel, fewer),
+        (_("travel per placement, minutes"), h.travel / per, b.travel / per_b, fewer),
     ]
     body = [
         [label, _num(mine), _num(theirs), _num(mine - theirs, sign=True), better]
         for label, mine, theirs, better in rows
     ]
+    portal = _("portal (mean of {n})").format(n=b.orders)
     table = _table(
-        ["figure", "this plan", f"portal (mean of {b.orders})", "difference", "better is"],
+        [_("figure"), _("this plan"), portal, _("difference"), _("better is")],
         body,
         numeric={1, 2, 3},
     )
-    intro = (
+    intro = _(
         "Portal booking is first come, first served: students book in a random order, "
-        f"each takes the best place still free. The portal's figures are the mean over "
-        f"{b.orders} random orders; every portal plan obeys the same rules."
-    )
-    return _section("baseline", "Against portal booking", intro, table)
+        "each takes the best place still free. The portal's figures are the mean over "
+        "{n} random orders; every portal plan obeys the same rules."
+    ).format(n=b.orders)
+    return _section("baseline", _("Against portal booking"), intro, table)
 
 
 def _num(value: float, sign: bool = False) -> str:
     rounded = round(value, 1)
     if rounded == int(rounded):
-        return f"{int(rounded):+,}" if sign else f"{int(rounded):,}"
-    return f"{rounded:+,.1f}" if sign else f"{rounded:,.1f}"
+        return num(f"{int(rounded):+,}" if sign else f"{int(rounded):,}")
+    return num(f"{rounded:+,.1f}" if sign else f"{rounded:,.1f}")
 
 
 def _rates_section(data: ReportData) -> str:
@@ -234,17 +272,18 @@ def _rates_section(data: ReportData) -> str:
         (str(t), int(p), int(k))
         for t, p, k in zip(types["school_type"], types["placements"], types["needed"], strict=True)
     ]
-    per_school = rate_bars("rate-school", "Placements made per school", rows, "placements")
-    per_type = rate_bars("rate-schulform", "Placements made per Schulform", type_rows, "placements")
-    intro = (
+    by_school, by_type = _("per school"), _("per Schulform")
+    per_school = rate_bars("rate-school", _("Placements made per school"), rows)
+    per_type = rate_bars("rate-schulform", _("Placements made per Schulform"), type_rows)
+    intro = _(
         "Share of the placements needed (BFE days and Praktikum blocks) that the plan "
         "makes, per school and per Schulform. Orange bars are below 95 %."
     )
     return _section(
         "rates",
-        "Placement rate per school and Schulform",
+        _("Placement rate per school and Schulform"),
         intro,
-        f"<h3>per school</h3>{per_school}<h3>per Schulform</h3>{per_type}",
+        f"<h3>{esc(by_school)}</h3>{per_school}<h3>{esc(by_type)}</h3>{per_type}",
     )
 
 
@@ -253,21 +292,22 @@ def _interest_section(data: ReportData) -> str:
     counts = score_bins(pairs["best"].tolist(), pairs["placed"].tolist())
     chart = bubble_grid(
         "interest",
-        "Profile score of the placed field against the student's best profile score",
+        _("Profile score of the placed field against the student's best profile score"),
         counts,
-        "student's best profile score",
-        "profile score of the placed field",
+        _("student's best profile score"),
+        _("profile score of the placed field"),
     )
     on_diagonal = int(np.trace(counts))
-    intro = (
+    intro = _(
         "Each bubble counts placements by the student's best score in the interest "
         "profile (Potenzialanalyse or Einstiegsinstrument; across) and the score of the "
-        "field placed in (up). On the "
-        f"dashed line a student got a field in the top score band: {on_diagonal} of "
-        f"{len(pairs)} placements. A student needs several different fields, so not every "
-        "day can be in the best one."
+        "field placed in (up). On the dashed line a student got a field in the top score "
+        "band: {on} of {all} placements. A student needs several different fields, so not "
+        "every day can be in the best one."
+    ).format(on=num(on_diagonal), all=num(len(pairs)))
+    return _section(
+        "interest", _("Interest: placed field against the interest profile"), intro, chart
     )
-    return _section("interest", "Interest: placed field against the interest profile", intro, chart)
 
 
 def _wishes_section(data: ReportData) -> str:
@@ -275,9 +315,9 @@ def _wishes_section(data: ReportData) -> str:
     if wishes.empty:
         return ""
     b = data.baseline
-    header = ["rank", "wishes", "granted by this plan"]
+    header = [_("rank"), _("wishes"), _("granted by this plan")]
     if b is not None:
-        header.append(f"granted by the portal (mean of {b.orders})")
+        header.append(_("granted by the portal (mean of {n})").format(n=b.orders))
     rows = []
     for rank in WISH_RANKS:
         mine = wishes[wishes["rank"] == rank]
@@ -286,15 +326,14 @@ def _wishes_section(data: ReportData) -> str:
             row.append(_num(b.granted_by_rank.get(rank, 0.0)))
         rows.append(row)
     points = int(wishes.loc[wishes["granted"], "points"].sum())
-    intro = (
+    intro = _(
         "What students asked for themselves (wishes.csv, rank 1 = most wanted), granted when "
         "the plan places the student at the offer, company or Berufsfeld named. The wishes "
-        "level counts 6 - rank per wish granted "
-        f"({points:,} points); it comes after coverage, stability and top-3 fields, and "
-        "before interest scores."
-    )
+        "level counts 6 - rank per wish granted ({points} points); it comes after coverage, "
+        "stability and top-3 fields, and before interest scores."
+    ).format(points=num(points))
     table = _table(header, rows, numeric=set(range(1, len(header))))
-    return _section("wishes", "Wishes granted by rank", intro, table)
+    return _section("wishes", _("Wishes granted by rank"), intro, table)
 
 
 def _travel_section(data: ReportData) -> str:
@@ -302,53 +341,64 @@ def _travel_section(data: ReportData) -> str:
     top = max(int(travel["travel_min"].max()) if len(travel) else 0, data.max_travel_min)
     edges = list(range(0, top + _TRAVEL_BIN_MIN + 1, _TRAVEL_BIN_MIN))
     stacks = []
-    for kind, label, colour in (("bfe", "BFE days", BLUE), ("praktikum", "Praktikum", ORANGE)):
+    for kind, label, colour in (
+        ("bfe", _("BFE days"), BLUE),
+        ("praktikum", _("Praktikum"), ORANGE),
+    ):
         minutes = travel.loc[travel["kind"] == kind, "travel_min"].to_numpy()
-        counts, _ = np.histogram(minutes, bins=edges)
+        counts, _edges = np.histogram(minutes, bins=edges)
         stacks.append((label, counts.tolist(), colour))
     limit = data.max_travel_min
     chart = histogram(
         "travel",
-        "Travel time per placement, door to door by public transport",
+        _("Travel time per placement, door to door by public transport"),
         edges,
         stacks,
-        "minutes, one way",
-        (limit, f"default maximum {limit} min"),
+        _("minutes, one way"),
+        (limit, _("default maximum {limit} min").format(limit=limit)),
     )
     mean = float(travel["travel_min"].mean()) if len(travel) else 0.0
     median = float(travel["travel_min"].median()) if len(travel) else 0.0
-    intro = (
-        f"Travel minutes of each placement in bins of {_TRAVEL_BIN_MIN} minutes (a "
-        f"Praktikum block counts once). Mean {mean:.1f} min, median {median:.0f} min. "
-        "Schools and students may have a limit other than the default."
-    )
-    return _section("travel", "Travel times", intro, chart)
+    intro = _(
+        "Travel minutes of each placement in bins of {bin} minutes (a Praktikum block "
+        "counts once). Mean {mean} min, median {median} min. Schools and students may "
+        "have a limit other than the default."
+    ).format(bin=_TRAVEL_BIN_MIN, mean=num(f"{mean:.1f}"), median=num(f"{median:.0f}"))
+    return _section("travel", _("Travel times"), intro, chart)
 
 
 def _use_section(data: ReportData) -> str:
     parts = []
-    for name, label, use in (
-        ("use-bfe", "BFE", data.bfe_use),
-        ("use-praktikum", "Praktikum", data.praktikum_use),
+    for name, label, title, use in (
+        ("use-bfe", _("BFE"), _("BFE places taken per Berufsfeld and date"), data.bfe_use),
+        (
+            "use-praktikum",
+            _("Praktikum"),
+            _("Praktikum places taken per Berufsfeld and date"),
+            data.praktikum_use,
+        ),
     ):
         if use.dates and use.fields:
-            parts.append(f"<h3>{label}</h3>{_use_chart(name, label, use, data.field_names)}")
+            chart = _use_chart(name, title, use, data.field_names)
+            parts.append(f"<h3>{esc(label)}</h3>{chart}")
     if not parts:
         return ""
-    intro = (
+    intro = _(
         "Places taken of the places offered, per Berufsfeld and school date (BFE: the "
         "candidate dates of all schools; Praktikum: the working days of the windows, "
         "interns present). Darker is fuller; hover a cell for the numbers."
     )
-    return _section("use", "Utilisation of places per Berufsfeld and date", intro, "".join(parts))
+    return _section(
+        "use", _("Utilisation of places per Berufsfeld and date"), intro, "".join(parts)
+    )
 
 
-def _use_chart(name: str, label: str, use: Utilisation, names: dict[str, str]) -> str:
+def _use_chart(name: str, title: str, use: Utilisation, names: dict[str, str]) -> str:
     return heatmap(
         name,
-        f"{label} places taken per Berufsfeld and date",
+        title,
         [names.get(f, f) for f in use.fields],
-        [f"{d:%d.%m.%y}" for d in use.dates],
+        [date_text(d) for d in use.dates],
         use.used,
         use.places,
     )
@@ -356,49 +406,63 @@ def _use_chart(name: str, label: str, use: Utilisation, names: dict[str, str]) -
 
 def _balance_section(data: ReportData) -> str:
     parts = []
-    for name, label, frame, places in (
-        ("balance-bfe", "BFE days", data.bfe_balance, "places (place-days)"),
-        ("balance-praktikum", "Praktikum blocks", data.praktikum_balance, "places (at a time)"),
+    for name, label, title, frame, places in (
+        (
+            "balance-bfe",
+            _("BFE days"),
+            _("BFE days: demand, places and placements per Berufsfeld"),
+            data.bfe_balance,
+            _("places (place-days)"),
+        ),
+        (
+            "balance-praktikum",
+            _("Praktikum blocks"),
+            _("Praktikum blocks: demand, places and placements per Berufsfeld"),
+            data.praktikum_balance,
+            _("places (at a time)"),
+        ),
     ):
         if len(frame):
             chart = grouped_bars(
                 name,
-                f"{label}: demand, places and placements per Berufsfeld",
+                title,
                 frame["name"].tolist(),
                 [
-                    ("demand (profile top-3)", frame["demand"].tolist(), ORANGE),
+                    (_("demand (profile top-3)"), frame["demand"].tolist(), ORANGE),
                     (places, frame["places"].tolist(), BLUE),
-                    ("placed", frame["placed"].tolist(), GREEN),
+                    (_("placed"), frame["placed"].tolist(), GREEN),
                 ],
             )
-            parts.append(f"<h3>{label}</h3>{chart}")
+            parts.append(f"<h3>{esc(label)}</h3>{chart}")
     if not parts:
         return ""
-    intro = (
+    intro = _(
         "Demand is what the interest profiles ask for: each student's placements split "
         "equally over the student's top-3 fields. BFE places are place-days on the "
         "schools' dates; Praktikum places are interns at a time, so an offer open in "
         "two schools' windows can take more students than it has places. Where demand "
         "exceeds places, acquiring companies in that field helps most."
     )
-    return _section("balance", "Demand against supply per Berufsfeld", intro, "".join(parts))
+    return _section("balance", _("Demand against supply per Berufsfeld"), intro, "".join(parts))
 
 
 def _map_section(data: ReportData) -> str:
-    intro = (
+    intro = _(
         "Schools (squares) and companies and Träger with places (circles; faint = no "
         "student placed there), with a line from each school to each company its students "
         "go to, wider for more students. Drawn from the coordinates; no map tiles."
     )
-    return _section("map", "Map", intro, map_svg(data.map))
+    return _section("map", _("Map"), intro, map_svg(data.map))
 
 
 def _unplaced_section(data: ReportData) -> str:
     frame = data.unplaced
+    title = _("Students short of a placement")
     if not len(frame):
-        return _section("unplaced", "Students short of a placement", "None.", "")
+        return _section("unplaced", title, _("None."), "")
+    names = data.school_names
     rows = [
-        [s, sc, k, str(m), r]
+        [s, names.get(sc, sc), kind_text(k), str(m), r]
         for s, sc, k, m, r in zip(
             frame["student_id"],
             frame["school_id"],
@@ -408,12 +472,16 @@ def _unplaced_section(data: ReportData) -> str:
             strict=True,
         )
     ]
-    table = _table(["student_id", "school", "kind", "missing", "reason"], rows, numeric={3})
-    intro = (
-        f"{len(frame)} rows, as in unassigned.csv. 'python -m kaoa_match explain OUT "
-        "STUDENT_ID' lists a student's options and why each was not chosen."
-    )
-    return _section("unplaced", "Students short of a placement", intro, table)
+    header = ["student_id", _("school"), _("kind"), _("missing"), _("reason")]
+    table = _table(header, rows, numeric={3})
+    intro = ngettext(
+        "{n} row, as in unassigned.csv. 'python -m kaoa_match explain OUT STUDENT_ID' "
+        "lists a student's options and why each was not chosen.",
+        "{n} rows, as in unassigned.csv. 'python -m kaoa_match explain OUT STUDENT_ID' "
+        "lists a student's options and why each was not chosen.",
+        len(frame),
+    ).format(n=num(len(frame)))
+    return _section("unplaced", title, intro, table)
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]) -> str:
@@ -454,22 +522,21 @@ footer { margin-top: 40px; color: #718096; font-size: 0.85em; }
 
 _PAGE = Template(
     """<!DOCTYPE html>
-<html lang="en">
+<html lang="$lang">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>kaoa_match plan report</title>
+<title>$page_title</title>
 <style>$css</style>
 </head>
 <body>
 <header>
-<h1>KAoA placement plan</h1>
+<h1>$heading</h1>
 <p class="sub">$subtitle</p>
 </header>
 $body
 <footer>
-Made by kaoa_match. Students appear by their pseudonymous student_id only. Share this
-report only with those who plan the placements.
+$footer
 </footer>
 </body>
 </html>

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from kaoa_match.i18n import _, ngettext
 from kaoa_match.report.charts import GREY, esc, line, rect, svg, text
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def map_svg(data: MapData) -> str:
     lats = [*data.schools["lat"], *data.companies["lat"]]
     lons = [*data.schools["lon"], *data.companies["lon"]]
     if not lats:
-        return svg("map", "Map (no positions)", _WIDTH, 60, [text(20, 30, "no positions")])
+        return svg("map", _("Map (no positions)"), _WIDTH, 60, [text(20, 30, _("no positions"))])
     project, km_scale = _projection(min(lats), max(lats), min(lons), max(lons))
     colour = {sid: school_colour(k) for k, sid in enumerate(data.schools["school_id"])}
     body = [rect(0, 0, _WIDTH, _HEIGHT, "#f7fafc")]
@@ -54,7 +55,7 @@ def map_svg(data: MapData) -> str:
     body += _schools(data, project, colour)
     body += _scale_bar(km_scale)
     body += _legend(data, colour)
-    title = "Map of schools and companies, with lines for the students between them"
+    title = _("Map of schools and companies, with lines for the students between them")
     return svg("map", title, _WIDTH, _HEIGHT + 24 * _legend_rows(data), body)
 
 
@@ -92,7 +93,7 @@ def _flows(
         x2, y2 = project(float(company["lat"]), float(company["lon"]))
         n = int(flow["students"])
         width = 0.7 + 4.0 * math.sqrt(n / biggest)
-        tip = f"{school['name']} → {company['name']}: {n} students"
+        tip = f"{school['name']} → {company['name']}: {_students(n)}"
         parts.append(
             f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
             f'stroke="{colour.get(school["school_id"], GREY)}" stroke-opacity="0.45" '
@@ -108,9 +109,9 @@ def _companies(data: MapData, project: Callable[[float, float], tuple[float, flo
         n = int(row["students"])
         r = 2.5 + 1.2 * math.sqrt(n)
         traeger = row["provider_type"] == "traeger"
-        fill, kind = (TRAEGER, "Träger") if traeger else ("#4a5568", "company")
+        fill, kind = (TRAEGER, _("Träger")) if traeger else ("#4a5568", _("company"))
         opacity = 0.85 if n else 0.3
-        tip = f"{row['name']} ({row['company_id']}, {kind}): {n} students"
+        tip = f"{row['name']} ({row['company_id']}, {kind}): {_students(n)}"
         parts.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{fill}" '
             f'fill-opacity="{opacity}" stroke="white" stroke-width="0.6">'
@@ -129,7 +130,7 @@ def _schools(
         x, y = project(float(row["lat"]), float(row["lon"]))
         tip = (
             f"{row['name']} ({row['school_id']}, {row['school_type']}): "
-            f"{int(row['students'])} students"
+            f"{_students(int(row['students']))}"
         )
         parts.append(
             f'<rect x="{x - 7:.1f}" y="{y - 7:.1f}" width="14" height="14" '
@@ -145,8 +146,12 @@ def _scale_bar(km_scale: float) -> list[str]:
     return [
         line(x, y, x + length, y, "#1a202c", stroke_width=3),
         text(x + length + 6, y + 4, f"{km} km"),
-        text(_WIDTH - 20, _HEIGHT - 12, "north is up", "end", fill="#718096", font_size=10),
+        text(_WIDTH - 20, _HEIGHT - 12, _("north is up"), "end", fill="#718096", font_size=10),
     ]
+
+
+def _students(n: int) -> str:
+    return ngettext("{n} student", "{n} students", n).format(n=n)
 
 
 def _legend_rows(data: MapData) -> int:
@@ -158,7 +163,7 @@ def _legend(data: MapData, colour: dict[str, str]) -> list[str]:
         (f"{n} ({t})" if t else n, colour[s])
         for s, n, t in data.schools[["school_id", "name", "school_type"]].itertuples(index=False)
     ]
-    items += [("company (circle size: students)", "#4a5568"), ("Träger", TRAEGER)]
+    items += [(_("company (circle size: students)"), "#4a5568"), (_("Träger"), TRAEGER)]
     parts = []
     for k, (label, fill) in enumerate(items):
         x, y = 20 + (k % 2) * 370, _HEIGHT + 18 + (k // 2) * 24

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from kaoa_match.i18n import _, date_text, ngettext
 from kaoa_match.plan import ASSIGNMENT_COLUMNS, UNASSIGNED_COLUMNS, Plan, Status
 from kaoa_match.solvers.variables import BFE, PRAKTIKUM
 from kaoa_match.travel import max_travel_minutes
@@ -89,7 +90,7 @@ def unassigned_table(
         for s in np.flatnonzero(short > 0).tolist():
             reason = opts.no_option_reason.get((s, kind)) or explain.why(s, kind)
             if not coverage_proven and (s, kind) not in opts.no_option_reason:
-                reason += " (the run stopped before this was proven best)"
+                reason += _(" (the run stopped before this was proven best)")
             student = problem.students[s]
             rows.append((student.student_id, student.school_id, kind, int(short[s]), reason))
     table = pd.DataFrame(rows, columns=UNASSIGNED_COLUMNS)
@@ -109,6 +110,7 @@ class _Shortfall:
         self.taken_fields: dict[int, set[int]] = {}
         self.running: set[tuple[int, int]] = set()  # (offer, day) with students
         self.traeger = {c.company_id for c in problem.companies if c.provider_type == "traeger"}
+        self.names = {c.company_id: c.name or c.company_id for c in problem.companies}
         for i in chosen.tolist():
             s = int(cand.student[i])
             first = int(cand.first_day[i])
@@ -130,10 +132,13 @@ class _Shortfall:
         first = self.opts.days[int(first_days.min())]
         last = self.opts.days[int(first_days.max()) + length - 1]
         offers = len(set(self.opts.offer[mine].tolist()))
-        return (
-            f"no offer has a free block of {length} working days between {first} and {last} "
-            f"within {limit} minutes ({offers} {'offer' if offers == 1 else 'offers'}, all full)"
-        )
+        return ngettext(
+            "no offer has a free block of {length} working days between {first} and {last} "
+            "within {limit} minutes ({n} offer, full)",
+            "no offer has a free block of {length} working days between {first} and {last} "
+            "within {limit} minutes ({n} offers, all full)",
+            offers,
+        ).format(length=length, first=date_text(first), last=date_text(last), limit=limit, n=offers)
 
     def _bfe(self, s: int, mine: NDArray[np.int64], limit: int) -> str:
         days_used = self.taken_days.get(s, set())
@@ -144,14 +149,13 @@ class _Shortfall:
         if len(open_) == 0:
             free_days = sorted({int(d) for d in self.opts.first_day[mine]} - days_used)
             if not free_days:
-                return (
-                    f"offers within {limit} minutes only on the candidate dates already "
+                return _(
+                    "offers within {limit} minutes only on the candidate dates already "
                     "used: no other date has one"
-                )
-            return (
-                f"on {self._dates(free_days)} the only offers within {limit} minutes are "
-                "in Berufsfelder already used"
-            )
+                ).format(limit=limit)
+            return _(
+                "on {dates} the only offers within {limit} minutes are in Berufsfelder already used"
+            ).format(dates=self._dates(free_days), limit=limit)
         offers = self.problem.offers
         closed = [
             i
@@ -167,13 +171,17 @@ class _Shortfall:
         for i in open_.tolist():
             day = int(self.opts.first_day[i])
             by_day[day] = by_day.get(day, 0) + 1
-        parts = [f"{self.opts.days[d]} ({k} offers)" for d, k in sorted(by_day.items())]
-        return (
-            f"every place in a Berufsfeld not yet used within {limit} minutes is taken on "
-            + ", ".join(parts[:4])
-            + (" and more" if len(parts) > 4 else "")
-            + (f"; {groups}" if groups else "")
-        )
+        parts = [
+            ngettext("{date} ({n} offer)", "{date} ({n} offers)", k).format(
+                date=date_text(self.opts.days[d]), n=k
+            )
+            for d, k in sorted(by_day.items())
+        ]
+        return _(
+            "every place in a Berufsfeld not yet used within {limit} minutes is taken on {dates}"
+        ).format(
+            limit=limit, dates=", ".join(parts[:4]) + (_(" and more") if len(parts) > 4 else "")
+        ) + (f"; {groups}" if groups else "")
 
     def _closed_groups(self, closed: list[int]) -> str:
         """Why the options ``closed`` (at offer-days nobody attends) were not
@@ -182,14 +190,29 @@ class _Shortfall:
         for i in closed[:_GROUPS_SHOWN]:
             offer = self.problem.offers[int(self.opts.offer[i])]
             day = self.opts.days[int(self.opts.first_day[i])]
-            who = "Träger group" if offer.company_id in self.traeger else "group"
-            texts.append(
-                f"the {who} of offer {offer.offer_id} on {day} did not reach its "
-                f"minimum of {offer.smallest_group}"
+            text = (
+                _(
+                    "the Träger group of offer {offer} ({company}) on {date} did not reach "
+                    "its minimum of {n}"
+                )
+                if offer.company_id in self.traeger
+                else _(
+                    "the group of offer {offer} ({company}) on {date} did not reach its "
+                    "minimum of {n}"
+                )
             )
-        more = " and more" if len(closed) > _GROUPS_SHOWN else ""
+            company = self.names.get(offer.company_id, offer.company_id)
+            texts.append(
+                text.format(
+                    offer=offer.offer_id,
+                    company=company,
+                    date=date_text(day),
+                    n=offer.smallest_group,
+                )
+            )
+        more = _(" and more") if len(closed) > _GROUPS_SHOWN else ""
         return "; ".join(texts) + more
 
     def _dates(self, days: list[int]) -> str:
-        shown = ", ".join(str(self.opts.days[d]) for d in days[:4])
-        return shown + (" and more" if len(days) > 4 else "")
+        shown = ", ".join(date_text(self.opts.days[d]) for d in days[:4])
+        return shown + (_(" and more") if len(days) > 4 else "")

@@ -447,7 +447,7 @@ def test_reason_names_the_free_date_whose_offers_are_in_a_used_field() -> None:
         (offer("IT1", "C1", "it", NOV4), offer("IT2", "C2", "it", NOV5))
     )
     assert reason == (
-        "on 2026-11-05 the only offers within 45 minutes are in Berufsfelder already used"
+        "on 05.11.2026 the only offers within 45 minutes are in Berufsfelder already used"
     )
 
 

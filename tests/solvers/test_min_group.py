@@ -75,8 +75,8 @@ def test_a_group_too_small_stays_closed_and_says_why() -> None:
     assert group_size(plan) == 0
     reasons = set(plan.unassigned.reason)
     assert reasons == {
-        "every place in a Berufsfeld not yet used within 45 minutes is taken on 2026-11-03 "
-        "(1 offers); the Träger group of offer T on 2026-11-03 did not reach its minimum of 3"
+        "every place in a Berufsfeld not yet used within 45 minutes is taken on 03.11.2026 "
+        "(1 offer); the Träger group of offer T (TR) on 03.11.2026 did not reach its minimum of 3"
     }
 
 

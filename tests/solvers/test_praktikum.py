@@ -182,8 +182,8 @@ def test_overlapping_windows_one_place_decided_by_travel() -> None:
     assert plan.objectives == objectives(coverage=1, travel=10)
     assert missing(plan) == {("B", "praktikum"): 1}
     assert reasons(plan)[("B", "praktikum")] == (
-        "no offer has a free block of 10 working days between 2027-01-18 and 2027-01-29 "
-        "within 45 minutes (1 offer, all full)"
+        "no offer has a free block of 10 working days between 18.01.2027 and 29.01.2027 "
+        "within 45 minutes (1 offer, full)"
     )
 
 
