@@ -57,28 +57,23 @@ def _whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
     return parse
 
 
-def _seconds(text: str) -> float:
-    """An argparse type: a time limit, seconds > 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0, not {text!r}")
-    return value
+def _real_number(allowed: str, fits: Callable[[float], bool]) -> Callable[[str], float]:
+    """An argparse type: a number for which ``fits`` holds (``allowed`` says which)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if math.isnan(value) or not fits(value):
+            raise argparse.ArgumentTypeError(f"must be {allowed}, not {text!r}")
+        return value
+
+    return parse
 
 
-def _share(text: str) -> float:
-    """An argparse type: a share of a cohort, 0 < s <= 1."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError(f"must be a number > 0 and <= 1, not {text!r}")
-    return value
-
-
+_seconds = _real_number("a number of seconds > 0", lambda s: 0 < s < math.inf)
+_share = _real_number("a number > 0 and <= 1", lambda s: 0 < s <= 1)  # of a cohort
 _SEED = _whole_number(0, 2**31 - 1)  # CP-SAT's and numpy's seeds both take this range
 
 
