@@ -488,8 +488,24 @@ def _bfe_short(
     mine = np.flatnonzero((cand.student == s) & (cand.kind == BFE))
     dates = sorted({opts.days[int(d)] for d in cand.first_day[mine]})
     fields = {int(f) for f in cand.field[mine]}
-    shown = ", ".join(date_text(d) for d in dates) or _("none")
-    placed = held.bfe_days[s]
+    values = {
+        "short": short,
+        "placed": held.bfe_days[s],
+        "needed": int(opts.bfe_needed[s]),
+        "n_dates": len(dates),
+        "dates": ", ".join(date_text(d) for d in dates),
+        "n_fields": len(fields),
+    }
+    if not dates:
+        return ngettext(
+            "{short} BFE day is missing ({placed} of {needed} placed): no free place is left "
+            "(in a group that runs) on a date the student has free, in a Berufsfeld the "
+            "student does not have yet",
+            "{short} BFE days are missing ({placed} of {needed} placed): no free place is left "
+            "(in a group that runs) on a date the student has free, in a Berufsfeld the "
+            "student does not have yet",
+            short,
+        ).format(**values)
     return ngettext(
         "{short} BFE day is missing ({placed} of {needed} placed): free places (in groups "
         "that run, on dates and in Berufsfelder the student does not have yet) are left on "
@@ -498,14 +514,7 @@ def _bfe_short(
         "that run, on dates and in Berufsfelder the student does not have yet) are left on "
         "{n_dates} candidate date(s) ({dates}) in {n_fields} Berufsfeld(er); the rest is full",
         short,
-    ).format(
-        short=short,
-        placed=placed,
-        needed=int(opts.bfe_needed[s]),
-        n_dates=len(dates),
-        dates=shown,
-        n_fields=len(fields),
-    )
+    ).format(**values)
 
 
 def _apart_pairs(problem: Problem, wanted: list[str]) -> list[tuple[str, str]]:

@@ -121,9 +121,8 @@ def test_no_free_place_gives_the_reason() -> None:
     recs = recommend(problem, plan, ["N"])
     assert recs.options == {"N": []} and recs.booked == {}
     assert recs.reasons == {
-        "N": "1 BFE day is missing (0 of 1 placed): free places (in groups that run, on dates "
-        "and in Berufsfelder the student does not have yet) are left on 0 candidate date(s) "
-        "(none) in 0 Berufsfeld(er); the rest is full"
+        "N": "1 BFE day is missing (0 of 1 placed): no free place is left (in a group that "
+        "runs) on a date the student has free, in a Berufsfeld the student does not have yet"
     }
 
 

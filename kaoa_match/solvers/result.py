@@ -141,6 +141,37 @@ class _Shortfall:
         ).format(length=length, first=date_text(first), last=date_text(last), limit=limit, n=offers)
 
     def _bfe(self, s: int, mine: NDArray[np.int64], limit: int) -> str:
+        """Why the options of student ``s`` left BFE days open, and which of the
+        school's candidate dates have no offer in reach at all."""
+        used = self.taken_days.get(s, set())
+        reached = {int(d) for d in self.opts.first_day[mine]}
+        unreached = sorted(self._candidate_days(s) - reached - used)
+        if not unreached:
+            return self._bfe_options(s, mine, limit)
+        none_there = _("on {dates} no offer within {limit} minutes is open").format(
+            dates=self._dates(unreached), limit=limit
+        )
+        if reached <= used:  # every date in reach is taken: the open dates are the story
+            return none_there
+        return f"{self._bfe_options(s, mine, limit)}; {none_there}"
+
+    def _candidate_days(self, s: int) -> set[int]:
+        """Day indices of the BFE candidate dates of student ``s``'s school and grade."""
+        student = self.problem.students[s]
+        days: set[int] = set()
+        for entry in self.problem.calendar:
+            if (entry.school_id, entry.grade, entry.kind) == (
+                student.school_id,
+                student.grade,
+                "bfe",
+            ):
+                for day in self.opts.working.between(entry.start_date, entry.last_date):
+                    index = self.opts.days.index_of(day)
+                    if index is not None:
+                        days.add(index)
+        return days
+
+    def _bfe_options(self, s: int, mine: NDArray[np.int64], limit: int) -> str:
         days_used = self.taken_days.get(s, set())
         fields_used = self.taken_fields.get(s, set())
         free_day = [int(d) not in days_used for d in self.opts.first_day[mine]]

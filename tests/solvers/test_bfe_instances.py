@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
 D = dt.date
-NOV3, NOV4, NOV5 = D(2026, 11, 3), D(2026, 11, 4), D(2026, 11, 5)
+NOV3, NOV4, NOV5, NOV6 = D(2026, 11, 3), D(2026, 11, 4), D(2026, 11, 5), D(2026, 11, 6)
 OPTIONS = SolveOptions(workers=1, seed=0, time_limit_s=None)
 PairRow = tuple[str, str, Literal["apart", "together"]]
 
@@ -453,6 +453,22 @@ def test_reason_names_the_free_date_whose_offers_are_in_a_used_field() -> None:
 
 def test_reason_says_no_other_date_has_an_offer_in_reach() -> None:
     reason = _short_of_a_second_day((offer("IT1", "C1", "it", NOV4),))
-    assert reason == (
-        "offers within 45 minutes only on the candidate dates already used: no other date has one"
+    assert reason == "on 05.11.2026 no offer within 45 minutes is open"
+
+
+def test_reason_names_every_candidate_date_left_open() -> None:
+    # A needs three days (4, 5, 6 Nov): 4 Nov is placed; on 5 Nov the only offer
+    # is in the field A already has; on 6 Nov nothing is open.
+    problem = kreis(
+        students=(student("A"),),
+        companies=(company("C1"), company("C2")),
+        offers=(offer("IT1", "C1", "it", NOV4), offer("IT2", "C2", "it", NOV5)),
+        calendar=bfe_dates("S", NOV4, NOV5, NOV6, needed=3),
+        travel=minutes({("S", "C1"): 10, ("S", "C2"): 20}),
     )
+    plan = solve_checked(problem)
+    assert missing(plan) == {("A", "bfe"): 2}
+    assert plan.unassigned["reason"].tolist() == [
+        "on 05.11.2026 the only offers within 45 minutes are in Berufsfelder already used; "
+        "on 06.11.2026 no offer within 45 minutes is open"
+    ]
