@@ -162,6 +162,21 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("student_id", help="the student's pseudonymous ID")
     explain.add_argument("--input", type=Path, default=None, help=_INPUT_HELP)
     explain.set_defaults(run=_explain)
+
+    serve = sub.add_parser("serve", help="the web page for planners (German), in the browser")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument(
+        "--data", type=Path, default=Path("kaoa_match_data"), help="directory of the runs"
+    )
+    serve.add_argument(
+        "--token", default=None, help="access token (generated when bound beyond this machine)"
+    )
+    serve.add_argument("--max-upload-mb", type=float, default=50.0, help="largest upload")
+    serve.add_argument(
+        "--max-unpacked-mb", type=float, default=500.0, help="most an upload may unpack to"
+    )
+    serve.set_defaults(run=_serve)
     return parser
 
 
@@ -479,6 +494,20 @@ def _explain(args: argparse.Namespace, console: Console) -> int:
         print("\n".join(lines), flush=True)
     except BrokenPipeError:  # the reader (say, head) stopped early: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace, console: Console) -> int:
+    try:
+        from kaoa_match.web.server import serve
+    except ImportError as error:
+        console.print(
+            f"error: the web page needs the extra 'web' ({error.name} is missing): "
+            'pip install "kaoa_match[web]" (or, in the source tree, pip install ".[web]")',
+            markup=False,
+        )
+        return EXIT_FAILED
+    serve(args.host, args.port, args.data, args.token, args.max_upload_mb, args.max_unpacked_mb)
     return EXIT_OK
 
 
