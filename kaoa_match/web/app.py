@@ -148,8 +148,19 @@ def create_app(config: WebConfig) -> Starlette:
         Route(f"{run}/late/book", pages.late_book, methods=["POST"]),
         Mount("/static", StaticFiles(packages=[("kaoa_match.web", "static")]), name="static"),
     ]
-    guard = Middleware(Guard, token=config.token, max_body=config.limits.upload + MB)
-    return Starlette(routes=routes, middleware=[guard], lifespan=lifespan)
+    guard = Middleware(Guard, token=config.token, max_upload=config.limits.upload)
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return pages.message(request, 404, "Nicht gefunden", "Diese Seite gibt es nicht.")
+
+    app = Starlette(
+        routes=routes,
+        middleware=[guard],
+        lifespan=lifespan,
+        exception_handlers={404: not_found},
+    )
+    app.state.config = config
+    return app
 
 
 class _Pages:
@@ -256,7 +267,7 @@ class _Pages:
             if not isinstance(upload, UploadFile) or not upload.filename:
                 return refuse(UploadRefused("Bitte eine Datei auswählen."))
             label = check_name(upload.filename)
-            await _save(upload, staged)
+            await _save(upload, staged, self.config.limits)
             kind = classify(staged, self.config.limits)
             fields = {k: v for k, v in form.items() if isinstance(v, str)}
             run_id = self.store.new(
@@ -575,9 +586,13 @@ class _Pages:
         return RedirectResponse(f"/runs/{record['id']}/result", status_code=303)
 
 
-async def _save(upload: UploadFile, target: Path) -> None:
+async def _save(upload: UploadFile, target: Path, limits: Limits) -> None:
+    written = 0
     with target.open("wb") as out:
         while chunk := await upload.read(1 << 16):
+            written += len(chunk)
+            if written > limits.upload:
+                raise too_large(limits)
             out.write(chunk)
 
 

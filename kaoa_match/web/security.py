@@ -39,6 +39,7 @@ PAGE_CSP = (
     "base-uri 'none'; object-src 'none'"
 )
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+_FORM_ALLOWANCE = 64 * 1024  # bytes of a form beyond its file (fields, boundaries)
 
 
 class BodyTooLarge(Exception):
@@ -48,8 +49,9 @@ class BodyTooLarge(Exception):
 class Guard:
     """The ASGI middleware described in the module docstring."""
 
-    def __init__(self, app: ASGIApp, *, token: str | None, max_body: int) -> None:
-        self.app, self.token, self.max_body = app, token, max_body
+    def __init__(self, app: ASGIApp, *, token: str | None, max_upload: int) -> None:
+        self.app, self.token, self.max_upload = app, token, max_upload
+        self.max_body = max_upload + _FORM_ALLOWANCE
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -93,7 +95,7 @@ class Guard:
             return _message_page(
                 413,
                 "Datei zu groß",
-                f"Die Datei ist zu groß: höchstens {self.max_body / 2**20:.0f} MB. Nichts wurde "
+                f"Die Datei ist zu groß: höchstens {self.max_upload / 2**20:g} MB. Nichts wurde "
                 "gespeichert.",
             )
         return None
@@ -169,7 +171,7 @@ def _message_page(status: int, title: str, text: str) -> HTMLResponse:
         '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title></head><body><main>"
         f'<h1>{escape(title)}</h1><p class="error" id="message">{escape(text)}</p>'
-        "</main></body></html>"
+        '<p><a href="/">Zur Startseite</a></p></main></body></html>'
     )
     return HTMLResponse(body, status_code=status)
 
