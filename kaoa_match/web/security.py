@@ -12,7 +12,7 @@ body size limit and the security headers of every response.
   read (``Content-Length``) or as soon as it grows beyond it.
 - **Headers**: a Content-Security-Policy that allows no inline and no
   third-party script (pages may set a stricter one), ``nosniff``, no
-  referrer, no framing.
+  referrer to other sites, no framing.
 """
 
 from __future__ import annotations
@@ -134,14 +134,15 @@ class Guard:
 
 
 def _cross_site(headers: dict[str, str]) -> bool:
+    """Whether the request came from another site. Browsers send
+    ``Sec-Fetch-Site`` (a page cannot forge it); older ones only ``Origin``."""
     fetch_site = headers.get("sec-fetch-site")
-    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
-        return True
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "none")
     origin = headers.get("origin")
-    if origin is None or origin == "null":
-        return origin == "null"
-    host = headers.get("host", "")
-    return origin.split("://", 1)[-1] != host
+    if origin is None:
+        return False  # not a browser's cross-site request; the form token still applies
+    return origin == "null" or origin.split("://", 1)[-1] != headers.get("host", "")
 
 
 def check_form_token(request: Request, form: FormData) -> bool:
@@ -190,7 +191,7 @@ def _headers_sender(send: Send, form_cookie: str | None) -> Send:
             if "content-security-policy" not in headers:
                 headers["Content-Security-Policy"] = PAGE_CSP
             headers["X-Content-Type-Options"] = "nosniff"
-            headers["Referrer-Policy"] = "no-referrer"
+            headers["Referrer-Policy"] = "same-origin"
             headers["X-Frame-Options"] = "DENY"
             headers["Cross-Origin-Opener-Policy"] = "same-origin"
             if form_cookie is not None:

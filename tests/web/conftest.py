@@ -27,7 +27,7 @@ LATE_ID = "S_LATE_01"
 
 def pytest_configure(config: pytest.Config) -> None:
     # Starlette 1.x asks for httpx2 in its test client; httpx works the same here
-    config.addinivalue_line("filterwarnings", "ignore:Using `httpx`:DeprecationWarning")
+    config.addinivalue_line("filterwarnings", "ignore:Using `httpx`")
 
 
 _WAIT_S = 180.0  # a run of these tests ends in seconds; this only stops a hung test
@@ -141,3 +141,26 @@ def make_client(tmp_path: Path) -> Iterator[Any]:
     yield make
     for client in opened:
         client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[str]:
+    """The web page served by uvicorn on a free port of 127.0.0.1, for a browser."""
+    import socket
+    import threading
+
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    app = create_app(WebConfig(data_dir=tmp_path / "data"))
+    config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=5)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    wait_for(lambda: server.started, "the server to start")
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(60)
+    sock.close()
