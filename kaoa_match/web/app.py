@@ -412,13 +412,14 @@ class _Pages:
         progress = self.store.dir(run_id) / "progress.jsonl"
 
         async def stream() -> AsyncIterator[str]:
-            offset, position, pinged = 0, -1, time.monotonic()
+            offset, position, pinged, stopping = 0, -1, time.monotonic(), False
             while True:
                 status = self.store.get(run_id)["status"]
                 if status == "queued" and (now := self.scheduler.position(run_id)) != position:
                     position = now
                     yield _sse("queue", {"position": now})
-                if status == "stopping":
+                if status == "stopping" and not stopping:
+                    stopping = True
                     yield _sse("stopping", {})
                 lines, offset = _new_lines(progress, offset)
                 for line in lines:

@@ -34,6 +34,7 @@ RUN_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{8}$")
 """The form of a generated run ID; any other text is no run."""
 
 STATUS_LABELS = {
+    "checking": "wird geprüft",
     "invalid": "fehlerhaft",
     "checked": "geprüft",
     "queued": "wartet",
