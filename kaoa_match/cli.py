@@ -234,6 +234,21 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--input", type=Path, default=None, help=_INPUT_HELP)
     _add_language_option(explain)
     explain.set_defaults(run=_explain)
+
+    serve = sub.add_parser("serve", help="the web page for planners (German), in the browser")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument(
+        "--data", type=Path, default=Path("kaoa_match_data"), help="directory of the runs"
+    )
+    serve.add_argument(
+        "--token", default=None, help="access token (generated when bound beyond this machine)"
+    )
+    serve.add_argument("--max-upload-mb", type=float, default=50.0, help="largest upload")
+    serve.add_argument(
+        "--max-unpacked-mb", type=float, default=500.0, help="most an upload may unpack to"
+    )
+    serve.set_defaults(run=_serve)
     return parser
 
 
@@ -576,6 +591,20 @@ def _print_lines(lines: Sequence[str]) -> None:
 def _count(n: int, noun: str, plural: str | None = None) -> str:
     """``1 student``, ``2 students``: the CLI's own (English) messages."""
     return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
+
+
+def _serve(args: argparse.Namespace, console: Console) -> int:
+    try:
+        from kaoa_match.web.server import serve
+    except ImportError as error:
+        console.print(
+            f"error: the web page needs the extra 'web' ({error.name} is missing): "
+            'pip install "kaoa_match[web]" (or, in the source tree, pip install ".[web]")',
+            markup=False,
+        )
+        return EXIT_FAILED
+    serve(args.host, args.port, args.data, args.token, args.max_upload_mb, args.max_unpacked_mb)
+    return EXIT_OK
 
 
 def _usable_cpus() -> int:

@@ -1,22 +1,16 @@
 """``report.html``: self-contained, every chart present, and checked in a real browser.
 
 The browser test drives Debian's Chromium (``/usr/bin/chromium``, installed by
-``.ci/run``) over the DevTools protocol on a pipe, with no package beyond the
-standard library: it loads the report from disk, collects every console
-message, exception, log entry and network request, reads which charts the
-page shows, and takes a full-page screenshot.
+``.ci/run``) through Playwright (pytest-playwright's ``page``, launched as
+``tests/conftest.py`` says): it loads the report from disk, collects every
+console message, exception, failed load and network request, reads which
+charts the page shows, and takes a full-page screenshot.
 """
 
 from __future__ import annotations
 
-import base64
-import contextlib
 import json
-import os
 import re
-import select
-import signal
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,19 +28,15 @@ from kaoa_match.report import CHARTS, render_report
 from kaoa_match.report.data import headline, read_output
 from kaoa_match.solvers import solve
 from tests.checker import objective_values
+from tests.conftest import needs_chromium
 from tests.test_workbook import SUMMARY, tiny_plan, tiny_problem
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from playwright.sync_api import Page
 
     from kaoa_match.model import Problem
 
 EXAMPLE = Path(__file__).parents[1] / "kaoa_match" / "data" / "example"
-CHROMIUM = Path("/usr/bin/chromium")
-needs_chromium = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian's chromium is not installed (/usr/bin/chromium); .ci/run installs it",
-)
 
 
 @dataclass(frozen=True)
@@ -175,165 +165,49 @@ def test_report_command_refuses_another_input(
 # A real browser
 
 
-FLAGS = (
-    "--headless",
-    "--no-sandbox",  # CI runs as root
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-    "--window-size=1200,900",
-    "--remote-debugging-pipe",
-)
-_TIMEOUT_S = 30.0
-
-
 @dataclass
 class Visit:
     """What the browser saw while loading a page."""
 
-    charts: list[dict[str, Any]]
+    charts: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
 
 
-class DevTools:
-    """Chromium over the DevTools protocol on a pipe: JSON messages ended by NUL,
-    written to the browser's fd 3 and read from its fd 4."""
-
-    def __init__(self, profile: Path) -> None:
-        to_r, self._to = os.pipe()
-        self._from, from_w = os.pipe()
-        # Pipe ends are close-on-exec; only the copies on fds 3 and 4 reach Chromium.
-        self.pid = os.posix_spawn(
-            str(CHROMIUM),
-            [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}"],
-            os.environ,
-            file_actions=[
-                (os.POSIX_SPAWN_DUP2, to_r, 3),
-                (os.POSIX_SPAWN_DUP2, from_w, 4),
-                (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
-                (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
-            ],
-        )
-        os.close(to_r)
-        os.close(from_w)
-        self._buffer = b""
-        self._last_id = 0
-        self.events: list[dict[str, Any]] = []
-
-    def close(self) -> None:
-        """Ask Chromium to quit (it ends its helper processes), kill it if it does not."""
-        with contextlib.suppress(OSError, RuntimeError, TimeoutError):
-            self.call("Browser.close")
-        deadline = time.monotonic() + _TIMEOUT_S
-        while os.waitpid(self.pid, os.WNOHANG) == (0, 0):
-            if time.monotonic() > deadline:
-                os.kill(self.pid, signal.SIGKILL)
-                os.waitpid(self.pid, 0)
-                break
-            time.sleep(0.05)
-        os.close(self._to)
-        os.close(self._from)
-
-    def call(self, method: str, params: dict[str, Any] | None = None, **extra: Any) -> Any:
-        self._last_id += 1
-        message = {"id": self._last_id, "method": method, "params": params or {}, **extra}
-        os.write(self._to, json.dumps(message).encode() + b"\0")
-        deadline = time.monotonic() + _TIMEOUT_S
-        while True:
-            reply = self._receive(deadline)
-            if reply.get("id") == self._last_id:
-                if "error" in reply:
-                    raise RuntimeError(f"{method}: {reply['error']}")
-                return reply["result"]
-            self.events.append(reply)
-
-    def wait_for(self, method: str) -> dict[str, Any]:
-        deadline = time.monotonic() + _TIMEOUT_S
-        while not any(e.get("method") == method for e in self.events):
-            self.events.append(self._receive(deadline))
-        return next(e for e in self.events if e.get("method") == method)
-
-    def _receive(self, deadline: float) -> dict[str, Any]:
-        while b"\0" not in self._buffer:
-            left = deadline - time.monotonic()
-            ready, _, _ = select.select([self._from], [], [], max(left, 0))
-            if not ready:
-                raise TimeoutError("Chromium did not answer in time")
-            chunk = os.read(self._from, 1 << 20)
-            if not chunk:
-                raise RuntimeError("Chromium closed the DevTools pipe")
-            self._buffer += chunk
-        raw, self._buffer = self._buffer.split(b"\0", 1)
-        message: dict[str, Any] = json.loads(raw)
-        return message
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[DevTools]:
-    tools = DevTools(tmp_path / "profile")
-    yield tools
-    tools.close()
-
-
-_CHARTS_JS = """JSON.stringify([...document.querySelectorAll('svg.chart')].map(e => {
+_CHARTS_JS = """() => [...document.querySelectorAll('svg.chart')].map(e => {
   const box = e.getBoundingClientRect();
   return {name: e.dataset.chart, width: box.width, height: box.height,
           shapes: e.querySelectorAll('rect, circle, line').length};
-}))"""
+})"""
 
 
-def visit(browser: DevTools, page: Path, screenshot: Path) -> Visit:
-    """Load ``page``, read its charts, save a full-page PNG, list what went wrong."""
-    target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-    session = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True})
-    sid = session["sessionId"]
-    for domain in ("Runtime", "Log", "Page", "Network"):
-        browser.call(f"{domain}.enable", sessionId=sid)
-    browser.call("Page.navigate", {"url": page.resolve().as_uri()}, sessionId=sid)
-    browser.wait_for("Page.loadEventFired")
-    result = browser.call(
-        "Runtime.evaluate", {"expression": _CHARTS_JS, "returnByValue": True}, sessionId=sid
+def visit(page: Page, file: Path, screenshot: Path) -> Visit:
+    """Load ``file``, read its charts, save a full-page PNG, list what went wrong."""
+    seen = Visit()
+    page.on(
+        "console",
+        lambda m: (
+            seen.problems.append(f"console.{m.type}: {m.text}")
+            if m.type in ("error", "warning", "assert")
+            else None
+        ),
     )
-    size = browser.call("Page.getLayoutMetrics", sessionId=sid)["cssContentSize"]
-    clip = {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}
-    shot = browser.call(
-        "Page.captureScreenshot",
-        {"format": "png", "captureBeyondViewport": True, "clip": clip},
-        sessionId=sid,
-    )
-    screenshot.write_bytes(base64.b64decode(shot["data"]))
-    seen = Visit(json.loads(result["result"]["value"]))
-    for event in browser.events:
-        _note(event.get("method", ""), event.get("params", {}), seen)
+    page.on("pageerror", lambda e: seen.problems.append(f"exception: {e}"))
+    page.on("requestfailed", lambda r: seen.problems.append(f"load failed: {r.url} {r.failure}"))
+    page.on("request", lambda r: seen.requests.append(r.url))
+    page.goto(file.resolve().as_uri(), wait_until="load")
+    seen.charts = page.evaluate(_CHARTS_JS)
+    page.screenshot(path=screenshot, full_page=True)
     return seen
 
 
-def _note(method: str, params: dict[str, Any], seen: Visit) -> None:
-    if method == "Runtime.exceptionThrown":
-        seen.problems.append(f"exception: {params['exceptionDetails'].get('text')}")
-    elif method == "Runtime.consoleAPICalled" and params["type"] in ("error", "warning", "assert"):
-        values = [a.get("value", a.get("description")) for a in params.get("args", [])]
-        seen.problems.append(f"console.{params['type']}: {values}")
-    elif method == "Log.entryAdded" and params["entry"]["level"] in ("error", "warning"):
-        seen.problems.append(f"log: {params['entry']['text']}")
-    elif method == "Network.loadingFailed":
-        seen.problems.append(f"load failed: {params.get('errorText')}")
-    elif method == "Network.requestWillBeSent":
-        seen.requests.append(params["request"]["url"])
-
-
 @needs_chromium
-def test_report_in_headless_chromium(example: Example, browser: DevTools, tmp_path: Path) -> None:
-    page = example.out / "report.html"
+def test_report_in_headless_chromium(example: Example, page: Page, tmp_path: Path) -> None:
+    report = example.out / "report.html"
     screenshot = tmp_path / "report.png"
-    seen = visit(browser, page, screenshot)
+    seen = visit(page, report, screenshot)
     assert seen.problems == []
-    assert seen.requests == [page.resolve().as_uri()]  # the file itself, nothing else
+    assert seen.requests == [report.resolve().as_uri()]  # the file itself, nothing else
     assert [c["name"] for c in seen.charts] == list(CHARTS)
     for chart in seen.charts:  # laid out, visible and drawn
         assert chart["width"] > 300 and chart["height"] > 100, chart
@@ -345,21 +219,19 @@ def test_report_in_headless_chromium(example: Example, browser: DevTools, tmp_pa
 
 
 @needs_chromium
-def test_the_browser_check_sees_errors_and_outside_requests(
-    browser: DevTools, tmp_path: Path
-) -> None:
+def test_the_browser_check_sees_errors_and_outside_requests(page: Page, tmp_path: Path) -> None:
     # The check above is only worth something if it would fail on a broken page.
-    page = tmp_path / "broken.html"
-    page.write_text(
+    broken = tmp_path / "broken.html"
+    broken.write_text(
         "<!DOCTYPE html><html><body>"
         '<script>console.error("boom"); undefinedFunction();</script>'
         '<img src="missing.png"><img src="http://example.invalid/logo.png">'
         "</body></html>",
         encoding="utf-8",
     )
-    seen = visit(browser, page, tmp_path / "broken.png")
+    seen = visit(page, broken, tmp_path / "broken.png")
     text = "\n".join(seen.problems)
-    assert "console.error: ['boom']" in text
+    assert "console.error: boom" in text
     assert "undefinedFunction is not defined" in text or "exception" in text
     assert "missing.png" in text or "load failed" in text
     assert "http://example.invalid/logo.png" in seen.requests
