@@ -520,18 +520,15 @@ def _report(args: argparse.Namespace, console: Console) -> int:
 
 
 def _recommend(args: argparse.Namespace, console: Console) -> int:
-    from kaoa_match.io.atomic import atomic_directory, refuse_foreign
+    from kaoa_match.io.atomic import refuse_foreign
     from kaoa_match.io.inputs import check_input
-    from kaoa_match.io.write_plan import write_summary
-    from kaoa_match.plan_rules import require_valid_plan
     from kaoa_match.recommend import (
         UnknownStudentsError,
-        booked_plan,
         recommend,
         recommendation_lines,
+        write_booked_plan,
     )
     from kaoa_match.report.data import check_belongs, read_output
-    from kaoa_match.report.files import write_report_files
 
     if args.book != (args.out is not None):
         what = "--book needs --out NEW (the new plan directory)"
@@ -550,18 +547,8 @@ def _recommend(args: argparse.Namespace, console: Console) -> int:
         return EXIT_INVALID
     _print_lines(recommendation_lines(problem, recs))
     if args.book:
-        placed, short, changes, summary = booked_plan(
-            problem, plan.assignments, plan.unassigned, plan.summary, recs
-        )
-        summary["input"] = str(args.input.resolve())  # explain and report find it
-        require_valid_plan(problem, placed)  # before anything is written
         refuse_foreign(args.out)
-        with atomic_directory(args.out) as staging:
-            placed.to_csv(staging / "assignments.csv", index=False, date_format="%Y-%m-%d")
-            short.to_csv(staging / "unassigned.csv", index=False)
-            changes.to_csv(staging / "changes.csv", index=False)
-            write_summary(staging / "summary.json", summary)
-            write_report_files(staging, problem, placed, short, summary, None)
+        write_booked_plan(problem, plan, recs, args.out, args.input)
         console.print(
             f"booked {len(recs.booked)} of {_count(len(recs.options), 'student')}; "
             f"plan written to {args.out}/"

@@ -32,11 +32,13 @@ from kaoa_match.wishes import WishTable
 
 if TYPE_CHECKING:
     import datetime as dt
+    from pathlib import Path
 
     from numpy.typing import NDArray
 
     from kaoa_match.model import Problem
     from kaoa_match.options import Options
+    from kaoa_match.report.data import PlanFiles
 
 __all__ = ["Option", "Recommendations", "UnknownStudentsError", "recommend"]
 
@@ -675,12 +677,12 @@ def _option_text(option: Option, names: dict[str, str], booked: bool) -> str:
         interest=option.interest,
         travel=option.travel,
     )
-    marks = [_missing_text(option)] if option.partial else []
+    marks = [missing_text(option)] if option.partial else []
     marks += [_("booked")] if booked else []
     return f"{places} | {values}" + "".join(f" ({mark})" for mark in marks)
 
 
-def _missing_text(option: Option) -> str:
+def missing_text(option: Option) -> str:
     """``partial: 1 BFE day missing`` (what the student still lacks with it)."""
     parts = [
         ngettext("{n} BFE day", "{n} BFE days", n).format(n=n)
@@ -690,6 +692,38 @@ def _missing_text(option: Option) -> str:
         if n > 0
     ]
     return _("partial: {what} missing").format(what=", ".join(parts))
+
+
+def write_booked_plan(
+    problem: Problem,
+    published: PlanFiles,
+    recs: Recommendations,
+    out_dir: Path,
+    input_source: Path,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, object]]:
+    """Write the published plan with the booking into ``out_dir``, atomically:
+    assignments, unassigned, changes, summary (naming ``input_source``, the
+    input that lists the new students), report and workbook. The rows pass the
+    hard-rule check first (:func:`kaoa_match.plan_rules.require_valid_plan`),
+    so a broken booking writes nothing. Returns the new assignments,
+    unassigned and summary."""
+    from kaoa_match.io.atomic import atomic_directory
+    from kaoa_match.io.write_plan import write_summary
+    from kaoa_match.plan_rules import require_valid_plan
+    from kaoa_match.report.files import write_report_files
+
+    placed, short, changes, summary = booked_plan(
+        problem, published.assignments, published.unassigned, published.summary, recs
+    )
+    summary["input"] = str(input_source.resolve())  # explain and report find it
+    require_valid_plan(problem, placed)
+    with atomic_directory(out_dir) as staging:
+        placed.to_csv(staging / "assignments.csv", index=False, date_format="%Y-%m-%d")
+        short.to_csv(staging / "unassigned.csv", index=False)
+        changes.to_csv(staging / "changes.csv", index=False)
+        write_summary(staging / "summary.json", summary)
+        write_report_files(staging, problem, placed, short, summary, None)
+    return placed, short, summary
 
 
 RECOUNTED = "recounted"

@@ -171,7 +171,7 @@ def late_options(run_dir: Path, parent_out: Path, chosen: list[str]) -> list[dic
 
 
 def _shown(problem: Problem, recs: Recommendations) -> list[dict[str, Any]]:
-    from kaoa_match.recommend import date_span
+    from kaoa_match.recommend import date_span, missing_text
 
     company = {c.company_id: c.name for c in problem.companies}
     shown = []
@@ -197,29 +197,28 @@ def _shown(problem: Problem, recs: Recommendations) -> list[dict[str, Any]]:
                     "interest": option.interest,
                     "travel": option.travel,
                     "booked": recs.booked.get(sid) == option,
+                    "partial": missing_text(option) if option.partial else "",
                 }
             )
-        shown.append({"student": sid, "options": listed, "reason": recs.reasons.get(sid)})
+        shown.append(
+            {
+                "student": sid,
+                "options": listed,
+                "reason": recs.reasons.get(sid),
+                "fully_placed": sid in recs.fully_placed,
+            }
+        )
     return shown
 
 
 def late_book(run_dir: Path, parent_out: Path, chosen: list[str]) -> dict[str, Any]:
     """``recommend ... --book --out NEW``: the plan with the joint booking, in
     ``run_dir/out``; returns the headline figures."""
-    from kaoa_match.io.atomic import atomic_directory
-    from kaoa_match.io.write_plan import write_summary
-    from kaoa_match.recommend import booked_plan
-    from kaoa_match.report.files import write_report_files
+    from kaoa_match.recommend import write_booked_plan
 
     problem, plan, recs = _recommend(run_dir, parent_out, chosen)
-    placed, short, changes, summary = booked_plan(
-        problem, plan.assignments, plan.unassigned, plan.summary, recs
+    # the input is the upload that lists the new students
+    placed, short, summary = write_booked_plan(
+        problem, plan, recs, run_dir / "out", input_path(run_dir)
     )
-    summary["input"] = str(input_path(run_dir).resolve())  # the upload that lists them
-    with atomic_directory(run_dir / "out") as staging:
-        placed.to_csv(staging / "assignments.csv", index=False, date_format="%Y-%m-%d")
-        short.to_csv(staging / "unassigned.csv", index=False)
-        changes.to_csv(staging / "changes.csv", index=False)
-        write_summary(staging / "summary.json", summary)
-        write_report_files(staging, problem, placed, short, summary, None)
     return write_headline(run_dir, problem, placed, short, summary)
