@@ -127,6 +127,8 @@ def test_example_reads_back_as_the_example_directory(tmp_path: Path) -> None:
     # 0815 stays 0815.
     book = openpyxl.load_workbook(tmp_path / "example.xlsx")
     for table, column in ID_COLUMNS.items():
+        if table == "priorities":
+            continue  # the example keeps the default order: the sheet is empty
         sheet = book[table]
         k = [cell.value for cell in sheet[1]].index(column) + 1
         filled = [sheet.cell(row=r, column=k) for r in range(2, sheet.max_row + 1)]
