@@ -18,6 +18,7 @@ from kaoa_match.io.inputs import check_input, read_input
 from kaoa_match.io.read import read_dir
 from kaoa_match.io.write_plan import write_plan
 from kaoa_match.model import (
+    DEFAULT_PRIORITIES,
     Berufsfeld,
     CalendarEntry,
     Company,
@@ -26,6 +27,7 @@ from kaoa_match.model import (
     Offer,
     Pair,
     PreviousAssignment,
+    Priority,
     Problem,
     School,
     SolveOptions,
@@ -40,6 +42,7 @@ from kaoa_match.solvers import solve
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEFAULT_PRIORITIES",
     "Berufsfeld",
     "CalendarEntry",
     "Company",
@@ -56,6 +59,7 @@ __all__ = [
     "Pair",
     "Plan",
     "PreviousAssignment",
+    "Priority",
     "Problem",
     "School",
     "SolveOptions",

@@ -10,7 +10,7 @@ calendars) live in :mod:`kaoa_match.validation`. Library users build a
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -26,6 +26,8 @@ Kind = Literal["bfe", "praktikum"]
 ProviderType = Literal["betrieb", "traeger"]
 Status = Literal["locked", "published"]
 Relation = Literal["apart", "together"]
+Level = Literal["coverage", "stability", "fairness", "wishes", "together", "interest", "travel"]
+"""The seven levels of the objective (data contract, *Better*)."""
 
 KINDS: tuple[Kind, ...] = ("bfe", "praktikum")
 
@@ -243,6 +245,44 @@ DEFAULT_FIELDS: tuple[Berufsfeld, ...] = tuple(
 )
 
 
+LEVELS: tuple[Level, ...] = get_args(Level)
+"""The names of the levels, as the contract lists the objectives."""
+
+MAX_TOLERANCE = 50
+"""The largest tolerance a level may have, in percent."""
+
+
+class Priority(_Record):
+    """One row of ``priorities.csv``: a level, in the planner's order, and how
+    much of its value the plan may give up so that the levels below improve.
+
+    ``tolerance`` is in percent of the value the plan reached for the level:
+    with 1, a maximised level is held at no less than 99 % of it, a minimised
+    one (travel) at no more than 101 %; with 0 it is held exactly.
+    """
+
+    level: Level
+    tolerance: Annotated[float, Field(ge=0, le=MAX_TOLERANCE)] = 0.0
+
+    @property
+    def fraction(self) -> float:
+        """The tolerance as a fraction (1 % -> 0.01)."""
+        return self.tolerance / 100
+
+
+DEFAULT_PRIORITIES: tuple[Priority, ...] = (
+    Priority(level="coverage"),
+    Priority(level="stability"),
+    Priority(level="fairness"),
+    Priority(level="wishes"),
+    Priority(level="together"),
+    Priority(level="interest", tolerance=1.0),
+    Priority(level="travel"),
+)
+"""The order and tolerances without ``priorities.csv``: the contract's default
+(coverage, stability, fairness, wishes, together, interest within 1 %, travel)."""
+
+
 class Problem(BaseModel):
     """Everything the solver needs for one Kreis (or any set of schools).
 
@@ -264,6 +304,9 @@ class Problem(BaseModel):
     previous: tuple[PreviousAssignment, ...] = ()
     pairs: tuple[Pair, ...] = ()
     wishes: tuple[Wish, ...] = ()
+    priorities: tuple[Priority, ...] = ()
+    """The planner's order of the levels, highest first; empty = the default
+    (see :attr:`effective_priorities`)."""
     travel_model: TravelModel = TravelModel()
 
     @property
@@ -274,6 +317,14 @@ class Problem(BaseModel):
         if not dates:
             return []
         return list(range(min(dates).year, max(dates).year + 1))
+
+    @property
+    def effective_priorities(self) -> tuple[Priority, ...]:
+        """The order of the levels (highest first) and their tolerances that a
+        solve follows: the planner's :attr:`priorities`, else
+        :data:`DEFAULT_PRIORITIES`. A valid problem lists every level once
+        (checked by :func:`kaoa_match.validation.validate`)."""
+        return self.priorities or DEFAULT_PRIORITIES
 
 
 class SolveOptions(_Record):

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from kaoa_match.model import DEFAULT_PRIORITIES
 from kaoa_match.options import KIND_CODE, interest_matrix, top_fields
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from kaoa_match.calendar import DayIndex
-    from kaoa_match.model import Problem
+    from kaoa_match.model import Priority, Problem
     from kaoa_match.options import Options
 
 _MAX_ROWS = 20  # rows per table in the console report
@@ -56,6 +57,9 @@ class KreisSummary:
       shortfall``.
     - ``no_option``: ``student_id, school_id, kind, reason`` for each student
       who needs a placement of that kind but has no possible one at all.
+    - ``priorities``: the order of the levels a solve follows, highest first,
+      with their tolerances; ``priorities_given``: whether the input sets
+      them (else they are the default).
     """
 
     students: pd.DataFrame
@@ -63,6 +67,8 @@ class KreisSummary:
     bfe_balance: pd.DataFrame
     praktikum_balance: pd.DataFrame
     no_option: pd.DataFrame
+    priorities: tuple[Priority, ...] = DEFAULT_PRIORITIES
+    priorities_given: bool = False
 
 
 def summarize(problem: Problem, options: Options) -> KreisSummary:
@@ -75,6 +81,8 @@ def summarize(problem: Problem, options: Options) -> KreisSummary:
         bfe_balance=_bfe_balance(problem, options, weights, places),
         praktikum_balance=_praktikum_balance(problem, options, weights),
         no_option=_no_option(problem, options),
+        priorities=problem.effective_priorities,
+        priorities_given=bool(problem.priorities),
     )
 
 
@@ -240,7 +248,19 @@ def render_summary(summary: KreisSummary, max_rows: int = _MAX_ROWS) -> str:
         ("Praktikum per Berufsfeld", summary.praktikum_balance),
         (_no_option_title(summary.no_option), summary.no_option),
     ]
-    return "\n\n".join(_section(title, table, max_rows) for title, table in sections)
+    parts = [_section(title, table, max_rows) for title, table in sections]
+    return "\n\n".join([*parts, _priorities_section(summary)])
+
+
+def _priorities_section(summary: KreisSummary) -> str:
+    """``coverage > ... > interest (tolerance 1 %) > travel`` under a title
+    that says whether the input set the order."""
+    where = "as the input sets them" if summary.priorities_given else "the default: none given"
+    levels = [
+        f"{p.level} (tolerance {p.tolerance:g} %)" if p.tolerance else p.level
+        for p in summary.priorities
+    ]
+    return f"Priorities, highest first ({where})\n  {' > '.join(levels)}"
 
 
 def _no_option_title(table: pd.DataFrame) -> str:

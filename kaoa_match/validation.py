@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from kaoa_match.calendar import WorkingDays
 from kaoa_match.exceptions import InputError, InputProblem
-from kaoa_match.model import DEFAULT_FIELDS
+from kaoa_match.model import DEFAULT_FIELDS, LEVELS
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -35,6 +35,7 @@ _ID_COLUMNS = {
     "companies": "company_id",
     "offers": "offer_id",
     "fields": "field_id",
+    "priorities": "level",
 }
 
 
@@ -103,6 +104,7 @@ class _Checker:
         self.check_pairs()
         self.check_wishes()
         self.check_min_group()
+        self.check_priorities()
         self.check_previous()
         self.check_date_order()
         self.check_calendar()
@@ -257,6 +259,28 @@ class _Checker:
                     "the group could never run"
                 )
                 self.error("offers", i, "min_group", message)
+
+    def check_priorities(self) -> None:
+        """Given priorities list each level once (a level twice is a duplicate
+        ID); a tolerance on the last level is a warning, as nothing below uses it."""
+        rows = self.problem.priorities
+        if not rows:
+            return  # the default order
+        missing = [f'"{level}"' for level in LEVELS if level not in self.ids["priorities"]]
+        if missing:
+            if len(missing) == 1:
+                what = f"level {missing[0]} is missing"
+            else:
+                what = f"levels {', '.join(missing)} are missing"
+            message = f"{what}: list each of the {len(LEVELS)} levels once ({', '.join(LEVELS)})"
+            self.errors.append(InputProblem(self.file("priorities"), 0, "level", message))
+        last = rows[-1]
+        if last.tolerance > 0:
+            message = (
+                f"tolerance {last.tolerance:g} on the last level has no effect: "
+                "no level below it can use what it gives up"
+            )
+            self.warn("priorities", len(rows) - 1, "tolerance", message)
 
     def check_previous(self) -> None:
         """A row whose student or offer is gone: a warning, an error when locked."""

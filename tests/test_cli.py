@@ -43,6 +43,31 @@ def test_solve_writes_the_plan_and_exits_0(tmp_path: Path) -> None:
     assert summary["objectives"]["coverage"] == 2  # two places, three students
     unassigned = (tmp_path / "out" / "unassigned.csv").read_text().splitlines()
     assert len(unassigned) == 2  # header + the one student left without a place
+    # no priorities.csv: the default order and tolerances are the ones used
+    assert [(p["level"], p["tolerance"]) for p in summary["priorities"]] == [
+        ("coverage", 0),
+        ("stability", 0),
+        ("fairness", 0),
+        ("wishes", 0),
+        ("together", 0),
+        ("interest", 1),
+        ("travel", 0),
+    ]
+
+
+def test_summary_json_names_the_priorities_of_the_input(tmp_path: Path) -> None:
+    data = _tiny_kreis(tmp_path / "in")
+    # as a German Excel saves it: `;` and a decimal comma
+    (data / "priorities.csv").write_text(
+        "level;tolerance\ncoverage;\nstability;\nwishes;\nfairness;\ninterest;2,5\n"
+        "together;\ntravel;\n"
+    )
+    order = ["coverage", "stability", "wishes", "fairness", "interest", "together", "travel"]
+    assert main(["solve", str(data), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["priorities"] == [
+        {"level": level, "tolerance": 2.5 if level == "interest" else 0} for level in order
+    ]
 
 
 def test_invalid_input_exits_2_lists_every_problem_and_writes_nothing(
@@ -72,6 +97,10 @@ def test_validate_prints_the_summary(capsys: pytest.CaptureFixture[str]) -> None
     assert main(["validate", str(EXAMPLE)]) == 0
     out = capsys.readouterr().out
     assert "Students per school and grade" in out
+    assert (
+        "Priorities, highest first (the default: none given)\n"
+        "  coverage > stability > fairness > wishes > together > interest (tolerance 1 %) > travel"
+    ) in out
 
 
 def test_generate_writes_a_valid_kreis(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from kaoa_match.model import (
     Company,
     Interest,
     Offer,
+    Priority,
     Problem,
     School,
     Student,
@@ -198,3 +199,24 @@ def test_render_shows_no_personal_data_of_students(kreis: Problem) -> None:
     assert "P5" in text
     for secret in ("rollstuhl", "erste-hilfe", "2011", "19.07", "51.0123", "7.0456", "87"):
         assert secret not in text
+
+
+def test_render_names_the_order_of_the_levels(kreis: Problem) -> None:
+    options = build_options(kreis)
+    text = render_summary(summarize(kreis, options))
+    assert text.endswith(
+        "Priorities, highest first (the default: none given)\n"
+        "  coverage > stability > fairness > wishes > together > interest (tolerance 1 %) > travel"
+    )
+    order = ("wishes", "coverage", "fairness", "stability", "interest", "together", "travel")
+    given = tuple(
+        Priority(level=level, tolerance=0.5 if level == "interest" else 0)  # type: ignore[arg-type]
+        for level in order
+    )
+    summary = summarize(kreis.model_copy(update={"priorities": given}), options)
+    assert summary.priorities == given
+    assert render_summary(summary).endswith(
+        "Priorities, highest first (as the input sets them)\n"
+        "  wishes > coverage > fairness > stability > interest (tolerance 0.5 %) > together"
+        " > travel"
+    )

@@ -12,6 +12,7 @@ import pytest
 
 from kaoa_match.exceptions import InputError, InputProblem
 from kaoa_match.model import (
+    DEFAULT_PRIORITIES,
     Berufsfeld,
     CalendarEntry,
     Company,
@@ -20,6 +21,7 @@ from kaoa_match.model import (
     Offer,
     Pair,
     PreviousAssignment,
+    Priority,
     Problem,
     School,
     Student,
@@ -458,3 +460,63 @@ def test_large_problem_is_valid() -> None:
         travel=travel,
     )
     assert validate(problem) == ValidationReport()
+
+
+# --- priorities ---------------------------------------------------------------
+
+
+def _priorities(*rows: tuple[str, float]) -> tuple[Priority, ...]:
+    return tuple(Priority(level=level, tolerance=t) for level, t in rows)  # type: ignore[arg-type]
+
+
+def test_priorities_in_another_order_are_valid() -> None:
+    # wishes before fairness, interest within 2 %: each level once
+    order = ("coverage", "stability", "wishes", "fairness", "together", "interest", "travel")
+    problem = with_rows(priorities=_priorities(*((level, 0) for level in order)))
+    assert validate(problem) == ValidationReport()
+    problem = with_rows(
+        priorities=_priorities(*((lv, 2 if lv == "interest" else 0) for lv in order))
+    )
+    assert validate(problem) == ValidationReport()
+
+
+def test_a_level_twice_or_missing() -> None:
+    problem = with_rows(
+        priorities=_priorities(
+            ("coverage", 0),
+            ("fairness", 0),
+            ("coverage", 0),
+            ("wishes", 0),
+            ("together", 0),
+            ("interest", 1),
+            ("fairness", 5),
+        )
+    )
+    assert errors(problem) == [
+        'priorities.csv: level: levels "stability", "travel" are missing: list each of the 7 '
+        "levels once (coverage, stability, fairness, wishes, together, interest, travel)",
+        'priorities.csv:4: level: duplicate level "coverage" (first on line 2)',
+        'priorities.csv:8: level: duplicate level "fairness" (first on line 3)',
+    ]
+    one_missing = with_rows(priorities=DEFAULT_PRIORITIES[:-1])
+    assert errors(one_missing) == [
+        'priorities.csv: level: level "travel" is missing: list each of the 7 levels once '
+        "(coverage, stability, fairness, wishes, together, interest, travel)"
+    ]
+
+
+def test_levels_of_dropped_rows_are_not_missing() -> None:
+    # a reader drops a row with a bad tolerance and reports it; the level is
+    # then known, not missing as well
+    problem = with_rows(priorities=DEFAULT_PRIORITIES[:-1])
+    assert validate(problem, known_ids={"priorities": {"travel"}}).errors == []
+
+
+def test_a_tolerance_on_the_last_level_is_a_warning() -> None:
+    last = (*DEFAULT_PRIORITIES[:-1], Priority(level="travel", tolerance=3))
+    assert errors(with_rows(priorities=last)) == []
+    assert warnings(with_rows(priorities=last)) == [
+        "priorities.csv:8: tolerance: tolerance 3 on the last level has no effect: no level "
+        "below it can use what it gives up"
+    ]
+    assert warnings(with_rows(priorities=DEFAULT_PRIORITIES)) == []

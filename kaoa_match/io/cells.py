@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kaoa_match.model import (
+    LEVELS,
+    MAX_TOLERANCE,
     Berufsfeld,
     CalendarEntry,
     Company,
@@ -24,6 +26,7 @@ from kaoa_match.model import (
     Offer,
     Pair,
     PreviousAssignment,
+    Priority,
     School,
     Student,
     TravelTime,
@@ -389,6 +392,14 @@ LAYOUTS: dict[str, Layout] = {
                 _id("field_id", optional=True),
             ),
         ),
+        Layout(
+            "priorities",
+            Priority,
+            (
+                Column("level", choice(*LEVELS)),
+                _opt("tolerance", number(0, MAX_TOLERANCE)),
+            ),
+        ),
     )
 }
 """Every input file of the contract, in the order of the spec's table."""
@@ -399,6 +410,7 @@ ID_COLUMNS: dict[str, str] = {
     "companies": "company_id",
     "offers": "offer_id",
     "fields": "field_id",
+    "priorities": "level",
 }
 """The ID column of each table whose IDs must be unique."""
 

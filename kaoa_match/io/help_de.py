@@ -21,6 +21,20 @@ SHEET_HELP: dict[str, str] = {
     "previous": "Ein früherer Plan, der möglichst erhalten bleiben soll.",
     "pairs": "Paare, die getrennt oder gemeinsam eingesetzt werden sollen.",
     "wishes": "Wünsche aus dem Buchungsportal, Rang 1 bis 5 je Schüler/in.",
+    "priorities": (
+        "Was dem Kreis bei der Planung am wichtigsten ist: die sieben Ziele in einer "
+        "Reihenfolge, das wichtigste in der ersten Zeile. Der Plan wird Ziel für Ziel "
+        "verbessert: erst das Ziel der ersten Zeile, so gut es geht, dann das der zweiten, "
+        "ohne das erste zu verschlechtern, und so weiter.\n"
+        "Eine Toleranz erlaubt einem Ziel, ein paar Prozent nachzugeben, damit die Ziele "
+        "darunter besser werden. Interessenpunkte etwa gehen fast nie genau auf: ganz ohne "
+        "Toleranz bliebe den Zielen darunter (Paare gemeinsam, kurze Wege) kaum etwas zu "
+        "wählen.\n"
+        "Blatt leer lassen: es gilt die Standardreihenfolge coverage, stability, fairness, "
+        "wishes, together, interest (Toleranz 1 %), travel.\n"
+        "Beispiel, Wünsche vor der Fairness und Interessen auf 2 % genau: coverage, "
+        "stability, wishes, fairness, together, interest mit tolerance 2, travel."
+    ),
 }
 """What each sheet holds, in one sentence."""
 
@@ -173,5 +187,20 @@ HELP: dict[tuple[str, str], tuple[str, str]] = {
     ("wishes", "offer_id"): ("Gewünschtes Angebot (genau eins der drei Felder füllen).", "O000004"),
     ("wishes", "company_id"): ("Gewünschter Betrieb (jedes seiner Angebote).", "C00003"),
     ("wishes", "field_id"): ("Gewünschtes Berufsfeld (jeder Platz darin).", "metall"),
+    # priorities
+    ("priorities", "level"): (
+        "Ein Ziel, jedes der sieben genau einmal, das wichtigste zuerst: coverage "
+        "(möglichst viele Plätze besetzt), stability (veröffentlichte Einsätze bleiben), "
+        "fairness (jede/r mindestens einmal in einem der drei liebsten Berufsfelder), wishes "
+        "(Wünsche erfüllt), together (Paare gemeinsam im selben Betrieb), interest (Interessen "
+        "insgesamt), travel (kurze Fahrzeiten).",
+        "coverage",
+    ),
+    ("priorities", "tolerance"): (
+        "Wie viel Prozent seines erreichten Werts das Ziel hergeben darf, damit die Ziele "
+        "darunter besser werden (leer: 0, also nichts). interest mit 1: die Interessenpunkte "
+        "bleiben bei mindestens 99 %.",
+        "1",
+    ),
 }
 """(table, column) -> (what it means, an example value), in German."""

@@ -6,11 +6,11 @@ by itself), named like the file without ``.csv`` and with the header in the
 first row, as :func:`~kaoa_match.io.xlsx.check_xlsx` reads it back. A
 ``Hilfe`` sheet explains every column in German. Columns get what a planner
 needs to fill them in Excel: dropdowns for the fixed values (``kind``,
-``provider_type``, ``status``, ``relation``) and the Berufsfelder
+``provider_type``, ``status``, ``relation``, ``level``) and the Berufsfelder
 (``field_id``, from the ``fields`` sheet), the range of each number
-(``capacity`` >= 0, ``score`` 0-100, ...), date cells shown as TT.MM.JJJJ,
-and text columns formatted as text, so that Excel keeps an ID like ``0815``
-as typed.
+(``capacity`` >= 0, ``score`` 0-100, ``tolerance`` 0-50, ...), date cells
+shown as TT.MM.JJJJ, and text columns formatted as text, so that Excel keeps
+an ID like ``0815`` as typed.
 
 Text from a problem is stored as text, never as a formula (data contract,
 "Spreadsheet safety").

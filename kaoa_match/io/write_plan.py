@@ -48,7 +48,9 @@ def write_plan_files(
 
     Given the ``problem``, the assignments are checked against every hard rule
     first (:func:`kaoa_match.plan_rules.require_valid_plan`): a broken rule
-    raises before any file is written.
+    raises before any file is written, and the summary gets ``priorities``,
+    the order and tolerances used (see :func:`priorities_summary`), unless
+    the plan's own summary has them.
     """
     if problem is not None:
         from kaoa_match.plan_rules import require_valid_plan  # plan_rules reads options
@@ -59,12 +61,21 @@ def write_plan_files(
     if plan.changes is not None:
         plan.changes.to_csv(directory / "changes.csv", index=False)
     summary = plan.summary() | (extra_summary or {})
+    if problem is not None:
+        summary.setdefault("priorities", priorities_summary(problem))
     write_summary(directory / "summary.json", summary)
     if problem is not None:
         from kaoa_match.report.files import write_report_files  # the report imports io
 
         write_report_files(directory, problem, plan.assignments, plan.unassigned, summary, baseline)
     return summary
+
+
+def priorities_summary(problem: Problem) -> list[dict[str, object]]:
+    """The order of the levels a solve of ``problem`` follows, highest first,
+    each with its tolerance in percent: ``[{"level": "coverage", "tolerance":
+    0.0}, ...]``, as the rows of ``priorities.csv`` (the default without one)."""
+    return [priority.model_dump() for priority in problem.effective_priorities]
 
 
 def write_summary(path: Path, summary: dict[str, Any]) -> None:

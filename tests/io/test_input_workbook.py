@@ -13,7 +13,7 @@ from kaoa_match.io import check_input, read_dir
 from kaoa_match.io.cells import ID_COLUMNS, LAYOUTS
 from kaoa_match.io.help_de import HELP, SHEET_HELP
 from kaoa_match.io.input_workbook import DATE_FORMAT, HELP_SHEET, write_input_workbook
-from kaoa_match.model import DEFAULT_FIELDS
+from kaoa_match.model import DEFAULT_FIELDS, Priority
 from tests.io.test_write_problem import small_problem
 
 EXAMPLE = Path(__file__).parents[2] / "kaoa_match" / "data" / "example"
@@ -127,7 +127,55 @@ def test_example_reads_back_as_the_example_directory(tmp_path: Path) -> None:
     # 0815 stays 0815.
     book = openpyxl.load_workbook(tmp_path / "example.xlsx")
     for table, column in ID_COLUMNS.items():
+        if table == "priorities":
+            continue  # the example keeps the default order: the sheet is empty
         sheet = book[table]
         k = [cell.value for cell in sheet[1]].index(column) + 1
         filled = [sheet.cell(row=r, column=k) for r in range(2, sheet.max_row + 1)]
         assert filled and {cell.number_format for cell in filled} == {"@"}, table
+
+
+def test_priorities_sheet_has_a_level_dropdown_and_a_tolerance_range(tmp_path: Path) -> None:
+    write_input_workbook(tmp_path / "book.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "book.xlsx")
+    sheet = book["priorities"]
+    assert [c.value for c in sheet[1]] == ["level", "tolerance"]
+    assert sheet.max_row == 1  # empty: the default order applies
+    found = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
+    level, tolerance = found["A2:A1048576"], found["B2:B1048576"]
+    assert (level.type, level.formula1) == (
+        "list",
+        '"coverage,stability,fairness,wishes,together,interest,travel"',
+    )
+    assert (tolerance.type, tolerance.operator, tolerance.formula1, tolerance.formula2) == (
+        "decimal",
+        "between",
+        "0",
+        "50",
+    )
+    assert tolerance.error == "Bitte eine Zahl von 0 bis 50 eintragen."
+    help_rows = list(book[HELP_SHEET].iter_rows(values_only=True))
+    sheet_row = next(r for r in help_rows if r[:2] == ("priorities", None))
+    assert sheet_row[2] == "Blatt: darf leer bleiben"
+    assert "Standardreihenfolge coverage, stability, fairness, wishes, together" in sheet_row[4]
+    assert "Beispiel" in sheet_row[4]
+    tolerance_row = next(r for r in help_rows if r[:2] == ("priorities", "tolerance"))
+    assert tolerance_row[2:4] == ("nein", "Zahl (Dezimalkomma oder -punkt), von 0 bis 50")
+
+
+def test_priorities_read_back_from_the_workbook(tmp_path: Path) -> None:
+    order = ("coverage", "stability", "wishes", "fairness", "together", "interest", "travel")
+    priorities = tuple(
+        Priority(level=level, tolerance=2 if level == "interest" else 0)  # type: ignore[arg-type]
+        for level in order
+    )
+    problem = small_problem().model_copy(update={"priorities": priorities})
+    write_input_workbook(tmp_path / "book.xlsx", problem)
+    read, warnings = check_input(tmp_path / "book.xlsx")
+    assert read == problem
+    assert warnings == []
+    sheet = openpyxl.load_workbook(tmp_path / "book.xlsx")["priorities"]
+    assert [(r[0].value, r[1].value) for r in sheet.iter_rows(min_row=2)][4:6] == [
+        ("together", 0),
+        ("interest", 2),
+    ]

@@ -11,6 +11,7 @@ from kaoa_match.exceptions import InputError, InputProblem, InputWarning
 from kaoa_match.io import check_dir, read_dir, read_previous, read_xlsx
 from kaoa_match.model import (
     DEFAULT_FIELDS,
+    DEFAULT_PRIORITIES,
     Berufsfeld,
     CalendarEntry,
     Company,
@@ -665,3 +666,96 @@ def test_wishes_and_min_group_are_read(tmp_path: Path) -> None:
         (1, {"company_id": "C2"}),
         (2, {"offer_id": "O1"}),
     ]
+
+
+# --- priorities ---------------------------------------------------------------
+
+
+def test_priorities_are_read_in_their_order(tmp_path: Path) -> None:
+    # a German Excel export: `;`, decimal comma, level names in any case
+    priorities = """\
+level;tolerance
+Coverage;
+stability;0
+wishes;
+fairness;
+together;
+interest;0,5
+travel;
+"""
+    problem, warnings = check_dir(write(tmp_path, GERMAN, priorities=priorities))
+    assert warnings == []
+    assert [(p.level, p.tolerance) for p in problem.effective_priorities] == [
+        ("coverage", 0),
+        ("stability", 0),
+        ("wishes", 0),
+        ("fairness", 0),
+        ("together", 0),
+        ("interest", 0.5),
+        ("travel", 0),
+    ]
+
+
+def test_without_priorities_the_default_order_applies(tmp_path: Path) -> None:
+    problem, _ = check_dir(write(tmp_path, FILES))
+    assert problem.priorities == ()
+    assert problem.effective_priorities == DEFAULT_PRIORITIES
+    # a file with only its header says nothing either
+    problem, _ = check_dir(write(tmp_path, FILES, priorities="level,tolerance\n"))
+    assert problem.effective_priorities == DEFAULT_PRIORITIES
+
+
+def test_bad_priorities_are_all_reported_at_once(tmp_path: Path) -> None:
+    # line 4: a tolerance of 80 %; line 5: not a number; line 7: interest twice;
+    # line 8: a level no one knows, so travel is missing
+    priorities = """\
+level,tolerance
+coverage,
+fairness,0
+stability,80
+wishes,viel
+interest,1
+interest,2
+reisezeit,
+together,
+"""
+    assert problems_of(write(tmp_path, FILES, priorities=priorities)) == [
+        'priorities.csv: level: level "travel" is missing: list each of the 7 levels once '
+        "(coverage, stability, fairness, wishes, together, interest, travel)",
+        'priorities.csv:4: tolerance: "80" is not between 0 and 50',
+        'priorities.csv:5: tolerance: "viel" is not a number',
+        'priorities.csv:7: level: duplicate level "interest" (first on line 6)',
+        'priorities.csv:8: level: "reisezeit" is not one of coverage, stability, fairness, '
+        "wishes, together, interest, travel",
+    ]
+
+
+def test_priorities_without_a_level_column(tmp_path: Path) -> None:
+    priorities = "ziel,tolerance\ncoverage,0\n"
+    assert problems_of(write(tmp_path, FILES, priorities=priorities)) == [
+        "priorities.csv:1: level: required column is missing"
+    ]
+
+
+def test_priorities_sheet_of_a_workbook(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, text in FILES.items():
+        sheet = book.create_sheet(name.removesuffix(".csv"))
+        for line in text.splitlines():
+            sheet.append(_excel_cells(line))
+    sheet = book.create_sheet("priorities")
+    sheet.append(["level", "tolerance"])
+    for priority in reversed(DEFAULT_PRIORITIES):
+        sheet.append([priority.level, priority.tolerance or None])
+    sheet.append(["travel", 60])
+    book.save(tmp_path / "kreis.xlsx")
+    with pytest.raises(InputError) as info:
+        read_xlsx(tmp_path / "kreis.xlsx")
+    assert [str(p) for p in info.value.problems] == [
+        'kreis.xlsx[priorities]:9: tolerance: "60" is not between 0 and 50',
+    ]
+    book["priorities"].delete_rows(9)
+    book.save(tmp_path / "kreis.xlsx")
+    assert read_xlsx(tmp_path / "kreis.xlsx").priorities == tuple(reversed(DEFAULT_PRIORITIES))

@@ -10,7 +10,8 @@ import pytest
 
 from kaoa_match.exceptions import KaoaMatchError
 from kaoa_match.io.atomic import atomic_directory
-from kaoa_match.io.write_plan import write_plan
+from kaoa_match.io.write_plan import priorities_summary, write_plan
+from kaoa_match.model import Priority
 from kaoa_match.plan import ASSIGNMENT_COLUMNS, UNASSIGNED_COLUMNS, LevelResult, Plan
 
 if TYPE_CHECKING:
@@ -64,3 +65,18 @@ def test_refuses_a_directory_with_other_files(tmp_path: Path) -> None:
     with pytest.raises(KaoaMatchError, match="not part of a plan"):
         write_plan(_plan("s1"), tmp_path)
     assert (tmp_path / "students.csv").read_text() == "student_id\n"
+
+
+def test_priorities_summary_lists_the_order_used() -> None:
+    from tests.test_validation import base
+
+    assert priorities_summary(base())[-2:] == [
+        {"level": "interest", "tolerance": 1.0},
+        {"level": "travel", "tolerance": 0.0},
+    ]
+    given = (Priority(level="travel", tolerance=3), Priority(level="coverage"))
+    problem = base().model_copy(update={"priorities": given})
+    assert priorities_summary(problem) == [
+        {"level": "travel", "tolerance": 3.0},
+        {"level": "coverage", "tolerance": 0.0},
+    ]

@@ -13,6 +13,7 @@ from kaoa_match.calendar import WorkingDays
 from kaoa_match.io import check_dir, write_problem
 from kaoa_match.model import (
     DEFAULT_FIELDS,
+    LEVELS,
     Berufsfeld,
     CalendarEntry,
     Company,
@@ -21,6 +22,7 @@ from kaoa_match.model import (
     Offer,
     Pair,
     PreviousAssignment,
+    Priority,
     Problem,
     School,
     Student,
@@ -131,6 +133,31 @@ def test_optional_files_only_with_rows(tmp_path: Path) -> None:
 def test_default_fields_are_not_written(tmp_path: Path) -> None:
     write_problem(small_problem().model_copy(update={"travel": ()}), tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == REQUIRED
+
+
+def test_priorities_are_written_in_their_order(tmp_path: Path) -> None:
+    order = ("coverage", "wishes", "stability", "fairness", "interest", "together", "travel")
+    priorities = tuple(
+        Priority(level=level, tolerance=2.5 if level == "interest" else 0)  # type: ignore[arg-type]
+        for level in order
+    )
+    write_problem(
+        small_problem().model_copy(update={"priorities": priorities}), tmp_path, german=True
+    )
+    lines = (tmp_path / "priorities.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines == [
+        "level;tolerance",
+        "coverage;0",
+        "wishes;0",
+        "stability;0",
+        "fairness;0",
+        "interest;2,5",
+        "together;0",
+        "travel;0",
+    ]
+    # the default order is no file at all, and a stale one is removed
+    write_problem(small_problem(), tmp_path)
+    assert not (tmp_path / "priorities.csv").exists()
 
 
 # --- round trip ------------------------------------------------------------
@@ -286,12 +313,17 @@ def problems(draw: st.DrawFn) -> Problem:
         for a, b in itertools.pairwise(student_ids)
         if draw(st.booleans())
     )
+    priorities = tuple(
+        Priority(level=level, tolerance=draw(st.just(0) | st.floats(0, 50, allow_nan=False)))
+        for level in draw(st.just(()) | st.permutations(LEVELS))
+    )
     return Problem(
         schools=schools,
         students=students,
         companies=companies,
         offers=offers,
         calendar=tuple(calendar),
+        priorities=priorities,
         interests=interests,
         fields=fields,
         holidays=holidays,
