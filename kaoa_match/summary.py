@@ -28,6 +28,7 @@ import pandas as pd
 
 from kaoa_match.model import DEFAULT_PRIORITIES
 from kaoa_match.options import KIND_CODE, interest_matrix, top_fields
+from kaoa_match.plan import OBJECTIVES
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -253,14 +254,23 @@ def render_summary(summary: KreisSummary, max_rows: int = _MAX_ROWS) -> str:
 
 
 def _priorities_section(summary: KreisSummary) -> str:
-    """``coverage > ... > interest (tolerance 1 %) > travel`` under a title
-    that says whether the input set the order."""
-    where = "as the input sets them" if summary.priorities_given else "the default: none given"
+    """The order of the levels this version plans in and, where the input sets
+    one, the order asked for (``coverage > ... > interest (tolerance 1 %) > travel``)."""
+    fixed = f"Order of the levels, highest first (fixed in this version)\n  {FIXED_ORDER}"
+    if not summary.priorities_given:
+        return fixed
     levels = [
         f"{p.level} (tolerance {p.tolerance:g} %)" if p.tolerance else p.level
         for p in summary.priorities
     ]
-    return f"Priorities, highest first ({where})\n  {' > '.join(levels)}"
+    return (
+        f"{fixed}\n\nPriorities asked for in the input, highest first (recorded in "
+        f"summary.json as priorities_requested; not yet followed)\n  {' > '.join(levels)}"
+    )
+
+
+FIXED_ORDER = " > ".join(OBJECTIVES)
+"""The order the solver follows in this version, each level held exactly."""
 
 
 def _no_option_title(table: pd.DataFrame) -> str:

@@ -10,6 +10,7 @@ import pytest
 
 from kaoa_match.cli import main
 from kaoa_match.io.write_problem import write_problem
+from kaoa_match.plan import OBJECTIVES
 from tests.solvers.test_bfe_instances import school
 
 EXAMPLE = Path(__file__).parents[1] / "kaoa_match" / "data" / "example"
@@ -43,19 +44,22 @@ def test_solve_writes_the_plan_and_exits_0(tmp_path: Path) -> None:
     assert summary["objectives"]["coverage"] == 2  # two places, three students
     unassigned = (tmp_path / "out" / "unassigned.csv").read_text().splitlines()
     assert len(unassigned) == 2  # header + the one student left without a place
-    # no priorities.csv: the default order and tolerances are the ones used
+    # the order the solver followed: this version's fixed order, each level held
     assert [(p["level"], p["tolerance"]) for p in summary["priorities"]] == [
         ("coverage", 0),
         ("stability", 0),
         ("fairness", 0),
         ("wishes", 0),
-        ("together", 0),
-        ("interest", 1),
+        ("interest", 0),
         ("travel", 0),
+        ("together", 0),
     ]
+    assert "priorities_requested" not in summary
 
 
-def test_summary_json_names_the_priorities_of_the_input(tmp_path: Path) -> None:
+def test_summary_json_names_the_priorities_of_the_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = _tiny_kreis(tmp_path / "in")
     # as a German Excel saves it: `;` and a decimal comma
     (data / "priorities.csv").write_text(
@@ -64,10 +68,12 @@ def test_summary_json_names_the_priorities_of_the_input(tmp_path: Path) -> None:
     )
     order = ["coverage", "stability", "wishes", "fairness", "interest", "together", "travel"]
     assert main(["solve", str(data), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    assert "still plans in the fixed order" in capsys.readouterr().err
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
-    assert summary["priorities"] == [
+    assert summary["priorities_requested"] == [
         {"level": level, "tolerance": 2.5 if level == "interest" else 0} for level in order
     ]
+    assert [p["level"] for p in summary["priorities"]] == list(OBJECTIVES)  # what was used
 
 
 def test_invalid_input_exits_2_lists_every_problem_and_writes_nothing(
@@ -98,8 +104,8 @@ def test_validate_prints_the_summary(capsys: pytest.CaptureFixture[str]) -> None
     out = capsys.readouterr().out
     assert "Students per school and grade" in out
     assert (
-        "Priorities, highest first (the default: none given)\n"
-        "  coverage > stability > fairness > wishes > together > interest (tolerance 1 %) > travel"
+        "Order of the levels, highest first (fixed in this version)\n"
+        "  coverage > stability > fairness > wishes > interest > travel > together"
     ) in out
 
 

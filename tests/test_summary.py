@@ -204,10 +204,11 @@ def test_render_shows_no_personal_data_of_students(kreis: Problem) -> None:
 def test_render_names_the_order_of_the_levels(kreis: Problem) -> None:
     options = build_options(kreis)
     text = render_summary(summarize(kreis, options))
-    assert text.endswith(
-        "Priorities, highest first (the default: none given)\n"
-        "  coverage > stability > fairness > wishes > together > interest (tolerance 1 %) > travel"
+    fixed = (
+        "Order of the levels, highest first (fixed in this version)\n"
+        "  coverage > stability > fairness > wishes > interest > travel > together"
     )
+    assert text.endswith(fixed)
     order = ("wishes", "coverage", "fairness", "stability", "interest", "together", "travel")
     given = tuple(
         Priority(level=level, tolerance=0.5 if level == "interest" else 0)  # type: ignore[arg-type]
@@ -216,7 +217,8 @@ def test_render_names_the_order_of_the_levels(kreis: Problem) -> None:
     summary = summarize(kreis.model_copy(update={"priorities": given}), options)
     assert summary.priorities == given
     assert render_summary(summary).endswith(
-        "Priorities, highest first (as the input sets them)\n"
+        f"{fixed}\n\nPriorities asked for in the input, highest first (recorded in "
+        "summary.json as priorities_requested; not yet followed)\n"
         "  wishes > coverage > fairness > stability > interest (tolerance 0.5 %) > together"
         " > travel"
     )

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kaoa_match.io.atomic import atomic_directory
+from kaoa_match.plan import OBJECTIVES
 
 if TYPE_CHECKING:
     from kaoa_match.baselines import BaselineResult
@@ -49,7 +50,7 @@ def write_plan_files(
     Given the ``problem``, the assignments are checked against every hard rule
     first (:func:`kaoa_match.plan_rules.require_valid_plan`): a broken rule
     raises before any file is written, and the summary gets ``priorities``,
-    the order and tolerances used (see :func:`priorities_summary`), unless
+    the order and tolerances the solver used (see :func:`priorities_summary`), unless
     the plan's own summary has them.
     """
     if problem is not None:
@@ -62,7 +63,8 @@ def write_plan_files(
         plan.changes.to_csv(directory / "changes.csv", index=False)
     summary = plan.summary() | (extra_summary or {})
     if problem is not None:
-        summary.setdefault("priorities", priorities_summary(problem))
+        for key, value in priorities_summary(problem).items():
+            summary.setdefault(key, value)
     write_summary(directory / "summary.json", summary)
     if problem is not None:
         from kaoa_match.report.files import write_report_files  # the report imports io
@@ -71,11 +73,22 @@ def write_plan_files(
     return summary
 
 
-def priorities_summary(problem: Problem) -> list[dict[str, object]]:
-    """The order of the levels a solve of ``problem`` follows, highest first,
-    each with its tolerance in percent: ``[{"level": "coverage", "tolerance":
-    0.0}, ...]``, as the rows of ``priorities.csv`` (the default without one)."""
-    return [priority.model_dump() for priority in problem.effective_priorities]
+def priorities_summary(problem: Problem) -> dict[str, list[dict[str, object]]]:
+    """What ``summary.json`` says about the order of the levels: ``priorities``,
+    the order and tolerances the solver followed, highest first
+    (``[{"level": "coverage", "tolerance": 0.0}, ...]``), and, where the input
+    asked for another (``priorities.csv``), ``priorities_requested``.
+
+    This version's solver follows the fixed order of ``plan.OBJECTIVES``, each
+    level held exactly; the planner's order is read, checked and recorded, and
+    followed once the solver reads it (issue 25).
+    """
+    used = [{"level": level, "tolerance": 0.0} for level in OBJECTIVES]
+    summary: dict[str, list[dict[str, object]]] = {"priorities": used}
+    requested = [priority.model_dump() for priority in problem.effective_priorities]
+    if problem.priorities and requested != used:
+        summary["priorities_requested"] = requested
+    return summary
 
 
 def write_summary(path: Path, summary: dict[str, Any]) -> None:

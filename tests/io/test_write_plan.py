@@ -12,7 +12,7 @@ from kaoa_match.exceptions import KaoaMatchError
 from kaoa_match.io.atomic import atomic_directory
 from kaoa_match.io.write_plan import priorities_summary, write_plan
 from kaoa_match.model import Priority
-from kaoa_match.plan import ASSIGNMENT_COLUMNS, UNASSIGNED_COLUMNS, LevelResult, Plan
+from kaoa_match.plan import ASSIGNMENT_COLUMNS, OBJECTIVES, UNASSIGNED_COLUMNS, LevelResult, Plan
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -67,16 +67,17 @@ def test_refuses_a_directory_with_other_files(tmp_path: Path) -> None:
     assert (tmp_path / "students.csv").read_text() == "student_id\n"
 
 
-def test_priorities_summary_lists_the_order_used() -> None:
+def test_priorities_summary_gives_the_order_used_and_the_one_asked_for() -> None:
     from tests.test_validation import base
 
-    assert priorities_summary(base())[-2:] == [
-        {"level": "interest", "tolerance": 1.0},
-        {"level": "travel", "tolerance": 0.0},
-    ]
+    used = [{"level": level, "tolerance": 0.0} for level in OBJECTIVES]
+    assert priorities_summary(base()) == {"priorities": used}
     given = (Priority(level="travel", tolerance=3), Priority(level="coverage"))
     problem = base().model_copy(update={"priorities": given})
-    assert priorities_summary(problem) == [
-        {"level": "travel", "tolerance": 3.0},
-        {"level": "coverage", "tolerance": 0.0},
-    ]
+    assert priorities_summary(problem) == {
+        "priorities": used,
+        "priorities_requested": [
+            {"level": "travel", "tolerance": 3.0},
+            {"level": "coverage", "tolerance": 0.0},
+        ],
+    }
