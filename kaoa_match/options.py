@@ -879,13 +879,7 @@ def allowed_rows(
     ok &= t.tags_ok(student, company)
     ok[ok] &= t.age_ok(student[ok], company[ok], first_day[ok])
     travel = TravelTimes(problem)
-    minutes = np.zeros(n, np.int32)
-    order = np.argsort(student, kind="stable")
-    for rows in np.split(order, np.flatnonzero(np.diff(student[order])) + 1):
-        if len(rows):  # one look-up per student, not per row
-            s = int(student[rows[0]])
-            minutes[rows] = travel.from_students(s, s + 1)[0][company[rows]]
-    return ok & (minutes <= travel.limits[student])
+    return ok & (travel.of_pairs(student, company) <= travel.limits[student])
 
 
 def _day_at(days: _Days, day: dt.date) -> int:

@@ -60,6 +60,7 @@ class _Rows:
         self.student_index = np.asarray([students[s] for s in frame["student_id"]], np.int32)
         offers = {o.offer_id: j for j, o in enumerate(problem.offers)}
         self.offer_index = np.asarray([offers[o] for o in frame["offer_id"]], np.int32)
+        self.row_offers = [self.offers[o] for o in frame["offer_id"]]
         working = WorkingDays.for_problem(problem)
         self.days = [
             working.between(first, last)
@@ -186,7 +187,7 @@ class _Rows:
         ]
 
     def _offer(self, k: int) -> Offer:
-        return self.offers[str(self.frame.at[k, "offer_id"])]
+        return self.row_offers[k]
 
 
 def _needed_days(problem: Problem) -> dict[str, int]:

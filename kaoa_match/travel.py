@@ -115,6 +115,26 @@ class TravelTimes:
         minutes[self._o_student[inside] - lo, self._o_company[inside]] = self._o_minutes[inside]
         return minutes
 
+    def of_pairs(
+        self, student: NDArray[np.integer], company: NDArray[np.integer]
+    ) -> NDArray[np.int32]:
+        """Minutes for aligned (student, company) index pairs: the same look-up
+        as :meth:`from_students`, without a row over every company."""
+        student, company = np.asarray(student, np.int64), np.asarray(company, np.int64)
+        dist = haversine_km(
+            self._s_lat[student], self._s_lon[student], self._c_lat[company], self._c_lon[company]
+        )
+        minutes = np.asarray(estimate_minutes(dist, self._model), np.int32)
+        width = len(self._c_lat) + 1
+        overridden = self._o_student * width + self._o_company  # unique per pair
+        order = np.argsort(overridden)
+        at = np.searchsorted(overridden[order], student * width + company)
+        at = np.minimum(at, max(len(order) - 1, 0))
+        if len(order):
+            hit = overridden[order[at]] == student * width + company
+            minutes[hit] = self._o_minutes[order[at[hit]]]
+        return minutes
+
     def between(self, student: int, company: int) -> int:
         """Minutes for one pair."""
         return int(self.from_students(student, student + 1)[0, company])

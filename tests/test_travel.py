@@ -82,6 +82,14 @@ def test_look_up_order() -> None:
     assert travel.between(2, c1) == FROM_SCHOOL  # another school's row does not count
 
 
+def test_pairs_look_up_as_whole_rows_do() -> None:
+    travel = TravelTimes(_problem())
+    student, company = np.meshgrid(np.arange(3), np.arange(3), indexing="ij")
+    pairs = travel.of_pairs(student.ravel(), company.ravel())
+    assert pairs.tolist() == travel.from_students(0, 3).ravel().tolist()
+    assert pairs.tolist() == [12, 21, FROM_HOME, 30, 21, FROM_SCHOOL] + [FROM_SCHOOL] * 3
+
+
 def test_max_travel_student_then_school_then_45() -> None:
     assert max_travel_minutes(_problem()).tolist() == [30, 60, 45]
 
