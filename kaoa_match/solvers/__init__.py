@@ -1,5 +1,5 @@
 """The CP-SAT model: variables, hard rules, objectives, lexicographic levels."""
 
-from kaoa_match.solvers.solve import solve
+from kaoa_match.solvers.pipeline import solve
 
 __all__ = ["solve"]

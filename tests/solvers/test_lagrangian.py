@@ -44,7 +44,7 @@ from tests.solvers.test_praktikum import JAN11, JAN22, intern, praktikum_offer, 
 from tests.strategies import small_problems
 
 if TYPE_CHECKING:
-    from kaoa_match.solvers.solve import _Kreis
+    from kaoa_match.solvers.pipeline import _Kreis
 
 EXACT = SolveOptions(workers=1, seed=0, time_limit_s=None)
 

@@ -21,7 +21,7 @@ from kaoa_match.solvers.lagrangian import (
     lagrangian_bound,
 )
 from kaoa_match.solvers.lp_prices import column_generation, lp_prices
-from kaoa_match.solvers.solve import (
+from kaoa_match.solvers.pipeline import (
     _coverage_repaired,
     _HeldBound,
     _lp_plan_guided,
