@@ -20,13 +20,15 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from kaoa_match.exceptions import SolverError
-from kaoa_match.plan import LevelResult, Sense, Status
+from kaoa_match.plan import LevelResult
+from kaoa_match.solvers.bounds.combine import exceeds, status_at, tighter
 from kaoa_match.solvers.builder import (
     fix_variables,
     restricted_model,
     set_hint,
     set_objective,
 )
+from kaoa_match.solvers.levels import spec
 from kaoa_match.solvers.objectives import Level
 from kaoa_match.solvers.relaxation import solve_relaxation
 
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from kaoa_match.model import SolveOptions
+    from kaoa_match.plan import Status
     from kaoa_match.solvers.builder import LinearSystem, ModelBuilder
     from kaoa_match.solvers.relaxation import LpResult
 
@@ -285,7 +288,7 @@ class _LevelRun:
         started = time.monotonic()
         level = self.level
         if len(level.variables) == 0:
-            return incumbent, self._result(0, 0, "optimal", started)
+            return incumbent, self._result(0, 0, status_at(0, 0, "feasible"), started)
         bound = level.trivial_bound()
         lp = None
         if self.options.use_lp and not self.skip_lp and level.value(incumbent) != bound:
@@ -298,7 +301,7 @@ class _LevelRun:
             if lp is None:
                 _log.debug("%s: LP not solved within %.1f s", level.name, lp_limit or 0.0)
             else:
-                bound = _tighter(level, bound, lp.bound)
+                bound = tighter(level.name, bound, lp.bound)
                 for plan in (lp.integral_solution(system), self._rounded(lp.x)):
                     if (
                         plan is not None
@@ -317,7 +320,7 @@ class _LevelRun:
         if self.interrupt.requested:
             value = level.value(incumbent)
             return incumbent, self._result(
-                value, bound, "optimal" if value == bound else "feasible", started
+                value, bound, status_at(value, bound, "feasible"), started
             )
         if lp is not None and level.value(incumbent) != bound:
             incumbent = self._near_lp(incumbent, lp)
@@ -327,7 +330,9 @@ class _LevelRun:
             incumbent = self._lns(incumbent, self.groups, started)
         value = level.value(incumbent)
         if value == bound:
-            return incumbent, self._result(value, bound, "optimal", started)
+            return incumbent, self._result(
+                value, bound, status_at(value, bound, "feasible"), started
+            )
         return self._search(incumbent, bound, lp, first, started)
 
     def _near_lp(self, incumbent: NDArray[np.int64], lp: LpResult) -> NDArray[np.int64]:
@@ -505,7 +510,7 @@ class _LevelRun:
         return self.b.complete(plan)
 
     def _keeps_held(self, plan: NDArray[np.int64]) -> bool:
-        return all(not _exceeds(lv, value, lv.value(plan)) for lv, value in self.held)
+        return all(not exceeds(lv.name, value, lv.value(plan)) for lv, value in self.held)
 
     def _search(
         self,
@@ -550,7 +555,9 @@ class _LevelRun:
             )
         if status == cp_model.INFEASIBLE:
             if lp is not None:  # no plan beats the incumbent: it is optimal
-                return incumbent, self._result(value, value, "optimal", started)
+                return incumbent, self._result(
+                    value, value, status_at(value, value, "feasible"), started
+                )
             if first:
                 raise Infeasible
             raise SolverError(f"level {level.name} became infeasible although a plan was held")
@@ -561,18 +568,19 @@ class _LevelRun:
         cp_bound = _proven_bound(solver.best_objective_bound, level)
         # A bound on the wrong side of a plan we hold is no proof (CP-SAT reports
         # one even when stopped before it proved anything): ignore it.
-        if not _exceeds(level, value, cp_bound):
-            bound = _tighter(level, bound, cp_bound)
-        state: Status = "optimal" if status == cp_model.OPTIMAL or value == bound else "feasible"
-        return incumbent, self._result(
-            value, value if state == "optimal" else bound, state, started
-        )
+        if not exceeds(level.name, value, cp_bound):
+            bound = tighter(level.name, bound, cp_bound)
+        if status == cp_model.OPTIMAL:
+            bound = value
+        return incumbent, self._result(value, bound, status_at(value, bound, "feasible"), started)
 
     def _result(self, value: int, bound: int, status: Status, started: float) -> LevelResult:
         seconds = time.monotonic() - started
         level = self.level
         source = level.bound_source(bound) if bound == level.trivial_bound() else "model"
-        return LevelResult(level.name, _sense(level), value, bound, status, seconds, source)
+        return LevelResult(
+            level.name, spec(level.name).sense, value, bound, status, seconds, source
+        )
 
 
 def _polished(
@@ -634,20 +642,7 @@ def _strictly_better(model: cp_model.CpModel, level: Level, value: int) -> None:
 
 def _better(level: Level, a: NDArray[np.int64], b: NDArray[np.int64]) -> bool:
     """True if plan ``a`` is strictly better than ``b`` on this level."""
-    return _exceeds(level, level.value(a), level.value(b))
-
-
-def _exceeds(level: Level, a: int, b: int) -> bool:
-    """True if value ``a`` is strictly better than ``b`` on this level."""
-    return a > b if level.maximize else a < b
-
-
-def _tighter(level: Level, a: int, b: int) -> int:
-    return min(a, b) if level.maximize else max(a, b)
-
-
-def _sense(level: Level) -> Sense:
-    return "max" if level.maximize else "min"
+    return exceeds(level.name, level.value(a), level.value(b))
 
 
 def _budget(limit: float | None, start: float, remaining: list[Level]) -> float | None:
@@ -726,7 +721,7 @@ def _first_of_two(
     ``first`` is at most ``bound // weight`` since ``second`` is never negative."""
     value = first.value(solution)
     bound = min(first.trivial_bound(), result.bound // weight)
-    status: Status = "optimal" if value == bound else "feasible"
+    status = status_at(value, bound, "feasible")
     source = first.bound_source(bound) if bound == first.trivial_bound() else "model"
     return LevelResult(first.name, result.sense, value, bound, status, result.seconds, source)
 
@@ -735,7 +730,7 @@ def _cap_only(result: LevelResult, level: Level) -> LevelResult:
     """The result of a level of a restricted model, with the bound that holds
     for the whole problem: the level's per-student cap."""
     bound = level.trivial_bound()
-    status: Status = "optimal" if bound == result.value else "feasible"
+    status = status_at(result.value, bound, "feasible")
     return LevelResult(
         result.name,
         result.sense,
@@ -749,12 +744,12 @@ def _cap_only(result: LevelResult, level: Level) -> LevelResult:
 
 def _valued_at(result: LevelResult, level: Level, solution: NDArray[np.int64]) -> LevelResult:
     value = level.value(solution)
-    status: Status = "optimal" if value == result.bound else result.status
+    status = status_at(value, result.bound, result.status)
     return replace(result, value=value, status=status)
 
 
 def _not_optimised(level: Level, solution: NDArray[np.int64]) -> LevelResult:
     value, bound = level.value(solution), level.trivial_bound()
     return LevelResult(
-        level.name, _sense(level), value, bound, "unknown", 0.0, level.bound_source(bound)
+        level.name, spec(level.name).sense, value, bound, "unknown", 0.0, level.bound_source(bound)
     )

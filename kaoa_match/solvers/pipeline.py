@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import logging
-import math
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -15,11 +14,18 @@ from kaoa_match.changes import changes_table
 from kaoa_match.exceptions import LockedConflictError
 from kaoa_match.model import SolveOptions
 from kaoa_match.options import build_options, max_placeable
-from kaoa_match.plan import SENSES, LevelResult, combined_status
+from kaoa_match.plan import LevelResult, combined_status
+from kaoa_match.solvers.bounds.combine import (
+    HeldBound,
+    capped,
+    exceeds,
+    tightened,
+    whole_kreis_bound,
+)
 from kaoa_match.solvers.builder import ModelBuilder, restricted_model, set_hint, set_objective
 from kaoa_match.solvers.constraints import add_hard_rules, group_minimums
 from kaoa_match.solvers.decompose import independent_parts
-from kaoa_match.solvers.flows import FlowKreis, improve_by_layers, value_tuple
+from kaoa_match.solvers.flows import FlowKreis, improve_by_layers, level_values, value_tuple
 from kaoa_match.solvers.heuristic import GreedyInput, greedy_plan, round_lp
 from kaoa_match.solvers.lagrangian import (
     Held,
@@ -27,6 +33,7 @@ from kaoa_match.solvers.lagrangian import (
     StudentProblems,
     whole_kreis_bounds,
 )
+from kaoa_match.solvers.levels import spec
 from kaoa_match.solvers.lexicographic import Infeasible, LexResult, announce, optimise
 from kaoa_match.solvers.locked import explain_locked_conflict, unplaceable_locked_rows
 from kaoa_match.solvers.lp_prices import LpPrices, column_generation
@@ -52,7 +59,7 @@ if TYPE_CHECKING:
 
     from kaoa_match.model import Problem
     from kaoa_match.options import Options
-    from kaoa_match.plan import Plan, Status
+    from kaoa_match.plan import Plan
     from kaoa_match.solvers.lexicographic import Progress
 
 _log = logging.getLogger(__name__)
@@ -219,9 +226,9 @@ def solve_with_options(
     cand, result = _join([(sub, result) for sub, result, _ in solved])
     values = {level.name: level.value for level in result.levels}
     result.levels = [
-        _tightened(
-            _capped(level, warm.caps.get(level.name)),
-            *_whole_kreis_bound(level.name, whole_kreis, warm.held_bounds, values),
+        tightened(
+            capped(level, warm.caps.get(level.name)),
+            *whole_kreis_bound(level.name, whole_kreis, warm.held_bounds, values),
         )
         for level in result.levels
     ]
@@ -349,30 +356,12 @@ class _Kreis:
 
 
 @dataclass(frozen=True)
-class _HeldBound:
-    """A level's bound over every option from the Lagrangian ``value`` at prices
-    that include ``prices[k]`` for each earlier level ``k`` held at ``held[k]``.
-    The same prices bound the level for any other held values: each unit a
-    plan's level ``k`` lies above ``held[k]`` lowers the bound by ``prices[k]``
-    (``L = Σ best + Σ λ·capacity − Σ μ·held``)."""
-
-    value: float
-    held: dict[str, int]
-    prices: dict[str, float]
-
-    def for_plan(self, values: dict[str, int]) -> int:
-        """The bound for plans at least as good as ``values`` on the held levels."""
-        bound = self.value + sum(p * (self.held[k] - values[k]) for k, p in self.prices.items())
-        return math.floor(bound + 1e-6 * max(1.0, abs(bound)))
-
-
-@dataclass(frozen=True)
 class _WarmStart:
     """What the warm start and the bounds over every option hand to the model."""
 
     plan: NDArray[np.int64]  # full-option indices
     whole_kreis: dict[str, int]  # bounds over every option, by level
-    held_bounds: dict[str, _HeldBound]  # tighter ones, valid while earlier levels hold
+    held_bounds: dict[str, HeldBound]  # tighter ones, valid while earlier levels hold
     cut_to: NDArray[np.bool_] | None  # mask over all options, if the model is cut
     # Bounds needing no search, over every option (a cut model's own per-student
     # and term bounds hold only for its options), by level: (bound, source).
@@ -428,7 +417,7 @@ def _warm_start_and_bounds(
             )
     flows_done = time.monotonic()
     whole_kreis: dict[str, int] = {}
-    held_bounds: dict[str, _HeldBound] = {}
+    held_bounds: dict[str, HeldBound] = {}
     priced = np.zeros(0, dtype=np.int64)
     if restricted or len(cand) >= _LAGRANGIAN_FROM:
         announce(progress, "bounds over every option (Lagrangian relaxation)")
@@ -537,7 +526,7 @@ def _solve_part(
     wishes = WishMatches.of(kreis.wishes, cand)
     caps = per_student_caps(cand, most, wishes)
     for name, bound in whole_kreis.items():
-        if name not in caps or _exceeds_bound(name, caps[name][0], bound):
+        if name not in caps or exceeds(name, caps[name][0], bound):
             caps[name] = (bound, "lagrangian")
     mine = set(students.tolist())
     together = [(a, b) for a, b in kreis.together if a in mine]
@@ -775,7 +764,7 @@ def _whole_kreis_bounds(
     nearest: NDArray[np.int64],
     seconds: float | None,
     threads: int,
-) -> tuple[dict[str, int], dict[str, _HeldBound], NDArray[np.int64], LpPrices | None]:
+) -> tuple[dict[str, int], dict[str, HeldBound], NDArray[np.int64], LpPrices | None]:
     """Bounds over every option in ``cand``, aimed at the warm start's values
     (none where some student has too many candidate dates for the exact DP),
     and the options the students take at the bounds' prices. The wishes and
@@ -786,16 +775,8 @@ def _whole_kreis_bounds(
     problems = StudentProblems.of(cand, kreis.capacity, kreis.bfe_needed, kreis.top, kreis.n_days)
     if not problems.exact:
         return {}, {}, np.zeros(0, dtype=np.int64), None
-    coverage, stability, fairness, wishes, interest, minus_travel = value_tuple(flows, start)
-    values = {
-        "coverage": coverage,
-        "stability": stability,
-        "fairness": fairness,
-        "wishes": wishes,
-        "interest": interest,
-        "travel": -minus_travel,
-    }
-    held_bounds: dict[str, _HeldBound] = {}
+    values = level_values(flows, start)
+    held_bounds: dict[str, HeldBound] = {}
     priced = [np.zeros(0, dtype=np.int64)]
     guide = None
     if seconds is not None:
@@ -824,7 +805,7 @@ def _whole_kreis_bounds(
         problems, cand, flows.published, values, seconds, flows.wishes, skip=set(held_bounds)
     )
     # A bound the warm start beats would be a bug of the relaxation: never report it.
-    valid = {name: b for name, b in bounds.items() if not _exceeds_bound(name, values[name], b)}
+    valid = {name: b for name, b in bounds.items() if not exceeds(name, values[name], b)}
     return valid, held_bounds, np.unique(np.concatenate([*priced, subgradient_priced])), guide
 
 
@@ -839,7 +820,7 @@ def _at_lp_prices(
     values: dict[str, int],
     seconds: float,
     threads: int,
-) -> tuple[_HeldBound, NDArray[np.int64], LpPrices] | None:
+) -> tuple[HeldBound, NDArray[np.int64], LpPrices] | None:
     """The bound of level ``name`` (wishes or interest) at the prices of its LP,
     for interest with the wish points held at the warm start's value, the
     options taken at those prices, and the prices (with PDLP's last iterate).
@@ -887,8 +868,8 @@ def _at_lp_prices(
     if found_prices is None:
         return None
     prices = found_prices.prices
-    names = ["wishes"] if held else []
-    found = _HeldBound(
+    names = list(spec(name).lp_prices_holds) if held else []
+    found = HeldBound(
         found_prices.value,
         {k: values[k] for k in names},
         {k: float(p) for k, p in zip(names, prices.held, strict=True)},
@@ -903,31 +884,9 @@ def _at_lp_prices(
         prices.termination,
     )
     # A bound the warm start beats would be a bug: never report it.
-    if _exceeds_bound(name, values[name], found.for_plan(values)):
+    if exceeds(name, values[name], found.for_plan(values)):
         return None
     return found, found_prices.chosen, prices
-
-
-def _whole_kreis_bound(
-    name: str,
-    whole_kreis: dict[str, int],
-    held_bounds: dict[str, _HeldBound],
-    values: dict[str, int],
-) -> tuple[int | None, str]:
-    """The tightest bound over every option for level ``name`` of a plan with
-    these level ``values``, and where it comes from."""
-    bound, source = whole_kreis.get(name), "lagrangian"
-    held = held_bounds.get(name)
-    if held is not None:
-        at_plan = held.for_plan(values)
-        if bound is None or _exceeds_bound(name, bound, at_plan):
-            bound, source = at_plan, "lp-prices"
-    return bound, source
-
-
-def _exceeds_bound(name: str, value: int, bound: int) -> bool:
-    """Whether ``value`` lies beyond ``bound`` (above for a maximised level)."""
-    return value < bound if SENSES[name] == "min" else value > bound
 
 
 def _caps_over_every_option(
@@ -941,29 +900,6 @@ def _caps_over_every_option(
     caps["fairness"] = (int(with_top.sum()), "terms")
     caps["stability"] = (int(flows.published.sum()), "terms")
     return caps
-
-
-def _capped(level: LevelResult, cap: tuple[int, str] | None) -> LevelResult:
-    """A level of a cut model with ``cap`` (over every option) as its bound in
-    place of the model's own, which holds only for the model's options (a
-    rerun's settled students keep only their own)."""
-    if cap is None:
-        return level
-    bound, source = cap
-    status: Status = level.status
-    if level.value == bound:
-        status = "optimal"
-    elif status == "optimal":
-        status = "feasible"
-    return replace(level, bound=bound, status=status, bound_source=source)
-
-
-def _tightened(level: LevelResult, bound: int | None, source: str) -> LevelResult:
-    """``level`` with a whole-Kreis ``bound`` where it is tighter than its own."""
-    if bound is None or not _exceeds_bound(level.name, level.bound, bound):
-        return level
-    status: Status = "optimal" if level.value == bound else level.status
-    return replace(level, bound=bound, status=status, bound_source=source)
 
 
 def _levels_reserve(limit: float, model_options: int) -> float:

@@ -13,6 +13,8 @@ from hypothesis import HealthCheck, given, settings
 
 from kaoa_match import Problem, SolveOptions, solve
 from kaoa_match.model import Wish
+from kaoa_match.solvers.bounds.combine import HeldBound as _HeldBound
+from kaoa_match.solvers.bounds.combine import whole_kreis_bound as _whole_kreis_bound
 from kaoa_match.solvers.lagrangian import (
     Held,
     Objective,
@@ -21,12 +23,7 @@ from kaoa_match.solvers.lagrangian import (
     lagrangian_bound,
 )
 from kaoa_match.solvers.lp_prices import column_generation, lp_prices
-from kaoa_match.solvers.pipeline import (
-    _coverage_repaired,
-    _HeldBound,
-    _lp_plan_guided,
-    _whole_kreis_bound,
-)
+from kaoa_match.solvers.pipeline import _coverage_repaired, _lp_plan_guided
 from kaoa_match.solvers.variables import Candidates, WishMatches
 from tests.solvers.test_bfe_instances import (
     NOV3,
