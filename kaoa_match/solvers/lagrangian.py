@@ -32,11 +32,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from kaoa_match.solvers.budget import DEFAULT_POLICY, Deadline
 from kaoa_match.solvers.levels import bounded_by, spec
 from kaoa_match.solvers.variables import BFE, WishMatches
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection
+    from collections.abc import Callable, Collection, Mapping
 
     from numpy.typing import NDArray
 
@@ -657,18 +658,6 @@ def _load(sp: StudentProblems, options: NDArray[np.int64]) -> NDArray[np.float64
     return load
 
 
-# Share of the bounds' time for each level; a level whose plan meets its bound
-# at once passes its time on.
-_LEVEL_SHARE = {
-    "coverage": 0.1,
-    "stability": 0.05,
-    "fairness": 0.1,
-    "wishes": 0.05,
-    "interest": 0.5,  # the widest gap (siegen-wittgenstein: 1,346 steps still improve it)
-    "travel": 0.2,
-}
-
-
 def whole_kreis_bounds(
     sp: StudentProblems,
     cand: Candidates,
@@ -677,9 +666,11 @@ def whole_kreis_bounds(
     seconds: float | None,
     wishes: WishMatches | None = None,
     skip: Collection[str] = (),
+    shares: Mapping[str, float] = DEFAULT_POLICY.lagrangian_level_share,
 ) -> tuple[dict[str, int], NDArray[np.int64]]:
     """An integral bound over every option in ``cand`` for each level up to
-    travel (but those in ``skip``), aimed at the values ``start`` of a plan in hand.
+    travel (but those in ``skip``), aimed at the values ``start`` of a plan in hand,
+    within ``seconds`` shared among the levels by ``shares``.
 
     Coverage, stability, fairness, wishes and interest are bounded with the earlier
     levels left free, which can only loosen them; travel, which would be 0
@@ -718,13 +709,13 @@ def whole_kreis_bounds(
     ]
     bounds: dict[str, int] = {}
     priced: list[NDArray[np.int64]] = []
-    started = time.monotonic()
+    deadline = Deadline(seconds)
     for k, name in enumerate(objectives):
         budget = None
-        if seconds is not None:
-            left = max(seconds - (time.monotonic() - started), 0.0)
-            later = [_LEVEL_SHARE[n] for n in objectives[k:]]
-            budget = left * _LEVEL_SHARE[name] / sum(later)
+        left = deadline.left()
+        if left is not None:
+            later = [shares[n] for n in objectives[k:]]
+            budget = left * shares[name] / sum(later)
         objective, held = with_held(name)
         target = _signed_value(start[name], name)
         found = lagrangian_bound(sp, objective, held, float(target), budget)

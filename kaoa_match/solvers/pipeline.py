@@ -22,6 +22,7 @@ from kaoa_match.solvers.bounds.combine import (
     tightened,
     whole_kreis_bound,
 )
+from kaoa_match.solvers.budget import DEFAULT_POLICY, Deadline, TimePolicy
 from kaoa_match.solvers.builder import ModelBuilder, restricted_model, set_hint, set_objective
 from kaoa_match.solvers.constraints import add_hard_rules, group_minimums
 from kaoa_match.solvers.decompose import independent_parts
@@ -33,7 +34,7 @@ from kaoa_match.solvers.lagrangian import (
     StudentProblems,
     whole_kreis_bounds,
 )
-from kaoa_match.solvers.levels import spec
+from kaoa_match.solvers.levels import bounded_by, spec
 from kaoa_match.solvers.lexicographic import Infeasible, LexResult, announce, optimise
 from kaoa_match.solvers.locked import explain_locked_conflict, unplaceable_locked_rows
 from kaoa_match.solvers.lp_prices import LpPrices, column_generation
@@ -67,19 +68,8 @@ _log = logging.getLogger(__name__)
 # Parts smaller than this solve silently: a Kreis may have hundreds of tiny ones.
 _REPORTED_PART = 2_000
 # Bounds over every option for Kreise this large (smaller ones are proven by
-# the exact model's LP and CP-SAT), with this share of the time limit; more
-# when the model is cut, since CP-SAT then cannot prove anything at all and
-# finds little beyond the warm start (siegen-wittgenstein: nothing in 80 s).
+# the exact model's LP and CP-SAT); their time: see budget.TimePolicy.
 _LAGRANGIAN_FROM = 100_000
-_LAGRANGIAN_SHARE = 0.2
-_LAGRANGIAN_SHARE_CUT = 0.4
-# A rerun whose cut model keeps its settled students where they are (see
-# _settled) searches only the others, which CP-SAT does in seconds; the
-# bounds then only report the gap and get this share (siegen-wittgenstein's
-# rerun, 60 s: 9 s leave the interest LP no time, and its bound is the
-# subgradient's 571,161; 15 s gave the LP's 528,324, 6 s later; 12 s, a
-# PDLP bound of 589,710, worse than the per-student one).
-_LAGRANGIAN_SHARE_RERUN = 0.15
 # The interest level's LP goes to PDLP (``lp_prices``) over every option on
 # Kreise up to this many options: its matrix takes about 60 bytes an option
 # (koeln, 17.7 M options, is already at 4.3 GB without it). Above, it runs
@@ -93,37 +83,9 @@ _LP_PRICES_MAX_OPTIONS = 4_000_000
 _LP_NEAREST_OPTIONS = 700_000
 _LP_PER_PLACE = 3
 _LP_ROUNDS = 3
-_LP_PRICES_MIN_SECONDS = {"wishes": 1.0, "interest": 5.0}
-# koeln (17.7 M options): 9 s to choose and build the columns, and no time
-# left for PDLP in a 120 s run.
-_LP_SECONDS_PER_OPTION = 1e-6
-# A cut model's warm start gets this share of the limit (from the levels'
-# reserve) for the interest LP's plan, rounded and improved by the flows
-# (duesseldorf, 15 s of flows each: fairness 5,321, wishes 6,997, interest
-# 961,749 from it, against 5,282, 6,776, 946,227 from the warm start), if at
-# least this many seconds are left for it.
-_PDLP_GUIDE_SHARE = 0.1
-_PDLP_GUIDE_MIN_SECONDS = 3.0
-# Shares of the bounds' time: interest what its subgradient steps had; the
-# wishes 0.15 (siegen-wittgenstein: 4,198 after 8 s against the per-student
-# 4,385; the subgradient's is looser still, since it counts a wish on every
-# option that grants it), taken from the levels after them.
-_LP_PRICES_SHARE = {"wishes": 0.15, "interest": 0.5}
 # A cut model keeps every option of the students the warm start leaves short,
 # up to this many options in all (koeln: 1 student short, siegen-wittgenstein: 7).
 _SHORT_STUDENTS_OPTIONS = 50_000
-# Seconds the bounds leave to building the model and its levels: what these
-# took on cut models (siegen-wittgenstein, 357,000 options: 18 s; koeln,
-# 797,000: 30 s), at most a share of the limit.
-_RESERVE_SECONDS = 5.0
-_RESERVE_SECONDS_PER_OPTION = 30e-6
-_RESERVE_MAX_SHARE = 0.3
-# Share of the time limit the min-cost-flow rounds of the warm start may use;
-# more when the model will be cut, where they find what CP-SAT cannot
-# (siegen-wittgenstein, 1.95 M options: 1-2 s a round, 24 rounds improve it).
-_FLOW_SHARE = 0.15
-_FLOW_SHARE_CUT = 0.15
-_FLOW_SECONDS_WITHOUT_LIMIT = 120.0
 # The objective of the LP that guides the second warm start of a cut model: a
 # top-3 field and each wish point outweigh interest scores (0-100), as the
 # levels do. Weights spanning the levels' whole range (coverage first) round
@@ -137,37 +99,36 @@ _GUIDE_PUBLISHED = 500
 # The guiding LP's cut model at most: siegen-wittgenstein's (345,351 options)
 # takes 10 s, koeln's (735,814) did not finish in 18 s and held 0.4 GB more.
 _GUIDE_MAX_OPTIONS = 500_000
-# The search that completes an LP-guided plan short of placements, in
-# deterministic and wall seconds (duesseldorf: 34 students free over all
-# their options, 1.3 s; see _coverage_repaired).
-_REPAIR_DETERMINISTIC_SECONDS = 1.0
-_REPAIR_SECONDS = 3.0
 
 
 def solve(
     problem: Problem,
     options: SolveOptions | None = None,
     progress: Progress | None = None,
+    policy: TimePolicy = DEFAULT_POLICY,
 ) -> Plan:
     """Plan every placement of ``problem``: the spec's levels, lexicographically.
 
     Raises :class:`~kaoa_match.exceptions.InputError` for invalid input and
     :class:`~kaoa_match.exceptions.LockedConflictError` when locked rows of
-    the previous plan cannot all be kept.
+    the previous plan cannot all be kept. ``policy`` shares the time limit
+    among the stages (see ``budget.py``).
     """
-    return solve_with_options(problem, options, progress)[0]
+    return solve_with_options(problem, options, progress, policy)[0]
 
 
 def solve_with_options(
     problem: Problem,
     options: SolveOptions | None = None,
     progress: Progress | None = None,
+    policy: TimePolicy = DEFAULT_POLICY,
 ) -> tuple[Plan, Options]:
     """:func:`solve`, and the options (eligible placements) it built, for a caller
     that needs them again (the portal baseline of the report: a large Kreis's
     options take seconds to build)."""
     options = options or SolveOptions()
-    started = time.monotonic()
+    deadline = Deadline(options.time_limit_s)
+    started = deadline.started
     announce(progress, "options: who may go where")
     validate(problem).raise_if_errors()
     opts = build_options(problem)
@@ -191,7 +152,13 @@ def solve_with_options(
     # The candidates over every option live only in this call: a large
     # Kreis's (koeln: 17.7 M) take 1.5 GB that the cut model's levels can use.
     warm = _warm_start_and_bounds(
-        kreis, Candidates.from_options(opts, keep), published_options, options, started, progress
+        kreis,
+        Candidates.from_options(opts, keep),
+        published_options,
+        options,
+        progress,
+        deadline=deadline,
+        policy=policy,
     )
     warm_start, whole_kreis = warm.plan, warm.whole_kreis
     announce(progress, "model")
@@ -203,21 +170,22 @@ def solve_with_options(
     solved: list[tuple[Candidates, LexResult, ModelBuilder]] = []
     for k, part in enumerate(parts):
         sub = cand.take(np.sort(part))
-        budget = _part_budget(options.time_limit_s, started, [len(p) for p in parts[k:]])
+        budget = _part_budget(deadline, [len(p) for p in parts[k:]])
         reporter = progress if len(parts) == 1 or len(part) >= _REPORTED_PART else None
         if reporter is not None and len(parts) > 1:
             reporter = _labelled(reporter, f"{k + 1}/{len(parts)}", model_built)
-        part_options = options.model_copy(update={"time_limit_s": budget})
         try:
             result, b = _solve_part(
                 kreis,
                 sub,
                 warm_start,
                 published_options,
-                part_options,
+                options,
                 reporter,
                 restricted,
                 whole_kreis if len(parts) == 1 else {},
+                deadline=Deadline(budget),
+                policy=policy,
             )
         except Infeasible:
             raise LockedConflictError(_locked_conflict(kreis, cand, options)) from None
@@ -376,8 +344,10 @@ def _warm_start_and_bounds(
     cand: Candidates,
     published_options: NDArray[np.int64],
     options: SolveOptions,
-    started: float,
     progress: Progress | None,
+    *,
+    deadline: Deadline,
+    policy: TimePolicy,
 ) -> _WarmStart:
     """The greedy plan improved by min-cost flows (and, for a model cut to the
     nearest offers, the LP-guided start), then bounds over every option in
@@ -398,7 +368,8 @@ def _warm_start_and_bounds(
     )
     flows = kreis.flow_kreis(cand, published_options, wishes)
     restricted = options.max_options is not None and len(cand) > options.max_options
-    flow_seconds = _flow_seconds(options.time_limit_s, restricted)
+    limit = deadline.seconds
+    flow_seconds = policy.flow_seconds(limit, restricted)
     start = improve_by_layers(flows, greedy, flow_seconds)
     nearest = np.zeros(0, dtype=np.int64)
     settled = np.zeros(len(kreis.most_placeable), dtype=bool)
@@ -413,7 +384,7 @@ def _warm_start_and_bounds(
         elif options.use_lp:
             announce(progress, "warm start: the LP of the nearest offers, rounded, and flows")
             start = _lp_guided(
-                kreis, cand, nearest, greedy_input, flows, start, flow_seconds, options.seed
+                kreis, cand, nearest, greedy_input, flows, start, flow_seconds, options.seed, policy
             )
     flows_done = time.monotonic()
     whole_kreis: dict[str, int] = {}
@@ -421,41 +392,33 @@ def _warm_start_and_bounds(
     priced = np.zeros(0, dtype=np.int64)
     if restricted or len(cand) >= _LAGRANGIAN_FROM:
         announce(progress, "bounds over every option (Lagrangian relaxation)")
-        share = _LAGRANGIAN_SHARE_CUT if restricted else _LAGRANGIAN_SHARE
-        if settled.any():
-            share = _LAGRANGIAN_SHARE_RERUN
-        limit = None
-        if options.time_limit_s is not None:
+        share = policy.bounds_share(restricted, bool(settled.any()))
+        bounds_seconds = None
+        if limit is not None:
             # Never into the time the model and its levels need: on koeln options
             # and warm starts take 78 s, and the run ended at 141 s of 120.
             model_size = len(nearest) if restricted else len(cand)
-            until_reserve = (
-                options.time_limit_s
-                - _levels_reserve(options.time_limit_s, model_size)
-                - (time.monotonic() - started)
-            )
-            limit = max(min(options.time_limit_s * share, until_reserve), 0.0)
+            until_reserve = limit - policy.levels_reserve(limit, model_size) - deadline.elapsed()
+            bounds_seconds = max(min(limit * share, until_reserve), 0.0)
         whole_kreis, held_bounds, priced, guide = _whole_kreis_bounds(
-            kreis, cand, flows, start, nearest, limit, options.workers
+            kreis, cand, flows, start, nearest, bounds_seconds, options.workers, policy
         )
         if restricted and guide is not None and not settled.any():
             left = flow_seconds
-            if options.time_limit_s is not None:
+            if limit is not None:
                 # Up to half of the levels' reserve: on a cut model CP-SAT
                 # rarely improves the warm start.
                 left = min(
-                    options.time_limit_s * _PDLP_GUIDE_SHARE,
-                    options.time_limit_s
-                    - _levels_reserve(options.time_limit_s, len(nearest)) / 2
-                    - (time.monotonic() - started),
+                    limit * policy.pdlp_guide_share,
+                    limit - policy.levels_reserve(limit, len(nearest)) / 2 - deadline.elapsed(),
                 )
-            if left >= _PDLP_GUIDE_MIN_SECONDS:
+            if left >= policy.pdlp_guide_min_seconds:
                 announce(progress, "warm start: the interest LP's plan, rounded, and flows")
                 x = guide.plan_over(cand)
                 allowed = np.zeros(len(cand), dtype=bool)
                 allowed[nearest] = True
                 start = _lp_plan_guided(
-                    kreis, cand, greedy_input, flows, start, x, left, allowed, options.seed
+                    kreis, cand, greedy_input, flows, start, x, left, allowed, options.seed, policy
                 )
     cut_to = None
     if restricted:
@@ -517,6 +480,9 @@ def _solve_part(
     progress: Progress | None,
     restricted: bool,
     whole_kreis: dict[str, int],
+    *,
+    deadline: Deadline,
+    policy: TimePolicy,
 ) -> tuple[LexResult, ModelBuilder]:
     """One independent part: its model, its levels, optimised lexicographically.
     ``whole_kreis`` holds bounds over every option when the part is the Kreis."""
@@ -556,6 +522,8 @@ def _solve_part(
         repair=_short_and_rivals(cand, kreis.most_placeable, kreis.n_days),
         groups=kreis.school,
         polish=polish,
+        deadline=deadline,
+        policy=policy,
     )
     return result, b
 
@@ -624,6 +592,7 @@ def _lp_guided(
     start: NDArray[np.bool_],
     seconds: float,
     seed: int,
+    policy: TimePolicy = DEFAULT_POLICY,
 ) -> NDArray[np.bool_]:
     """A second warm start for a Kreis cut to its nearest offers: the LP
     relaxation of the cut model (and the plan ``start``) under one weighted
@@ -635,7 +604,8 @@ def _lp_guided(
     LP gives the flows from ``start`` the LP's time instead (koeln: with that
     time for the bounds instead, the interest LP's prices gave 2,096,084
     against the per-student 2,157,454, at a plan 0.7 % lower)."""
-    started = time.monotonic()
+    deadline = Deadline(seconds * 2)  # the flows' time and the LP's
+    started = deadline.started
     sub_positions = np.union1d(nearest, np.flatnonzero(start)).astype(np.int64)
     if len(sub_positions) > _GUIDE_MAX_OPTIONS:
         return improve_by_layers(flows, start, seconds * 2)
@@ -658,7 +628,7 @@ def _lp_guided(
         built - started,
         "not solved" if lp is None else f"{lp.seconds:.1f} s",
     )
-    left = max(seconds * 2 - (time.monotonic() - started), 0.0)
+    left = deadline.left() or 0.0
     if lp is None:
         # The flows' time goes on to the one start there is (koeln: the LP did
         # not finish in 18 s; interest 1,655,794 without these rounds).
@@ -667,7 +637,7 @@ def _lp_guided(
     x[sub_positions] = lp.x[: len(sub)]
     allowed = np.zeros(len(cand), dtype=bool)
     allowed[sub_positions] = True
-    return _lp_plan_guided(kreis, cand, greedy_input, flows, start, x, left, allowed, seed)
+    return _lp_plan_guided(kreis, cand, greedy_input, flows, start, x, left, allowed, seed, policy)
 
 
 def _lp_plan_guided(
@@ -680,6 +650,7 @@ def _lp_plan_guided(
     seconds: float,
     allowed: NDArray[np.bool_],
     seed: int,
+    policy: TimePolicy = DEFAULT_POLICY,
 ) -> NDArray[np.bool_]:
     """An LP's plan ``x`` (per candidate), rounded greedily and improved by
     the flows for ``seconds``, where that is lexicographically better than
@@ -690,7 +661,7 @@ def _lp_plan_guided(
     rounded = round_lp(cand, greedy_input, x) == 1
     guided = improve_by_layers(flows, rounded, seconds)
     if guided.sum() < start.sum():
-        guided = _coverage_repaired(kreis, cand, guided, allowed | start, seed)
+        guided = _coverage_repaired(kreis, cand, guided, allowed | start, seed, policy)
     guided_value, start_value = value_tuple(flows, guided), value_tuple(flows, start)
     _log.debug("LP-guided warm start %s against %s", guided_value, start_value)
     return guided if guided_value > start_value else start
@@ -702,6 +673,7 @@ def _coverage_repaired(
     plan: NDArray[np.bool_],
     allowed: NDArray[np.bool_],
     seed: int,
+    policy: TimePolicy = DEFAULT_POLICY,
 ) -> NDArray[np.bool_]:
     """``plan`` with more placements where CP-SAT finds them: the students it
     leaves short and those holding a place they could use may move (to the
@@ -737,8 +709,8 @@ def _coverage_repaired(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1  # the same plan for the same seed
     solver.parameters.random_seed = seed
-    solver.parameters.max_deterministic_time = _REPAIR_DETERMINISTIC_SECONDS
-    solver.parameters.max_time_in_seconds = _REPAIR_SECONDS
+    solver.parameters.max_deterministic_time = policy.start_repair_deterministic_seconds
+    solver.parameters.max_time_in_seconds = policy.start_repair_seconds
     # A small model with a complete hint: presolve would take most of the time.
     solver.parameters.cp_model_presolve = False
     status = solver.solve(model)
@@ -764,6 +736,7 @@ def _whole_kreis_bounds(
     nearest: NDArray[np.int64],
     seconds: float | None,
     threads: int,
+    policy: TimePolicy,
 ) -> tuple[dict[str, int], dict[str, HeldBound], NDArray[np.int64], LpPrices | None]:
     """Bounds over every option in ``cand``, aimed at the warm start's values
     (none where some student has too many candidate dates for the exact DP),
@@ -780,17 +753,17 @@ def _whole_kreis_bounds(
     priced = [np.zeros(0, dtype=np.int64)]
     guide = None
     if seconds is not None:
-        started, total, planned = time.monotonic(), seconds, 0.0
-        for name, share in _LP_PRICES_SHARE.items():
+        deadline, planned = Deadline(seconds), 0.0
+        for name in bounded_by("lp-prices"):
             if name == "wishes" and not len(flows.wishes.option):
                 continue
             # What an earlier LP left of its share goes on to the next.
-            planned += total * share
-            budget = planned - (time.monotonic() - started)
+            planned += seconds * policy.lp_prices_share[name]
+            budget = planned - deadline.elapsed()
             # Choosing and building the interest LP's columns takes a second
             # per million options.
-            building = len(cand) * _LP_SECONDS_PER_OPTION if name == "interest" else 0.0
-            if budget < _LP_PRICES_MIN_SECONDS[name] + building:
+            building = len(cand) * policy.lp_seconds_per_option if name == "interest" else 0.0
+            if budget < policy.lp_prices_min_seconds[name] + building:
                 continue
             found = _at_lp_prices(
                 name, kreis, problems, cand, flows, start, nearest, values, budget, threads
@@ -800,9 +773,16 @@ def _whole_kreis_bounds(
                 priced.append(chosen)
                 if name == "interest":
                     guide = prices
-        seconds = max(total - (time.monotonic() - started), 0.0)
+        seconds = deadline.left()
     bounds, subgradient_priced = whole_kreis_bounds(
-        problems, cand, flows.published, values, seconds, flows.wishes, skip=set(held_bounds)
+        problems,
+        cand,
+        flows.published,
+        values,
+        seconds,
+        flows.wishes,
+        skip=set(held_bounds),
+        shares=policy.lagrangian_level_share,
     )
     # A bound the warm start beats would be a bug of the relaxation: never report it.
     valid = {name: b for name, b in bounds.items() if not exceeds(name, values[name], b)}
@@ -902,23 +882,11 @@ def _caps_over_every_option(
     return caps
 
 
-def _levels_reserve(limit: float, model_options: int) -> float:
-    """Seconds to keep for the model of ``model_options`` options and its levels."""
-    needed = _RESERVE_SECONDS + _RESERVE_SECONDS_PER_OPTION * model_options
-    return min(needed, limit * _RESERVE_MAX_SHARE)
-
-
-def _flow_seconds(limit: float | None, cut: bool) -> float:
-    if limit is None:
-        return _FLOW_SECONDS_WITHOUT_LIMIT
-    return limit * (_FLOW_SHARE_CUT if cut else _FLOW_SHARE)
-
-
-def _part_budget(limit: float | None, start: float, sizes: list[int]) -> float | None:
+def _part_budget(deadline: Deadline, sizes: list[int]) -> float | None:
     """A part's share of the time left, by its size; what it leaves passes on."""
-    if limit is None:
+    left = deadline.left()
+    if left is None:
         return None
-    left = max(limit - (time.monotonic() - start), 0.0)
     return left * max(sizes[0], 1) / max(sum(sizes), 1)
 
 
