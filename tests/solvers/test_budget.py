@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from kaoa_match.solvers.budget import DEFAULT_POLICY, Deadline
-from kaoa_match.solvers.lexicographic import _budget
 from kaoa_match.solvers.objectives import Level
+from kaoa_match.solvers.search.lexicographic import _budget
 
 _TIME_SHARE = DEFAULT_POLICY.level_share
 

@@ -90,3 +90,22 @@ def tightened(level: LevelResult, bound: int | None, source: str) -> LevelResult
         return level
     status = status_at(level.value, bound, level.status)
     return replace(level, bound=bound, status=status, bound_source=source)
+
+
+def final_levels(
+    levels: list[LevelResult],
+    caps: dict[str, tuple[int, str]],
+    whole_kreis: dict[str, int],
+    held_bounds: dict[str, HeldBound],
+) -> list[LevelResult]:
+    """The levels of the plan with the bounds that hold for the whole Kreis: a
+    cut model's ``caps`` in place of its own, then the tighter of those and
+    the bounds over every option (``whole_kreis``, ``held_bounds``)."""
+    values = {level.name: level.value for level in levels}
+    return [
+        tightened(
+            capped(level, caps.get(level.name)),
+            *whole_kreis_bound(level.name, whole_kreis, held_bounds, values),
+        )
+        for level in levels
+    ]

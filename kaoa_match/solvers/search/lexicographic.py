@@ -139,7 +139,7 @@ Rounder = Callable[["NDArray[np.float64]"], "NDArray[np.int64]"]
 
 Polish = Callable[["NDArray[np.int64]", float], "NDArray[np.int64]"]
 """Given a plan (over the candidate variables) and seconds, a plan that is
-lexicographically no worse, never with fewer placements: see ``solvers/flows.py``."""
+lexicographically no worse, never with fewer placements: see ``solvers/start/flows.py``."""
 
 Repair = Callable[["NDArray[np.int64]"], "NDArray[np.bool_]"]
 """Given a plan (over the candidate variables), the students free to move when
