@@ -32,6 +32,13 @@ from kaoa_match.solvers.builder import (
 from kaoa_match.solvers.levels import spec
 from kaoa_match.solvers.objectives import Level
 from kaoa_match.solvers.relaxation import solve_relaxation
+from kaoa_match.solvers.search.cpsat import (
+    cp_solver,
+    found_plan,
+    proven_infeasible,
+    proven_optimal,
+    raise_if_invalid,
+)
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -457,18 +464,21 @@ class _LevelRun:
             model.add(expr <= cut - fixed_part if level.maximize else expr >= cut - fixed_part)
         set_objective(model, sub.variables, sub.coeffs, level.maximize)
         set_hint(model, np.arange(len(free), dtype=np.int64), incumbent[free])
-        if self.budget is None:
-            # Deterministic work, not wall time: the same plan on a busy machine.
-            solver = _solver(self.options, None)
-            solver.parameters.max_deterministic_time = limit
-        else:
-            solver = _solver(self.options, limit)
-        # A small model searched for a few seconds: presolve would use most of
-        # them (measured: 1.5-2 s for 200 students of siegen-wittgenstein, after
-        # which the search often had no time left to even take the hint).
-        solver.parameters.cp_model_presolve = False
+        # Without a time limit, deterministic work, not wall time: the same
+        # plan on a busy machine. A small model searched for a few seconds:
+        # presolve would use most of them (measured: 1.5-2 s for 200 students
+        # of siegen-wittgenstein, after which the search often had no time
+        # left to even take the hint).
+        solver = cp_solver(
+            self.options.workers,
+            self.options.seed,
+            seconds=None if self.budget is None else limit,
+            deterministic_seconds=limit if self.budget is None else None,
+            presolve=False,
+            interruptible=True,
+        )
         status = self.interrupt.run(solver, model)
-        solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        solved = found_plan(status)
         _log.debug(
             "%s: %s search, %d of %d students free: %s in %.1f s (model written in %.2f s)",
             level.name,
@@ -528,7 +538,9 @@ class _LevelRun:
         left = level_time.left(at_least=0.05)
         if left is None:
             left = self.policy.search_without_limit
-        solver = _solver(self.options, left)
+        solver = cp_solver(
+            self.options.workers, self.options.seed, seconds=left, interruptible=True
+        )
         watcher = _Watcher(level.name, self.progress, self.run.started) if self.progress else None
         status = self.interrupt.run(solver, model, watcher)
         _log.debug(
@@ -539,11 +551,8 @@ class _LevelRun:
             solver.status_name(status),
             solver.wall_time,
         )
-        if status == cp_model.MODEL_INVALID:
-            raise SolverError(
-                f"CP-SAT rejected the model at level {level.name}: {solver.solution_info()}"
-            )
-        if status == cp_model.INFEASIBLE:
+        raise_if_invalid(status, solver, f"level {level.name}")
+        if proven_infeasible(status):
             if lp is not None:  # no plan beats the incumbent: it is optimal
                 return incumbent, self._result(
                     value, value, status_at(value, value, "feasible"), level_time
@@ -551,7 +560,7 @@ class _LevelRun:
             if first:
                 raise Infeasible
             raise SolverError(f"level {level.name} became infeasible although a plan was held")
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if found_plan(status):
             found = self._plan_of(solver)
             if _better(level, found, incumbent):
                 incumbent, value = found, level.value(found)
@@ -560,7 +569,7 @@ class _LevelRun:
         # one even when stopped before it proved anything): ignore it.
         if not exceeds(level.name, value, cp_bound):
             bound = tighter(level.name, bound, cp_bound)
-        if status == cp_model.OPTIMAL:
+        if proven_optimal(status):
             bound = value
         return incumbent, self._result(
             value, bound, status_at(value, bound, "feasible"), level_time
@@ -616,11 +625,11 @@ def _any_plan(b: ModelBuilder, options: SolveOptions, seconds: float | None) -> 
     capacity make it so); :class:`Infeasible` if there is none at all."""
     b.proto.clear_objective()
     b.proto.clear_solution_hint()
-    solver = _solver(options, seconds)
+    solver = cp_solver(options.workers, options.seed, seconds=seconds, interruptible=True)
     status = solver.solve(b.model)
-    if status == cp_model.INFEASIBLE:
+    if proven_infeasible(status):
         raise Infeasible
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if not found_plan(status):
         raise SolverError(f"no feasible plan found in time ({solver.status_name(status)})")
     return np.asarray(solver.response_proto.solution, dtype=np.int64)
 
@@ -642,19 +651,6 @@ def _budget(deadline: Deadline, remaining: list[Level], policy: TimePolicy) -> f
     if left is None:
         return None
     return policy.level_seconds(left, [(lv.name, len(lv.variables) > 0) for lv in remaining])
-
-
-def _solver(options: SolveOptions, budget: float | None) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    params.num_workers = options.workers
-    params.random_seed = options.seed
-    params.catch_sigint_signal = False  # Ctrl-C is ours: see _Interrupt
-    if options.workers == 1:
-        params.interleave_search = False
-    if budget is not None:
-        params.max_time_in_seconds = budget
-    return solver
 
 
 def _proven_bound(raw: float, level: Level) -> int:

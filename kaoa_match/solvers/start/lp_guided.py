@@ -7,13 +7,13 @@ import time
 from typing import TYPE_CHECKING
 
 import numpy as np
-from ortools.sat.python import cp_model
 
 from kaoa_match.solvers.budget import DEFAULT_POLICY, Deadline, TimePolicy
 from kaoa_match.solvers.builder import ModelBuilder, restricted_model, set_hint, set_objective
 from kaoa_match.solvers.kreis import Kreis, short_and_rivals
 from kaoa_match.solvers.objectives import Level
 from kaoa_match.solvers.relaxation import solve_relaxation
+from kaoa_match.solvers.search.cpsat import cp_solver, found_plan
 from kaoa_match.solvers.search.lexicographic import announce
 from kaoa_match.solvers.start.flows import FlowKreis, improve_by_layers, value_tuple
 from kaoa_match.solvers.start.greedy import GreedyInput, round_lp
@@ -167,13 +167,15 @@ def coverage_repaired(
         maximize=True,
     )
     set_hint(model, np.arange(len(free), dtype=np.int64), values[free])
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1  # the same plan for the same seed
-    solver.parameters.random_seed = seed
-    solver.parameters.max_deterministic_time = policy.start_repair_deterministic_seconds
-    solver.parameters.max_time_in_seconds = policy.start_repair_seconds
-    # A small model with a complete hint: presolve would take most of the time.
-    solver.parameters.cp_model_presolve = False
+    # One worker: the same plan for the same seed. A small model with a
+    # complete hint: presolve would take most of the time.
+    solver = cp_solver(
+        1,
+        seed,
+        seconds=policy.start_repair_seconds,
+        deterministic_seconds=policy.start_repair_deterministic_seconds,
+        presolve=False,
+    )
     status = solver.solve(model)
     _log.debug(
         "coverage repair of a warm start, %d students free: %s in %.1f s",
@@ -181,7 +183,7 @@ def coverage_repaired(
         solver.status_name(status),
         solver.wall_time,
     )
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if not found_plan(status):
         return plan
     values[free] = np.asarray(solver.response_proto.solution, dtype=np.int64)
     repaired = plan.copy()
