@@ -3,7 +3,8 @@
 Every other module reads this catalogue instead of spelling the levels out:
 their order (``NAMES``), whether each is maximised or minimised, and which
 bounds over every option of the Kreis apply to it. The expressions of the
-levels over the model's variables are built in ``objectives.py``; the time
+levels over the model's variables are built in ``objectives.py``, their
+per-student and term bounds there and in ``bounds/whole_kreis.py``; the time
 each level gets is in ``budget.py``.
 
 This module imports nothing of the package (``plan.py`` reads it).
@@ -37,9 +38,6 @@ class LevelSpec:
     # with nobody placed would be 0).
     lagrangian_holds: tuple[str, ...] = ()
     lp_prices_holds: tuple[str, ...] = ()
-    # The bound a cut model reports from every option without any search:
-    # each student's own best ("per-student") or every term at its best ("terms").
-    cap_over_every_option: Literal["per-student", "terms"] | None = None
 
     @property
     def maximize(self) -> bool:
@@ -52,28 +50,24 @@ LEVELS: tuple[LevelSpec, ...] = (
         "max",
         "placement (a BFE day or a Praktikum block)",
         whole_kreis=("lagrangian",),
-        cap_over_every_option="per-student",
     ),
     LevelSpec(
         "stability",
         "max",
         "published row of the previous plan kept",
         whole_kreis=("lagrangian",),
-        cap_over_every_option="terms",
     ),
     LevelSpec(
         "fairness",
         "max",
         "student with a placement in a top-3 field",
         whole_kreis=("lagrangian",),
-        cap_over_every_option="terms",
     ),
     LevelSpec(
         "wishes",
         "max",
         "wish point (6 - rank per wish granted)",
         whole_kreis=("lp-prices", "lagrangian"),
-        cap_over_every_option="per-student",
     ),
     LevelSpec(
         "interest",
@@ -81,7 +75,6 @@ LEVELS: tuple[LevelSpec, ...] = (
         "interest score point",
         whole_kreis=("lp-prices", "lagrangian"),
         lp_prices_holds=("wishes",),
-        cap_over_every_option="per-student",
     ),
     LevelSpec(
         "travel",
