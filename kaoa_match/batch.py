@@ -26,7 +26,7 @@ from kaoa_match.io.write_plan import write_plan_files, write_summary
 from kaoa_match.model import SolveOptions
 from kaoa_match.plan import OBJECTIVES, SENSES, combined_status, relative_gap
 from kaoa_match.report.files import report_baseline
-from kaoa_match.solvers.solve import solve_with_options
+from kaoa_match.solvers.pipeline import solve_with_options
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping

@@ -275,7 +275,7 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
     from kaoa_match.io.write_plan import write_plan
     from kaoa_match.progress import LiveStatus, report_link, result_table
     from kaoa_match.report.files import report_baseline
-    from kaoa_match.solvers.solve import solve_with_options
+    from kaoa_match.solvers.pipeline import solve_with_options
     from kaoa_match.wishes import never_granted
 
     if len(args.input) > 1:

@@ -5,24 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from kaoa_match.solvers.levels import NAMES, Sense, senses
+
 if TYPE_CHECKING:
     import pandas as pd
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
-Sense = Literal["max", "min"]
 
-OBJECTIVES: tuple[str, ...] = (
-    "coverage",
-    "stability",
-    "fairness",
-    "wishes",
-    "interest",
-    "travel",
-    "together",
-)
-"""The spec's objectives, highest priority first."""
+OBJECTIVES: tuple[str, ...] = NAMES
+"""The spec's objectives, highest priority first (see ``solvers/levels.py``)."""
 
-SENSES: dict[str, Sense] = {name: "min" if name == "travel" else "max" for name in OBJECTIVES}
+SENSES: dict[str, Sense] = senses()
 
 ASSIGNMENT_COLUMNS = [
     "student_id",

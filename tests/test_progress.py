@@ -8,7 +8,7 @@ from rich.console import Console
 
 from kaoa_match import SolveOptions, read_dir
 from kaoa_match.progress import LiveStatus
-from kaoa_match.solvers.solve import solve_with_options
+from kaoa_match.solvers.pipeline import solve_with_options
 from tests.solvers.test_example import EXAMPLE
 
 

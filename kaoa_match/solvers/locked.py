@@ -5,19 +5,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from ortools.sat.python import cp_model
 
 from kaoa_match.solvers.builder import ModelBuilder
+from kaoa_match.solvers.search.cpsat import cp_solver, proven_infeasible
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from numpy.typing import NDArray
+    from ortools.sat.python import cp_model
 
     from kaoa_match.model import PreviousAssignment, Problem, SolveOptions
     from kaoa_match.solvers.variables import Candidates, PreviousMatch
 
 _FILE = "previous.csv"
+# Each feasibility check of the conflict search stops here.
+_FEASIBILITY_SECONDS = 60.0
 
 
 def describe(row: PreviousAssignment, index: int) -> str:
@@ -87,8 +90,8 @@ def _infeasible(
     chosen: list[int],
     options: SolveOptions,
 ) -> bool:
-    solver = _feasibility_solver(options)
-    return solver.solve(_model(cand, add_rules, locked, chosen).model) == cp_model.INFEASIBLE
+    solver = _feasibility_solver(options.workers, options.seed)
+    return proven_infeasible(solver.solve(_model(cand, add_rules, locked, chosen).model))
 
 
 def _solver_core(
@@ -99,20 +102,16 @@ def _solver_core(
     options: SolveOptions,
 ) -> list[int]:
     b = _model(cand, add_rules, locked, chosen)
-    solver = _feasibility_solver(options)
-    solver.parameters.num_workers = 1  # the core is only reported by a single worker
-    if solver.solve(b.model) != cp_model.INFEASIBLE:
+    # One worker: the core is only reported by a single worker.
+    solver = _feasibility_solver(1, options.seed)
+    if not proven_infeasible(solver.solve(b.model)):
         return chosen
     in_core = set(solver.sufficient_assumptions_for_infeasibility())
     return [k for k in chosen if int(locked[k]) in in_core] or chosen
 
 
-def _feasibility_solver(options: SolveOptions) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = options.workers
-    solver.parameters.random_seed = options.seed
-    solver.parameters.max_time_in_seconds = 60.0
-    return solver
+def _feasibility_solver(workers: int, seed: int) -> cp_model.CpSolver:
+    return cp_solver(workers, seed, seconds=_FEASIBILITY_SECONDS)
 
 
 def _why(problem: Problem, cand: Candidates, chosen: NDArray[np.int64]) -> str:

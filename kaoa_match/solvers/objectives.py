@@ -1,4 +1,4 @@
-"""The spec's seven objectives as linear expressions, highest priority first.
+"""The levels of ``levels.py`` as linear expressions over the model's variables.
 
 Some levels count students or pairs, not options; they get an indicator
 variable each (``ModelBuilder.new_indicator``), bounded above by the options
@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from kaoa_match.plan import SENSES
 from kaoa_match.solvers.builder import iter_groups
 from kaoa_match.solvers.constraints import company_days
+from kaoa_match.solvers.levels import LEVELS, spec
 from kaoa_match.solvers.variables import BFE, WishMatches
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from numpy.typing import NDArray
 
     from kaoa_match.solvers.builder import ModelBuilder
@@ -37,7 +39,7 @@ class Level:
 
     @property
     def maximize(self) -> bool:
-        return SENSES[self.name] == "max"
+        return spec(self.name).maximize
 
     def value(self, solution: NDArray[np.int64]) -> int:
         return int(np.dot(solution[self.variables], self.coeffs))
@@ -67,19 +69,21 @@ def build_levels(
     caps: dict[str, tuple[int, str]] | None = None,
     wishes: WishMatches | None = None,
 ) -> list[Level]:
-    """All seven levels in priority order; ``caps`` are bounds known beforehand,
-    each with its source (:data:`kaoa_match.plan.BOUND_SOURCES`)."""
+    """Every level of the catalogue, in its order; ``caps`` are bounds known
+    beforehand, each with its source (:data:`kaoa_match.plan.BOUND_SOURCES`)."""
     everything = np.arange(len(cand), dtype=np.int64)
-    ones = np.ones(len(cand), dtype=np.int64)
-    levels = [
-        Level("coverage", everything, ones),
-        Level("stability", published, np.ones(len(published), dtype=np.int64)),
-        _fairness(b, cand, top_fields),
-        _wishes(b, cand, wishes or WishMatches.none()),
-        _positive("interest", everything, cand.score),
-        _positive("travel", everything, cand.travel),
-        _together(b, cand, together, n_days),
-    ]
+    # Built in the catalogue's order: the indicators of the counting levels
+    # are new variables, numbered in that order.
+    expressions: dict[str, Callable[[], Level]] = {
+        "coverage": lambda: Level("coverage", everything, np.ones(len(cand), dtype=np.int64)),
+        "stability": lambda: Level("stability", published, np.ones(len(published), dtype=np.int64)),
+        "fairness": lambda: _fairness(b, cand, top_fields),
+        "wishes": lambda: _wishes(b, cand, wishes or WishMatches.none()),
+        "interest": lambda: _positive("interest", everything, cand.score),
+        "travel": lambda: _positive("travel", everything, cand.travel),
+        "together": lambda: _together(b, cand, together, n_days),
+    }
+    levels = [expressions[level.name]() for level in LEVELS]
     for name, (cap, source) in (caps or {}).items():
         k = next(i for i, level in enumerate(levels) if level.name == name)
         levels[k] = replace(levels[k], cap=cap, cap_source=source)

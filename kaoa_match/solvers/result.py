@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from kaoa_match.model import Problem
     from kaoa_match.options import Options
-    from kaoa_match.solvers.lexicographic import LexResult
+    from kaoa_match.solvers.search.lexicographic import LexResult
     from kaoa_match.solvers.variables import Candidates
 
 KIND_NAME = {BFE: "bfe", PRAKTIKUM: "praktikum"}

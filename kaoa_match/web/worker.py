@@ -72,7 +72,7 @@ def run(run_dir: Path) -> dict[str, Any]:
     from kaoa_match.exceptions import InputError, KaoaMatchError, LockedConflictError
     from kaoa_match.io.inputs import check_input
     from kaoa_match.model import SolveOptions
-    from kaoa_match.solvers.solve import solve_with_options
+    from kaoa_match.solvers.pipeline import solve_with_options
 
     record = read_json(run_dir / "run.json") or {}
     source = input_path(run_dir)

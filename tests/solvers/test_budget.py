@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
-from kaoa_match.solvers.lexicographic import _TIME_SHARE, _budget
+from kaoa_match.solvers.budget import DEFAULT_POLICY, Deadline
 from kaoa_match.solvers.objectives import Level
+from kaoa_match.solvers.search.lexicographic import _budget
+
+_TIME_SHARE = DEFAULT_POLICY.level_share
 
 
 def _level(name: str, n_variables: int) -> Level:
@@ -16,7 +17,7 @@ def _level(name: str, n_variables: int) -> Level:
 
 
 def test_levels_share_the_time_left_by_their_shares() -> None:
-    budget = _budget(100.0, time.monotonic(), [_level("interest", 3), _level("travel", 3)])
+    budget = _budget(Deadline(100.0), [_level("interest", 3), _level("travel", 3)], DEFAULT_POLICY)
     share = _TIME_SHARE["interest"] / (_TIME_SHARE["interest"] + _TIME_SHARE["travel"])
     assert budget is not None
     assert 99.0 * share < budget <= 100.0 * share
@@ -25,6 +26,6 @@ def test_levels_share_the_time_left_by_their_shares() -> None:
 def test_a_level_without_variables_gets_no_more_than_the_time_left() -> None:
     # Its own share is not among the shares of levels with variables: the
     # time left divided by nothing was 150,000 s for a tiny part's flows.
-    budget = _budget(10.0, time.monotonic(), [_level("together", 0)])
+    budget = _budget(Deadline(10.0), [_level("together", 0)], DEFAULT_POLICY)
     assert budget is not None
     assert budget <= 10.0

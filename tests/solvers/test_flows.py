@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 
 from kaoa_match import Problem, SolveOptions
 from kaoa_match.options import build_options
-from kaoa_match.solvers import flows as flow_rounds
 from kaoa_match.solvers.builder import ModelBuilder
-from kaoa_match.solvers.flows import improve_by_layers, value_tuple
-from kaoa_match.solvers.heuristic import greedy_plan
-from kaoa_match.solvers.solve import _Kreis
+from kaoa_match.solvers.kreis import Kreis as _Kreis
+from kaoa_match.solvers.start import flows as flow_rounds
+from kaoa_match.solvers.start.flows import improve_by_layers, value_tuple
+from kaoa_match.solvers.start.greedy import greedy_plan
 from kaoa_match.solvers.variables import Candidates, match_previous
 from tests.solvers.test_bfe_instances import (
     NOV3,

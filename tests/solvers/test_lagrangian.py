@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from kaoa_match import Company, Problem, SolveOptions, read_dir, solve
 from kaoa_match.options import build_options
-from kaoa_match.solvers.lagrangian import (
+from kaoa_match.solvers.bounds.lagrangian import (
     Held,
     Objective,
     StudentProblems,
@@ -44,7 +44,7 @@ from tests.solvers.test_praktikum import JAN11, JAN22, intern, praktikum_offer, 
 from tests.strategies import small_problems
 
 if TYPE_CHECKING:
-    from kaoa_match.solvers.solve import _Kreis
+    from kaoa_match.solvers.kreis import Kreis as _Kreis
 
 EXACT = SolveOptions(workers=1, seed=0, time_limit_s=None)
 
@@ -306,7 +306,7 @@ def test_the_fast_path_for_levels_decided_by_the_field_agrees_with_the_general_o
     # ways must give the same L, loads and held values.
     from dataclasses import replace
 
-    from kaoa_match.solvers.lagrangian import Held, _evaluate, _Terms
+    from kaoa_match.solvers.bounds.lagrangian import Held, _evaluate, _Terms
 
     s = _setup(read_dir(EXAMPLE))
     rng = np.random.default_rng(0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kaoa_match.solvers.solve import _short_and_rivals
+from kaoa_match.solvers.kreis import short_and_rivals as _short_and_rivals
 from kaoa_match.solvers.variables import BFE, PRAKTIKUM, Candidates
 
 

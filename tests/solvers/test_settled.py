@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kaoa_match import SolveOptions, solve
-from kaoa_match.solvers.solve import _settled
+from kaoa_match.solvers.cut import settled_students as _settled
 from tests.checker import check_plan
 from tests.solvers.test_bfe_instances import (
     NOV4,
@@ -88,7 +88,7 @@ def test_a_cut_rerun_keeps_the_settled_student_and_places_the_other(
     # Cut to one option (so the settled B keeps only its IT row): the plan is
     # the exact one, B in IT (stability 1) and A in SOZ.
     problem = _previous_plan(_prev("B", "published"))
-    with caplog.at_level(logging.DEBUG, logger="kaoa_match.solvers.solve"):
+    with caplog.at_level(logging.DEBUG, logger="kaoa_match.solvers.start.warm"):
         plan = solve(problem, SolveOptions(max_options=1, seed=0))
     assert "rerun: 1 of 2 students settled" in caplog.text
     assert plan.stats["restricted_to_nearest"]
@@ -107,7 +107,7 @@ def test_a_rerun_with_coverage_at_its_bound_searches_stability_alone(
     # of at most 2, and interest (A 90, B 50) decides who keeps IT. Coverage
     # is not searched again (weighted above stability); stability is, alone.
     problem = _previous_plan(_prev("A", "published"), _prev("B", "published"))
-    with caplog.at_level(logging.DEBUG, logger="kaoa_match.solvers.lexicographic"):
+    with caplog.at_level(logging.DEBUG, logger="kaoa_match.solvers.search.lexicographic"):
         plan = solve(problem, SolveOptions(seed=0))
     assert "coverage: LP bound" not in caplog.text
     assert check_plan(problem, plan.assignments) == []

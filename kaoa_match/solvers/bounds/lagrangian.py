@@ -32,10 +32,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from kaoa_match.solvers.budget import DEFAULT_POLICY, Deadline
+from kaoa_match.solvers.levels import bounded_by, spec
 from kaoa_match.solvers.variables import BFE, WishMatches
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection
+    from collections.abc import Callable, Collection, Mapping
 
     from numpy.typing import NDArray
 
@@ -656,18 +658,6 @@ def _load(sp: StudentProblems, options: NDArray[np.int64]) -> NDArray[np.float64
     return load
 
 
-# Share of the bounds' time for each level; a level whose plan meets its bound
-# at once passes its time on.
-_LEVEL_SHARE = {
-    "coverage": 0.1,
-    "stability": 0.05,
-    "fairness": 0.1,
-    "wishes": 0.05,
-    "interest": 0.5,  # the widest gap (siegen-wittgenstein: 1,346 steps still improve it)
-    "travel": 0.2,
-}
-
-
 def whole_kreis_bounds(
     sp: StudentProblems,
     cand: Candidates,
@@ -676,9 +666,11 @@ def whole_kreis_bounds(
     seconds: float | None,
     wishes: WishMatches | None = None,
     skip: Collection[str] = (),
+    shares: Mapping[str, float] = DEFAULT_POLICY.lagrangian_level_share,
 ) -> tuple[dict[str, int], NDArray[np.int64]]:
     """An integral bound over every option in ``cand`` for each level up to
-    travel (but those in ``skip``), aimed at the values ``start`` of a plan in hand.
+    travel (but those in ``skip``), aimed at the values ``start`` of a plan in hand,
+    within ``seconds`` shared among the levels by ``shares``.
 
     Coverage, stability, fairness, wishes and interest are bounded with the earlier
     levels left free, which can only loosen them; travel, which would be 0
@@ -689,40 +681,43 @@ def whole_kreis_bounds(
     wishes = wishes or WishMatches.none()
     n = len(cand)
 
-    def coverage() -> Objective:
-        return Objective(np.ones(n))
-
     # Built one at a time: each is a float per option (koeln: 141 MB apiece).
-    objectives: dict[str, Callable[[], tuple[Objective, list[Held]]]] = {
-        "coverage": lambda: (coverage(), []),
-        "stability": lambda: (Objective(published.astype(np.float64)), []),
-        "fairness": lambda: (Objective(np.zeros(n), 1.0), []),
+    # Maximised: a minimised level enters with its values negated.
+    expressions: dict[str, Callable[[], Objective]] = {
+        "coverage": lambda: Objective(np.ones(n)),
+        "stability": lambda: Objective(published.astype(np.float64)),
+        "fairness": lambda: Objective(np.zeros(n), 1.0),
         # Each option carries the points of every wish it grants: a wish two
         # placements grant counts twice, which only loosens the bound.
-        "wishes": lambda: (Objective(wishes.option_points(n).astype(np.float64)), []),
-        "interest": lambda: (Objective(cand.score.astype(np.float64)), []),
-        "travel": lambda: (
-            Objective(-cand.travel.astype(np.float64)),
-            [Held(coverage(), float(start["coverage"]))],
-        ),
+        "wishes": lambda: Objective(wishes.option_points(n).astype(np.float64)),
+        "interest": lambda: Objective(cand.score.astype(np.float64)),
+        "travel": lambda: Objective(-cand.travel.astype(np.float64)),
     }
-    if not published.any():
-        del objectives["stability"]
-    if not len(wishes.option):
-        del objectives["wishes"]
-    for name in skip:
-        objectives.pop(name, None)
+
+    def with_held(name: str) -> tuple[Objective, list[Held]]:
+        held = [
+            Held(expressions[k](), float(_signed_value(start[k], k)))
+            for k in spec(name).lagrangian_holds
+        ]
+        return expressions[name](), held
+
+    absent = {"stability": not published.any(), "wishes": not len(wishes.option)}
+    objectives = [
+        name
+        for name in bounded_by("lagrangian")
+        if not absent.get(name, False) and name not in skip
+    ]
     bounds: dict[str, int] = {}
     priced: list[NDArray[np.int64]] = []
-    started = time.monotonic()
-    for k, (name, build) in enumerate(objectives.items()):
+    deadline = Deadline(seconds)
+    for k, name in enumerate(objectives):
         budget = None
-        if seconds is not None:
-            left = max(seconds - (time.monotonic() - started), 0.0)
-            later = [_LEVEL_SHARE[n] for n in list(objectives)[k:]]
-            budget = left * _LEVEL_SHARE[name] / sum(later)
-        objective, held = build()
-        target = -start[name] if name == "travel" else start[name]
+        left = deadline.left()
+        if left is not None:
+            later = [shares[n] for n in objectives[k:]]
+            budget = left * shares[name] / sum(later)
+        objective, held = with_held(name)
+        target = _signed_value(start[name], name)
         found = lagrangian_bound(sp, objective, held, float(target), budget)
         del objective, held  # before the next level's are built
         _log.debug(
@@ -737,5 +732,10 @@ def whole_kreis_bounds(
         priced.append(found.chosen)
         if math.isfinite(found.bound):
             upper = math.floor(found.bound + 1e-6 * max(1.0, abs(found.bound)))
-            bounds[name] = -upper if name == "travel" else upper
+            bounds[name] = _signed_value(upper, name)
     return bounds, np.unique(np.concatenate(priced)) if priced else np.zeros(0, np.int64)
+
+
+def _signed_value(value: int, name: str) -> int:
+    """A value of level ``name`` as the maximised objective sees it, or back."""
+    return value if spec(name).maximize else -value

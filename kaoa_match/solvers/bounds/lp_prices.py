@@ -30,14 +30,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.sparse import coo_matrix, csc_matrix
 
-from kaoa_match.solvers.lagrangian import Held, Objective, bound_at
+from kaoa_match.solvers.bounds.lagrangian import Held, Objective, bound_at
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from numpy.typing import NDArray
 
-    from kaoa_match.solvers.lagrangian import StudentProblems
+    from kaoa_match.solvers.bounds.lagrangian import StudentProblems
     from kaoa_match.solvers.variables import Candidates
 
 _log = logging.getLogger(__name__)

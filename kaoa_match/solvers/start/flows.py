@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
+from kaoa_match.solvers.levels import NAMES, spec
 from kaoa_match.solvers.variables import BFE, WishMatches
 
 if TYPE_CHECKING:
@@ -83,19 +84,28 @@ class FlowKreis:
         return len(self.bfe_needed)
 
 
-def value_tuple(k: FlowKreis, plan: NDArray[np.bool_]) -> tuple[int, int, int, int, int, int]:
-    """(coverage, stability, fairness, wishes, interest, -travel) of ``plan``."""
+def level_values(k: FlowKreis, plan: NDArray[np.bool_]) -> dict[str, int]:
+    """The value of each level of ``plan`` that the flows weigh (all but
+    ``together``), in the catalogue's order."""
     c = k.cand
     fair = np.zeros(k.n_students, dtype=bool)
     fair[c.student[plan & k.top]] = True
-    return (
-        int(plan.sum()),
-        int((plan & k.published).sum()),
-        int(fair.sum()),
-        k.wishes.value(plan),
-        int(c.score[plan].sum()),
-        -int(c.travel[plan].sum()),
-    )
+    values = {
+        "coverage": int(plan.sum()),
+        "stability": int((plan & k.published).sum()),
+        "fairness": int(fair.sum()),
+        "wishes": k.wishes.value(plan),
+        "interest": int(c.score[plan].sum()),
+        "travel": int(c.travel[plan].sum()),
+    }
+    return {name: values[name] for name in NAMES if name in values}
+
+
+def value_tuple(k: FlowKreis, plan: NDArray[np.bool_]) -> tuple[int, ...]:
+    """The levels of ``plan`` in the catalogue's order (minimised ones negated,
+    so that a larger tuple is a lexicographically better plan)."""
+    values = level_values(k, plan)
+    return tuple(v if spec(name).maximize else -v for name, v in values.items())
 
 
 def improve_by_layers(

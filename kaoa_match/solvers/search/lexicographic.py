@@ -13,27 +13,38 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Self
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from kaoa_match.exceptions import SolverError
-from kaoa_match.plan import LevelResult, Sense, Status
+from kaoa_match.plan import LevelResult
+from kaoa_match.solvers.bounds.combine import exceeds, status_at, tighter
+from kaoa_match.solvers.budget import Deadline, TimePolicy
 from kaoa_match.solvers.builder import (
     fix_variables,
     restricted_model,
     set_hint,
     set_objective,
 )
+from kaoa_match.solvers.levels import spec
 from kaoa_match.solvers.objectives import Level
 from kaoa_match.solvers.relaxation import solve_relaxation
+from kaoa_match.solvers.search.cpsat import (
+    cp_solver,
+    found_plan,
+    proven_infeasible,
+    proven_optimal,
+    raise_if_invalid,
+)
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from kaoa_match.model import SolveOptions
+    from kaoa_match.plan import Status
     from kaoa_match.solvers.builder import LinearSystem, ModelBuilder
     from kaoa_match.solvers.relaxation import LpResult
 
@@ -52,36 +63,12 @@ def announce(progress: Progress | None, stage: str) -> None:
         show(stage)
 
 
-# Share of the time limit each level may use; unused time passes on.
-_TIME_SHARE = {
-    "coverage": 0.35,
-    "stability": 0.1,
-    "fairness": 0.15,
-    "wishes": 0.05,
-    "interest": 0.2,
-    "travel": 0.1,
-    "together": 0.05,
-}
-
-
+# The time of each level and of its steps: see ``budget.TimePolicy``.
 _UNUSED_IN_LP = 1e-6
 _ROW_SLACK = 1e-6
-_LP_SHARE = 0.8
-_LP_SHARE_OF_RUN = 0.4  # an LP may also take this share of all the time left
-# Without a time limit a level's final search still ends here; a level not proven
-# by then is reported as feasible with its bound, so a run always finishes.
-_SEARCH_WITHOUT_LIMIT = 300.0
-_TOO_LITTLE_TIME = 0.5  # seconds: not worth building a level's LP or search
-_NEAR_LP_SECONDS = 30.0
-_NARROW_SHARE = 0.3  # of the near-LP search's time, for its narrow first try
 _REPAIR_ROUNDS = 4
-_REPAIR_SECONDS = 10.0
 _LNS_STUDENTS = 120  # students free in one neighbourhood round
-_LNS_SECONDS = 2.0
 _LNS_ROUNDS = 40  # without a time limit
-_LNS_SHARE = 0.8  # of a level's time, with a time limit
-_POLISH_SHARE = 0.3  # of a level's time for the flows before it
-_POLISH_SECONDS = 30.0  # without a time limit
 
 
 class Infeasible(Exception):
@@ -159,7 +146,7 @@ Rounder = Callable[["NDArray[np.float64]"], "NDArray[np.int64]"]
 
 Polish = Callable[["NDArray[np.int64]", float], "NDArray[np.int64]"]
 """Given a plan (over the candidate variables) and seconds, a plan that is
-lexicographically no worse, never with fewer placements: see ``solvers/flows.py``."""
+lexicographically no worse, never with fewer placements: see ``solvers/start/flows.py``."""
 
 Repair = Callable[["NDArray[np.int64]"], "NDArray[np.bool_]"]
 """Given a plan (over the candidate variables), the students free to move when
@@ -178,6 +165,9 @@ def optimise(
     repair: Repair | None = None,
     groups: NDArray[np.int64] | None = None,
     polish: Polish | None = None,
+    *,
+    deadline: Deadline,
+    policy: TimePolicy,
 ) -> LexResult:
     """Optimise ``levels`` in order from the feasible plan ``hint`` (all variables).
 
@@ -187,11 +177,11 @@ def optimise(
     (per-student limits) is reported as its bound. ``polish``, if given, improves
     the plan before each level after the first: a search for an earlier level
     may have found a better value there by a plan much worse below it.
+    The levels share the time until ``deadline`` as ``policy`` says.
     """
-    start = time.monotonic()
     solution = b.complete(hint.copy())
     if not b.satisfied_by(solution):
-        solution = b.complete(_any_plan(b, options))
+        solution = b.complete(_any_plan(b, options, deadline.seconds))
     results: list[LevelResult] = []
     held: list[tuple[Level, int]] = []
     # The longest time an LP of this model was given in vain, for levels that
@@ -204,9 +194,10 @@ def optimise(
             if interrupt.requested:
                 results.append(_not_optimised(level, solution))
                 continue
-            budget = _budget(options.time_limit_s, start, levels[k:])
+            budget = _budget(deadline, levels[k:], policy)
             if polish is not None and k > 0:
-                solution = _polished(b, levels[k:], solution, len(owner), polish, budget)
+                seconds = policy.polish_seconds if budget is None else budget * policy.polish_share
+                solution = _polished(b, levels[k:], solution, len(owner), polish, seconds)
             second = levels[k + 1] if k == 0 and len(levels) > 1 else None
             if second is not None and level.value(solution) == level.trivial_bound():
                 # Coverage at its bound already: stability, searched on its own
@@ -214,15 +205,14 @@ def optimise(
                 # spent 14 s of 60 in one that could not improve coverage).
                 second = None
             searched, weight = _with_tie_break(level, second)
-            run = _LevelRun(
-                b, searched, held, options, budget, rounder, owner, interrupt, progress, start
-            )
+            run = _LevelRun(b, searched, held, options, budget, rounder, owner, interrupt, progress)
+            run.run, run.policy = deadline, policy
             run.repair = repair if k == 0 else None
             run.groups = groups
             lp_time = run.lp_time()
             counts = _counts(searched)
             run.skip_lp = lp_time is not None and lp_time <= lp_failed_within[counts]
-            if budget is not None and budget <= _TOO_LITTLE_TIME:
+            if budget is not None and budget <= policy.too_little_time:
                 result = _not_optimised(level, solution)
             else:
                 solution, result = run.optimise(solution, first=k == 0)
@@ -238,7 +228,7 @@ def optimise(
                 lp_failed_within[counts] = max(lp_failed_within[counts], run.lp_limit)
             held.append((level, result.value))
             if progress:
-                progress(level.name, result.value, result.bound, time.monotonic() - start, True)
+                progress(level.name, result.value, result.bound, deadline.elapsed(), True)
     # A later level may raise an earlier one's value (never lower it: it is
     # held): report the values of the plan returned, against the proven bounds.
     final = [
@@ -261,7 +251,8 @@ class _LevelRun:
     owner: NDArray[np.int64]
     interrupt: _Interrupt
     progress: Progress | None
-    start: float
+    run: Deadline = field(default_factory=Deadline.none)  # of all the levels
+    policy: TimePolicy = field(default_factory=TimePolicy)
     lp: LpResult | None = None  # the level's relaxation, once solved
     repair: Repair | None = None  # coverage only: see _repair
     groups: NDArray[np.int64] | None = None  # per student, e.g. the school: see _lns
@@ -274,18 +265,18 @@ class _LevelRun:
         an LP that finishes gives the bound, the plan and the settling, while one
         cut short leaves the run ending early with time unused (praktikum-2700:
         the fairness LP needs about 27 s, a quarter of a 120 s run)."""
-        if self.budget is None or self.options.time_limit_s is None:
+        left = self.run.left()
+        if self.budget is None or left is None:
             return None
-        left = self.options.time_limit_s - (time.monotonic() - self.start)
-        return max(self.budget * _LP_SHARE, left * _LP_SHARE_OF_RUN)
+        return max(self.budget * self.policy.lp_share, left * self.policy.lp_share_of_run)
 
     def optimise(
         self, incumbent: NDArray[np.int64], first: bool
     ) -> tuple[NDArray[np.int64], LevelResult]:
-        started = time.monotonic()
+        level_time = Deadline(self.budget)  # the level's own time
         level = self.level
         if len(level.variables) == 0:
-            return incumbent, self._result(0, 0, "optimal", started)
+            return incumbent, self._result(0, 0, status_at(0, 0, "feasible"), level_time)
         bound = level.trivial_bound()
         lp = None
         if self.options.use_lp and not self.skip_lp and level.value(incumbent) != bound:
@@ -298,7 +289,7 @@ class _LevelRun:
             if lp is None:
                 _log.debug("%s: LP not solved within %.1f s", level.name, lp_limit or 0.0)
             else:
-                bound = _tighter(level, bound, lp.bound)
+                bound = tighter(level.name, bound, lp.bound)
                 for plan in (lp.integral_solution(system), self._rounded(lp.x)):
                     if (
                         plan is not None
@@ -317,18 +308,20 @@ class _LevelRun:
         if self.interrupt.requested:
             value = level.value(incumbent)
             return incumbent, self._result(
-                value, bound, "optimal" if value == bound else "feasible", started
+                value, bound, status_at(value, bound, "feasible"), level_time
             )
         if lp is not None and level.value(incumbent) != bound:
             incumbent = self._near_lp(incumbent, lp)
         if lp is None and self.repair is not None and level.value(incumbent) != bound:
             incumbent = self._repair(incumbent, self.repair)
         if lp is None and self.groups is not None and level.value(incumbent) != bound:
-            incumbent = self._lns(incumbent, self.groups, started)
+            incumbent = self._lns(incumbent, self.groups, level_time)
         value = level.value(incumbent)
         if value == bound:
-            return incumbent, self._result(value, bound, "optimal", started)
-        return self._search(incumbent, bound, lp, first, started)
+            return incumbent, self._result(
+                value, bound, status_at(value, bound, "feasible"), level_time
+            )
+        return self._search(incumbent, bound, lp, first, level_time)
 
     def _near_lp(self, incumbent: NDArray[np.int64], lp: LpResult) -> NDArray[np.int64]:
         """Search near the LP optimum (RINS-like): students the LP places in
@@ -349,10 +342,13 @@ class _LevelRun:
             broken &= ~system.in_lp
         in_broken = system.matrix[broken].indices
         in_broken = in_broken[in_broken < n]
+        policy = self.policy
         limit = (
-            _NEAR_LP_SECONDS if self.budget is None else min(self.budget * 0.4, _NEAR_LP_SECONDS)
+            policy.near_lp_seconds
+            if self.budget is None
+            else min(self.budget * policy.near_lp_share, policy.near_lp_seconds)
         )
-        started = time.monotonic()
+        near = Deadline(limit)
         # First only the students the rounded plan puts into a broken row: most
         # often the LP's plan meets its bound by closing or filling a few groups
         # (the example's interest level: 3 s against 16 s with every student
@@ -360,14 +356,14 @@ class _LevelRun:
         narrow = free_student.copy()
         narrow[self.owner[in_broken[rounded[in_broken] == 1]]] = True
         found = self._local_search(
-            incumbent, rounded[:n], narrow, lp.bound, limit * _NARROW_SHARE, "near-LP"
+            incumbent, rounded[:n], narrow, lp.bound, limit * policy.narrow_share, "near-LP"
         )
         if found is not None and _better(self.level, found, incumbent):
             incumbent = found
         free_student[self.owner[in_broken]] = True
         if self.level.value(incumbent) == lp.bound or np.array_equal(free_student, narrow):
             return incumbent
-        left = limit - (time.monotonic() - started)
+        left = near.left() or 0.0
         found = self._local_search(incumbent, rounded[:n], free_student, lp.bound, left, "near-LP")
         return found if found is not None and _better(self.level, found, incumbent) else incumbent
 
@@ -382,7 +378,11 @@ class _LevelRun:
             if not free_student.any():
                 break
             limit = (
-                _REPAIR_SECONDS if self.budget is None else min(self.budget * 0.15, _REPAIR_SECONDS)
+                self.policy.level_repair_seconds
+                if self.budget is None
+                else min(
+                    self.budget * self.policy.level_repair_share, self.policy.level_repair_seconds
+                )
             )
             found = self._local_search(
                 incumbent, incumbent[:n], free_student, None, limit, "repair"
@@ -393,7 +393,7 @@ class _LevelRun:
         return incumbent
 
     def _lns(
-        self, incumbent: NDArray[np.int64], groups: NDArray[np.int64], started: float
+        self, incumbent: NDArray[np.int64], groups: NDArray[np.int64], level_time: Deadline
     ) -> NDArray[np.int64]:
         """Large neighbourhood search for a model too large for the LP: rounds in
         which the students of a few random groups (schools: they share dates and
@@ -402,16 +402,20 @@ class _LevelRun:
         group_of_student = groups[np.unique(self.owner)]
         present = np.unique(group_of_student)
         rng = np.random.default_rng(self.options.seed)
+        policy = self.policy
         if self.budget is None:
-            rounds, limit = min(len(present), _LNS_ROUNDS), _LNS_SECONDS
+            rounds, limit = min(len(present), _LNS_ROUNDS), policy.lns_seconds
         else:
             # Most of the level's time: a full search of a model this size rarely helps.
-            rounds, limit = len(present) * 4, min(self.budget / 6, _LNS_SECONDS)
-        deadline = None if self.budget is None else started + self.budget * _LNS_SHARE
+            rounds = len(present) * 4
+            limit = min(self.budget * policy.lns_round_share, policy.lns_seconds)
+        rounds_until = Deadline(
+            None if self.budget is None else self.budget * policy.lns_share, level_time.started
+        )
         size = np.bincount(group_of_student, minlength=int(groups.max()) + 1)
         improved = 0
         for _ in range(rounds):
-            if self.interrupt.requested or (deadline and time.monotonic() > deadline):
+            if self.interrupt.requested or rounds_until.passed():
                 break
             chosen, total = [], 0
             for g in rng.permutation(present).tolist():
@@ -460,18 +464,21 @@ class _LevelRun:
             model.add(expr <= cut - fixed_part if level.maximize else expr >= cut - fixed_part)
         set_objective(model, sub.variables, sub.coeffs, level.maximize)
         set_hint(model, np.arange(len(free), dtype=np.int64), incumbent[free])
-        if self.budget is None:
-            # Deterministic work, not wall time: the same plan on a busy machine.
-            solver = _solver(self.options, None)
-            solver.parameters.max_deterministic_time = limit
-        else:
-            solver = _solver(self.options, limit)
-        # A small model searched for a few seconds: presolve would use most of
-        # them (measured: 1.5-2 s for 200 students of siegen-wittgenstein, after
-        # which the search often had no time left to even take the hint).
-        solver.parameters.cp_model_presolve = False
+        # Without a time limit, deterministic work, not wall time: the same
+        # plan on a busy machine. A small model searched for a few seconds:
+        # presolve would use most of them (measured: 1.5-2 s for 200 students
+        # of siegen-wittgenstein, after which the search often had no time
+        # left to even take the hint).
+        solver = cp_solver(
+            self.options.workers,
+            self.options.seed,
+            seconds=None if self.budget is None else limit,
+            deterministic_seconds=limit if self.budget is None else None,
+            presolve=False,
+            interruptible=True,
+        )
         status = self.interrupt.run(solver, model)
-        solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        solved = found_plan(status)
         _log.debug(
             "%s: %s search, %d of %d students free: %s in %.1f s (model written in %.2f s)",
             level.name,
@@ -505,7 +512,7 @@ class _LevelRun:
         return self.b.complete(plan)
 
     def _keeps_held(self, plan: NDArray[np.int64]) -> bool:
-        return all(not _exceeds(lv, value, lv.value(plan)) for lv, value in self.held)
+        return all(not exceeds(lv.name, value, lv.value(plan)) for lv, value in self.held)
 
     def _search(
         self,
@@ -513,7 +520,7 @@ class _LevelRun:
         bound: int,
         lp: LpResult | None,
         first: bool,
-        started: float,
+        level_time: Deadline,
     ) -> tuple[NDArray[np.int64], LevelResult]:
         """CP-SAT, on a copy restricted to plans strictly better than ``incumbent``
         when the LP is known (its reduced costs fix most variables there)."""
@@ -528,13 +535,13 @@ class _LevelRun:
             _strictly_better(model, level, value)
         set_objective(model, level.variables, level.coeffs, level.maximize)
         set_hint(model, np.arange(b.num_vars, dtype=np.int64), incumbent)
-        left = (
-            _SEARCH_WITHOUT_LIMIT
-            if self.budget is None
-            else max(self.budget - (time.monotonic() - started), 0.05)
+        left = level_time.left(at_least=0.05)
+        if left is None:
+            left = self.policy.search_without_limit
+        solver = cp_solver(
+            self.options.workers, self.options.seed, seconds=left, interruptible=True
         )
-        solver = _solver(self.options, left)
-        watcher = _Watcher(level.name, self.progress, self.start) if self.progress else None
+        watcher = _Watcher(level.name, self.progress, self.run.started) if self.progress else None
         status = self.interrupt.run(solver, model, watcher)
         _log.debug(
             "%s: search from %d, bound %d: %s in %.1f s",
@@ -544,35 +551,37 @@ class _LevelRun:
             solver.status_name(status),
             solver.wall_time,
         )
-        if status == cp_model.MODEL_INVALID:
-            raise SolverError(
-                f"CP-SAT rejected the model at level {level.name}: {solver.solution_info()}"
-            )
-        if status == cp_model.INFEASIBLE:
+        raise_if_invalid(status, solver, f"level {level.name}")
+        if proven_infeasible(status):
             if lp is not None:  # no plan beats the incumbent: it is optimal
-                return incumbent, self._result(value, value, "optimal", started)
+                return incumbent, self._result(
+                    value, value, status_at(value, value, "feasible"), level_time
+                )
             if first:
                 raise Infeasible
             raise SolverError(f"level {level.name} became infeasible although a plan was held")
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if found_plan(status):
             found = self._plan_of(solver)
             if _better(level, found, incumbent):
                 incumbent, value = found, level.value(found)
         cp_bound = _proven_bound(solver.best_objective_bound, level)
         # A bound on the wrong side of a plan we hold is no proof (CP-SAT reports
         # one even when stopped before it proved anything): ignore it.
-        if not _exceeds(level, value, cp_bound):
-            bound = _tighter(level, bound, cp_bound)
-        state: Status = "optimal" if status == cp_model.OPTIMAL or value == bound else "feasible"
+        if not exceeds(level.name, value, cp_bound):
+            bound = tighter(level.name, bound, cp_bound)
+        if proven_optimal(status):
+            bound = value
         return incumbent, self._result(
-            value, value if state == "optimal" else bound, state, started
+            value, bound, status_at(value, bound, "feasible"), level_time
         )
 
-    def _result(self, value: int, bound: int, status: Status, started: float) -> LevelResult:
-        seconds = time.monotonic() - started
+    def _result(self, value: int, bound: int, status: Status, level_time: Deadline) -> LevelResult:
+        seconds = level_time.elapsed()
         level = self.level
         source = level.bound_source(bound) if bound == level.trivial_bound() else "model"
-        return LevelResult(level.name, _sense(level), value, bound, status, seconds, source)
+        return LevelResult(
+            level.name, spec(level.name).sense, value, bound, status, seconds, source
+        )
 
 
 def _polished(
@@ -581,12 +590,11 @@ def _polished(
     solution: NDArray[np.int64],
     n: int,
     polish: Polish,
-    budget: float | None,
+    seconds: float,
 ) -> NDArray[np.int64]:
-    """``solution`` after ``polish`` of its first ``n`` (candidate) variables, if
-    that obeys every row (the held levels among them) and is lexicographically
-    better on the levels still to come."""
-    seconds = _POLISH_SECONDS if budget is None else budget * _POLISH_SHARE
+    """``solution`` after ``polish`` of its first ``n`` (candidate) variables for
+    ``seconds``, if that obeys every row (the held levels among them) and is
+    lexicographically better on the levels still to come."""
     found = solution.copy()
     found[:n] = polish(solution[:n], seconds)
     b.complete(found)
@@ -612,16 +620,16 @@ def _level_expr(model: cp_model.CpModel, level: Level) -> cp_model.LinearExpr:
     )
 
 
-def _any_plan(b: ModelBuilder, options: SolveOptions) -> NDArray[np.int64]:
+def _any_plan(b: ModelBuilder, options: SolveOptions, seconds: float | None) -> NDArray[np.int64]:
     """A feasible plan when the warm start is not one (locked rows over a
     capacity make it so); :class:`Infeasible` if there is none at all."""
     b.proto.clear_objective()
     b.proto.clear_solution_hint()
-    solver = _solver(options, options.time_limit_s)
+    solver = cp_solver(options.workers, options.seed, seconds=seconds, interruptible=True)
     status = solver.solve(b.model)
-    if status == cp_model.INFEASIBLE:
+    if proven_infeasible(status):
         raise Infeasible
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if not found_plan(status):
         raise SolverError(f"no feasible plan found in time ({solver.status_name(status)})")
     return np.asarray(solver.response_proto.solution, dtype=np.int64)
 
@@ -634,44 +642,15 @@ def _strictly_better(model: cp_model.CpModel, level: Level, value: int) -> None:
 
 def _better(level: Level, a: NDArray[np.int64], b: NDArray[np.int64]) -> bool:
     """True if plan ``a`` is strictly better than ``b`` on this level."""
-    return _exceeds(level, level.value(a), level.value(b))
+    return exceeds(level.name, level.value(a), level.value(b))
 
 
-def _exceeds(level: Level, a: int, b: int) -> bool:
-    """True if value ``a`` is strictly better than ``b`` on this level."""
-    return a > b if level.maximize else a < b
-
-
-def _tighter(level: Level, a: int, b: int) -> int:
-    return min(a, b) if level.maximize else max(a, b)
-
-
-def _sense(level: Level) -> Sense:
-    return "max" if level.maximize else "min"
-
-
-def _budget(limit: float | None, start: float, remaining: list[Level]) -> float | None:
-    if limit is None:
+def _budget(deadline: Deadline, remaining: list[Level], policy: TimePolicy) -> float | None:
+    """Seconds for the first of the ``remaining`` levels (None without a limit)."""
+    left = deadline.left(at_least=0.01)
+    if left is None:
         return None
-    left = max(limit - (time.monotonic() - start), 0.01)
-    own = _TIME_SHARE[remaining[0].name]
-    shares = [_TIME_SHARE[lv.name] for lv in remaining if len(lv.variables)]
-    # Never more than what is left: a level without variables is not among
-    # the shares (a tiny part's flows were given 150,000 s before it).
-    return left * own / max(sum(shares), own)
-
-
-def _solver(options: SolveOptions, budget: float | None) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    params.num_workers = options.workers
-    params.random_seed = options.seed
-    params.catch_sigint_signal = False  # Ctrl-C is ours: see _Interrupt
-    if options.workers == 1:
-        params.interleave_search = False
-    if budget is not None:
-        params.max_time_in_seconds = budget
-    return solver
+    return policy.level_seconds(left, [(lv.name, len(lv.variables) > 0) for lv in remaining])
 
 
 def _proven_bound(raw: float, level: Level) -> int:
@@ -726,7 +705,7 @@ def _first_of_two(
     ``first`` is at most ``bound // weight`` since ``second`` is never negative."""
     value = first.value(solution)
     bound = min(first.trivial_bound(), result.bound // weight)
-    status: Status = "optimal" if value == bound else "feasible"
+    status = status_at(value, bound, "feasible")
     source = first.bound_source(bound) if bound == first.trivial_bound() else "model"
     return LevelResult(first.name, result.sense, value, bound, status, result.seconds, source)
 
@@ -735,7 +714,7 @@ def _cap_only(result: LevelResult, level: Level) -> LevelResult:
     """The result of a level of a restricted model, with the bound that holds
     for the whole problem: the level's per-student cap."""
     bound = level.trivial_bound()
-    status: Status = "optimal" if bound == result.value else "feasible"
+    status = status_at(result.value, bound, "feasible")
     return LevelResult(
         result.name,
         result.sense,
@@ -749,12 +728,12 @@ def _cap_only(result: LevelResult, level: Level) -> LevelResult:
 
 def _valued_at(result: LevelResult, level: Level, solution: NDArray[np.int64]) -> LevelResult:
     value = level.value(solution)
-    status: Status = "optimal" if value == result.bound else result.status
+    status = status_at(value, result.bound, result.status)
     return replace(result, value=value, status=status)
 
 
 def _not_optimised(level: Level, solution: NDArray[np.int64]) -> LevelResult:
     value, bound = level.value(solution), level.trivial_bound()
     return LevelResult(
-        level.name, _sense(level), value, bound, "unknown", 0.0, level.bound_source(bound)
+        level.name, spec(level.name).sense, value, bound, "unknown", 0.0, level.bound_source(bound)
     )

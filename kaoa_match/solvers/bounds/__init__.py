@@ -1,0 +1,1 @@
+"""Bounds of the levels over every option of the Kreis, and how they combine."""

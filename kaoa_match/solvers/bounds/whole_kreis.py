@@ -1,0 +1,251 @@
+"""Bounds over every option of the Kreis: LP prices (PDLP) where the time
+allows, the subgradient steps of the Lagrangian for the other levels."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from kaoa_match.solvers.bounds.combine import (
+    HeldBound,
+    exceeds,
+)
+from kaoa_match.solvers.bounds.lagrangian import (
+    Held,
+    Objective,
+    StudentProblems,
+    whole_kreis_bounds,
+)
+from kaoa_match.solvers.bounds.lp_prices import LpPrices, column_generation
+from kaoa_match.solvers.budget import Deadline, TimePolicy
+from kaoa_match.solvers.levels import bounded_by, spec
+from kaoa_match.solvers.objectives import per_student_caps
+from kaoa_match.solvers.reduce import best_per_slot, nearest_per_day_field
+from kaoa_match.solvers.search.lexicographic import announce
+from kaoa_match.solvers.start.flows import FlowKreis, level_values
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from kaoa_match.solvers.context import Context
+    from kaoa_match.solvers.kreis import Kreis
+    from kaoa_match.solvers.start.warm import WarmStart
+    from kaoa_match.solvers.variables import (
+        Candidates,
+    )
+
+
+_log = logging.getLogger(__name__)
+
+# Bounds over every option for Kreise this large (smaller ones are proven by
+# the exact model's LP and CP-SAT); their time: see budget.TimePolicy.
+_LAGRANGIAN_FROM = 100_000
+
+# The interest level's LP goes to PDLP (``lp_prices``) over every option on
+# Kreise up to this many options: its matrix takes about 60 bytes an option
+# (koeln, 17.7 M options, is already at 4.3 GB without it). Above, it runs
+# over the nearest offers (the cut model's, else at most this many options),
+# the warm start and the best-scored options of each offer-day (this many
+# per place, and as many more), in rounds of column generation (duesseldorf,
+# 10.2 M options, 24 s: 1,014,740 in one round over 461,638 columns, 990,317
+# in three; the per-student bound is 1,183,384). The wishes LP is small
+# (the options that grant a wish) and needs only a second or two.
+_LP_PRICES_MAX_OPTIONS = 4_000_000
+_LP_NEAREST_OPTIONS = 700_000
+_LP_PER_PLACE = 3
+_LP_ROUNDS = 3
+
+
+def bounds_over_every_option(
+    kreis: Kreis,
+    cand: Candidates,
+    flows: FlowKreis,
+    start: NDArray[np.bool_],
+    nearest: NDArray[np.int64],
+    seconds: float | None,
+    threads: int,
+    policy: TimePolicy,
+) -> tuple[dict[str, int], dict[str, HeldBound], NDArray[np.int64], LpPrices | None]:
+    """Bounds over every option in ``cand``, aimed at the warm start's values
+    (none where some student has too many candidate dates for the exact DP),
+    and the options the students take at the bounds' prices. The wishes and
+    interest levels are bounded at the prices of their LPs (PDLP; for
+    interest with the wish points held) where the time allows, the others by
+    subgradient steps. Also returns the interest LP's prices and last
+    iterate, where that LP ran."""
+    problems = StudentProblems.of(cand, kreis.capacity, kreis.bfe_needed, kreis.top, kreis.n_days)
+    if not problems.exact:
+        return {}, {}, np.zeros(0, dtype=np.int64), None
+    values = level_values(flows, start)
+    held_bounds: dict[str, HeldBound] = {}
+    priced = [np.zeros(0, dtype=np.int64)]
+    guide = None
+    if seconds is not None:
+        deadline, planned = Deadline(seconds), 0.0
+        for name in bounded_by("lp-prices"):
+            if name == "wishes" and not len(flows.wishes.option):
+                continue
+            # What an earlier LP left of its share goes on to the next.
+            planned += seconds * policy.lp_prices_share[name]
+            budget = planned - deadline.elapsed()
+            # Choosing and building the interest LP's columns takes a second
+            # per million options.
+            building = len(cand) * policy.lp_seconds_per_option if name == "interest" else 0.0
+            if budget < policy.lp_prices_min_seconds[name] + building:
+                continue
+            found = _at_lp_prices(
+                name, kreis, problems, cand, flows, start, nearest, values, budget, threads
+            )
+            if found is not None:
+                held_bounds[name], chosen, prices = found
+                priced.append(chosen)
+                if name == "interest":
+                    guide = prices
+        seconds = deadline.left()
+    bounds, subgradient_priced = whole_kreis_bounds(
+        problems,
+        cand,
+        flows.published,
+        values,
+        seconds,
+        flows.wishes,
+        skip=set(held_bounds),
+        shares=policy.lagrangian_level_share,
+    )
+    # A bound the warm start beats would be a bug of the relaxation: never report it.
+    valid = {name: b for name, b in bounds.items() if not exceeds(name, values[name], b)}
+    return valid, held_bounds, np.unique(np.concatenate([*priced, subgradient_priced])), guide
+
+
+def _at_lp_prices(
+    name: str,
+    kreis: Kreis,
+    problems: StudentProblems,
+    cand: Candidates,
+    flows: FlowKreis,
+    start: NDArray[np.bool_],
+    nearest: NDArray[np.int64],
+    values: dict[str, int],
+    seconds: float,
+    threads: int,
+) -> tuple[HeldBound, NDArray[np.int64], LpPrices] | None:
+    """The bound of level ``name`` (wishes or interest) at the prices of its LP,
+    for interest with the wish points held at the warm start's value, the
+    options taken at those prices, and the prices (with PDLP's last iterate).
+
+    The wishes LP needs only the options that grant a wish (the others add
+    nothing to its objective and only take places), so it is exact over those.
+    The interest LP runs over every option up to ``_LP_PRICES_MAX_OPTIONS``,
+    above that by column generation from the ``nearest`` offers (those of the
+    cut model, if any), the warm start and the best-scored options of each
+    offer-day."""
+    points = flows.wishes.option_points(len(cand)).astype(np.float64)
+    held = []
+    rounds = 1
+    if name == "wishes":
+        objective = Objective(points)
+        columns = np.flatnonzero(points).astype(np.int64)
+    else:
+        objective = Objective(cand.score.astype(np.float64))
+        if len(flows.wishes.option):
+            held = [Held(Objective(points), values["wishes"])]
+        columns = np.arange(len(cand), dtype=np.int64)
+        if len(cand) > _LP_PRICES_MAX_OPTIONS:
+            if not len(nearest):
+                n_fields = len(kreis.problem.fields)
+                nearest = nearest_per_day_field(cand, _LP_NEAREST_OPTIONS, kreis.n_days, n_fields)
+            columns = np.unique(
+                np.concatenate(
+                    [
+                        nearest,
+                        np.flatnonzero(start),
+                        best_per_slot(
+                            cand, cand.score, kreis.capacity, kreis.n_days, _LP_PER_PLACE
+                        ),
+                    ]
+                )
+            )
+            rounds = _LP_ROUNDS
+
+    def problems_of(sub: Candidates) -> StudentProblems:
+        return StudentProblems.of(sub, kreis.capacity, kreis.bfe_needed, kreis.top, kreis.n_days)
+
+    found_prices = column_generation(
+        problems, cand, objective, held, columns, problems_of, seconds, threads, rounds
+    )
+    if found_prices is None:
+        return None
+    prices = found_prices.prices
+    names = list(spec(name).lp_prices_holds) if held else []
+    found = HeldBound(
+        found_prices.value,
+        {k: values[k] for k in names},
+        {k: float(p) for k, p in zip(names, prices.held, strict=True)},
+    )
+    _log.debug(
+        "%s: %d at the LP's prices (plan %d; %d columns, round %d, %s)",
+        name,
+        found.for_plan(values),
+        values[name],
+        found_prices.columns,
+        found_prices.rounds,
+        prices.termination,
+    )
+    # A bound the warm start beats would be a bug: never report it.
+    if exceeds(name, values[name], found.for_plan(values)):
+        return None
+    return found, found_prices.chosen, prices
+
+
+def caps_over_every_option(
+    kreis: Kreis, cand: Candidates, flows: FlowKreis
+) -> dict[str, tuple[int, str]]:
+    """The per-student bounds of coverage, wishes and interest, and the term
+    bounds of stability and fairness, over every candidate in ``cand``."""
+    caps = per_student_caps(cand, kreis.most_placeable, flows.wishes)
+    with_top = np.zeros(len(kreis.most_placeable), dtype=bool)
+    with_top[cand.student[flows.top]] = True
+    caps["fairness"] = (int(with_top.sum()), "terms")
+    caps["stability"] = (int(flows.published.sum()), "terms")
+    return caps
+
+
+@dataclass(frozen=True)
+class KreisBounds:
+    """What the bounds over every option hand on."""
+
+    whole_kreis: dict[str, int]  # by level
+    held_bounds: dict[str, HeldBound]  # tighter ones, valid while earlier levels hold
+    priced: NDArray[np.int64]  # candidate positions the students take at the prices
+    guide: LpPrices | None  # the interest LP's prices and last iterate, if it ran
+
+    @classmethod
+    def none(cls) -> KreisBounds:
+        return cls({}, {}, np.zeros(0, dtype=np.int64), None)
+
+
+def bound_every_option(
+    kreis: Kreis, cand: Candidates, warm: WarmStart, cut: bool, ctx: Context
+) -> KreisBounds:
+    """Bounds over every option in ``cand``, for a cut model or a Kreis of at
+    least ``_LAGRANGIAN_FROM`` options (smaller ones are proven by the exact
+    model's LP and CP-SAT), in the time the policy gives them."""
+    if not cut and len(cand) < _LAGRANGIAN_FROM:
+        return KreisBounds.none()
+    announce(ctx.progress, "bounds over every option (Lagrangian relaxation)")
+    model_size = len(warm.nearest) if cut else len(cand)
+    seconds = ctx.policy.bounds_seconds(ctx.deadline, cut, bool(warm.settled.any()), model_size)
+    found = bounds_over_every_option(
+        kreis,
+        cand,
+        warm.flows,
+        warm.plan,
+        warm.nearest,
+        seconds,
+        ctx.options.workers,
+        ctx.policy,
+    )
+    return KreisBounds(*found)

@@ -1,0 +1,246 @@
+"""The time policy: how a time limit is shared among the stages of a solve.
+
+Every share, minimum and reserve of the solver is a field of
+:class:`TimePolicy`, one typed object that a benchmark can sweep
+(``replace(TimePolicy(), flow_share=0.2)``) and hand to ``solve``. Each
+stage gets a :class:`Deadline` rather than starting a clock of its own.
+
+The order of a solve, and the time of each stage with a limit of ``T``
+seconds (see ``pipeline.py``):
+
+1. options and the greedy plan: as long as they take;
+2. min-cost flows from the greedy plan: ``flow_share * T``;
+3. bounds over every option (Kreise of ``lagrangian_from`` options and
+   more, or a cut model): ``lagrangian_share * T`` (a cut model
+   ``lagrangian_share_cut``, a rerun with settled students
+   ``lagrangian_share_rerun``), never into the levels' reserve
+   (``reserve_*``); the LP-priced bounds first (``lp_prices_share``), the
+   subgradient steps with what they leave (``lagrangian_level_share``);
+4. a cut model's second warm start from the interest LP's plan:
+   ``pdlp_guide_share * T``, from half of the levels' reserve;
+5. the levels, one after another, each with its ``level_share`` of the time
+   left among the levels still to come; time a stage leaves unused passes on.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+
+def _frozen(values: dict[str, float]) -> Mapping[str, float]:
+    return MappingProxyType(values)
+
+
+@dataclass(frozen=True)
+class TimePolicy:
+    """Every share (of the time limit or of a stage's time, 0-1), minimum and
+    reserve (seconds) of a solve. Each field says what it was measured on."""
+
+    # --- Warm start -------------------------------------------------------
+    # Share of the limit the min-cost-flow rounds of the warm start may use;
+    # the same when the model will be cut, where they find what CP-SAT
+    # cannot (siegen-wittgenstein, 1.95 M options: 1-2 s a round, 24 rounds
+    # improve it).
+    flow_share: float = 0.15
+    flow_share_cut: float = 0.15
+    flow_seconds_without_limit: float = 120.0
+    # A cut model's warm start gets this share of the limit (from the levels'
+    # reserve) for the interest LP's plan, rounded and improved by the flows
+    # (duesseldorf, 15 s of flows each: fairness 5,321, wishes 6,997, interest
+    # 961,749 from it, against 5,282, 6,776, 946,227 from the warm start), if
+    # at least this many seconds are left for it.
+    pdlp_guide_share: float = 0.1
+    pdlp_guide_min_seconds: float = 3.0
+    # The search that completes an LP-guided plan short of placements, in
+    # deterministic and wall seconds (duesseldorf: 34 students free over all
+    # their options, 1.3 s).
+    start_repair_deterministic_seconds: float = 1.0
+    start_repair_seconds: float = 3.0
+
+    # --- Bounds over every option -----------------------------------------
+    # Share of the limit for the bounds over every option; more when the
+    # model is cut, since CP-SAT then cannot prove anything at all and finds
+    # little beyond the warm start (siegen-wittgenstein: nothing in 80 s).
+    lagrangian_share: float = 0.2
+    lagrangian_share_cut: float = 0.4
+    # A rerun whose cut model keeps its settled students where they are
+    # searches only the others, which CP-SAT does in seconds; the bounds then
+    # only report the gap (siegen-wittgenstein's rerun, 60 s: 9 s leave the
+    # interest LP no time, and its bound is the subgradient's 571,161; 15 s
+    # gave the LP's 528,324, 6 s later; 12 s, a PDLP bound of 589,710, worse
+    # than the per-student one).
+    lagrangian_share_rerun: float = 0.15
+    # Shares of the bounds' time for the LP-priced bounds, in the catalogue's
+    # order: interest what its subgradient steps had; the wishes 0.15
+    # (siegen-wittgenstein: 4,198 after 8 s against the per-student 4,385).
+    lp_prices_share: Mapping[str, float] = field(
+        default_factory=lambda: _frozen({"wishes": 0.15, "interest": 0.5})
+    )
+    # The least time worth an LP-priced bound; the interest LP also needs
+    # time to choose and build its columns, per option (koeln, 17.7 M
+    # options: 9 s, and no time left for PDLP in a 120 s run).
+    lp_prices_min_seconds: Mapping[str, float] = field(
+        default_factory=lambda: _frozen({"wishes": 1.0, "interest": 5.0})
+    )
+    lp_seconds_per_option: float = 1e-6
+    # Share of the subgradient steps' time for each level; a level whose plan
+    # meets its bound at once passes its time on.
+    lagrangian_level_share: Mapping[str, float] = field(
+        default_factory=lambda: _frozen(
+            {
+                "coverage": 0.1,
+                "stability": 0.05,
+                "fairness": 0.1,
+                "wishes": 0.05,
+                # the widest gap (siegen-wittgenstein: 1,346 steps still improve it)
+                "interest": 0.5,
+                "travel": 0.2,
+            }
+        )
+    )
+
+    # --- The levels' reserve ----------------------------------------------
+    # Seconds the bounds leave to building the model and its levels: what
+    # these took on cut models (siegen-wittgenstein, 357,000 options: 18 s;
+    # koeln, 797,000: 30 s), at most a share of the limit.
+    reserve_seconds: float = 5.0
+    reserve_seconds_per_option: float = 30e-6
+    reserve_max_share: float = 0.3
+
+    # --- The levels ---------------------------------------------------------
+    # Share of the time left each level may use; unused time passes on.
+    level_share: Mapping[str, float] = field(
+        default_factory=lambda: _frozen(
+            {
+                "coverage": 0.35,
+                "stability": 0.1,
+                "fairness": 0.15,
+                "wishes": 0.05,
+                "interest": 0.2,
+                "travel": 0.1,
+                "together": 0.05,
+            }
+        )
+    )
+    # A level's LP gets this share of the level's time, and at least this
+    # share of all the time left: an LP cut short leaves the run ending early
+    # with time unused (praktikum-2700: the fairness LP needs about 27 s, a
+    # quarter of a 120 s run).
+    lp_share: float = 0.8
+    lp_share_of_run: float = 0.4
+    # Without a time limit a level's final search still ends here; a level not
+    # proven by then is reported as feasible with its bound.
+    search_without_limit: float = 300.0
+    too_little_time: float = 0.5  # seconds: not worth a level's LP or search
+    # The search near the LP optimum: at most this share of the level's time
+    # and these seconds; its narrow first try takes this share of it.
+    near_lp_share: float = 0.4
+    near_lp_seconds: float = 30.0
+    narrow_share: float = 0.3
+    # Coverage repair rounds without an LP: each at most this share of the
+    # level's time and these seconds.
+    level_repair_share: float = 0.15
+    level_repair_seconds: float = 10.0
+    # Neighbourhood rounds for a model too large for the LP: together this
+    # share of the level's time, each this share of it and at most these seconds.
+    lns_share: float = 0.8
+    lns_round_share: float = 1 / 6
+    lns_seconds: float = 2.0
+    # The flows that polish the plan before each level after the first.
+    polish_share: float = 0.3
+    polish_seconds: float = 30.0  # without a time limit
+
+    def flow_seconds(self, limit: float | None, cut: bool) -> float:
+        """Seconds for the warm start's min-cost-flow rounds."""
+        if limit is None:
+            return self.flow_seconds_without_limit
+        return limit * (self.flow_share_cut if cut else self.flow_share)
+
+    def bounds_share(self, cut: bool, settled: bool) -> float:
+        """Share of the limit for the bounds over every option."""
+        if settled:
+            return self.lagrangian_share_rerun
+        return self.lagrangian_share_cut if cut else self.lagrangian_share
+
+    def levels_reserve(self, limit: float, model_options: int) -> float:
+        """Seconds to keep for the model of ``model_options`` options and its levels."""
+        needed = self.reserve_seconds + self.reserve_seconds_per_option * model_options
+        return min(needed, limit * self.reserve_max_share)
+
+    def bounds_seconds(
+        self, deadline: Deadline, cut: bool, settled: bool, model_options: int
+    ) -> float | None:
+        """Seconds for the bounds over every option (None without a limit),
+        never into the time that the model of ``model_options`` options and its
+        levels need: on koeln options and warm starts take 78 s, and the run
+        once ended at 141 s of 120."""
+        limit = deadline.seconds
+        if limit is None:
+            return None
+        until_reserve = limit - self.levels_reserve(limit, model_options) - deadline.elapsed()
+        return max(min(limit * self.bounds_share(cut, settled), until_reserve), 0.0)
+
+    def pdlp_guide_seconds(
+        self, deadline: Deadline, model_options: int, flow_seconds: float
+    ) -> float:
+        """Seconds for a cut model's start from the interest LP's plan: up to
+        half of the levels' reserve, since on a cut model CP-SAT rarely
+        improves the warm start (without a limit, what the flows had)."""
+        limit = deadline.seconds
+        if limit is None:
+            return flow_seconds
+        return min(
+            limit * self.pdlp_guide_share,
+            limit - self.levels_reserve(limit, model_options) / 2 - deadline.elapsed(),
+        )
+
+    def level_seconds(self, left: float, remaining: list[tuple[str, bool]]) -> float:
+        """Seconds for the first of the ``remaining`` levels (name, has
+        variables) of ``left`` seconds: its share among the shares of the levels
+        still to come that have variables, never more than ``left`` (a level
+        without variables is not among them: a tiny part's flows were once
+        given 150,000 s)."""
+        own = self.level_share[remaining[0][0]]
+        shares = [self.level_share[name] for name, has_variables in remaining if has_variables]
+        return left * own / max(sum(shares), own)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When a stage must be done: ``seconds`` after ``started`` (a
+    ``time.monotonic()`` reading), or never (``seconds`` None)."""
+
+    seconds: float | None
+    started: float = field(default_factory=time.monotonic)
+
+    @classmethod
+    def none(cls) -> Deadline:
+        """No time limit."""
+        return cls(None)
+
+    @property
+    def limited(self) -> bool:
+        return self.seconds is not None
+
+    def elapsed(self) -> float:
+        """Seconds since the stage began."""
+        return time.monotonic() - self.started
+
+    def left(self, at_least: float = 0.0) -> float | None:
+        """Seconds left (at least ``at_least``), None without a limit."""
+        if self.seconds is None:
+            return None
+        return max(self.seconds - self.elapsed(), at_least)
+
+    def passed(self) -> bool:
+        return self.seconds is not None and self.elapsed() > self.seconds
+
+
+DEFAULT_POLICY = TimePolicy()
+"""The policy of every solve that is not handed another (immutable)."""

@@ -1,0 +1,1 @@
+"""The search: the lexicographic loop over the levels, and CP-SAT settings."""

@@ -1,0 +1,1 @@
+"""Warm starts: the greedy plan, min-cost-flow rounds and LP-guided starts."""
