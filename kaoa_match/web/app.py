@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException
 from starlette.middleware import Middleware
 from starlette.responses import (
@@ -201,6 +201,17 @@ class _Pages:
             return None
         return self.store.get(run_id)
 
+    async def posted(self, request: Request) -> tuple[dict[str, Any], FormData] | Response:
+        """A state-changing request's run and form, or the page that refuses it
+        (no such run; a form without this page's token)."""
+        record = self.record(request)
+        if record is None:
+            return self.missing(request)
+        form = await request.form()
+        if not check_form_token(request, form):
+            return self.refused_form(request)
+        return record, form
+
     def missing(self, request: Request) -> Response:
         return self.message(request, 404, "Nicht gefunden", "Diesen Lauf gibt es nicht.")
 
@@ -341,12 +352,10 @@ class _Pages:
         )
 
     async def start_run(self, request: Request) -> Response:
-        record = self.record(request)
-        if record is None:
-            return self.missing(request)
-        form = await request.form()
-        if not check_form_token(request, form):
-            return self.refused_form(request)
+        posted = await self.posted(request)
+        if isinstance(posted, Response):
+            return posted
+        record, form = posted
         if record["status"] != "checked":
             return self.message(
                 request,
@@ -438,12 +447,10 @@ class _Pages:
         return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
 
     async def stop(self, request: Request) -> Response:
-        record = self.record(request)
-        if record is None:
-            return self.missing(request)
-        form = await request.form()
-        if not check_form_token(request, form):
-            return self.refused_form(request)
+        posted = await self.posted(request)
+        if isinstance(posted, Response):
+            return posted
+        record, _form = posted
         self.scheduler.stop(record["id"])
         return RedirectResponse(f"/runs/{record['id']}", status_code=303)
 
@@ -504,12 +511,10 @@ class _Pages:
 
     async def replan(self, request: Request) -> Response:
         """A new run from this run's input, with this run's plan as the previous one."""
-        record = self.record(request)
-        if record is None:
-            return self.missing(request)
-        form = await request.form()
-        if not check_form_token(request, form):
-            return self.refused_form(request)
+        posted = await self.posted(request)
+        if isinstance(posted, Response):
+            return posted
+        record, _form = posted
         if record["status"] not in WITH_PLAN:
             return self.message(request, 409, "Noch kein Plan", "Dieser Lauf hat keinen Plan.")
         source = input_path(self.store.dir(record["id"]))
@@ -550,12 +555,10 @@ class _Pages:
         return await self._late_step(request, book=True)
 
     async def _late_step(self, request: Request, book: bool) -> Response:
-        record = self.record(request)
-        if record is None:
-            return self.missing(request)
-        form = await request.form()
-        if not check_form_token(request, form):
-            return self.refused_form(request)
+        posted = await self.posted(request)
+        if isinstance(posted, Response):
+            return posted
+        record, form = posted
         if record["status"] != "late":
             return self.message(request, 409, "Schon gebucht", "Diese Nachmeldung ist gebucht.")
         known = set(record.get("new_students") or [])
