@@ -20,7 +20,7 @@ SHEET_HELP: dict[str, str] = {
     "travel": "Bekannte Fahrzeiten mit Bus und Bahn; sonst wird geschätzt.",
     "previous": "Ein früherer Plan, der möglichst erhalten bleiben soll.",
     "pairs": "Paare, die getrennt oder gemeinsam eingesetzt werden sollen.",
-    "wishes": "Wünsche aus dem Buchungsportal, Rang 1 bis 5 je Schüler/in.",
+    "wishes": "Wünsche aus dem Buchungsportal, Rang 1 bis 5 je Schüler*in.",
     "priorities": (
         "Was dem Kreis bei der Planung am wichtigsten ist: die sieben Ziele in einer "
         "Reihenfolge, das wichtigste in der ersten Zeile. Der Plan wird Ziel für Ziel "
@@ -50,7 +50,7 @@ HELP: dict[tuple[str, str], tuple[str, str]] = {
     ("schools", "lat"): ("Breitengrad des Schulstandorts (WGS84).", "51.1218"),
     ("schools", "lon"): ("Längengrad des Schulstandorts (WGS84).", "7.9174"),
     ("schools", "max_travel_min"): (
-        "Längste zumutbare Fahrzeit in Minuten für die Schüler/innen dieser Schule (leer: 45).",
+        "Längste zumutbare Fahrzeit in Minuten für die Schüler*innen dieser Schule (leer: 45).",
         "60",
     ),
     # students
@@ -142,7 +142,7 @@ HELP: dict[tuple[str, str], tuple[str, str]] = {
         "3",
     ),
     # interests
-    ("interests", "student_id"): ("Schüler/in, eine student_id aus dem Blatt students.", "S000001"),
+    ("interests", "student_id"): ("Schüler*in, eine student_id aus dem Blatt students.", "S000001"),
     ("interests", "field_id"): ("Berufsfeld, eine field_id aus dem Blatt fields.", "it"),
     ("interests", "score"): ("Interesse von 0 (keins) bis 100; fehlende Zeile: 0.", "88"),
     # fields
@@ -159,7 +159,7 @@ HELP: dict[tuple[str, str], tuple[str, str]] = {
     ("travel", "company_id"): ("Wohin: eine company_id.", "C00001"),
     ("travel", "minutes"): ("Fahrzeit Tür zu Tür in Minuten mit Bus und Bahn.", "25"),
     # previous
-    ("previous", "student_id"): ("Schüler/in des früheren Plans.", "S000001"),
+    ("previous", "student_id"): ("Schüler*in des früheren Plans.", "S000001"),
     ("previous", "school_id"): ("Schule (wie in assignments.csv).", "SCH001"),
     ("previous", "kind"): ("bfe oder praktikum.", "bfe"),
     ("previous", "offer_id"): ("Angebot des früheren Plans.", "O000004"),
@@ -182,7 +182,7 @@ HELP: dict[tuple[str, str], tuple[str, str]] = {
         "apart",
     ),
     # wishes
-    ("wishes", "student_id"): ("Schüler/in, eine student_id.", "S000001"),
+    ("wishes", "student_id"): ("Schüler*in, eine student_id.", "S000001"),
     ("wishes", "rank"): ("Rang des Wunsches, 1 (am liebsten) bis 5, je Person einmal.", "1"),
     ("wishes", "offer_id"): ("Gewünschtes Angebot (genau eins der drei Felder füllen).", "O000004"),
     ("wishes", "company_id"): ("Gewünschter Betrieb (jedes seiner Angebote).", "C00003"),

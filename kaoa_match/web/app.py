@@ -84,7 +84,7 @@ DOWNLOADS = {
 LEVEL_LABELS = {
     "coverage": "Abdeckung (Plätze)",
     "stability": "Stabilität (veröffentlichte Plätze behalten)",
-    "fairness": "Fairness (Schüler:innen mit Top-3-Feld)",
+    "fairness": "Fairness (Schüler*innen mit Top-3-Feld)",
     "wishes": "Wünsche (Punkte)",
     "interest": "Interesse (Summe der Werte)",
     "travel": "Fahrzeit (Minuten, kleiner ist besser)",

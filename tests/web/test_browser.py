@@ -97,7 +97,7 @@ def test_a_planner_walks_the_whole_route(
 
     # 3. Settings
     expect(page).to_have_url(re.compile(r"/settings$"))
-    expect(page.locator("p.ok")).to_contain_text("400 Schüler:innen")
+    expect(page.locator("p.ok")).to_contain_text("400 Schüler*innen")
     page.fill("#time_limit", "120")
     page.screenshot(path=shots / "3-settings.png", full_page=True)
     page.click("#plan")
