@@ -22,19 +22,46 @@ Count = Annotated[int, Field(ge=0)]
 Score = Annotated[int, Field(ge=0, le=100)]
 Tags = frozenset[str]
 
-Kind = Literal["bfe", "praktikum"]
+Kind = Literal["bfe", "praktikum", "praxiskurs", "langzeit"]
+"""The four KAoA placements: Berufsfelderkundung (SBO 6.1), Betriebspraktikum
+(SBO 6.2), Praxiskurs (SBO 6.3) and Langzeitpraktikum."""
+ParticipantKind = Literal["praxiskurs", "langzeit"]
+"""The kinds only the students listed in ``participants.csv`` take."""
+Weekday = Literal["mo", "di", "mi", "do", "fr"]
+"""Monday to Friday, as the contract's ``weekdays`` cells write them."""
 ProviderType = Literal["betrieb", "traeger"]
 Status = Literal["locked", "published"]
 Relation = Literal["apart", "together"]
 Level = Literal["coverage", "stability", "fairness", "wishes", "together", "interest", "travel"]
 """The seven levels of the objective (data contract, *Better*)."""
 
-KINDS: tuple[Kind, ...] = ("bfe", "praktikum")
+KINDS: tuple[Kind, ...] = get_args(Kind)
+PARTICIPANT_KINDS: tuple[ParticipantKind, ...] = get_args(ParticipantKind)
+PLANNED_KINDS: tuple[Kind, ...] = ("bfe", "praktikum")
+"""The kinds this version plans. Offers, calendar rows, participants and
+previous rows of the other kinds are read and checked, and left out of the plan."""
+WEEKDAYS: tuple[Weekday, ...] = get_args(Weekday)
+"""The weekdays in order: ``WEEKDAYS[d.weekday()]`` is the weekday of date ``d``."""
+MIN_GROUP_KINDS: tuple[Kind, ...] = ("bfe", "praxiskurs")
+"""The kinds whose offers may set ``min_group`` (a group runs or nobody goes)."""
 
 DEFAULT_BFE_DAYS = 3
 """BFE days per student when a calendar row gives no ``days`` (SBO 6.1)."""
 DEFAULT_PRAKTIKUM_DAYS = 10
 """Praktikum block length in working days when none is given (two weeks)."""
+DEFAULT_PRAXISKURS_COURSES = 1
+"""Praxiskurse per participant when a calendar row gives no ``days``."""
+DEFAULT_LANGZEIT_DAYS = 1
+"""Langzeitpraktikum days a week when a calendar row gives no ``days``."""
+LANGZEIT_DAYS = range(1, 3)
+"""A Langzeitpraktikum is 1 or 2 days a week."""
+DEFAULT_DAYS: dict[Kind, int] = {
+    "bfe": DEFAULT_BFE_DAYS,
+    "praktikum": DEFAULT_PRAKTIKUM_DAYS,
+    "praxiskurs": DEFAULT_PRAXISKURS_COURSES,
+    "langzeit": DEFAULT_LANGZEIT_DAYS,
+}
+"""A calendar row's ``days`` when the cell is empty, by kind."""
 DEFAULT_MAX_TRAVEL_MIN = 45
 
 
@@ -83,8 +110,14 @@ class Offer(_Record):
 
     For ``bfe``, ``capacity`` places on each working day of
     ``[start_date, end_date]``; for ``praktikum``, at most ``capacity`` interns
-    present on any single day, blocks lying inside the range. Empty
-    ``grades`` / ``school_types`` mean no restriction.
+    present on any single day, blocks lying inside the range; for
+    ``praxiskurs``, one course on every working day of the range, attended
+    whole by at most ``capacity`` participants; for ``langzeit``, at most
+    ``capacity`` Langzeitpraktikum students on each of its ``weekdays`` within
+    the range. Empty ``grades`` / ``school_types`` mean no restriction.
+    Rules between the fields of a row (``weekdays`` only and always on
+    ``langzeit``, ``min_group`` only on ``bfe`` and ``praxiskurs``) are
+    checked by :mod:`kaoa_match.validation`, which names the cell.
     """
 
     offer_id: Id
@@ -97,8 +130,12 @@ class Offer(_Record):
     grades: frozenset[int] = frozenset()
     school_types: Tags = frozenset()
     min_group: Annotated[int, Field(ge=1)] | None = None
-    """BFE only: on each day the offer takes nobody or at least this many
-    students (a Träger workshop that needs a group). Empty = 1."""
+    """``bfe`` and ``praxiskurs`` only: on each day (a course: in all) the
+    offer takes nobody or at least this many students (a Träger workshop that
+    needs a group). Empty = 1."""
+    weekdays: frozenset[Weekday] = frozenset()
+    """``langzeit`` only (and required there): the weekdays the company takes
+    Langzeitpraktikum students."""
 
     @property
     def last_date(self) -> dt.date:
@@ -112,7 +149,14 @@ class Offer(_Record):
 
 
 class CalendarEntry(_Record):
-    """Candidate BFE dates or the Praktikum window of one school and grade."""
+    """When one school and grade takes one kind of placement.
+
+    ``bfe``: candidate BFE dates and ``days`` BFE days each; ``praktikum``:
+    the window and the block length in working days; ``praxiskurs``: the
+    window the courses lie in and ``days`` courses per participant;
+    ``langzeit``: the school's Langzeitpraktikum period, ``days`` (1 or 2)
+    days a week on the ``weekdays`` the school allows (empty = all five).
+    """
 
     school_id: Id
     kind: Kind
@@ -120,6 +164,8 @@ class CalendarEntry(_Record):
     start_date: dt.date
     end_date: dt.date | None = None
     days: Count | None = None
+    weekdays: frozenset[Weekday] = frozenset()
+    """``langzeit`` only: the weekdays the school lets its participants go."""
 
     @property
     def last_date(self) -> dt.date:
@@ -127,10 +173,14 @@ class CalendarEntry(_Record):
 
     @property
     def needed_days(self) -> int:
-        """BFE days per student, or the Praktikum block length, in working days."""
-        if self.days is not None:
-            return self.days
-        return DEFAULT_BFE_DAYS if self.kind == "bfe" else DEFAULT_PRAKTIKUM_DAYS
+        """BFE days per student, the Praktikum block length in working days,
+        the number of Praxiskurse, or Langzeitpraktikum days a week."""
+        return DEFAULT_DAYS[self.kind] if self.days is None else self.days
+
+    @property
+    def allowed_weekdays(self) -> frozenset[Weekday]:
+        """The weekdays of a ``langzeit`` row; an empty cell means all five."""
+        return self.weekdays or frozenset(WEEKDAYS)
 
 
 class Interest(_Record):
@@ -202,7 +252,18 @@ class PreviousAssignment(_Record):
     end_date: dt.date | None = None
     travel_min: float | None = None
     score: float | None = None
+    weekdays: frozenset[Weekday] = frozenset()
+    """A Langzeitpraktikum row's weekdays (empty for the other kinds)."""
     status: Status = "published"
+
+
+class Participant(_Record):
+    """A student who takes a Praxiskurs or a Langzeitpraktikum (the school
+    decides, with the student and parents): only listed students need a
+    placement of these kinds."""
+
+    student_id: Id
+    kind: ParticipantKind
 
 
 class Pair(_Record):
@@ -304,6 +365,9 @@ class Problem(BaseModel):
     previous: tuple[PreviousAssignment, ...] = ()
     pairs: tuple[Pair, ...] = ()
     wishes: tuple[Wish, ...] = ()
+    participants: tuple[Participant, ...] = ()
+    """Who takes a ``praxiskurs`` or ``langzeit``: read and checked; this
+    version does not plan these kinds yet (see :data:`PLANNED_KINDS`)."""
     priorities: tuple[Priority, ...] = ()
     """The planner's order of the levels, highest first; empty = the default
     (see :attr:`effective_priorities`)."""

@@ -63,7 +63,12 @@ __all__ = [
 ]
 
 KIND_CODE: dict[Kind, int] = {"bfe": 0, "praktikum": 1}
-"""The ``Options.kind`` code of each kind of placement."""
+"""The ``Options.kind`` code of each kind of placement this version plans
+(:data:`~kaoa_match.model.PLANNED_KINDS`); offers of the other kinds have no
+options (their ``offer_kind`` is :data:`UNPLANNED`)."""
+UNPLANNED = -1
+"""The offer-kind code of a ``praxiskurs`` or ``langzeit`` offer: read and
+checked, never an option of this version's plan."""
 
 _STUDENTS_PER_BATCH = 500  # students expanded at once: bounds the temporary arrays
 _MAX_LISTED_DATES = 8  # longer candidate-date lists are shortened in reasons
@@ -138,9 +143,13 @@ def top_fields(scores: NDArray[np.int16]) -> list[frozenset[int]]:
 
 
 def _horizon(problem: Problem, working: WorkingDays) -> DayIndex:
-    """Every working day from the earliest to the latest date of calendar and offers."""
-    dates = [e.start_date for e in problem.calendar] + [e.last_date for e in problem.calendar]
-    dates += [o.start_date for o in problem.offers] + [o.last_date for o in problem.offers]
+    """Every working day from the earliest to the latest date of the calendar
+    rows and offers of the planned kinds (a Langzeitpraktikum period of a
+    whole school year leaves the plan's days as they are)."""
+    calendar = [e for e in problem.calendar if e.kind in KIND_CODE]
+    offers = [o for o in problem.offers if o.kind in KIND_CODE]
+    dates = [e.start_date for e in calendar] + [e.last_date for e in calendar]
+    dates += [o.start_date for o in offers] + [o.last_date for o in offers]
     if not dates:
         return DayIndex(())
     return DayIndex.covering(working, min(dates), max(dates))
@@ -171,7 +180,7 @@ class _Cohort:
     def needs(self, kind: Kind) -> bool:
         if kind == "bfe":
             return self.bfe_needed > 0 and len(self.bfe_rows) > 0
-        return len(self.windows) > 0
+        return kind == "praktikum" and len(self.windows) > 0
 
 
 class _Days:
@@ -253,7 +262,9 @@ class _Tables:
         company_index = {c.company_id: j for j, c in enumerate(problem.companies)}
         field_index = {f.field_id: j for j, f in enumerate(problem.fields)}
         offers = problem.offers
-        self.offer_kind = np.asarray([KIND_CODE[o.kind] for o in offers], dtype=np.int8)
+        self.offer_kind = np.asarray(
+            [KIND_CODE.get(o.kind, UNPLANNED) for o in offers], dtype=np.int8
+        )
         self.offer_company = np.asarray(
             [company_index[o.company_id] for o in offers], dtype=np.int32
         )
@@ -274,6 +285,8 @@ class _Tables:
         school_type = {s.school_id: s.school_type for s in problem.schools}
         rows: dict[tuple[str, int], list[CalendarEntry]] = {}
         for entry in problem.calendar:
+            if entry.kind not in KIND_CODE:
+                continue  # read and checked; not planned by this version
             rows.setdefault((entry.school_id, entry.grade), []).append(entry)
         keys = list(rows)
         self.cohorts = [

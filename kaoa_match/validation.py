@@ -9,18 +9,26 @@ planner can fix the CSV directly.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kaoa_match.calendar import WorkingDays
 from kaoa_match.exceptions import InputError, InputProblem
-from kaoa_match.model import DEFAULT_FIELDS, LEVELS
+from kaoa_match.model import (
+    DEFAULT_FIELDS,
+    LANGZEIT_DAYS,
+    LEVELS,
+    MIN_GROUP_KINDS,
+    PLANNED_KINDS,
+    WEEKDAYS,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
 
-    from kaoa_match.model import CalendarEntry, Problem
+    from kaoa_match.model import CalendarEntry, Offer, Problem, Weekday
 
 Sources = Mapping[str, tuple[str, Sequence[int]]]
 """Table name -> (file name, line of each row in problem order).
@@ -104,10 +112,13 @@ class _Checker:
         self.check_pairs()
         self.check_wishes()
         self.check_min_group()
+        self.check_weekdays()
+        self.check_participants()
         self.check_priorities()
         self.check_previous()
         self.check_date_order()
         self.check_calendar()
+        self.warn_langzeit_offers_nobody_can_take()
         self.warn_students_without_calendar()
 
     # --- locating rows ---
@@ -197,6 +208,7 @@ class _Checker:
         self.check_optional_refs("wishes", "offer_id", "offers")
         self.check_optional_refs("wishes", "company_id", "companies")
         self.check_optional_refs("wishes", "field_id", "fields")
+        self.check_refs("participants", "student_id", "students")
         if self.absent & {"students", "schools"}:
             return
         origins = self.ids["students"] | self.ids["schools"]
@@ -243,14 +255,15 @@ class _Checker:
             self.error("wishes", i, "rank", message)
 
     def check_min_group(self) -> None:
-        """``min_group`` only for BFE offers, and no larger than ``capacity``."""
+        """``min_group`` only for BFE and Praxiskurs offers, and no larger than ``capacity``."""
+        allowed = " and ".join(MIN_GROUP_KINDS)
         for i, offer in enumerate(self.problem.offers):
             if offer.min_group is None:
                 continue
-            if offer.kind != "bfe":
+            if offer.kind not in MIN_GROUP_KINDS:
                 message = (
-                    f"min_group {offer.min_group} on a praktikum offer: a minimum group "
-                    "size is for bfe offers only; leave the cell empty"
+                    f"min_group {offer.min_group} on a {offer.kind} offer: a minimum group "
+                    f"size is for {allowed} offers only; leave the cell empty"
                 )
                 self.error("offers", i, "min_group", message)
             elif offer.min_group > offer.capacity:
@@ -259,6 +272,49 @@ class _Checker:
                     "the group could never run"
                 )
                 self.error("offers", i, "min_group", message)
+
+    def check_weekdays(self) -> None:
+        """``weekdays`` only on Langzeitpraktikum rows, where an offer needs them."""
+        for table in ("offers", "calendar", "previous"):
+            what = {"offers": "offer", "calendar": "calendar row", "previous": "row"}[table]
+            for i, row in enumerate(getattr(self.problem, table)):
+                if row.weekdays and row.kind != "langzeit":
+                    message = (
+                        f"weekdays {_weekdays(row.weekdays)} on a {row.kind} {what}: weekdays "
+                        "are for langzeit rows only; leave the cell empty"
+                    )
+                    self.error(table, i, "weekdays", message)
+        for i, offer in enumerate(self.problem.offers):
+            if offer.kind == "langzeit" and not offer.weekdays:
+                message = (
+                    "a langzeit offer needs weekdays: the days the company takes "
+                    "Langzeitpraktikum students, e.g. di|do"
+                )
+                self.error("offers", i, "weekdays", message)
+
+    def check_participants(self) -> None:
+        """A participant of a kind the school and grade have no calendar row for
+        is a warning (nothing to place); a student listed twice for a kind too."""
+        rows = self.problem.participants
+        grade_of = {st.student_id: (st.school_id, st.grade) for st in self.problem.students}
+        planned = {(e.school_id, e.grade, e.kind) for e in self.problem.calendar}
+        for i, first in _repeats([(p.student_id, p.kind) for p in rows]):
+            message = (
+                f'student "{rows[i].student_id}" is listed for {rows[i].kind} twice '
+                f"(first on line {self.line('participants', first)})"
+            )
+            self.warn("participants", i, "student_id", message)
+        for i, row in enumerate(rows):
+            if row.student_id not in grade_of or "calendar" in self.absent:
+                continue  # an unknown student is an error already
+            school, grade = grade_of[row.student_id]
+            if (school, grade, row.kind) not in planned:
+                message = (
+                    f'student "{row.student_id}" takes part in {row.kind}, but school '
+                    f"{school} has no {row.kind} calendar row for grade {grade}: "
+                    "nothing to place"
+                )
+                self.warn("participants", i, "kind", message)
 
     def check_priorities(self) -> None:
         """Given priorities list each level once (a level twice is a duplicate
@@ -290,7 +346,7 @@ class _Checker:
                 if target in self.absent or value in self.ids[target]:
                     continue
                 gone = f'{column} "{value}" is not in {self.file(target)}'
-                if row.status == "locked":
+                if row.status == "locked" and row.kind in PLANNED_KINDS:
                     self.error("previous", i, column, f"locked row: {gone}")
                 else:
                     self.warn("previous", i, column, f"{gone}; the row is ignored")
@@ -307,14 +363,18 @@ class _Checker:
     def check_calendar(self) -> None:
         working = WorkingDays.for_problem(self.problem)
         bfe_days: dict[tuple[str, int], int] = {}
-        praktikum: dict[tuple[str, int], int] = {}
+        first_rows: dict[tuple[str, int, str], int] = {}
         for i, entry in enumerate(self.problem.calendar):
             if entry.end_date is not None and entry.end_date < entry.start_date:
                 continue  # reported by check_date_order
             if entry.kind == "bfe":
                 self.check_bfe_row(i, entry, working, bfe_days)
-            else:
-                self.check_praktikum_row(i, entry, working, praktikum)
+                continue
+            self.check_one_row_per_school_and_grade(i, entry, first_rows)
+            if entry.kind == "praktikum":
+                self.check_praktikum_row(i, entry, working)
+            elif entry.kind == "langzeit":
+                self.check_langzeit_row(i, entry)
 
     def check_bfe_row(
         self,
@@ -344,23 +404,23 @@ class _Checker:
             )
             self.error("calendar", i, "days", message)
 
-    def check_praktikum_row(
-        self,
-        i: int,
-        entry: CalendarEntry,
-        working: WorkingDays,
-        first_row: dict[tuple[str, int], int],
+    def check_one_row_per_school_and_grade(
+        self, i: int, entry: CalendarEntry, first_row: dict[tuple[str, int, str], int]
     ) -> None:
-        key = (entry.school_id, entry.grade)
-        if key in first_row:
-            where = self.line("calendar", first_row[key])
-            message = (
-                f"second praktikum row for school {entry.school_id} "
-                f"grade {entry.grade} (first on line {where})"
-            )
-            self.error("calendar", i, "kind", message)
-        else:
+        """A Praktikum window, a Praxiskurs window, a Langzeitpraktikum period:
+        one row per school and grade."""
+        key = (entry.school_id, entry.grade, entry.kind)
+        if key not in first_row:
             first_row[key] = i
+            return
+        where = self.line("calendar", first_row[key])
+        message = (
+            f"second {entry.kind} row for school {entry.school_id} "
+            f"grade {entry.grade} (first on line {where})"
+        )
+        self.error("calendar", i, "kind", message)
+
+    def check_praktikum_row(self, i: int, entry: CalendarEntry, working: WorkingDays) -> None:
         holds = len(working.between(entry.start_date, entry.last_date))
         if holds < entry.needed_days:
             message = (
@@ -368,6 +428,42 @@ class _Checker:
                 f"working days, fewer than the block of {entry.needed_days}"
             )
             self.error("calendar", i, "days", message)
+
+    def check_langzeit_row(self, i: int, entry: CalendarEntry) -> None:
+        """1 or 2 days a week, and no more than the weekdays the school allows."""
+        days, allowed = entry.needed_days, entry.allowed_weekdays
+        if days not in LANGZEIT_DAYS:
+            message = f"days {days} on a langzeit row: a Langzeitpraktikum is 1 or 2 days a week"
+            self.error("calendar", i, "days", message)
+        elif days > len(allowed):
+            message = (
+                f"days {days} on a langzeit row, but the school allows only "
+                f"{_weekdays(allowed)}: list at least {days} weekdays"
+            )
+            self.error("calendar", i, "days", message)
+
+    def warn_langzeit_offers_nobody_can_take(self) -> None:
+        """A Langzeitpraktikum offer takes a school's participants only when its
+        period contains the school's period and they share enough weekdays."""
+        periods = [e for e in self.problem.calendar if e.kind == "langzeit"]
+        for i, offer in enumerate(self.problem.offers):
+            if offer.kind != "langzeit" or not offer.weekdays:
+                continue
+            inside = [e for e in periods if _contains(offer, e)]
+            span = _span(offer.start_date, offer.last_date)
+            if not inside:
+                message = (
+                    f"no school's Langzeitpraktikum period lies within {span}: "
+                    "nobody can take this offer"
+                )
+                self.warn("offers", i, "start_date", message)
+            elif not any(len(offer.weekdays & e.allowed_weekdays) >= e.needed_days for e in inside):
+                message = (
+                    f"no school whose Langzeitpraktikum period lies within {span} allows "
+                    f"enough of the weekdays {_weekdays(offer.weekdays)}: nobody can take "
+                    "this offer"
+                )
+                self.warn("offers", i, "weekdays", message)
 
     def warn_students_without_calendar(self) -> None:
         planned = {(e.school_id, e.grade) for e in self.problem.calendar}
@@ -393,3 +489,42 @@ def _repeats(keys: Sequence[Hashable]) -> Iterator[tuple[int, int]]:
 
 def _span(first: dt.date, last: dt.date) -> str:
     return f"{first} to {last}"
+
+
+def _weekdays(days: Collection[Weekday]) -> str:
+    """``di|do``: the weekdays as a cell writes them, Monday first."""
+    return "|".join(day for day in WEEKDAYS if day in days)
+
+
+def _contains(offer: Offer, entry: CalendarEntry) -> bool:
+    """Whether the offer's period contains the school's period."""
+    return offer.start_date <= entry.start_date and entry.last_date <= offer.last_date
+
+
+def unplanned_note(problem: Problem) -> str | None:
+    """One sentence for the console when the input holds Praxiskurs or
+    Langzeitpraktikum rows, which this version reads and checks but does not
+    plan yet; None when it holds none."""
+    offers = Counter(o.kind for o in problem.offers if o.kind not in PLANNED_KINDS)
+    parts = [
+        _count(offers["praxiskurs"], "Praxiskurs offer"),
+        _count(offers["langzeit"], "Langzeitpraktikum offer"),
+        _count(sum(e.kind not in PLANNED_KINDS for e in problem.calendar), "calendar row"),
+        _count(len(problem.participants), "participant"),
+        _count(sum(p.kind not in PLANNED_KINDS for p in problem.previous), "previous.csv row"),
+    ]
+    given = [part for part in parts if part]
+    if not given:
+        return None
+    listed = given[0] if len(given) == 1 else f"{', '.join(given[:-1])} and {given[-1]}"
+    return (
+        f"Praxiskurs and Langzeitpraktikum ({listed}) are read and checked, but this "
+        "version does not plan them yet; the plan covers BFE and Praktikum only"
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    """``3 participants``, ``1 participant``; empty for none."""
+    if n == 0:
+        return ""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -16,8 +16,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kaoa_match.model import (
+    KINDS,
     LEVELS,
     MAX_TOLERANCE,
+    PARTICIPANT_KINDS,
+    WEEKDAYS,
     Berufsfeld,
     CalendarEntry,
     Company,
@@ -25,6 +28,7 @@ from kaoa_match.model import (
     Interest,
     Offer,
     Pair,
+    Participant,
     PreviousAssignment,
     Priority,
     School,
@@ -175,6 +179,25 @@ class Choice:
         return value
 
 
+@dataclass(frozen=True)
+class ParticipantKind(Choice):
+    """Parser of a ``participants.csv`` kind: one of ``values``; a kind that
+    every student of a planned school and grade takes (``refused``) gets a
+    message that says so."""
+
+    refused: tuple[str, ...] = ()
+
+    def __call__(self, text: str) -> str:
+        if text.lower() in self.refused:
+            raise CellError.about(
+                text,
+                "not a kind to list here: every student whose school and grade have a "
+                f"{text.lower()} calendar row takes part; participants.csv lists "
+                f"{' and '.join(self.values)} only",
+            )
+        return super().__call__(text)
+
+
 def choice(*values: str) -> Parser:
     """Parser of one of ``values``; upper or lower case alike."""
     return Choice(values)
@@ -198,6 +221,18 @@ def parse_grades(text: str) -> frozenset[int]:
             message = f'"{text}": "{item}" is not a whole number'
             raise CellError(message, "a list with an item that is not a whole number") from None
     return frozenset(grades)
+
+
+def parse_weekdays(text: str) -> frozenset[str]:
+    """``di|do`` -> ``{"di", "do"}``: Monday to Friday as ``mo``, ``di``, ``mi``,
+    ``do``, ``fr``; upper or lower case alike."""
+    days = set()
+    for item in split_list(text):
+        if item.lower() not in WEEKDAYS:
+            message = f'"{text}": "{item}" is not a weekday (write {", ".join(WEEKDAYS)})'
+            raise CellError(message, "a list with an item that is not a weekday")
+        days.add(item.lower())
+    return frozenset(days)
 
 
 # --- layout ----------------------------------------------------------------
@@ -255,7 +290,11 @@ def _personal(name: str, parse: Parser, optional: bool = True) -> Column:
     return Column(name, parse, optional=optional, personal=True)
 
 
-_KIND = choice("bfe", "praktikum")
+_KIND = choice(*KINDS)
+_PARTICIPANT_KIND = ParticipantKind(
+    PARTICIPANT_KINDS, refused=tuple(k for k in KINDS if k not in PARTICIPANT_KINDS)
+)
+_WEEKDAYS = _opt("weekdays", parse_weekdays)
 _LAT = number(-90, 90)
 _LON = number(-180, 180)
 _MINUTES = whole(0)
@@ -322,6 +361,7 @@ LAYOUTS: dict[str, Layout] = {
                 _opt("grades", parse_grades),
                 _opt("school_types", parse_tags),
                 _opt("min_group", whole(1)),
+                _WEEKDAYS,
             ),
             required_file=True,
         ),
@@ -335,6 +375,7 @@ LAYOUTS: dict[str, Layout] = {
                 _DATE,
                 _opt("end_date", parse_date),
                 _opt("days", whole(0)),
+                _WEEKDAYS,
             ),
             required_file=True,
         ),
@@ -369,6 +410,7 @@ LAYOUTS: dict[str, Layout] = {
                 _opt("end_date", parse_date),
                 _opt("travel_min", number()),
                 _opt("score", number()),
+                _WEEKDAYS,
                 _opt("status", choice("locked", "published")),
             ),
         ),
@@ -392,6 +434,7 @@ LAYOUTS: dict[str, Layout] = {
                 _id("field_id", optional=True),
             ),
         ),
+        Layout("participants", Participant, (_id("student_id"), Column("kind", _PARTICIPANT_KIND))),
         Layout(
             "priorities",
             Priority,
@@ -441,5 +484,12 @@ def format_cell(value: object, german: bool = False) -> str:
     if isinstance(value, dt.date):
         return format_date(value, german)
     if isinstance(value, frozenset | set):
-        return "|".join(str(item) for item in sorted(value))
+        return "|".join(str(item) for item in _in_order(value))
     return str(value)
+
+
+def _in_order(items: frozenset[object] | set[object]) -> list[object]:
+    """A list cell's items sorted; weekdays Monday first (``mo|di``, not ``di|mo``)."""
+    if items and items <= set(WEEKDAYS):
+        return [day for day in WEEKDAYS if day in items]
+    return sorted(items)  # type: ignore[type-var]

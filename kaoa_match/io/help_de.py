@@ -12,8 +12,19 @@ SHEET_HELP: dict[str, str] = {
     "schools": "Die Schulen des Kreises, eine Zeile je Schule.",
     "students": "Die Schülerinnen und Schüler, eine Zeile je Person (nur pseudonyme IDs).",
     "companies": "Betriebe und Bildungsträger, eine Zeile je Standort.",
-    "offers": "Die Plätze: eine Zeile je Angebot eines Betriebs in einem Berufsfeld.",
-    "calendar": "Wann welche Schule und Jahrgangsstufe BFE-Tage oder das Praktikum hat.",
+    "offers": (
+        "Die Plätze: eine Zeile je Angebot eines Betriebs oder Trägers in einem Berufsfeld. "
+        "Ein Praxiskurs ist eine Zeile je Kurs (alle Tage von start_date bis end_date, die "
+        "Teilnehmenden kommen an jedem Tag). Ein Langzeitpraktikum-Platz nennt die "
+        "Wochentage, an denen der Betrieb Schüler*innen nimmt (weekdays)."
+    ),
+    "calendar": (
+        "Wann welche Schule und Jahrgangsstufe BFE-Tage, das Praktikum, Praxiskurse oder "
+        "das Langzeitpraktikum hat. Praxiskurs: eine Zeile mit dem Zeitraum, in dem die "
+        "Kurse liegen, und der Zahl der Kurse je Person. Langzeitpraktikum: eine Zeile mit "
+        "dem Zeitraum (meist das Schuljahr ab den Herbstferien), 1 oder 2 Tagen je Woche und "
+        "den Wochentagen, an denen die Schule die Schüler*innen gehen lässt."
+    ),
     "interests": "Interessen aus der Potenzialanalyse (oder dem Einstiegsinstrument).",
     "fields": "Die Berufsfelder; vorausgefüllt mit der eingebauten Liste.",
     "holidays": "Zusätzliche freie Tage (bewegliche Ferientage, Brückentage).",
@@ -21,6 +32,13 @@ SHEET_HELP: dict[str, str] = {
     "previous": "Ein früherer Plan, der möglichst erhalten bleiben soll.",
     "pairs": "Paare, die getrennt oder gemeinsam eingesetzt werden sollen.",
     "wishes": "Wünsche aus dem Buchungsportal, Rang 1 bis 5 je Schüler*in.",
+    "participants": (
+        "Wer an einem Praxiskurs oder am Langzeitpraktikum teilnimmt; das entscheidet die "
+        "Schule mit der Schüler*in und den Eltern. BFE und Praktikum brauchen keine Liste: "
+        "dafür ist jede Schüler*in eingeplant, deren Schule und Jahrgangsstufe eine Zeile im "
+        "Blatt calendar hat. Diese Version liest und prüft Praxiskurse und "
+        "Langzeitpraktikum, plant sie aber noch nicht ein."
+    ),
     "priorities": (
         "Was dem Kreis bei der Planung am wichtigsten ist: die sieben Ziele in einer "
         "Reihenfolge, das wichtigste in der ersten Zeile. Der Plan wird Ziel für Ziel "
@@ -108,28 +126,39 @@ HELP: dict[tuple[str, str], tuple[str, str]] = {
     ("offers", "company_id"): ("Betrieb, eine company_id aus dem Blatt companies.", "C00001"),
     ("offers", "field_id"): ("Berufsfeld, eine field_id aus dem Blatt fields.", "metall"),
     ("offers", "kind"): (
-        "bfe (Berufsfelderkundung, einzelne Tage) oder praktikum (Betriebspraktikum, ein Block).",
+        "bfe (Berufsfelderkundung, einzelne Tage), praktikum (Betriebspraktikum, ein Block), "
+        "praxiskurs (Praxiskurs, meist 3 oder 5 Tage am Stück bei einem Träger oder Betrieb, "
+        "Klasse 9 und 10) oder langzeit (Langzeitpraktikum, 1 oder 2 feste Wochentage über "
+        "das Schuljahr).",
         "bfe",
     ),
     ("offers", "start_date"): ("Erster Tag, an dem das Angebot besteht.", "10.11.2026"),
     ("offers", "end_date"): ("Letzter Tag (leer bei bfe: nur der erste Tag).", "13.11.2026"),
     ("offers", "capacity"): (
-        "Plätze: bei bfe je Tag, beim praktikum die meisten gleichzeitig anwesenden.",
+        "Plätze: bei bfe je Tag, beim praktikum die meisten gleichzeitig anwesenden, beim "
+        "praxiskurs die Teilnehmenden des Kurses, bei langzeit je Wochentag.",
         "2",
     ),
     ("offers", "grades"): ("Nur diese Jahrgangsstufen (leer: alle).", "8|9"),
     ("offers", "school_types"): ("Nur diese Schulformen (leer: alle).", "Gymnasium|Realschule"),
     ("offers", "min_group"): (
-        "Nur bfe: kleinste Gruppe, mit der der Platz an einem Tag stattfindet (leer: 1).",
+        "Nur bfe und praxiskurs: kleinste Gruppe, mit der der Platz an einem Tag (der Kurs) "
+        "stattfindet (leer: 1).",
         "8",
+    ),
+    ("offers", "weekdays"): (
+        "Nur langzeit, dort Pflicht: die Wochentage, an denen der Betrieb "
+        "Langzeitpraktikant*innen nimmt (mo, di, mi, do, fr); bei anderen Arten leer lassen.",
+        "di|do",
     ),
     # calendar
     ("calendar", "school_id"): ("Schule, eine school_id aus dem Blatt schools.", "SCH001"),
-    ("calendar", "kind"): ("bfe oder praktikum.", "bfe"),
+    ("calendar", "kind"): ("bfe, praktikum, praxiskurs oder langzeit.", "bfe"),
     ("calendar", "grade"): ("Jahrgangsstufe, für die die Zeile gilt.", "8"),
     ("calendar", "start_date"): (
         "bfe: ein möglicher Tag oder der erste eines Zeitraums; praktikum: Beginn des "
-        "Praktikumsfensters.",
+        "Praktikumsfensters; praxiskurs: Beginn des Zeitraums für die Kurse; langzeit: "
+        "erster Tag des Langzeitpraktikums.",
         "10.11.2026",
     ),
     ("calendar", "end_date"): (
@@ -138,8 +167,14 @@ HELP: dict[tuple[str, str], tuple[str, str]] = {
     ),
     ("calendar", "days"): (
         "bfe: Zahl der BFE-Tage je Person (leer: 3); praktikum: Länge des Blocks in "
-        "Arbeitstagen (leer: 10).",
+        "Arbeitstagen (leer: 10); praxiskurs: Zahl der Kurse je Teilnehmer*in (leer: 1); "
+        "langzeit: Tage je Woche, 1 oder 2 (leer: 1).",
         "3",
+    ),
+    ("calendar", "weekdays"): (
+        "Nur langzeit: die Wochentage, an denen die Schule ihre Schüler*innen ins "
+        "Langzeitpraktikum gehen lässt (leer: alle fünf); bei anderen Arten leer lassen.",
+        "di|mi|do",
     ),
     # interests
     ("interests", "student_id"): ("Schüler*in, eine student_id aus dem Blatt students.", "S000001"),
@@ -161,7 +196,7 @@ HELP: dict[tuple[str, str], tuple[str, str]] = {
     # previous
     ("previous", "student_id"): ("Schüler*in des früheren Plans.", "S000001"),
     ("previous", "school_id"): ("Schule (wie in assignments.csv).", "SCH001"),
-    ("previous", "kind"): ("bfe oder praktikum.", "bfe"),
+    ("previous", "kind"): ("bfe, praktikum, praxiskurs oder langzeit.", "bfe"),
     ("previous", "offer_id"): ("Angebot des früheren Plans.", "O000004"),
     ("previous", "company_id"): ("Betrieb (wie in assignments.csv).", "C00003"),
     ("previous", "field_id"): ("Berufsfeld (wie in assignments.csv).", "metall"),
@@ -169,6 +204,10 @@ HELP: dict[tuple[str, str], tuple[str, str]] = {
     ("previous", "end_date"): ("Letzter Tag des Einsatzes.", "10.11.2026"),
     ("previous", "travel_min"): ("Fahrzeit in Minuten (wie in assignments.csv).", "25"),
     ("previous", "score"): ("Interesse (wie in assignments.csv).", "88"),
+    ("previous", "weekdays"): (
+        "Wochentage eines Langzeitpraktikums (wie in assignments.csv; sonst leer).",
+        "di",
+    ),
     ("previous", "status"): (
         "locked (muss bleiben) oder published (bekannt gegeben, möglichst behalten; leer: "
         "published).",
@@ -187,6 +226,12 @@ HELP: dict[tuple[str, str], tuple[str, str]] = {
     ("wishes", "offer_id"): ("Gewünschtes Angebot (genau eins der drei Felder füllen).", "O000004"),
     ("wishes", "company_id"): ("Gewünschter Betrieb (jedes seiner Angebote).", "C00003"),
     ("wishes", "field_id"): ("Gewünschtes Berufsfeld (jeder Platz darin).", "metall"),
+    # participants
+    ("participants", "student_id"): ("Schüler*in, eine student_id.", "S000001"),
+    ("participants", "kind"): (
+        "praxiskurs oder langzeit; wer an beidem teilnimmt, steht in zwei Zeilen.",
+        "praxiskurs",
+    ),
     # priorities
     ("priorities", "level"): (
         "Ein Ziel, jedes der sieben genau einmal, das wichtigste zuerst: coverage "

@@ -6,8 +6,9 @@ by itself), named like the file without ``.csv`` and with the header in the
 first row, as :func:`~kaoa_match.io.xlsx.check_xlsx` reads it back. A
 ``Hilfe`` sheet explains every column in German. Columns get what a planner
 needs to fill them in Excel: dropdowns for the fixed values (``kind``,
-``provider_type``, ``status``, ``relation``, ``level``) and the Berufsfelder
-(``field_id``, from the ``fields`` sheet), the range of each number
+``provider_type``, ``status``, ``relation``, ``level``), the Berufsfelder
+(``field_id``, from the ``fields`` sheet) and the weekday lists (``weekdays``:
+every combination, Monday first; another spelling only warns), the range of each number
 (``capacity`` >= 0, ``score`` 0-100, ``tolerance`` 0-50, ...), date cells
 shown as TT.MM.JJJJ, and text columns formatted as text, so that Excel keeps
 an ID like ``0815`` as typed.
@@ -19,6 +20,7 @@ Text from a problem is stored as text, never as a formula (data contract,
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,10 +42,11 @@ from kaoa_match.io.cells import (
     parse_date,
     parse_grades,
     parse_tags,
+    parse_weekdays,
     parse_whole,
 )
 from kaoa_match.io.help_de import HELP, SHEET_HELP
-from kaoa_match.model import DEFAULT_FIELDS
+from kaoa_match.model import DEFAULT_FIELDS, WEEKDAYS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -167,7 +170,7 @@ def _kind(column: Column) -> str:
         return "number"
     if isinstance(parse, Choice):
         return "choice"
-    if parse in (parse_tags, parse_grades):
+    if parse in (parse_tags, parse_grades, parse_weekdays):
         return "list"
     return "text"
 
@@ -186,6 +189,8 @@ def _dropdown(table: str, column: Column) -> DataValidation | None:
             type="list", formula1=f"fields!${letter}$2:${letter}${_FIELD_ROWS}"
         )
         validation.error = "Bitte ein Berufsfeld aus dem Blatt fields wählen (Spalte field_id)."
+    elif parse is parse_weekdays:
+        validation = _weekday_lists()
     elif isinstance(parse, Whole | Number) and parse.lo is not None:
         validation = _number_range(parse)
     else:
@@ -193,6 +198,21 @@ def _dropdown(table: str, column: Column) -> DataValidation | None:
     validation.allow_blank = True
     validation.showErrorMessage = True
     validation.errorTitle = f"{table}.{column.name}"
+    return validation
+
+
+def _weekday_lists() -> DataValidation:
+    """Every list of weekdays, Monday first (``mo``, ..., ``di|do``, ...,
+    ``mo|di|mi|do|fr``: 31 in all, 239 characters, within Excel's 255). The
+    reader takes any order, so another one is only a warning in Excel."""
+    lists = [
+        "|".join(days)
+        for size in range(1, len(WEEKDAYS) + 1)
+        for days in itertools.combinations(WEEKDAYS, size)
+    ]
+    validation = DataValidation(type="list", formula1=f'"{",".join(lists)}"')
+    validation.errorStyle = "warning"
+    validation.error = "Wochentage mo, di, mi, do, fr, mit | getrennt, z. B. di|do."
     return validation
 
 
@@ -215,7 +235,8 @@ def _number_range(parse: Whole | Number) -> DataValidation:
 # --- the Hilfe sheet ------------------------------------------------------------
 
 _INTRO = (
-    "Eingabe-Arbeitsmappe für kaoa_match (Berufsfelderkundung und Praktikum)",
+    "Eingabe-Arbeitsmappe für kaoa_match (Berufsfelderkundung, Praktikum, Praxiskurs, "
+    "Langzeitpraktikum)",
     "Je Blatt eine Tabelle; die erste Zeile ist die Kopfzeile und bleibt, wie sie ist.",
     "Pflichtblätter: schools, students, companies, offers, calendar. "
     "Die übrigen Blätter dürfen leer bleiben.",
@@ -223,6 +244,9 @@ _INTRO = (
     "Datum als TT.MM.JJJJ.",
     "Prüfen: python -m kaoa_match validate mappe.xlsx    "
     "Planen: python -m kaoa_match solve mappe.xlsx --out plan",
+    "Praxiskurse und Langzeitpraktikum (Blatt participants, Spalte weekdays) werden gelesen "
+    "und geprüft, aber in dieser Version noch nicht eingeplant: der Plan enthält BFE und "
+    "Praktikum.",
     "Formeln sind erlaubt, wenn die Mappe in Excel oder LibreOffice gespeichert wurde.",
 )
 _HELP_HEADER = ("Blatt", "Spalte", "Pflicht", "Format", "Bedeutung", "Beispiel")
@@ -280,6 +304,8 @@ def _format_text(table: str, column: Column) -> str:
         return "eine von: " + ", ".join(parse.values) + " (Auswahlliste)"
     if parse is parse_grades:
         return "Liste ganzer Zahlen, mit | getrennt"
+    if parse is parse_weekdays:
+        return "Liste der Wochentage mo, di, mi, do, fr, mit | getrennt (Auswahlliste)"
     if kind == "list":
         return "Liste, mit | getrennt"
     if column.name == "field_id" and table != "fields":

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from kaoa_match.model import PLANNED_KINDS
+
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
@@ -177,5 +179,7 @@ def match_previous(problem: Problem, options: Options) -> PreviousMatch:
             last = options.days[int(options.first_day[candidate] + options.n_days[candidate] - 1)]
             if last == (row.end_date or row.start_date):
                 matched[r] = candidate
-    locked = np.asarray([row.status == "locked" for row in problem.previous], dtype=bool)
+    locked = np.asarray(
+        [row.status == "locked" and row.kind in PLANNED_KINDS for row in problem.previous], bool
+    )
     return PreviousMatch(matched, locked)

@@ -51,7 +51,14 @@ def test_template_has_every_sheet_header_and_help(tmp_path: Path) -> None:
     lat = next(r for r in help_rows if r[:2] == ("schools", "lat"))
     assert lat[3] == "Zahl (Dezimalkomma oder -punkt), von -90 bis 90"
     kind = next(r for r in help_rows if r[:2] == ("offers", "kind"))
-    assert kind[3] == "eine von: bfe, praktikum (Auswahlliste)"
+    assert kind[3] == "eine von: bfe, praktikum, praxiskurs, langzeit (Auswahlliste)"
+    weekdays = next(r for r in help_rows if r[:2] == ("offers", "weekdays"))
+    assert weekdays[2:4] == (
+        "nein",
+        "Liste der Wochentage mo, di, mi, do, fr, mit | getrennt (Auswahlliste)",
+    )
+    participants = next(r for r in help_rows if r[:2] == ("participants", "kind"))
+    assert participants[2:4] == ("ja", "eine von: praxiskurs, langzeit (Auswahlliste)")
     end = next(r for r in help_rows if r[:2] == ("offers", "end_date"))
     assert end[2:4] == ("nein", "Datum, TT.MM.JJJJ (auch JJJJ-MM-TT)")
 
@@ -65,7 +72,12 @@ def test_dropdowns_and_formats(tmp_path: Path) -> None:
     }
     # columns: offer_id A, company_id B, field_id C, kind D, start_date E, ...
     assert lists["C2:C1048576"] == "fields!$A$2:$A$500"
-    assert lists["D2:D1048576"] == '"bfe,praktikum"'
+    assert lists["D2:D1048576"] == '"bfe,praktikum,praxiskurs,langzeit"'
+    # weekdays K: every list Monday first, 31 of them within Excel's 255 characters
+    weekdays = lists["K2:K1048576"]
+    assert weekdays.startswith('"mo,di,mi,do,fr,mo|di,mo|mi,')
+    assert weekdays.endswith(',mo|di|mi|do|fr"')
+    assert (weekdays.count(",") + 1, len(weekdays) - 2) == (31, 239)
 
     def choices(table: str) -> set[str]:
         found = book[table].data_validations.dataValidation
@@ -73,7 +85,13 @@ def test_dropdowns_and_formats(tmp_path: Path) -> None:
 
     assert choices("companies") == {'"betrieb,traeger"'}
     assert choices("pairs") == {'"apart,together"'}
-    assert choices("previous") == {'"bfe,praktikum"', "fields!$A$2:$A$500", '"locked,published"'}
+    assert choices("previous") == {
+        '"bfe,praktikum,praxiskurs,langzeit"',
+        "fields!$A$2:$A$500",
+        '"locked,published"',
+        weekdays,
+    }
+    assert choices("participants") == {'"praxiskurs,langzeit"'}
     capacity = next(v for v in offers.data_validations.dataValidation if "G2" in v.sqref)
     assert (capacity.type, capacity.operator, capacity.formula1) == (
         "whole",

@@ -641,7 +641,7 @@ ST3,2,,,handwerk
     assert problems_of(write(tmp_path, FILES, offers=offers, wishes=wishes)) == [
         "offers.csv:2: min_group: min_group 3 is above capacity 2: the group could never run",
         "offers.csv:3: min_group: min_group 2 on a praktikum offer: a minimum group size is "
-        "for bfe offers only; leave the cell empty",
+        "for bfe and praxiskurs offers only; leave the cell empty",
         'wishes.csv:2: rank: "0" is not between 1 and 5',
         "wishes.csv:3: offer_id: a wish names exactly one of offer_id, company_id, field_id "
         "(this row: offer_id, company_id)",
@@ -759,3 +759,135 @@ def test_priorities_sheet_of_a_workbook(tmp_path: Path) -> None:
     book["priorities"].delete_rows(9)
     book.save(tmp_path / "kreis.xlsx")
     assert read_xlsx(tmp_path / "kreis.xlsx").priorities == tuple(reversed(DEFAULT_PRIORITIES))
+
+
+# --- Praxiskurs and Langzeitpraktikum (data contract v3) ----------------------
+
+KINDS_OFFERS = """\
+offer_id,company_id,field_id,kind,start_date,end_date,capacity,grades,school_types,min_group,weekdays
+O1,C1,dienstleistung,bfe,2026-11-02,2026-11-06,2,8,,,
+O2,C2,it,praktikum,2027-01-11,2027-01-29,3,9,Gesamtschule|Realschule,,
+O3,C2,it,praxiskurs,2027-02-15,2027-02-17,12,9|10,,8,
+O4,C1,dienstleistung,Langzeit,2026-11-02,2027-06-30,2,,,,DO|di
+"""
+KINDS_CALENDAR = """\
+school_id,kind,grade,start_date,end_date,days,weekdays
+S1,bfe,8,2026-11-03,,,
+S1,bfe,8,2026-11-04,2026-11-06,,
+S2,bfe,8,2026-11-02,2026-11-06,3,
+S1,praktikum,9,2027-01-11,2027-01-22,10,
+S1,praxiskurs,9,2027-02-01,2027-03-26,2,
+S1,langzeit,9,2026-11-16,2027-05-28,,di | mi
+"""
+KINDS_PARTICIPANTS = """\
+student_id,kind
+ST2,praxiskurs
+ST2,LANGZEIT
+"""
+
+
+def test_praxiskurs_langzeit_and_participants_are_read(tmp_path: Path) -> None:
+    directory = write(
+        tmp_path,
+        FILES,
+        offers=KINDS_OFFERS,
+        calendar=KINDS_CALENDAR,
+        participants=KINDS_PARTICIPANTS,
+    )
+    problem, warnings = check_dir(directory)
+    assert warnings == []
+    course, langzeit = problem.offers[2], problem.offers[3]
+    assert (course.kind, course.min_group, course.weekdays) == ("praxiskurs", 8, frozenset())
+    assert (langzeit.kind, langzeit.weekdays) == ("langzeit", frozenset({"di", "do"}))
+    window, period = problem.calendar[4], problem.calendar[5]
+    assert (window.kind, window.needed_days, window.allowed_weekdays) == (
+        "praxiskurs",
+        2,
+        frozenset({"mo", "di", "mi", "do", "fr"}),
+    )
+    assert (period.kind, period.needed_days, period.weekdays) == (
+        "langzeit",
+        1,
+        frozenset({"di", "mi"}),
+    )
+    assert [(p.student_id, p.kind) for p in problem.participants] == [
+        ("ST2", "praxiskurs"),
+        ("ST2", "langzeit"),
+    ]
+
+
+def test_praxiskurs_and_langzeitpraktikum_messages(tmp_path: Path) -> None:
+    offers = """\
+offer_id,company_id,field_id,kind,start_date,end_date,capacity,grades,school_types,min_group,weekdays
+O1,C1,dienstleistung,bfe,2026-11-02,2026-11-06,2,8,,,mo
+O2,C2,it,praktikum,2027-01-11,2027-01-29,3,9,,,
+O3,C2,it,praxiskurs,2027-02-15,2027-02-17,12,,,13,
+O4,C1,dienstleistung,langzeit,2026-11-02,2027-06-30,2,,,2,di
+O5,C1,dienstleistung,langzeit,2026-11-02,2027-06-30,2,,,,mo|sa
+O6,C1,dienstleistung,langzeit,2026-11-02,2027-06-30,2,,,,
+"""
+    calendar = """\
+school_id,kind,grade,start_date,end_date,days,weekdays
+S1,bfe,8,2026-11-03,,,
+S2,bfe,8,2026-11-02,2026-11-06,3,
+S1,praktikum,9,2027-01-11,2027-01-22,10,di
+S1,praxiskurs,9,2027-02-01,2027-03-26,,
+S1,praxiskurs,9,2027-04-12,2027-04-30,,
+S1,langzeit,9,2026-11-16,2027-05-28,3,
+S2,langzeit,8,2026-11-16,2027-05-28,2,fr
+"""
+    participants = """\
+student_id,kind
+ST2,praxiskurs
+ST1,bfe
+ST3,Praktikum
+ST9,langzeit
+ST2,sport
+"""
+    directory = write(tmp_path, FILES, offers=offers, calendar=calendar, participants=participants)
+    assert problems_of(directory) == [
+        "calendar.csv:4: weekdays: weekdays di on a praktikum calendar row: weekdays are "
+        "for langzeit rows only; leave the cell empty",
+        "calendar.csv:6: kind: second praxiskurs row for school S1 grade 9 (first on line 5)",
+        "calendar.csv:7: days: days 3 on a langzeit row: a Langzeitpraktikum is 1 or 2 days a week",
+        "calendar.csv:8: days: days 2 on a langzeit row, but the school allows only fr: "
+        "list at least 2 weekdays",
+        "offers.csv:2: weekdays: weekdays mo on a bfe offer: weekdays are for langzeit rows "
+        "only; leave the cell empty",
+        "offers.csv:4: min_group: min_group 13 is above capacity 12: the group could never run",
+        "offers.csv:5: min_group: min_group 2 on a langzeit offer: a minimum group size is "
+        "for bfe and praxiskurs offers only; leave the cell empty",
+        'offers.csv:6: weekdays: "mo|sa": "sa" is not a weekday (write mo, di, mi, do, fr)',
+        "offers.csv:7: weekdays: a langzeit offer needs weekdays: the days the company "
+        "takes Langzeitpraktikum students, e.g. di|do",
+        'participants.csv:3: kind: "bfe" is not a kind to list here: every student whose '
+        "school and grade have a bfe calendar row takes part; participants.csv lists "
+        "praxiskurs and langzeit only",
+        'participants.csv:4: kind: "Praktikum" is not a kind to list here: every student '
+        "whose school and grade have a praktikum calendar row takes part; participants.csv "
+        "lists praxiskurs and langzeit only",
+        'participants.csv:5: student_id: unknown student_id "ST9" (not in students.csv)',
+        'participants.csv:6: kind: "sport" is not one of praxiskurs, langzeit',
+    ]
+
+
+def test_praxiskurs_and_langzeitpraktikum_warnings(tmp_path: Path) -> None:
+    offers = KINDS_OFFERS + (
+        "O5,C1,dienstleistung,langzeit,2027-01-04,2027-06-30,2,,,,di\n"
+        "O6,C2,it,langzeit,2026-09-01,2027-06-30,1,,,,fr\n"
+    )
+    participants = "student_id,kind\nST2,praxiskurs\nST1,langzeit\nST2,praxiskurs\n"
+    directory = write(
+        tmp_path, FILES, offers=offers, calendar=KINDS_CALENDAR, participants=participants
+    )
+    _, warnings = check_dir(directory)
+    assert [str(w) for w in warnings] == [
+        "offers.csv:6: start_date: no school's Langzeitpraktikum period lies within "
+        "2027-01-04 to 2027-06-30: nobody can take this offer",
+        "offers.csv:7: weekdays: no school whose Langzeitpraktikum period lies within "
+        "2026-09-01 to 2027-06-30 allows enough of the weekdays fr: nobody can take this offer",
+        'participants.csv:3: kind: student "ST1" takes part in langzeit, but school S1 has '
+        "no langzeit calendar row for grade 8: nothing to place",
+        'participants.csv:4: student_id: student "ST2" is listed for praxiskurs twice '
+        "(first on line 2)",
+    ]

@@ -14,6 +14,7 @@ from kaoa_match.io import check_dir, write_problem
 from kaoa_match.model import (
     DEFAULT_FIELDS,
     LEVELS,
+    WEEKDAYS,
     Berufsfeld,
     CalendarEntry,
     Company,
@@ -21,6 +22,7 @@ from kaoa_match.model import (
     Interest,
     Offer,
     Pair,
+    Participant,
     PreviousAssignment,
     Priority,
     Problem,
@@ -90,8 +92,8 @@ def test_writes_required_files_in_spec_layout(tmp_path: Path) -> None:
     )
     assert (out / "offers.csv").read_text().splitlines() == [
         "offer_id,company_id,field_id,kind,start_date,end_date,capacity,grades,school_types,"
-        "min_group",
-        "O1,C1,it,bfe,2026-11-02,2026-11-06,2,9|10,,",
+        "min_group,weekdays",
+        "O1,C1,it,bfe,2026-11-02,2026-11-06,2,9|10,,,",
     ]
     assert (out / "travel.csv").read_text().splitlines() == [
         "origin_id,company_id,minutes",
@@ -109,7 +111,7 @@ def test_german_excel_layout(tmp_path: Path) -> None:
         'S1;"Gesamtschule ""Nord"", Köln; West";Gesamtschule;51,2345;7;50',
     ]
     lines = (tmp_path / "offers.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert lines[1] == "O1;C1;it;bfe;02.11.2026;06.11.2026;2;9|10;;"
+    assert lines[1] == "O1;C1;it;bfe;02.11.2026;06.11.2026;2;9|10;;;"
     lines = (tmp_path / "travel.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[1] == "ST1;C1;12,5"
 
@@ -236,18 +238,7 @@ def problems(draw: st.DrawFn) -> Problem:
         for cid in company_ids
     )
     offers = tuple(
-        Offer(
-            offer_id=f"O{i}",
-            company_id=draw(st.sampled_from(company_ids)),
-            field_id=draw(st.sampled_from(field_ids)),
-            kind=draw(st.sampled_from(["bfe", "praktikum"])),
-            start_date=_WORKING[0],
-            end_date=draw(st.none() | st.sampled_from(_WORKING)),
-            capacity=draw(st.integers(0, 30)),
-            grades=draw(st.frozensets(st.integers(5, 13), max_size=3)),
-            school_types=draw(_TAGS),
-        )
-        for i in range(draw(st.integers(1, 3)))
+        draw(_offer(f"O{i}", company_ids, field_ids)) for i in range(draw(st.integers(1, 4)))
     )
     calendar: list[CalendarEntry] = []
     for sid in school_ids:
@@ -259,6 +250,29 @@ def problems(draw: st.DrawFn) -> Problem:
                     grade=8,
                     start_date=draw(st.sampled_from(_WORKING)),
                     days=draw(st.none() | st.just(3)),
+                )
+            )
+        if draw(st.booleans()):
+            calendar.append(
+                CalendarEntry(
+                    school_id=sid,
+                    kind="praxiskurs",
+                    grade=9,
+                    start_date=_WORKING[0],
+                    end_date=_WORKING[-1],
+                    days=draw(st.none() | st.integers(1, 3)),
+                )
+            )
+        if draw(st.booleans()):
+            calendar.append(
+                CalendarEntry(
+                    school_id=sid,
+                    kind="langzeit",
+                    grade=draw(st.sampled_from([9, 10])),
+                    start_date=_WORKING[0],
+                    end_date=_WORKING[-1],
+                    days=draw(st.none() | st.just(1)),
+                    weekdays=draw(_WEEKDAY_SETS),
                 )
             )
         if draw(st.booleans()):
@@ -302,6 +316,7 @@ def problems(draw: st.DrawFn) -> Problem:
             end_date=draw(st.none() | st.just(offer.last_date)),
             travel_min=draw(st.none() | st.floats(0, 90, allow_nan=False)),
             score=draw(st.none() | st.floats(0, 100, allow_nan=False)),
+            weekdays=offer.weekdays,
             status=draw(st.sampled_from(["locked", "published"])),
         )
         for offer in offers
@@ -311,6 +326,12 @@ def problems(draw: st.DrawFn) -> Problem:
     pairs = tuple(
         Pair(student_a=a, student_b=b, relation=draw(st.sampled_from(["apart", "together"])))
         for a, b in itertools.pairwise(student_ids)
+        if draw(st.booleans())
+    )
+    participants = tuple(
+        Participant(student_id=sid, kind=kind)
+        for sid in student_ids
+        for kind in ("praxiskurs", "langzeit")
         if draw(st.booleans())
     )
     priorities = tuple(
@@ -330,6 +351,35 @@ def problems(draw: st.DrawFn) -> Problem:
         travel=travel,
         previous=previous,
         pairs=pairs,
+        participants=participants,
+    )
+
+
+_WEEKDAY_SETS = st.frozensets(st.sampled_from(WEEKDAYS), max_size=5)
+
+
+@st.composite
+def _offer(draw: st.DrawFn, offer_id: str, company_ids: list[str], field_ids: list[str]) -> Offer:
+    """An offer of any of the four kinds, with the fields its kind allows:
+    ``min_group`` on bfe and praxiskurs, ``weekdays`` (required) on langzeit."""
+    kind = draw(st.sampled_from(["bfe", "praktikum", "praxiskurs", "langzeit"]))
+    capacity = draw(st.integers(0, 30))
+    min_group = None
+    if kind in ("bfe", "praxiskurs") and capacity >= 1:
+        min_group = draw(st.none() | st.integers(1, capacity))
+    weekdays = draw(_WEEKDAY_SETS.filter(bool)) if kind == "langzeit" else frozenset()
+    return Offer(
+        offer_id=offer_id,
+        company_id=draw(st.sampled_from(company_ids)),
+        field_id=draw(st.sampled_from(field_ids)),
+        kind=kind,
+        start_date=_WORKING[0],
+        end_date=draw(st.none() | st.sampled_from(_WORKING)),
+        capacity=capacity,
+        grades=draw(st.frozensets(st.integers(5, 13), max_size=3)),
+        school_types=draw(_TAGS),
+        min_group=min_group,
+        weekdays=weekdays,
     )
 
 
