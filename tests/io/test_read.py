@@ -408,7 +408,7 @@ O1,C1,it,schnupper,2026-11-02,-1,8|neun
         "interests.csv:2: score: not between 0 and 100 (value withheld: personal data)",
         'offers.csv:2: capacity: "-1" is below 0',
         'offers.csv:2: grades: "8|neun": "neun" is not a whole number',
-        'offers.csv:2: kind: "schnupper" is not one of bfe, praktikum',
+        'offers.csv:2: kind: "schnupper" is not one of bfe, praktikum, praxiskurs, langzeit',
         'pairs.csv:2: relation: "zusammen" is not one of apart, together',
         'previous.csv:2: status: "fest" is not one of locked, published',
         'travel.csv:2: minutes: "-3" is below 0',
