@@ -23,6 +23,7 @@ import numpy as np
 
 from kaoa_match.calendar import WorkingDays
 from kaoa_match.exceptions import PlanRuleError
+from kaoa_match.model import PLANNED_KINDS
 from kaoa_match.options import allowed_rows
 
 if TYPE_CHECKING:
@@ -183,7 +184,9 @@ class _Rows:
             f"[locked] the locked row of student {p.student_id} at offer {p.offer_id} on "
             f"{p.start_date} is not kept"
             for p in self.problem.previous
-            if p.status == "locked" and (p.student_id, p.offer_id, p.start_date) not in kept
+            if p.status == "locked"
+            and p.kind in PLANNED_KINDS  # the other kinds are not planned yet
+            and (p.student_id, p.offer_id, p.start_date) not in kept
         ]
 
     def _offer(self, k: int) -> Offer:

@@ -339,8 +339,15 @@ class _Checker:
             self.warn("priorities", len(rows) - 1, "tolerance", message)
 
     def check_previous(self) -> None:
-        """A row whose student or offer is gone: a warning, an error when locked."""
+        """A row whose student or offer is gone: a warning, an error when locked.
+        A locked row of a kind this version does not plan: a warning."""
         for i, row in enumerate(self.problem.previous):
+            if row.status == "locked" and row.kind not in PLANNED_KINDS:
+                message = (
+                    f"locked {row.kind} row: this version does not plan {row.kind} yet; "
+                    "the plan leaves this placement out (neither kept nor changed)"
+                )
+                self.warn("previous", i, "status", message)
             for column, target in (("student_id", "students"), ("offer_id", "offers")):
                 value = getattr(row, column)
                 if target in self.absent or value in self.ids[target]:
