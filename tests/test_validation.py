@@ -20,6 +20,7 @@ from kaoa_match.model import (
     Interest,
     Offer,
     Pair,
+    Participant,
     PreviousAssignment,
     Priority,
     Problem,
@@ -520,3 +521,141 @@ def test_a_tolerance_on_the_last_level_is_a_warning() -> None:
         "below it can use what it gives up"
     ]
     assert warnings(with_rows(priorities=DEFAULT_PRIORITIES)) == []
+
+
+# --- Praxiskurs and Langzeitpraktikum (data contract v3) ----------------------
+
+PERIOD = (D(2026, 11, 16), D(2027, 5, 28))  # a Langzeitpraktikum after the autumn holidays
+
+
+def langzeit_row(school_id: str = "S1", grade: int = 9, **extra: object) -> CalendarEntry:
+    start, end = PERIOD
+    return CalendarEntry(
+        school_id=school_id, kind="langzeit", grade=grade, start_date=start, end_date=end,
+        **extra,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def langzeit_offer(offer_id: str, start: dt.date, end: dt.date, **extra: object) -> Offer:
+    return Offer(
+        offer_id=offer_id, company_id="C1", field_id="it", kind="langzeit", start_date=start,
+        end_date=end, capacity=2, **extra,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def test_weekdays_belong_to_langzeit_rows_and_a_langzeit_offer_needs_them() -> None:
+    problem = base()
+    bfe = problem.offers[0]
+    problem = problem.model_copy(
+        update={
+            "offers": (
+                bfe.model_copy(update={"weekdays": frozenset({"fr", "mo"})}),
+                langzeit_offer("L1", D(2026, 9, 1), D(2027, 6, 30)),
+            ),
+            "calendar": (
+                problem.calendar[0].model_copy(update={"weekdays": frozenset({"di"})}),
+                *problem.calendar[1:],
+            ),
+        }
+    )
+    assert errors(problem) == [
+        "calendar.csv:2: weekdays: weekdays di on a bfe calendar row: weekdays are for "
+        "langzeit rows only; leave the cell empty",
+        "offers.csv:2: weekdays: weekdays mo|fr on a bfe offer: weekdays are for langzeit "
+        "rows only; leave the cell empty",
+        "offers.csv:3: weekdays: a langzeit offer needs weekdays: the days the company takes "
+        "Langzeitpraktikum students, e.g. di|do",
+    ]
+
+
+def test_langzeit_days_and_one_row_per_school_and_grade() -> None:
+    problem = with_rows(
+        calendar=(
+            *base().calendar,
+            langzeit_row(days=0),
+            langzeit_row(days=2, weekdays=frozenset({"mi"})),
+            langzeit_row(grade=10, days=2, weekdays=frozenset({"mi", "di"})),
+            langzeit_row(grade=8, days=1, weekdays=frozenset({"fr"})),
+        )
+    )
+    assert errors(problem) == [
+        "calendar.csv:5: days: days 0 on a langzeit row: a Langzeitpraktikum is 1 or 2 days a week",
+        "calendar.csv:6: days: days 2 on a langzeit row, but the school allows only mi: list "
+        "at least 2 weekdays",
+        "calendar.csv:6: kind: second langzeit row for school S1 grade 9 (first on line 5)",
+    ]
+
+
+def test_min_group_is_for_bfe_and_praxiskurs_offers() -> None:
+    course = Offer(
+        offer_id="K1", company_id="C1", field_id="it", kind="praxiskurs",
+        start_date=D(2027, 2, 15), end_date=D(2027, 2, 17), capacity=12, min_group=8,
+    )  # fmt: skip
+    langzeit = langzeit_offer("L1", *PERIOD, weekdays=frozenset({"di"}), min_group=2)
+    problem = with_rows(offers=(*base().offers, course, langzeit))
+    assert errors(problem) == [
+        "offers.csv:4: min_group: min_group 2 on a langzeit offer: a minimum group size is "
+        "for bfe and praxiskurs offers only; leave the cell empty",
+    ]
+
+
+def test_participants_refer_to_students_and_to_a_calendar_row_of_their_kind() -> None:
+    problem = with_rows(
+        calendar=(*base().calendar, langzeit_row()),
+        participants=(
+            Participant(student_id="B", kind="langzeit"),  # S1 grade 9: fine
+            Participant(student_id="B", kind="praxiskurs"),  # no praxiskurs row
+            Participant(student_id="Z", kind="langzeit"),
+        ),
+    )
+    assert errors(problem) == [
+        'participants.csv:4: student_id: unknown student_id "Z" (not in students.csv)'
+    ]
+    assert warnings(problem.model_copy(update={"participants": problem.participants[:2]})) == [
+        'participants.csv:3: kind: student "B" takes part in praxiskurs, but school S1 has no '
+        "praxiskurs calendar row for grade 9: nothing to place",
+    ]
+
+
+def test_a_langzeit_offer_nobody_can_take_is_a_warning() -> None:
+    di_do = frozenset({"di", "do"})
+    problem = with_rows(
+        calendar=(*base().calendar, langzeit_row(weekdays=frozenset({"di", "mi"}))),
+        offers=(
+            *base().offers,
+            langzeit_offer("L1", D(2026, 9, 1), D(2027, 6, 30), weekdays=di_do),  # fine
+            langzeit_offer("L2", *PERIOD, weekdays=di_do),  # the same period: fine
+            langzeit_offer("L3", D(2026, 12, 1), D(2027, 6, 30), weekdays=di_do),
+            langzeit_offer("L4", D(2026, 9, 1), D(2027, 6, 30), weekdays=frozenset({"fr"})),
+        ),
+    )
+    assert warnings(problem) == [
+        "offers.csv:5: start_date: no school's Langzeitpraktikum period lies within "
+        "2026-12-01 to 2027-06-30: nobody can take this offer",
+        "offers.csv:6: weekdays: no school whose Langzeitpraktikum period lies within "
+        "2026-09-01 to 2027-06-30 allows enough of the weekdays fr: nobody can take this offer",
+    ]
+
+
+def test_previous_rows_of_the_new_kinds() -> None:
+    start, end = PERIOD
+    row = PreviousAssignment(
+        student_id="B", kind="langzeit", offer_id="L1", start_date=start, end_date=end,
+        weekdays=frozenset({"di"}),
+    )  # fmt: skip
+    offer = langzeit_offer("L1", *PERIOD, weekdays=frozenset({"di"}))
+    problem = with_rows(
+        calendar=(*base().calendar, langzeit_row()),
+        offers=(*base().offers, offer),
+        previous=(row, row.model_copy(update={"status": "locked"})),
+    )
+    assert errors(problem) == []
+    assert warnings(problem) == [
+        "previous.csv:3: status: locked langzeit row: this version does not plan langzeit "
+        "yet; the plan leaves this placement out (neither kept nor changed)",
+    ]
+    bfe = row.model_copy(update={"kind": "bfe", "status": "published"})
+    assert errors(problem.model_copy(update={"previous": (bfe,)})) == [
+        "previous.csv:2: weekdays: weekdays di on a bfe row: weekdays are for langzeit rows "
+        "only; leave the cell empty",
+    ]
