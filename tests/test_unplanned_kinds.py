@@ -161,7 +161,12 @@ def test_solve_and_validate_say_once_what_is_not_planned(
     source = tmp_path / "in"
     write_problem(with_new_kinds(bfe_and_praktikum()), source)
     assert main(["validate", str(source)]) == 0
-    assert capsys.readouterr().err.count(f"warning: {NOTE}") == 1
+    err = capsys.readouterr().err
+    assert err.count(f"warning: {NOTE}") == 1
+    assert (
+        'warning: wishes.csv:2: offer_id: wish 1 of student "p0" can never be granted: '
+        'offer "K1" is a praxiskurs offer, not planned by this version'
+    ) in err
     out = tmp_path / "out"
     assert main(["solve", str(source), "--out", str(out), "--workers", "1", "--quiet"]) == 0
     assert capsys.readouterr().err.count(f"warning: {NOTE}") == 1
