@@ -197,3 +197,20 @@ def test_priorities_read_back_from_the_workbook(tmp_path: Path) -> None:
         ("together", 0),
         ("interest", 2),
     ]
+
+
+def test_praxiskurs_langzeit_and_participants_read_back_unchanged(tmp_path: Path) -> None:
+    from tests.test_unplanned_kinds import bfe_and_praktikum, with_new_kinds
+
+    problem = with_new_kinds(bfe_and_praktikum())
+    write_input_workbook(tmp_path / "book.xlsx", problem)
+    read, _ = check_input(tmp_path / "book.xlsx")
+    assert read == problem
+    book = openpyxl.load_workbook(tmp_path / "book.xlsx")
+    assert [list(r) for r in book["participants"].iter_rows(values_only=True)] == [
+        ["student_id", "kind"],
+        ["p0", "praxiskurs"],
+        ["p1", "praxiskurs"],
+        ["p1", "langzeit"],
+    ]
+    assert book["offers"]["K5"].value == "di|do"  # weekdays, Monday first
