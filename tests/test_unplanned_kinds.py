@@ -8,6 +8,9 @@ import csv
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from kaoa_match.cli import main
 from kaoa_match.io.write_problem import write_problem
 from kaoa_match.model import (
@@ -23,6 +26,7 @@ from kaoa_match.solvers import solve
 from kaoa_match.validation import unplanned_note, validate
 from tests.checker import check_plan
 from tests.solvers.test_bfe_instances import OPTIONS, company, school, student
+from tests.strategies import small_problems
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -176,3 +180,57 @@ def test_solve_and_validate_say_once_what_is_not_planned(
         assert {row["kind"] for row in csv.DictReader(handle)} == {"bfe", "praktikum"}
     assert main(["explain", str(out), "p1"]) == 0
     assert main(["report", str(out)]) == 0
+
+
+@st.composite
+def _with_random_new_kinds(draw: st.DrawFn, problem: Problem) -> Problem:
+    """``problem`` plus courses and Langzeitpraktikum places at its companies,
+    a calendar row of each kind for each school and grade, and participants."""
+    companies = [c.company_id for c in problem.companies]
+    fields = sorted({o.field_id for o in problem.offers})
+    offers = [
+        Offer(
+            offer_id=f"N{i}", company_id=draw(st.sampled_from(companies)),
+            field_id=draw(st.sampled_from(fields)), kind=kind,
+            start_date=D(2026, 9, 1) if kind == "langzeit" else D(2026, 11, 2),
+            end_date=D(2027, 6, 30) if kind == "langzeit" else D(2026, 11, 4),
+            capacity=draw(st.integers(0, 3)),
+            weekdays=frozenset({"di", "do"}) if kind == "langzeit" else frozenset(),
+        )
+        for i, kind in enumerate(draw(st.lists(st.sampled_from(["praxiskurs", "langzeit"]),
+                                               min_size=1, max_size=4)))
+    ]  # fmt: skip
+    cohorts = sorted({(s.school_id, s.grade) for s in problem.students})
+    calendar = [
+        CalendarEntry(school_id=school_id, kind=kind, grade=grade, start_date=D(2026, 11, 2),
+                      end_date=D(2027, 5, 28))
+        for school_id, grade in cohorts
+        for kind in ("praxiskurs", "langzeit")
+    ]  # fmt: skip
+    participants = [
+        Participant(student_id=s.student_id, kind=kind)
+        for s in problem.students
+        for kind in ("praxiskurs", "langzeit")
+        if draw(st.booleans())
+    ]
+    return problem.model_copy(
+        update={
+            "offers": (*problem.offers, *offers),
+            "calendar": (*problem.calendar, *calendar),
+            "participants": tuple(participants),
+        }
+    )
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), problem=small_problems())
+def test_random_kreise_get_the_same_plan_with_the_new_kinds(
+    data: st.DataObject, problem: Problem
+) -> None:
+    extended = data.draw(_with_random_new_kinds(problem))
+    assert validate(extended).errors == []
+    plain, plan = solve(problem, OPTIONS), solve(extended, OPTIONS)
+    assert plan.assignments.equals(plain.assignments)
+    assert plan.unassigned.equals(plain.unassigned)
+    assert plan.objectives == plain.objectives
+    assert check_plan(extended, plan.assignments) == []
