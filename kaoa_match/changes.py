@@ -110,7 +110,7 @@ def _previous_frame(problem: Problem) -> pd.DataFrame:
     columns = ["row", "student_id", "prev_school", "kind", "offer_id"]
     columns += ["start_date", "end_date", "locked"]
     frame = pd.DataFrame(rows, columns=columns)
-    frame["label"] = _labels(frame)
+    frame["label"] = placement_labels(frame)
     return frame
 
 
@@ -118,7 +118,7 @@ def _new_frame(plan: Plan) -> pd.DataFrame:
     frame = plan.assignments[_KEY].copy()
     frame["start_date"] = _as_dates(frame["start_date"])
     frame["end_date"] = _as_dates(frame["end_date"])
-    frame["label"] = _labels(frame)
+    frame["label"] = placement_labels(frame)
     return frame
 
 
@@ -127,7 +127,7 @@ def _as_dates(column: pd.Series) -> pd.Series:
     return pd.Series([pd.Timestamp(d).date() for d in column], index=column.index, dtype=object)
 
 
-def _labels(frame: pd.DataFrame) -> pd.Series:
+def placement_labels(frame: pd.DataFrame) -> pd.Series:
     """``O12 2026-11-04`` for a day, ``P3 2027-01-11 to 2027-01-22`` for a block."""
     if frame.empty:
         return pd.Series([], index=frame.index, dtype=object)

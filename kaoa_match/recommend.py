@@ -587,7 +587,7 @@ def booked_plan(
     not optimised again, so its bounds are dropped (``null``). The caller
     records the input the booked plan belongs to (``summary["input"]``).
     """
-    from kaoa_match.changes import CHANGE_COLUMNS, NEWLY_PLACED
+    from kaoa_match.changes import CHANGE_COLUMNS, NEWLY_PLACED, placement_labels
     from kaoa_match.report.data import headline, normalise_assignments, normalise_unassigned
 
     new_rows = normalise_assignments(recs.booked_rows())
@@ -601,19 +601,20 @@ def booked_plan(
         short = pd.concat([short, pd.DataFrame(still, columns=short.columns)], ignore_index=True)
     names = {c.company_id: c.name or c.company_id for c in problem.companies}
     changes = pd.DataFrame(
-        [
-            (
-                row.student_id,
-                row.school_id,
-                row.kind,
-                NEWLY_PLACED,
-                "",
-                f"{row.offer_id} {names.get(str(row.company_id), row.company_id)} "
-                f"{date_span(row.start_date, row.end_date)}",
-                _("late registration: placed in a free place"),
-            )
-            for row in recs.booked_rows().itertuples(index=False)
-        ],
+        {
+            "student_id": new_rows["student_id"],
+            "school_id": new_rows["school_id"],
+            "kind": new_rows["kind"],
+            "change": NEWLY_PLACED,
+            "before": "",
+            "after": placement_labels(new_rows),  # data, as a rerun's changes.csv has it
+            "reason": [
+                _("late registration: placed in a free place at {company} ({company_id})").format(
+                    company=names.get(company, company), company_id=company
+                )
+                for company in new_rows["company_id"]
+            ],
+        },
         columns=CHANGE_COLUMNS,
     )
     values = headline(problem, placed, short, summary)

@@ -93,6 +93,11 @@ def test_a_newcomer_takes_the_free_place_and_no_row_moves() -> None:
     assert len(placed) == len(plan) + 1
     assert check_plan(problem, placed) == []
     assert list(changes.change) == ["newly placed"]
+    booked = recs.booked["N"].rows[0]
+    assert list(changes.after) == [f"{booked[3]} 2026-11-03"]  # as a rerun's changes.csv
+    assert list(changes.reason) == [
+        f"late registration: placed in a free place at {booked[4]} ({booked[4]})"
+    ]
     assert summary["status"] == "feasible" and summary["newly_placed"] == ["N"]
 
 
