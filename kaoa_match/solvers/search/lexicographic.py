@@ -1,5 +1,10 @@
 """Lexicographic optimisation: each level optimised, then held while the next is.
 
+The levels come in the solve's order (``levels.Order``: the planner's
+priorities). A level with a tolerance is held, while the levels below it run,
+at no worse than ``(1 - t)`` times the value it reached (``(1 + t)`` for a
+minimised level), so the levels below may take that much of it.
+
 Every level starts from the previous level's plan as a complete hint, so a
 level never returns a plan worse than the one it was handed. Levels share the
 time limit; time a level does not use passes on to the next.
@@ -29,7 +34,7 @@ from kaoa_match.solvers.builder import (
     set_hint,
     set_objective,
 )
-from kaoa_match.solvers.levels import spec
+from kaoa_match.solvers.levels import DEFAULT_ORDER, Order, spec
 from kaoa_match.solvers.objectives import Level
 from kaoa_match.solvers.relaxation import solve_relaxation
 from kaoa_match.solvers.search.cpsat import (
@@ -168,8 +173,10 @@ def optimise(
     *,
     deadline: Deadline,
     policy: TimePolicy,
+    order: Order = DEFAULT_ORDER,
 ) -> LexResult:
-    """Optimise ``levels`` in order from the feasible plan ``hint`` (all variables).
+    """Optimise ``levels`` in order from the feasible plan ``hint`` (all variables);
+    ``order`` gives each level's tolerance (the levels come in its order).
 
     ``owner[i]`` is the student of candidate variable ``i``. With
     ``bounds_hold`` False the model is a restriction of the problem: the
@@ -220,17 +227,23 @@ def optimise(
                     result = _first_of_two(result, level, weight, solution)
                 if not bounds_hold:
                     result = _cap_only(result, level)
+            held_at = order.held_at(level.name, result.value)
+            if held_at != result.value:
+                result = replace(result, reached=result.value, held_at=held_at)
             results.append(result)
-            _hold(b, level, result.value)
+            _hold(b, level, held_at)
             if run.lp is not None:
-                _settle(b, run.lp, searched.value(solution))
+                # With a tolerance, a plan of the levels below may lie up to
+                # ``value - held_at`` further from the LP optimum: fewer fixings.
+                _settle(b, run.lp, searched.value(solution) - (result.value - held_at) * weight)
             elif run.lp_limit is not None:
                 lp_failed_within[counts] = max(lp_failed_within[counts], run.lp_limit)
-            held.append((level, result.value))
+            held.append((level, held_at))
             if progress:
                 progress(level.name, result.value, result.bound, deadline.elapsed(), True)
-    # A later level may raise an earlier one's value (never lower it: it is
-    # held): report the values of the plan returned, against the proven bounds.
+    # A later level may raise an earlier one's value, and lower it only within
+    # its tolerance (it is held): report the values of the plan returned,
+    # against the proven bounds.
     final = [
         _valued_at(result, level, solution) for result, level in zip(results, levels, strict=True)
     ]
