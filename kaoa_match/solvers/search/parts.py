@@ -94,6 +94,7 @@ def _solve_part(
         deadline=deadline,
         policy=policy,
         order=kreis.order,
+        pairs=together,
     )
     return result, b
 
