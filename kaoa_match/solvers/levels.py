@@ -86,6 +86,7 @@ LEVELS: tuple[LevelSpec, ...] = (
         "wish point (6 - rank per wish granted)",
         whole_kreis=("lp-prices", "lagrangian"),
     ),
+    LevelSpec("together", "max", "together pair at one company on a common day"),
     LevelSpec(
         "interest",
         "max",
@@ -100,7 +101,6 @@ LEVELS: tuple[LevelSpec, ...] = (
         whole_kreis=("lagrangian",),
         lagrangian_holds=("coverage",),
     ),
-    LevelSpec("together", "max", "together pair at one company on a common day"),
 )
 """The spec's levels in the contract's listing (``levels.bounded_by`` keeps it:
 the wishes LP before the interest LP). The order a solve follows is an
