@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from typing import TYPE_CHECKING
 
 from kaoa_match.cli import main
+from kaoa_match.generate import generate
 from kaoa_match.io.write_problem import write_problem
 from kaoa_match.model import (
     CalendarEntry,
@@ -23,11 +25,14 @@ from kaoa_match.model import (
 )
 from kaoa_match.solvers.levels import Order
 from kaoa_match.solvers.pipeline import solve
+from kaoa_match.solvers.search import lexicographic
 from tests.checker import check_plan, objective_values
 from tests.solvers.test_bfe_instances import school
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    import pytest
 
     from kaoa_match.plan import Plan
 
@@ -190,3 +195,30 @@ def test_priorities_csv_is_followed_end_to_end(tmp_path: Path) -> None:
     assert summary["priorities"][5]["tolerance"] == 1
     assert (summary["objectives"]["interest"], summary["objectives"]["together"]) == (160, 1)
     assert summary["status"] == "optimal"
+
+
+def test_a_search_started_over_in_a_smaller_model_keeps_every_rule(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The search for a strictly better plan starts over, with more variables
+    # fixed by reduced costs, at every plan it finds (thresholds set to
+    # nothing; no search near the LP first, so that the search finds plans).
+    # The plan obeys every rule, counts as the checker counts, and every
+    # bound lies on its side of the value; the levels proven in a plain solve
+    # have the same values.
+    problem = generate(students=30, praktikum_students=0, seed=3)
+    options = SolveOptions(workers=1, seed=0)
+    plain = solve(problem, options)
+    monkeypatch.setattr(lexicographic, "_REFIX_MIN", 1)
+    monkeypatch.setattr(lexicographic, "_REFIX_SHARE", 0.0)
+    monkeypatch.setattr(lexicographic._LevelRun, "_near_lp", lambda self, plan, lp: plan)
+    with caplog.at_level(logging.DEBUG, logger=lexicographic.__name__):
+        plan = solve(problem, options)
+    starts = [r.getMessage() for r in caplog.records if "search for better than" in r.getMessage()]
+    assert sum(m.startswith("interest:") for m in starts) >= 2
+    assert check_plan(problem, plan.assignments) == []
+    assert objective_values(problem, plan.assignments) == plan.objectives
+    for lv in plan.levels:
+        assert (lv.value <= lv.bound) if lv.sense == "max" else (lv.value >= lv.bound), lv.name
+    for name in ("coverage", "stability", "fairness", "wishes"):
+        assert plan.objectives[name] == plain.objectives[name], name

@@ -656,7 +656,8 @@ class _LevelRun:
             found = self._plan_of(solver)
             if _better(level, found, incumbent):
                 incumbent, value = found, level.value(found)
-            if search_time.passed() or (work_left is not None and work_left <= 0):
+            at_bound = not exceeds(level.name, bound, value)  # nothing better can exist
+            if at_bound or search_time.passed() or (work_left is not None and work_left <= 0):
                 break
         _log.debug(
             "%s: search from %d, bound %d: %s in %.1f s",
