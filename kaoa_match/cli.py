@@ -287,16 +287,6 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
     refuse_foreign(args.out)  # before the solve, not after it
     problem, warnings = check_input(source, previous=args.previous)
     _print_warnings(console, warnings, source=source)
-    if problem.priorities:
-        from kaoa_match.summary import FIXED_ORDER
-
-        console.print(
-            "warning: the priorities of the input are read and checked, but this version "
-            f"still plans in the fixed order {FIXED_ORDER}; summary.json records them as "
-            "priorities_requested",
-            markup=False,
-            soft_wrap=True,
-        )
     console.print(
         f"read {_count(len(problem.students), 'student')}, "
         f"{_count(len(problem.companies), 'company', 'companies')}, "

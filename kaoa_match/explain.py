@@ -184,6 +184,14 @@ class _Case:
         ]
         self.others = assignments[assignments["student_id"] != self.sid]
         self.level_status: dict[str, str] = dict(summary.get("level_status", {}))
+        # Levels the plan held within a tolerance: {level: {"reached", "held_at"}}.
+        self.tolerance_held: dict[str, dict[str, int]] = dict(summary.get("tolerance_held", {}))
+        self.bounds: dict[str, int | None] = dict(summary.get("bounds", {}))
+        self.tolerance = {
+            str(row["level"]): float(row.get("tolerance") or 0)
+            for row in summary.get("priorities", [])
+            if isinstance(row, dict)
+        }
         self.allowed = {
             (self.problem.offers[int(o)].offer_id, self.options.days[int(d)])
             for o, d in zip(self.options.offer, self.options.first_day, strict=True)
@@ -587,10 +595,19 @@ class _Case:
         level = "interest" if beaten is not None and score > beaten.score else "travel"
         if beaten is None:
             level = "coverage"
-        if self.level_status.get(level, "optimal") != "optimal":
+        held = self.tolerance_held.get(level)
+        proven = self.level_status.get(level, "optimal") == "optimal" or (
+            held is not None and held.get("reached") == self.bounds.get(level)
+        )
+        if not proven:
             return _(
                 "a place is free; the run stopped before the {level} level was proven best"
             ).format(level=level)
+        if held is not None:
+            return _(
+                "a place is free, but the plan may give up {tolerance} % of {level} "
+                "for the levels after it in the order"
+            ).format(tolerance=f"{self.tolerance.get(level, 0):g}", level=level)
         return _("a place is free, but taking it would lose on a level of higher priority")
 
 

@@ -60,9 +60,16 @@ class LevelResult:
     """One level of the lexicographic optimisation.
 
     ``bound`` is the best bound the solver proved for this level while every
-    earlier level was held at its value; for ``travel`` it is a lower bound,
-    for every other level an upper bound. ``bound_source`` says where it comes
-    from (see :data:`BOUND_SOURCES`).
+    earlier level was held (at its value, or within its tolerance); for
+    ``travel`` it is a lower bound, for every other level an upper bound.
+    ``bound_source`` says where it comes from (see :data:`BOUND_SOURCES`).
+
+    A level with a tolerance has ``reached``, the value its own search
+    reached (the plan's value then), and ``held_at``, the value it was held
+    at while the levels below it ran; the plan's ``value`` lies between
+    them. ``status`` is ``optimal`` only when ``value`` equals ``bound``:
+    a level that gave up part of its value for the levels below is
+    ``feasible``, and :attr:`proven` says whether it is still proven.
     """
 
     name: str
@@ -72,18 +79,35 @@ class LevelResult:
     status: Status
     seconds: float
     bound_source: str = "model"
+    reached: int | None = None
+    held_at: int | None = None
 
     @property
     def gap(self) -> float:
         """Relative distance between value and bound (0 = proven optimal)."""
         return relative_gap(self.value, self.bound)
 
+    @property
+    def proven(self) -> bool:
+        """Whether the plan is proven best on this level as the planner's order
+        asks: its value equals its bound, or, for a level with a tolerance,
+        the value its search reached equals its bound (the best possible with
+        the levels above held) and the plan keeps the level within its
+        tolerance of that."""
+        if self.status == "optimal":
+            return True
+        if self.reached is None or self.held_at is None or self.reached != self.bound:
+            return False
+        low, high = sorted((self.held_at, self.reached))
+        return low <= self.value <= high
+
 
 @dataclass
 class Plan:
     """A placement plan with its quality and how it was proven.
 
-    ``status`` is ``optimal`` only when every level was proven optimal.
+    ``status`` is ``optimal`` only when every level was proven
+    (:attr:`LevelResult.proven`: at its bound, or within its tolerance of it).
     """
 
     status: Status
@@ -119,6 +143,11 @@ class Plan:
             "level_seconds": {lv.name: round(lv.seconds, 3) for lv in self.levels},
             "level_status": {lv.name: lv.status for lv in self.levels},
             "bound_sources": {lv.name: lv.bound_source for lv in self.levels},
+            "tolerance_held": {
+                lv.name: {"reached": lv.reached, "held_at": lv.held_at}
+                for lv in self.levels
+                if lv.held_at is not None
+            },
             "solve_seconds": round(self.solve_seconds, 3),
             "assigned_rows": len(self.assignments),
             "students_short": int(self.unassigned["student_id"].nunique()),

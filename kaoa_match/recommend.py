@@ -5,17 +5,19 @@ is still free: each offer's capacity less the plan's load on that day, a
 group with a minimum size (``offers.min_group``) only while it runs (the
 student alone could not open one). For each new student the best complete
 options (all BFE days needed, or one Praktikum block) come in the order of
-the contract's levels: a top-3 field first, then wish points, interest and
-travel. Several new students share the free places: they are booked jointly
-(CP-SAT over their best options: as many students placed as possible, then
-the levels), not one after the other. No row of the published plan changes.
+the levels the plan followed (the planner's priorities: by default the most
+placements, a top-3 field, wish points, interest, then travel; stability and
+``together`` do not apply to a new student, and each level is held exactly).
+Several new students share the free places: they are booked jointly (CP-SAT
+over their best options, the levels one after another), not one after the
+other. No row of the published plan changes.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,6 +28,7 @@ from kaoa_match.exceptions import KaoaMatchError
 from kaoa_match.i18n import _, date_text, ngettext
 from kaoa_match.options import build_options, explain_no_option
 from kaoa_match.plan import ASSIGNMENT_COLUMNS
+from kaoa_match.solvers.levels import NAMES, Order
 from kaoa_match.solvers.result import assignment_row
 from kaoa_match.solvers.variables import BFE, Candidates, WishMatches, block_days
 from kaoa_match.wishes import WishTable
@@ -68,15 +71,26 @@ class Option:
     slots: tuple[int, ...] = field(repr=False)  # (offer, day) places it takes
     company_days: frozenset[tuple[int, int]] = field(repr=False, default=frozenset())
     missing: tuple[tuple[str, int], ...] = ()  # (kind, placements still missing)
+    # The plan's order of the levels (``levels.Order.names``): what ``key`` ranks by.
+    order: tuple[str, ...] = field(repr=False, default=NAMES, compare=False)
 
     @property
     def partial(self) -> bool:
         return any(n > 0 for _, n in self.missing)
 
     @property
-    def key(self) -> tuple[int, int, int, int, int]:
-        """Larger is better, level by level: placements first, as in the plan."""
-        return (len(self.rows), int(self.top), self.wishes, self.interest, -self.travel)
+    def key(self) -> tuple[int, ...]:
+        """Larger is better, level by level in the plan's order: placements
+        (coverage), a top-3 field (fairness), wish points, interest and travel
+        (negated), wherever the order puts them."""
+        values = {
+            "coverage": len(self.rows),
+            "fairness": int(self.top),
+            "wishes": self.wishes,
+            "interest": self.interest,
+            "travel": -self.travel,
+        }
+        return tuple(values[name] for name in self.order if name in values)
 
 
 @dataclass(frozen=True)
@@ -342,14 +356,18 @@ def _options(
     points = wishes.option_points(len(cand))
     top = set(opts.top_fields[s])
     blocks = [[int(i)] for i in mine[cand.kind[mine] != BFE]] if missing["praktikum"] else []
-    days = _bfe_combinations(cand, mine, points, top, missing["bfe"])
+    order = Order.of(problem.effective_priorities).names
+    days = _bfe_combinations(cand, mine, points, top, missing["bfe"], order)
     picks_list: list[list[int]] = [*days, *blocks]
     if days and blocks:  # both needed: days and a block that do not overlap
         best_blocks = sorted(blocks, key=lambda b: -cand.score[b[0]])[:_BLOCKS_COMBINED]
         picks_list += [d + b for d in days for b in best_blocks if not _overlap(cand, d, b)]
     already_top = _holds_top(problem, held, s, top)
     found = [
-        _option(problem, opts, cand, wishes, picks, top, already_top, held, s, missing)
+        replace(
+            _option(problem, opts, cand, wishes, picks, top, already_top, held, s, missing),
+            order=order,
+        )
         for picks in picks_list
     ]
     found.sort(key=lambda o: o.key, reverse=True)
@@ -363,17 +381,30 @@ def _holds_top(problem: Problem, held: _Held, s: int, top: set[int]) -> bool:
 
 
 def _bfe_combinations(
-    cand: Candidates, mine: NDArray[np.int64], points: NDArray[np.int64], top: set[int], k: int
+    cand: Candidates,
+    mine: NDArray[np.int64],
+    points: NDArray[np.int64],
+    top: set[int],
+    k: int,
+    order: tuple[str, ...] = NAMES,
 ) -> list[list[int]]:
     """Combinations of ``k`` BFE candidates on distinct dates in distinct fields;
-    if there are none, of the most days possible (fewer than ``k``)."""
+    if there are none, of the most days possible (fewer than ``k``). The
+    candidates are tried best first by the levels in ``order``."""
     if k == 0:
         return []
     bfe = mine[cand.kind[mine] == BFE]
-    best_first = sorted(
-        bfe.tolist(),
-        key=lambda i: (-(int(cand.field[i]) in top), -points[i], -cand.score[i], cand.travel[i]),
-    )
+
+    def rank(i: int) -> tuple[int, ...]:
+        values = {
+            "fairness": -int(int(cand.field[i]) in top),
+            "wishes": -int(points[i]),
+            "interest": -int(cand.score[i]),
+            "travel": int(cand.travel[i]),
+        }
+        return tuple(values[name] for name in order if name in values)
+
+    best_first = sorted(bfe.tolist(), key=rank)
     by_date: dict[int, list[int]] = {}
     for i in best_first:
         day = by_date.setdefault(int(cand.first_day[i]), [])

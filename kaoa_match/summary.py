@@ -28,7 +28,6 @@ import pandas as pd
 
 from kaoa_match.model import DEFAULT_PRIORITIES
 from kaoa_match.options import KIND_CODE, interest_matrix, top_fields
-from kaoa_match.plan import OBJECTIVES
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -254,23 +253,14 @@ def render_summary(summary: KreisSummary, max_rows: int = _MAX_ROWS) -> str:
 
 
 def _priorities_section(summary: KreisSummary) -> str:
-    """The order of the levels this version plans in and, where the input sets
-    one, the order asked for (``coverage > ... > interest (tolerance 1 %) > travel``)."""
-    fixed = f"Order of the levels, highest first (fixed in this version)\n  {FIXED_ORDER}"
-    if not summary.priorities_given:
-        return fixed
+    """The order of the levels the plan follows, the input's or the default
+    (``coverage > ... > interest (tolerance 1 %) > travel``)."""
     levels = [
         f"{p.level} (tolerance {p.tolerance:g} %)" if p.tolerance else p.level
         for p in summary.priorities
     ]
-    return (
-        f"{fixed}\n\nPriorities asked for in the input, highest first (recorded in "
-        f"summary.json as priorities_requested; not yet followed)\n  {' > '.join(levels)}"
-    )
-
-
-FIXED_ORDER = " > ".join(OBJECTIVES)
-"""The order the solver follows in this version, each level held exactly."""
+    where = "from the input" if summary.priorities_given else "the default"
+    return f"Order of the levels, highest first ({where})\n  {' > '.join(levels)}"
 
 
 def _no_option_title(table: pd.DataFrame) -> str:

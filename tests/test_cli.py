@@ -10,7 +10,6 @@ import pytest
 
 from kaoa_match.cli import main
 from kaoa_match.io.write_problem import write_problem
-from kaoa_match.plan import OBJECTIVES
 from tests.solvers.test_bfe_instances import school
 
 EXAMPLE = Path(__file__).parents[1] / "kaoa_match" / "data" / "example"
@@ -44,15 +43,15 @@ def test_solve_writes_the_plan_and_exits_0(tmp_path: Path) -> None:
     assert summary["objectives"]["coverage"] == 2  # two places, three students
     unassigned = (tmp_path / "out" / "unassigned.csv").read_text().splitlines()
     assert len(unassigned) == 2  # header + the one student left without a place
-    # the order the solver followed: this version's fixed order, each level held
+    # the order the solver followed: the contract's default, interest within 1 %
     assert [(p["level"], p["tolerance"]) for p in summary["priorities"]] == [
         ("coverage", 0),
         ("stability", 0),
         ("fairness", 0),
         ("wishes", 0),
-        ("interest", 0),
-        ("travel", 0),
         ("together", 0),
+        ("interest", 1),
+        ("travel", 0),
     ]
     assert "priorities_requested" not in summary
 
@@ -68,12 +67,14 @@ def test_summary_json_names_the_priorities_of_the_input(
     )
     order = ["coverage", "stability", "wishes", "fairness", "interest", "together", "travel"]
     assert main(["solve", str(data), "--out", str(tmp_path / "out"), "--quiet"]) == 0
-    assert "still plans in the fixed order" in capsys.readouterr().err
+    assert "warning" not in capsys.readouterr().err
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
-    assert summary["priorities_requested"] == [
+    # the order the solver followed is the input's
+    assert summary["priorities"] == [
         {"level": level, "tolerance": 2.5 if level == "interest" else 0} for level in order
     ]
-    assert [p["level"] for p in summary["priorities"]] == list(OBJECTIVES)  # what was used
+    assert "priorities_requested" not in summary
+    assert list(summary["level_status"]) == order  # the levels in that order
 
 
 def test_invalid_input_exits_2_lists_every_problem_and_writes_nothing(
@@ -104,8 +105,9 @@ def test_validate_prints_the_summary(capsys: pytest.CaptureFixture[str]) -> None
     out = capsys.readouterr().out
     assert "Students per school and grade" in out
     assert (
-        "Order of the levels, highest first (fixed in this version)\n"
-        "  coverage > stability > fairness > wishes > interest > travel > together"
+        "Order of the levels, highest first (the default)\n"
+        "  coverage > stability > fairness > wishes > together > interest (tolerance 1 %)"
+        " > travel"
     ) in out
 
 

@@ -204,11 +204,12 @@ def test_render_shows_no_personal_data_of_students(kreis: Problem) -> None:
 def test_render_names_the_order_of_the_levels(kreis: Problem) -> None:
     options = build_options(kreis)
     text = render_summary(summarize(kreis, options))
-    fixed = (
-        "Order of the levels, highest first (fixed in this version)\n"
-        "  coverage > stability > fairness > wishes > interest > travel > together"
+    default = (
+        "Order of the levels, highest first (the default)\n"
+        "  coverage > stability > fairness > wishes > together > interest (tolerance 1 %)"
+        " > travel"
     )
-    assert text.endswith(fixed)
+    assert text.endswith(default)
     order = ("wishes", "coverage", "fairness", "stability", "interest", "together", "travel")
     given = tuple(
         Priority(level=level, tolerance=0.5 if level == "interest" else 0)  # type: ignore[arg-type]
@@ -217,8 +218,7 @@ def test_render_names_the_order_of_the_levels(kreis: Problem) -> None:
     summary = summarize(kreis.model_copy(update={"priorities": given}), options)
     assert summary.priorities == given
     assert render_summary(summary).endswith(
-        f"{fixed}\n\nPriorities asked for in the input, highest first (recorded in "
-        "summary.json as priorities_requested; not yet followed)\n"
+        "Order of the levels, highest first (from the input)\n"
         "  wishes > coverage > fairness > stability > interest (tolerance 0.5 %) > together"
         " > travel"
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kaoa_match.io.atomic import atomic_directory
-from kaoa_match.plan import OBJECTIVES
+from kaoa_match.solvers.levels import Order
 
 if TYPE_CHECKING:
     from kaoa_match.baselines import BaselineResult
@@ -75,20 +75,10 @@ def write_plan_files(
 
 def priorities_summary(problem: Problem) -> dict[str, list[dict[str, object]]]:
     """What ``summary.json`` says about the order of the levels: ``priorities``,
-    the order and tolerances the solver followed, highest first
-    (``[{"level": "coverage", "tolerance": 0.0}, ...]``), and, where the input
-    asked for another (``priorities.csv``), ``priorities_requested``.
-
-    This version's solver follows the fixed order of ``plan.OBJECTIVES``, each
-    level held exactly; the planner's order is read, checked and recorded, and
-    followed once the solver reads it (issue 25).
-    """
-    used = [{"level": level, "tolerance": 0.0} for level in OBJECTIVES]
-    summary: dict[str, list[dict[str, object]]] = {"priorities": used}
-    requested = [priority.model_dump() for priority in problem.effective_priorities]
-    if problem.priorities and requested != used:
-        summary["priorities_requested"] = requested
-    return summary
+    the order and tolerances (in percent) the solver followed, highest first
+    (``[{"level": "coverage", "tolerance": 0.0}, ...]``): the planner's
+    (``priorities.csv``), else the contract's default."""
+    return {"priorities": Order.of(problem.effective_priorities).as_priorities()}
 
 
 def write_summary(path: Path, summary: dict[str, Any]) -> None:

@@ -199,6 +199,10 @@ def _levels(summary: Mapping[str, Any]) -> tuple[Level, ...]:
     bounds = summary.get("bounds", {})
     gaps = summary.get("gaps", {})
     states = summary.get("level_status", {})
+    # The order the plan followed (summary.json's ``priorities``), else the default.
+    order = [
+        str(row["level"]) for row in summary.get("priorities", []) if isinstance(row, dict)
+    ] or list(OBJECTIVES)
     return tuple(
         Level(
             name,
@@ -207,7 +211,7 @@ def _levels(summary: Mapping[str, Any]) -> tuple[Level, ...]:
             None if gaps.get(name) is None else float(gaps[name]),
             str(states.get(name, summary.get("status", ""))),
         )
-        for name in OBJECTIVES
+        for name in order
         if name in values
     )
 

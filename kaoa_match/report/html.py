@@ -205,9 +205,10 @@ def _levels_section(h: Headline) -> str:
     table = _table(header, rows, numeric={1, 2, 3})
     intro = _(
         "The objectives in their order of priority. Each level was optimised without "
-        "losing anything on the levels above it; the bound is the best value proven "
-        "possible (for travel a lower bound), so the gap says how far the plan can at "
-        "most be from the best. Values are those of the plan written."
+        "losing anything on the levels above it beyond their tolerance; the bound is the "
+        "best value proven possible (for travel a lower bound), so the gap says how far "
+        "the plan can at most be from the best. A level with a tolerance may lie below "
+        "its bound by up to its tolerance. Values are those of the plan written."
     )
     return _section("levels", _("Objectives, bounds and proof"), intro, table)
 

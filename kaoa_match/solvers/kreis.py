@@ -9,6 +9,7 @@ import numpy as np
 
 from kaoa_match.options import max_placeable
 from kaoa_match.solvers.constraints import add_hard_rules, group_minimums
+from kaoa_match.solvers.levels import Order
 from kaoa_match.solvers.start.flows import FlowKreis
 from kaoa_match.solvers.start.greedy import GreedyInput
 from kaoa_match.solvers.variables import (
@@ -47,6 +48,7 @@ class Kreis:
     together: list[tuple[int, int]]
     wishes: WishTable
     seed: int
+    order: Order  # the planner's priorities: the levels' order and tolerances
 
     @classmethod
     def of(
@@ -71,6 +73,7 @@ class Kreis:
             together=together,
             wishes=WishTable.of(problem),
             seed=options.seed,
+            order=Order.of(problem.effective_priorities),
         )
 
     @property
@@ -127,6 +130,7 @@ class Kreis:
             bfe_needed=self.bfe_needed,
             min_group=self.min_group,
             wishes=WishMatches.of(self.wishes, cand) if wishes is None else wishes,
+            order=self.order.names,
         )
 
     def add_rules(

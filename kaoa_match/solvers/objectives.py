@@ -15,7 +15,7 @@ import numpy as np
 
 from kaoa_match.solvers.builder import iter_groups
 from kaoa_match.solvers.constraints import company_days
-from kaoa_match.solvers.levels import LEVELS, spec
+from kaoa_match.solvers.levels import DEFAULT_ORDER, Order, spec
 from kaoa_match.solvers.variables import BFE, WishMatches
 
 if TYPE_CHECKING:
@@ -68,12 +68,14 @@ def build_levels(
     n_days: int,
     caps: dict[str, tuple[int, str]] | None = None,
     wishes: WishMatches | None = None,
+    order: Order = DEFAULT_ORDER,
 ) -> list[Level]:
-    """Every level of the catalogue, in its order; ``caps`` are bounds known
-    beforehand, each with its source (:data:`kaoa_match.plan.BOUND_SOURCES`)."""
+    """Every level of the catalogue, in the solve's ``order``; ``caps`` are
+    bounds known beforehand, each with its source
+    (:data:`kaoa_match.plan.BOUND_SOURCES`)."""
     everything = np.arange(len(cand), dtype=np.int64)
-    # Built in the catalogue's order: the indicators of the counting levels
-    # are new variables, numbered in that order.
+    # Built in the solve's order: the indicators of the counting levels are
+    # new variables, numbered in that order.
     expressions: dict[str, Callable[[], Level]] = {
         "coverage": lambda: Level("coverage", everything, np.ones(len(cand), dtype=np.int64)),
         "stability": lambda: Level("stability", published, np.ones(len(published), dtype=np.int64)),
@@ -83,7 +85,7 @@ def build_levels(
         "travel": lambda: _positive("travel", everything, cand.travel),
         "together": lambda: _together(b, cand, together, n_days),
     }
-    levels = [expressions[level.name]() for level in LEVELS]
+    levels = [expressions[name]() for name in order.names]
     for name, (cap, source) in (caps or {}).items():
         k = next(i for i, level in enumerate(levels) if level.name == name)
         levels[k] = replace(levels[k], cap=cap, cap_source=source)

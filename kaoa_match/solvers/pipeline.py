@@ -118,11 +118,15 @@ def solve_with_options(
     seconds_model = time.monotonic() - model_start
     cut = handover.cut_to is not None
     searched = solve_parts(
-        kreis, cand, handover.plan, published, cut, handover.bounds.whole_kreis, ctx
+        kreis, cand, handover.plan, published, cut, handover.bounds.for_model(kreis.order), ctx
     )
     result = searched.result
     result.levels = final_levels(
-        result.levels, handover.caps, handover.bounds.whole_kreis, handover.bounds.held_bounds
+        result.levels,
+        handover.caps,
+        handover.bounds.whole_kreis,
+        handover.bounds.held_bounds,
+        handover.bounds.held_for,
     )
     stats = _stats(kreis, searched, handover, seconds_options, seconds_model)
     plan = make_plan(

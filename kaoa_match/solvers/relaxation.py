@@ -57,6 +57,22 @@ class LpResult:
             return None
         return rounded.astype(np.int64)
 
+    @property
+    def num_free(self) -> int:
+        """How many variables the LP had a choice for."""
+        return int(self.free.sum())
+
+    def fixable(self, value: int) -> int:
+        """How many variables :meth:`fixings` of ``value`` fixes (cheaper)."""
+        slack = self._slack(value, strictly_better=True)
+        return int(np.count_nonzero(self.free & (np.abs(self.reduced_cost) > slack)))
+
+    def _slack(self, value: int, strictly_better: bool) -> float:
+        sign = -1.0 if self.maximize else 1.0
+        lp_min = sign * self.optimum
+        target_min = sign * value - (1.0 if strictly_better else 0.0)
+        return target_min - lp_min + 1e-6 * max(1.0, abs(lp_min))
+
     def fixings(
         self, value: int, strictly_better: bool = True
     ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
@@ -64,10 +80,7 @@ class LpResult:
         better than ``value``, or with ``strictly_better`` False in every plan at
         least as good (reduced-cost fixing: a plan's level value is the LP optimum
         plus at least the reduced cost of each variable it moves off its bound)."""
-        sign = -1.0 if self.maximize else 1.0
-        lp_min = sign * self.optimum
-        target_min = sign * value - (1.0 if strictly_better else 0.0)
-        slack = target_min - lp_min + 1e-6 * max(1.0, abs(lp_min))
+        slack = self._slack(value, strictly_better)
         # A variable fixed already has a reduced cost too, but nothing to fix.
         at_zero = np.flatnonzero(self.free & (self.reduced_cost > slack))
         at_one = np.flatnonzero(self.free & (self.reduced_cost < -slack))

@@ -34,10 +34,9 @@ def make_plan(
 ) -> Plan:
     chosen = np.flatnonzero(result.solution[: len(cand)] == 1)
     assignments = assignment_table(problem, opts, cand, chosen)
-    coverage_proven = result.levels[0].status == "optimal"
+    coverage_proven = any(lv.name == "coverage" and lv.proven for lv in result.levels)
     unassigned = unassigned_table(problem, opts, cand, chosen, coverage_proven)
-    states = {lv.status for lv in result.levels}
-    status: Status = "optimal" if states == {"optimal"} else "feasible"
+    status: Status = "optimal" if all(lv.proven for lv in result.levels) else "feasible"
     return Plan(status, result.levels, assignments, unassigned, seconds, result.interrupted, stats)
 
 

@@ -67,16 +67,18 @@ def test_refuses_a_directory_with_other_files(tmp_path: Path) -> None:
     assert (tmp_path / "students.csv").read_text() == "student_id\n"
 
 
-def test_priorities_summary_gives_the_order_used_and_the_one_asked_for() -> None:
+def test_priorities_summary_gives_the_order_used() -> None:
     from tests.test_validation import base
 
-    used = [{"level": level, "tolerance": 0.0} for level in OBJECTIVES]
-    assert priorities_summary(base()) == {"priorities": used}
+    default = [
+        {"level": level, "tolerance": 1.0 if level == "interest" else 0.0} for level in OBJECTIVES
+    ]
+    assert OBJECTIVES[4:6] == ("together", "interest")  # contract v3's default order
+    assert priorities_summary(base()) == {"priorities": default}
     given = (Priority(level="travel", tolerance=3), Priority(level="coverage"))
     problem = base().model_copy(update={"priorities": given})
     assert priorities_summary(problem) == {
-        "priorities": used,
-        "priorities_requested": [
+        "priorities": [
             {"level": "travel", "tolerance": 3.0},
             {"level": "coverage", "tolerance": 0.0},
         ],

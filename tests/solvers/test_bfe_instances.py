@@ -25,6 +25,7 @@ from kaoa_match.model import (
     Offer,
     Pair,
     PreviousAssignment,
+    Priority,
     School,
     Student,
     TravelTime,
@@ -352,11 +353,27 @@ def test_together_pair_shares_a_company_when_travel_ties() -> None:
     assert plan.objectives == objectives(coverage=2, travel=20, together=1)
 
 
-def test_travel_ranks_above_together() -> None:
-    # A lives 10 min from C1 and 20 from C2, B the other way round. Together
-    # would cost 30 min, apart 20; travel is the higher level, so they split.
-    travel = {("A", "C1"): 10, ("A", "C2"): 20, ("B", "C1"): 20, ("B", "C2"): 10}
-    plan = solve_checked(_two_companies(2, travel, [("A", "B", "together")]))
+_CROSSED = {("A", "C1"): 10, ("A", "C2"): 20, ("B", "C1"): 20, ("B", "C2"): 10}
+"""A lives 10 min from C1 and 20 from C2, B the other way round."""
+
+
+def test_together_ranks_above_travel() -> None:
+    # Together would cost 30 min (both at C1 or both at C2), apart 20; in the
+    # default order (contract v3) together comes before travel, so they share
+    # a company: together 1, travel 30.
+    plan = solve_checked(_two_companies(2, _CROSSED, [("A", "B", "together")]))
+    assert _company_of(plan)["A"] == _company_of(plan)["B"]
+    assert plan.objectives == objectives(coverage=2, travel=30, together=1)
+
+
+def test_travel_ranks_above_together_in_the_order_of_version_2() -> None:
+    # The planner's order of contract v2 (priorities.csv): travel before
+    # together, so they split: travel 10 + 10 = 20, together 0.
+    v2 = ("coverage", "stability", "fairness", "wishes", "interest", "travel", "together")
+    problem = _two_companies(2, _CROSSED, [("A", "B", "together")]).model_copy(
+        update={"priorities": tuple(Priority(level=name) for name in v2)}  # type: ignore[arg-type]
+    )
+    plan = solve_checked(problem)
     assert _company_of(plan) == {"A": "C1", "B": "C2"}
     assert plan.objectives == objectives(coverage=2, travel=20)
 

@@ -61,13 +61,19 @@ def whole_kreis_bound(
     whole_kreis: dict[str, int],
     held_bounds: dict[str, HeldBound],
     values: dict[str, int],
+    held_for: dict[str, dict[str, int]] | None = None,
 ) -> tuple[int | None, str]:
     """The tightest bound over every option for level ``name`` of a plan with
-    these level ``values``, and where it comes from."""
+    these level ``values``, and where it comes from. A bound of ``whole_kreis``
+    that held levels above at values (``held_for``) the plan falls short of
+    (a level with a tolerance gave some up) is no bound for it: left out."""
     bound, source = whole_kreis.get(name), "lagrangian"
-    held = held_bounds.get(name)
-    if held is not None:
-        at_plan = held.for_plan(values)
+    held = (held_for or {}).get(name, {})
+    if any(exceeds(k, at, values[k]) for k, at in held.items()):
+        bound = None
+    priced = held_bounds.get(name)
+    if priced is not None:
+        at_plan = priced.for_plan(values)
         if bound is None or exceeds(name, bound, at_plan):
             bound, source = at_plan, "lp-prices"
     return bound, source
@@ -97,15 +103,17 @@ def final_levels(
     caps: dict[str, tuple[int, str]],
     whole_kreis: dict[str, int],
     held_bounds: dict[str, HeldBound],
+    held_for: dict[str, dict[str, int]] | None = None,
 ) -> list[LevelResult]:
     """The levels of the plan with the bounds that hold for the whole Kreis: a
     cut model's ``caps`` in place of its own, then the tighter of those and
-    the bounds over every option (``whole_kreis``, ``held_bounds``)."""
+    the bounds over every option (``whole_kreis``, ``held_bounds``; see
+    :func:`whole_kreis_bound` for ``held_for``)."""
     values = {level.name: level.value for level in levels}
     return [
         tightened(
             capped(level, caps.get(level.name)),
-            *whole_kreis_bound(level.name, whole_kreis, held_bounds, values),
+            *whole_kreis_bound(level.name, whole_kreis, held_bounds, values, held_for),
         )
         for level in levels
     ]

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kaoa_match.solvers.budget import DEFAULT_POLICY, Deadline
-from kaoa_match.solvers.levels import bounded_by, spec
+from kaoa_match.solvers.levels import DEFAULT_ORDER, Order, bounded_by, spec
 from kaoa_match.solvers.variables import BFE, WishMatches
 
 if TYPE_CHECKING:
@@ -667,6 +667,7 @@ def whole_kreis_bounds(
     wishes: WishMatches | None = None,
     skip: Collection[str] = (),
     shares: Mapping[str, float] = DEFAULT_POLICY.lagrangian_level_share,
+    order: Order = DEFAULT_ORDER,
 ) -> tuple[dict[str, int], NDArray[np.int64]]:
     """An integral bound over every option in ``cand`` for each level up to
     travel (but those in ``skip``), aimed at the values ``start`` of a plan in hand,
@@ -675,7 +676,9 @@ def whole_kreis_bounds(
     Coverage, stability, fairness, wishes and interest are bounded with the earlier
     levels left free, which can only loosen them; travel, which would be 0
     with nobody placed, is bounded with coverage held at its value in
-    ``start`` (the plan returned places at least as many). Also returns the
+    ``start`` when coverage comes before travel in ``order`` (the bound then
+    holds for plans that place at least as many; ``bounds.combine`` drops it
+    for a plan that places fewer). Also returns the
     options the students take at each level's best prices (candidate
     positions): those a model cut to the nearest offers should keep."""
     wishes = wishes or WishMatches.none()
@@ -697,7 +700,7 @@ def whole_kreis_bounds(
     def with_held(name: str) -> tuple[Objective, list[Held]]:
         held = [
             Held(expressions[k](), float(_signed_value(start[k], k)))
-            for k in spec(name).lagrangian_holds
+            for k in order.holds(name, spec(name).lagrangian_holds)
         ]
         return expressions[name](), held
 

@@ -4,7 +4,7 @@ allows, the subgradient steps of the Lagrangian for the other levels."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,7 +21,7 @@ from kaoa_match.solvers.bounds.lagrangian import (
 )
 from kaoa_match.solvers.bounds.lp_prices import LpPrices, column_generation
 from kaoa_match.solvers.budget import Deadline, TimePolicy
-from kaoa_match.solvers.levels import bounded_by, spec
+from kaoa_match.solvers.levels import Order, bounded_by, spec
 from kaoa_match.solvers.objectives import per_student_caps
 from kaoa_match.solvers.reduce import best_per_slot, nearest_per_day_field
 from kaoa_match.solvers.search.lexicographic import announce
@@ -114,6 +114,7 @@ def bounds_over_every_option(
         flows.wishes,
         skip=set(held_bounds),
         shares=policy.lagrangian_level_share,
+        order=kreis.order,
     )
     # A bound the warm start beats would be a bug of the relaxation: never report it.
     valid = {name: b for name, b in bounds.items() if not exceeds(name, values[name], b)}
@@ -143,6 +144,7 @@ def _at_lp_prices(
     cut model, if any), the warm start and the best-scored options of each
     offer-day."""
     points = flows.wishes.option_points(len(cand)).astype(np.float64)
+    names = list(kreis.order.holds(name, spec(name).lp_prices_holds))
     held = []
     rounds = 1
     if name == "wishes":
@@ -150,7 +152,7 @@ def _at_lp_prices(
         columns = np.flatnonzero(points).astype(np.int64)
     else:
         objective = Objective(cand.score.astype(np.float64))
-        if len(flows.wishes.option):
+        if len(flows.wishes.option) and "wishes" in names:
             held = [Held(Objective(points), values["wishes"])]
         columns = np.arange(len(cand), dtype=np.int64)
         if len(cand) > _LP_PRICES_MAX_OPTIONS:
@@ -179,7 +181,7 @@ def _at_lp_prices(
     if found_prices is None:
         return None
     prices = found_prices.prices
-    names = list(spec(name).lp_prices_holds) if held else []
+    names = names if held else []
     found = HeldBound(
         found_prices.value,
         {k: values[k] for k in names},
@@ -221,10 +223,27 @@ class KreisBounds:
     held_bounds: dict[str, HeldBound]  # tighter ones, valid while earlier levels hold
     priced: NDArray[np.int64]  # candidate positions the students take at the prices
     guide: LpPrices | None  # the interest LP's prices and last iterate, if it ran
+    # By level of ``whole_kreis``: the levels above it that its bound held at
+    # the warm start's values; it holds only for a plan no worse on them.
+    held_for: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @classmethod
     def none(cls) -> KreisBounds:
         return cls({}, {}, np.zeros(0, dtype=np.int64), None)
+
+    def for_model(self, order: Order) -> dict[str, int]:
+        """The bounds of :attr:`whole_kreis` that hold for every plan the model's
+        levels can return, to serve as the levels' caps there: a bound that
+        held a level at the warm start's value only if that level is the first
+        of ``order`` and held exactly (its search starts from the warm start,
+        so it never ends below it)."""
+        first = order.names[0]
+        exact_first = order.tolerance_of(first) == 0
+        return {
+            name: bound
+            for name, bound in self.whole_kreis.items()
+            if all(k == first and exact_first for k in self.held_for.get(name, {}))
+        }
 
 
 def bound_every_option(
@@ -248,4 +267,9 @@ def bound_every_option(
         ctx.options.workers,
         ctx.policy,
     )
-    return KreisBounds(*found)
+    values = level_values(warm.flows, warm.plan)
+    held_for = {
+        name: {k: values[k] for k in kreis.order.holds(name, spec(name).lagrangian_holds)}
+        for name in found[0]
+    }
+    return KreisBounds(*found, held_for=held_for)

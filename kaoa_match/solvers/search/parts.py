@@ -68,7 +68,9 @@ def _solve_part(
     b = ModelBuilder()
     b.new_bools(len(cand))
     kreis.add_rules(b, cand)
-    levels = build_levels(b, cand, published, kreis.top, together, kreis.n_days, caps, wishes)
+    levels = build_levels(
+        b, cand, published, kreis.top, together, kreis.n_days, caps, wishes, kreis.order
+    )
     hint = np.zeros(b.num_vars, dtype=np.int64)
     hint[present_positions(cand, warm_start)] = 1
     greedy = kreis.greedy_input(cand, wishes)
@@ -91,6 +93,8 @@ def _solve_part(
         polish=polish,
         deadline=deadline,
         policy=policy,
+        order=kreis.order,
+        pairs=together,
     )
     return result, b
 
@@ -144,6 +148,10 @@ def _join(solved: list[tuple[Candidates, LexResult]]) -> tuple[Candidates, LexRe
 
 def _sum_levels(parts: list[LevelResult]) -> LevelResult:
     first = parts[0]
+    # A part held exactly counts its value as both what it reached and held.
+    tolerant = any(lv.held_at is not None for lv in parts)
+    reached = sum(lv.value if lv.reached is None else lv.reached for lv in parts)
+    held_at = sum(lv.value if lv.held_at is None else lv.held_at for lv in parts)
     return LevelResult(
         first.name,
         first.sense,
@@ -152,6 +160,8 @@ def _sum_levels(parts: list[LevelResult]) -> LevelResult:
         combined_status({lv.status for lv in parts}),
         sum(lv.seconds for lv in parts),
         sources.pop() if len(sources := {lv.bound_source for lv in parts}) == 1 else "mixed",
+        reached if tolerant else None,
+        held_at if tolerant else None,
     )
 
 

@@ -78,6 +78,10 @@ class FlowKreis:
     bfe_needed: NDArray[np.int64]  # per student
     min_group: NDArray[np.int64] | None = None  # per offer; None = no minimums
     wishes: WishMatches = field(default_factory=WishMatches.none)
+    # The solve's order of the levels: which plan is lexicographically better.
+    # (The arc costs weigh the levels in the catalogue's listing; a round is
+    # kept only if it is no worse in this order.)
+    order: tuple[str, ...] = NAMES
 
     @property
     def n_students(self) -> int:
@@ -86,7 +90,7 @@ class FlowKreis:
 
 def level_values(k: FlowKreis, plan: NDArray[np.bool_]) -> dict[str, int]:
     """The value of each level of ``plan`` that the flows weigh (all but
-    ``together``), in the catalogue's order."""
+    ``together``), in the solve's order."""
     c = k.cand
     fair = np.zeros(k.n_students, dtype=bool)
     fair[c.student[plan & k.top]] = True
@@ -98,11 +102,11 @@ def level_values(k: FlowKreis, plan: NDArray[np.bool_]) -> dict[str, int]:
         "interest": int(c.score[plan].sum()),
         "travel": int(c.travel[plan].sum()),
     }
-    return {name: values[name] for name in NAMES if name in values}
+    return {name: values[name] for name in k.order if name in values}
 
 
 def value_tuple(k: FlowKreis, plan: NDArray[np.bool_]) -> tuple[int, ...]:
-    """The levels of ``plan`` in the catalogue's order (minimised ones negated,
+    """The levels of ``plan`` in the solve's order (minimised ones negated,
     so that a larger tuple is a lexicographically better plan)."""
     values = level_values(k, plan)
     return tuple(v if spec(name).maximize else -v for name, v in values.items())
