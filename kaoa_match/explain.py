@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from kaoa_match.calendar import WorkingDays
 from kaoa_match.exceptions import KaoaMatchError
-from kaoa_match.i18n import _, date_text, ngettext
+from kaoa_match.i18n import _, date_text, ngettext, span_text
 from kaoa_match.options import build_options, interest_matrix, top_fields
 from kaoa_match.travel import TravelTimes
 from kaoa_match.wishes import wish_target
@@ -309,7 +309,7 @@ class _Case:
         return int(self.options.praktikum_needed[0])
 
     def _placement(self, p: _Placement) -> str:
-        return f"{_span(p.first, p.last)}: {self._offer_text(p.offer, p.score, p.travel)}"
+        return f"{span_text(p.first, p.last)}: {self._offer_text(p.offer, p.score, p.travel)}"
 
     def _offer_text(self, offer: Offer, score: int, travel: int) -> str:
         company = self.companies[offer.company_id]
@@ -486,7 +486,7 @@ class _Case:
         return ""
 
     def _no_dates(self, offer: Offer) -> str:
-        span = _span(offer.start_date, offer.last_date)
+        span = span_text(offer.start_date, offer.last_date)
         if offer.kind == "bfe":
             return _("not open on a BFE date of the school (open {span})").format(span=span)
         return _(
@@ -682,13 +682,6 @@ def _grants(offer: Offer, target: str, value: str) -> bool:
 
 def _dates(days: Iterable[dt.date]) -> str:
     return ", ".join(date_text(d) for d in sorted(days))
-
-
-def _span(first: dt.date, last: dt.date) -> str:
-    """``03.11.2026`` for a day, ``11.01.2027 to 22.01.2027`` for a block."""
-    if first == last:
-        return date_text(first)
-    return _("{first} to {last}").format(first=date_text(first), last=date_text(last))
 
 
 _TARGET = {  # a wish's target, in words (called: the language is chosen at run time)

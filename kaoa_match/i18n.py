@@ -39,6 +39,7 @@ __all__ = [
     "date_text",
     "language",
     "ngettext",
+    "span_text",
 ]
 
 Language = Literal["de", "en"]
@@ -86,3 +87,10 @@ def language(lang: Language) -> Iterator[None]:
 def date_text(day: dt.date) -> str:
     """``03.11.2026``: a date as the workbook's cells and German letters show it."""
     return day.strftime("%d.%m.%Y")
+
+
+def span_text(first: dt.date, last: dt.date) -> str:
+    """``03.11.2026`` for a day, ``11.01.2027 to 22.01.2027`` (``bis``) for a block."""
+    if first == last:
+        return date_text(first)
+    return _("{first} to {last}").format(first=date_text(first), last=date_text(last))

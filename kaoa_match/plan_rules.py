@@ -15,7 +15,6 @@ contract alone; this one guards the files planners receive.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
@@ -27,6 +26,8 @@ from kaoa_match.model import PLANNED_KINDS
 from kaoa_match.options import allowed_rows
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     import pandas as pd
 
     from kaoa_match.model import Offer, Problem
@@ -70,11 +71,9 @@ class _Rows:
 
     @classmethod
     def of(cls, problem: Problem, assignments: pd.DataFrame) -> _Rows:
-        frame = assignments.copy()
-        for column in ("student_id", "offer_id", *_CONSISTENT):
-            frame[column] = frame[column].astype(str)
-        for column in ("start_date", "end_date"):
-            frame[column] = [_date(v) for v in frame[column]]
+        from kaoa_match.report.data import normalise_assignments  # the report reads options
+
+        frame = normalise_assignments(assignments)  # text IDs and kinds, real dates
         known_students = {s.student_id for s in problem.students}
         known_offers = {o.offer_id for o in problem.offers}
         unknown = []
@@ -197,11 +196,3 @@ def _needed_days(problem: Problem) -> dict[str, int]:
     """BFE days each student needs (students without a BFE calendar row: 0)."""
     days = {(e.school_id, e.grade): e.needed_days for e in problem.calendar if e.kind == "bfe"}
     return {s.student_id: days.get((s.school_id, s.grade), 0) for s in problem.students}
-
-
-def _date(value: object) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])

@@ -25,16 +25,16 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from kaoa_match.exceptions import KaoaMatchError
-from kaoa_match.i18n import _, date_text, ngettext
+from kaoa_match.i18n import _, date_text, ngettext, span_text
 from kaoa_match.options import build_options, explain_no_option
 from kaoa_match.plan import ASSIGNMENT_COLUMNS
+from kaoa_match.report.data import as_date
 from kaoa_match.solvers.levels import NAMES, Order
 from kaoa_match.solvers.result import assignment_row
 from kaoa_match.solvers.variables import BFE, Candidates, WishMatches, block_days
 from kaoa_match.wishes import WishTable
 
 if TYPE_CHECKING:
-    import datetime as dt
     from pathlib import Path
 
     from numpy.typing import NDArray
@@ -330,13 +330,9 @@ def _row_days(opts: Options, assignments: pd.DataFrame) -> list[list[int]]:
     """Per row of a plan: the indices of the working days it covers."""
     result = []
     for first, last in zip(assignments["start_date"], assignments["end_date"], strict=True):
-        days = opts.working.between(_date(first), _date(last))
+        days = opts.working.between(as_date(first), as_date(last))
         result.append([d for d in map(opts.days.index_of, days) if d is not None])
     return result
-
-
-def _date(value: object) -> dt.date:
-    return pd.Timestamp(str(value)).date()
 
 
 def _options(
@@ -781,8 +777,6 @@ def _still_short(problem: Problem, recs: Recommendations) -> list[tuple[str, str
 
 
 def date_span(first: object, last: object) -> str:
-    """``03.11.2026`` for a day, ``11.01.2027 to 22.01.2027`` for a block."""
-    first_text, last_text = date_text(_date(first)), date_text(_date(last))
-    if first_text == last_text:
-        return first_text
-    return _("{first} to {last}").format(first=first_text, last=last_text)
+    """``03.11.2026`` for a day, ``11.01.2027 to 22.01.2027`` for a block (cells
+    of a plan as read or as made: dates or ISO text)."""
+    return span_text(as_date(first), as_date(last))

@@ -48,7 +48,7 @@ def normalise_assignments(assignments: pd.DataFrame) -> pd.DataFrame:
     """``assignments`` with real dates, whole-number minutes and scores, text IDs."""
     frame = assignments.reindex(columns=ASSIGNMENT_COLUMNS).copy()
     for column in ("start_date", "end_date"):
-        frame[column] = [_as_date(v) for v in frame[column]]
+        frame[column] = [as_date(v) for v in frame[column]]
     for column in ("travel_min", "score"):
         frame[column] = pd.to_numeric(frame[column]).fillna(0).astype(int)
     for column in (*_ID_COLUMNS, "kind"):
@@ -65,7 +65,8 @@ def normalise_unassigned(unassigned: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def _as_date(value: object) -> dt.date:
+def as_date(value: object) -> dt.date:
+    """A cell of a plan as a date: a date, a timestamp or ISO text."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
