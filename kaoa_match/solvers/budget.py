@@ -115,8 +115,11 @@ class TimePolicy:
     # The levels' guaranteed share of the limit: no stage before them runs
     # into it, so that every level below fairness gets search at every size
     # (kreis-olpe at 60 s: the stages before the levels took 51 s, and wishes,
-    # interest and travel got none).
-    levels_share: float = 0.35
+    # interest and travel got none). Not more: on a cut model the warm starts
+    # and the interest LP's prices make the first levels (siegen-wittgenstein
+    # at 120 s, with 0.2: fairness 2,603 of a bound 2,604, the same as
+    # without; every level below searched, together 5-6 of 13 pairs against 0).
+    levels_share: float = 0.25
 
     # --- The levels ---------------------------------------------------------
     # Share of the time left each level may use; unused time passes on.
@@ -130,6 +133,23 @@ class TimePolicy:
                 "interest": 0.2,
                 "travel": 0.1,
                 "together": 0.05,
+            }
+        )
+    )
+    # A model cut to the nearest offers starts from warm starts that put the
+    # first levels at or next to their bounds, which its levels rarely improve
+    # (siegen-wittgenstein at 120 s: coverage 5 s and fairness 5 s of
+    # neighbourhood rounds, nothing found); the levels below get more.
+    level_share_cut: Mapping[str, float] = field(
+        default_factory=lambda: _frozen(
+            {
+                "coverage": 0.1,
+                "stability": 0.05,
+                "fairness": 0.1,
+                "wishes": 0.2,
+                "interest": 0.2,
+                "travel": 0.2,
+                "together": 0.2,
             }
         )
     )
@@ -241,16 +261,22 @@ class TimePolicy:
         return flow_seconds if left is None else min(flow_seconds, left / 2)
 
     def level_seconds(
-        self, left: float, remaining: list[tuple[str, bool]], levels_time: float
+        self,
+        left: float,
+        remaining: list[tuple[str, bool]],
+        levels_time: float,
+        cut: bool = False,
     ) -> float:
         """Seconds for the first of the ``remaining`` levels (name, has
         variables) of ``left`` seconds: its share among the shares of the levels
         still to come that have variables, at least its guaranteed minimum, and
         never what the levels after it are guaranteed (a level without variables
         is not among them: a tiny part's flows were once given 150,000 s).
-        ``levels_time`` is the time all the levels had when they began."""
-        own = self.level_share[remaining[0][0]]
-        shares = [self.level_share[name] for name, has_variables in remaining if has_variables]
+        ``levels_time`` is the time all the levels had when they began;
+        ``cut``: the model is cut to the nearest offers."""
+        level_share = self.level_share_cut if cut else self.level_share
+        own = level_share[remaining[0][0]]
+        shares = [level_share[name] for name, has_variables in remaining if has_variables]
         minimum = self.level_minimum(left, remaining, levels_time)
         seconds = max(left * own / max(sum(shares), own), minimum)
         return max(min(seconds, left - self.guaranteed_after(left, remaining, levels_time)), 0.0)

@@ -80,7 +80,8 @@ def test_pairs_apart_and_who_may_make_room_for_them() -> None:
     assert near.apart([(0, 1)], plan) == [0]
     # Every company is one A and B could share: everyone else is a rival.
     assert np.flatnonzero(near.pair_and_rivals((0, 1), plan, 10)).tolist() == [0, 1, 2, 3]
-    assert near.pair_and_rivals((0, 1), plan, 1).sum() == 3  # the pair and one rival
+    # A place is freed whole: C and D at K1 move together, or not at all.
+    assert near.pair_and_rivals((0, 1), plan, 1).sum() == 4
     together = _plan(cand, {0: 0, 1: 0, 2: 1, 3: 2})
     assert near.apart([(0, 1)], together) == []
 

@@ -76,6 +76,7 @@ _REPAIR_ROUNDS = 4
 _LNS_STUDENTS = 120  # students free in one neighbourhood round
 _LNS_ROUNDS = 40  # without a time limit
 _PAIR_RIVALS = 30  # students who may make room for a together pair in one round
+_PAIR_TRIES = 3  # rounds of such neighbourhoods for each pair kept apart
 # A search for a strictly better plan starts over in a smaller model once a plan
 # it found lets reduced-cost fixing fix this many more variables and this share
 # of those still free (the example's travel below interest held within 1 %:
@@ -244,7 +245,7 @@ def optimise(
             if interrupt.requested:
                 results.append(_not_optimised(level, solution))
                 continue
-            budget = _budget(deadline, levels[k:], policy, levels_time)
+            budget = _budget(deadline, levels[k:], policy, levels_time, cut=not bounds_hold)
             if polish is not None and k > 0:
                 seconds = policy.polish_seconds if budget is None else budget * policy.polish_share
                 solution = _polished(b, levels[k:], solution, len(owner), polish, seconds)
@@ -509,13 +510,17 @@ class _LevelRun:
             incumbent = self._kept_if_better(
                 incumbent, near.of(students), level.trivial_bound(), limit, "pairs"
             )
-        for k in near.apart(self.pairs, incumbent):
-            if stop():
-                break
-            free_student = near.pair_and_rivals(self.pairs[k], incumbent, _PAIR_RIVALS)
-            incumbent = self._kept_if_better(
-                incumbent, free_student, level.trivial_bound(), limit, "pair and rivals"
-            )
+        # Each pair kept apart, with the students at a few of the places it
+        # could share, in new random choices while the time lasts.
+        for _ in range(_PAIR_TRIES):
+            apart = near.apart(self.pairs, incumbent)
+            for k in apart:
+                if stop():
+                    return incumbent
+                free_student = near.pair_and_rivals(self.pairs[k], incumbent, _PAIR_RIVALS)
+                incumbent = self._kept_if_better(
+                    incumbent, free_student, level.trivial_bound(), limit, "pair and rivals"
+                )
         return incumbent
 
     def _lns(self, incumbent: NDArray[np.int64], level_time: Deadline) -> NDArray[np.int64]:
@@ -536,9 +541,13 @@ class _LevelRun:
             limit = min(max(left, 0.0) * policy.lns_round_share, policy.lns_seconds)
         rounds_until = Deadline(None if left is None else left * policy.lns_share)
         improved = done = 0
+        last_round = 0.0
         for k in range(rounds):
-            if self.interrupt.requested or rounds_until.passed():
+            # Stop before a round that would likely end past the window.
+            window = rounds_until.left()
+            if self.interrupt.requested or (window is not None and window <= last_round):
                 break
+            began = time.monotonic()
             # Every other round around students who could gain on this level.
             gains = near.gains(self.level.name, incumbent) if k % 2 == 0 else None
             if gains is not None and len(gains) > 0:
@@ -546,6 +555,7 @@ class _LevelRun:
             else:
                 free_student, what = near.sample(), "neighbourhood"
             found = self._kept_if_better(incumbent, free_student, None, limit, what)
+            last_round = time.monotonic() - began
             near.adapt(self.last_search_proven)
             improved += found is not incumbent
             done += 1
@@ -840,13 +850,17 @@ def _better(level: Level, a: NDArray[np.int64], b: NDArray[np.int64]) -> bool:
 
 
 def _budget(
-    deadline: Deadline, remaining: list[Level], policy: TimePolicy, levels_time: float | None
+    deadline: Deadline,
+    remaining: list[Level],
+    policy: TimePolicy,
+    levels_time: float | None,
+    cut: bool = False,
 ) -> float | None:
     """Seconds for the first of the ``remaining`` levels (None without a limit)."""
     left = deadline.left(at_least=0.01)
     if left is None or levels_time is None:
         return None
-    return policy.level_seconds(left, _with_variables(remaining), levels_time)
+    return policy.level_seconds(left, _with_variables(remaining), levels_time, cut)
 
 
 def _with_variables(levels: list[Level]) -> list[tuple[str, bool]]:

@@ -79,8 +79,8 @@ class Neighbourhoods:
         self, pair: tuple[int, int], plan: NDArray[np.int64], size: int
     ) -> NDArray[np.bool_]:
         """A pair and up to ``size`` students placed where both could go on a
-        common day (at a company and day both have an option for): those who
-        may have to make room for them."""
+        common day (a company and day both have an option for), whole slots
+        at a time in random order: those who may have to make room for them."""
         a, b = pair
         cand = self.cand
         mine = np.flatnonzero((cand.student == a) | (cand.student == b))
@@ -89,11 +89,15 @@ class Neighbourhoods:
         shared = np.intersect1d(slot[owner == a], slot[owner == b])
         placed = np.flatnonzero(plan[: len(cand)] == 1)
         placed_position, placed_slot = self.slots(placed)
-        rivals = np.unique(cand.student[placed_position[np.isin(placed_slot, shared)]])
-        rivals = rivals[(rivals != a) & (rivals != b)]
-        if len(rivals) > size:
-            rivals = self.rng.choice(rivals, size, replace=False)
-        return self.of(np.r_[np.int64(a), np.int64(b), rivals])
+        at_shared = np.isin(placed_slot, shared)
+        occupant, occupied = cand.student[placed_position[at_shared]], placed_slot[at_shared]
+        chosen: set[int] = set()
+        for key in self.rng.permutation(np.unique(occupied)).tolist():
+            there = set(occupant[occupied == key].tolist()) - {a, b}
+            if chosen and len(chosen | there) > size:
+                break
+            chosen |= there
+        return self.of([a, b, *sorted(chosen)])
 
     def gains(self, level: str, plan: NDArray[np.int64]) -> NDArray[np.int64]:
         """Positions of the candidates not in ``plan`` that would do better on
