@@ -27,7 +27,7 @@ from kaoa_match.generate import (
     supply_summary,
 )
 from kaoa_match.io import check_dir
-from kaoa_match.model import DEFAULT_FIELDS, WEEKDAYS, Problem
+from kaoa_match.model import DEFAULT_FIELDS, WEEKDAYS, ParticipantKind, Problem
 from kaoa_match.presets import (
     NRW_KREISE,
     POPULAR_FIELDS,
@@ -340,7 +340,7 @@ def test_supply_exceeds_demand_moderately(example: Problem, olpe: Problem) -> No
 
 # --- Praxiskurs and Langzeitpraktikum -----------------------------------------
 
-BOTH = ("praxiskurs", "langzeit")
+BOTH: tuple[ParticipantKind, ...] = ("praxiskurs", "langzeit")
 
 
 @pytest.fixture(scope="module")
