@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 
 from kaoa_match.cli import main
+from kaoa_match.i18n import language
 from kaoa_match.io.read import read_dir
 from kaoa_match.io.write_plan import write_plan
 from kaoa_match.io.write_problem import write_problem
@@ -29,7 +30,7 @@ from kaoa_match.report.data import headline, read_output
 from kaoa_match.solvers import solve
 from tests.checker import objective_values
 from tests.conftest import needs_chromium
-from tests.test_workbook import SUMMARY, tiny_plan, tiny_problem
+from tests.test_workbook import SUMMARY, kinds_plan, kinds_problem, tiny_plan, tiny_problem
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -112,6 +113,47 @@ def test_a_plan_without_placements_still_renders() -> None:
     page = render_report(tiny_problem(), empty, unassigned, SUMMARY)
     assert "<b>0 / 8</b><span>placements made</span>" in page
     assert re.findall(r'data-chart="([^"]+)"', page) == list(CHARTS)
+
+
+def kinds_table(page: str) -> list[list[str]]:
+    """The rows of the section "Placements per kind", as cell texts."""
+    section = re.search(r'<section id="kinds">(.*?)</section>', page, re.S)
+    assert section is not None
+    body = section.group(1).split("<tbody>")[1]
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in body.split("<tr>")[1:]]
+
+
+def test_placements_per_kind_only_for_the_kinds_present() -> None:
+    assignments, unassigned = kinds_plan()
+    page = render_report(kinds_problem(), assignments, unassigned, SUMMARY)
+    assert kinds_table(page) == [
+        ["BFE", "days", "5 / 6", "83.3%", "2 / 3"],
+        ["Praktikum", "blocks", "1 / 2", "50.0%", "1 / 2"],
+        ["Praxiskurs", "courses", "3 / 4", "75.0%", "1 / 2"],
+        ["Langzeitpraktikum", "placements over the period", "1 / 1", "100.0%", "1 / 1"],
+    ]
+    card = "5 BFE days, 1 Praktikum block, 3 Praxiskurse, 1 Langzeitpraktikum"
+    assert card in page
+    travel = re.search(r'data-chart="travel".*?</svg>', page, re.S)
+    assert travel is not None and "Praxiskurse" in travel.group(0)
+    assert "Langzeitpraktikum" in travel.group(0)
+    # a plan of BFE and Praktikum only: their two rows, the chart as before
+    tiny = render_report(tiny_problem(), *tiny_plan(), SUMMARY)
+    assert [row[0] for row in kinds_table(tiny)] == ["BFE", "Praktikum"]
+    assert "Praxiskurs" not in tiny and "Langzeitpraktikum" not in tiny
+
+
+def test_placements_per_kind_in_german_and_escaped() -> None:
+    assignments, unassigned = kinds_plan()
+    unassigned.loc[unassigned["kind"] == "praxiskurs", "reason"] = "<b>kein Kurs</b> & mehr"
+    with language("de"):
+        page = render_report(kinds_problem(), assignments, unassigned, SUMMARY)
+    assert "Einsätze nach Art" in page
+    assert [row[1] for row in kinds_table(page)] == [
+        "Tage", "Blöcke", "Kurse", "Einsätze über den Zeitraum",
+    ]  # fmt: skip
+    assert "<b>kein Kurs</b>" not in page
+    assert "&lt;b&gt;kein Kurs&lt;/b&gt; &amp; mehr" in page
 
 
 # --------------------------------------------------------------------------
