@@ -240,9 +240,11 @@ def generate(
     working = WorkingDays()
     schools = _build_schools(spec, ids, rng)
     blocks = _bfe_blocks(spec.bfe_blocks, working, rng) if spec.students else []
-    _assign_bfe_dates(schools, blocks, rng)
-    if spec.weekly_bfe_weekday and blocks:
-        _weekly_bfe_dates(schools, blocks, spec.weekly_bfe_weekday, working, rng)
+    weekly = _weekly_bfe_takers(spec, schools) if blocks else []
+    # Schools with weekly BFE days take no block, nor extra days of one.
+    _assign_bfe_dates([s for s in schools if s not in weekly], blocks, rng)
+    if spec.weekly_bfe_weekday and weekly:
+        _weekly_bfe_dates(weekly, blocks, spec.weekly_bfe_weekday, working, rng)
     periods = (
         _praktikum_periods(spec.praktikum_periods, working, rng) if spec.praktikum_students else []
     )
@@ -1454,19 +1456,23 @@ def _kinds_in_order(kinds: Iterable[str]) -> tuple[ParticipantKind, ...]:
     return tuple(k for k in PARTICIPANT_KINDS if k in wanted)
 
 
+def _weekly_bfe_takers(spec: Preset, schools: list[_School]) -> list[_School]:
+    """The schools whose grade 8 takes its BFE days one a week (see the preset)."""
+    if spec.weekly_bfe_weekday is None:
+        return []
+    return [s for s in schools if s.bfe_students and s.school_type in _WEEKLY_BFE_TYPES]
+
+
 def _weekly_bfe_dates(
-    schools: list[_School],
+    takers: list[_School],
     blocks: list[list[dt.date]],
     weekday: Weekday,
     working: WorkingDays,
     rng: np.random.Generator,
 ) -> None:
-    """Förderschulen and Hauptschulen take their BFE days one a week on
-    ``weekday``: :data:`WEEKLY_BFE_DAYS` such working days in a row of weeks,
-    added to ``blocks`` as a block of their own."""
-    takers = [s for s in schools if s.bfe_students and s.school_type in _WEEKLY_BFE_TYPES]
-    if not takers:
-        return
+    """``takers`` take their BFE days one a week on ``weekday``:
+    :data:`WEEKLY_BFE_DAYS` such working days in a row of weeks, added to
+    ``blocks`` as a block of their own."""
     first, last = BFE_SEASON
     days = [
         day
@@ -1676,11 +1682,12 @@ def _praxiskurs_market(
         wanted = math.ceil(needed * rng.uniform(1.3, 1.5))
         types = frozenset(PRAXISKURS_FIVE_DAYS) if five_days else frozenset[str]()
         offered, k = 0, 0
-        # Every field in every week in turn, so a student finds two fields in two weeks.
+        # Week and field both move on with each course: the courses spread over
+        # the window, and a student finds two fields in two different weeks.
         while offered < (wanted if five_days else 0.8 * wanted):
             capacity = int(rng.integers(10, 16))
             group = min(int(rng.integers(6, 11)), capacity, max(2, needed // 2))
-            week = weeks[(k // len(fields)) % len(weeks)]
+            week = weeks[k % len(weeks)]
             field_id = fields[k % len(fields)]
             market.add_place(
                 traeger, field_id, "praxiskurs", week, capacity, min_group=group, school_types=types
