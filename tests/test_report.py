@@ -156,6 +156,19 @@ def test_placements_per_kind_in_german_and_escaped() -> None:
     assert "&lt;b&gt;kein Kurs&lt;/b&gt; &amp; mehr" in page
 
 
+def test_the_plan_files_of_the_new_kinds_read_back(tmp_path: Path) -> None:
+    # assignments.csv of contract v3: an empty weekdays cell on every row but
+    # the Langzeitpraktikum's, which survives the round trip as text.
+    assignments, unassigned = kinds_plan()
+    assignments.to_csv(tmp_path / "assignments.csv", index=False)
+    unassigned.to_csv(tmp_path / "unassigned.csv", index=False)
+    (tmp_path / "summary.json").write_text(json.dumps(SUMMARY))
+    files = read_output(tmp_path)
+    assert files.assignments["weekdays"].tolist() == [""] * 9 + ["di|do"]
+    page = render_report(kinds_problem(), files.assignments, files.unassigned, files.summary)
+    assert [row[2] for row in kinds_table(page)] == ["5 / 6", "1 / 2", "3 / 4", "1 / 1"]
+
+
 # --------------------------------------------------------------------------
 # Written atomically, remade from the files, linked from the console
 
@@ -258,6 +271,25 @@ def test_report_in_headless_chromium(example: Example, page: Page, tmp_path: Pat
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     assert width >= 1000 and height > 4000  # the whole page, not only the window
+
+
+@needs_chromium
+def test_report_of_all_four_kinds_in_headless_chromium(page: Page, tmp_path: Path) -> None:
+    assignments, unassigned = kinds_plan()
+    report = tmp_path / "report.html"
+    report.write_text(
+        render_report(kinds_problem(), assignments, unassigned, SUMMARY), encoding="utf-8"
+    )
+    seen = visit(page, report, tmp_path / "report.png")
+    assert seen.problems == []
+    assert seen.requests == [report.resolve().as_uri()]
+    assert [c["name"] for c in seen.charts] == list(CHARTS)
+    rows = page.evaluate(
+        "() => [...document.querySelectorAll('#kinds tbody tr')].map(r => r.innerText)"
+    )
+    assert [row.split("\t")[0] for row in rows] == [
+        "BFE", "Praktikum", "Praxiskurs", "Langzeitpraktikum",
+    ]  # fmt: skip
 
 
 @needs_chromium
