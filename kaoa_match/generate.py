@@ -1518,7 +1518,7 @@ def _with_participant_kinds(
         in_langzeit = {sid for t in langzeit for sid in t.student_ids}
     if "praxiskurs" in spec.participant_kinds:
         # A weekly Langzeitpraktikum day would fall into every course week.
-        courses = _praxiskurs_takers(schools, cohorts, in_langzeit, rng)
+        courses = _praxiskurs_takers(spec, schools, cohorts, in_langzeit, rng)
         _praxiskurs_market(market, courses, working, rng)
         groups += [("praxiskurs", t) for t in courses]
     order = {st.student_id: i for i, st in enumerate(problem.students)}
@@ -1619,6 +1619,7 @@ def _langzeit_market(market: _Market, takers: list[_Takers], rng: np.random.Gene
 
 
 def _praxiskurs_takers(
+    spec: Preset,
     schools: list[_School],
     cohorts: dict[tuple[str, int], list[str]],
     in_langzeit: set[str],
@@ -1627,12 +1628,17 @@ def _praxiskurs_takers(
     """Grade-9 Praxiskurs participants: Hauptschulen and Förderschulen the whole
     grade, other Schulformen one or two classes; one or two courses each (one
     of the 5-day course) in a four-week window apart from the Praktikum."""
+    only = spec.praxiskurs_school_types
     takers = []
     for s in schools:
         ids = [sid for sid in cohorts.get((s.school_id, 9), []) if sid not in in_langzeit]
-        if not ids or rng.random() >= PRAXISKURS_SCHOOL_SHARE.get(s.school_type, 0.0):
+        if not ids:
             continue
-        if s.school_type not in PRAXISKURS_WHOLE_COHORT:
+        if only and s.school_type not in only:
+            continue
+        if not only and rng.random() >= PRAXISKURS_SCHOOL_SHARE.get(s.school_type, 0.0):
+            continue
+        if s.school_type not in PRAXISKURS_WHOLE_COHORT and not only:
             n = min(len(ids), CLASS_SIZE * (1 + int(rng.random() < 0.4)))
             first = int(rng.integers(0, len(ids) - n + 1))
             ids = ids[first : first + n]

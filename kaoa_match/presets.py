@@ -44,6 +44,9 @@ class Preset:
     ``school_types``, if given, is the fixed list of schools (one entry per
     school); otherwise Schulformen are drawn from :data:`SCHULFORMEN`.
 
+    ``praxiskurs_school_types``, if given, are the only Schulformen whose
+    grade 9 takes Praxiskurse, each such school with its whole grade (a small
+    example); otherwise schools take part by :data:`PRAXISKURS_SCHOOL_SHARE`.
     ``participant_kinds`` are the kinds only listed students take
     (``praxiskurs``, ``langzeit``): their participants, calendar rows, courses
     and places. Empty for the presets made before contract version 3, whose
@@ -64,6 +67,7 @@ class Preset:
     praktikum_periods: int = 3
     school_types: tuple[str, ...] = ()
     participant_kinds: tuple[ParticipantKind, ...] = ()
+    praxiskurs_school_types: tuple[str, ...] = ()
     weekly_bfe_weekday: Weekday | None = None
 
     def __post_init__(self) -> None:
@@ -284,6 +288,8 @@ PRESETS: dict[str, Preset] = {
             bfe_blocks=2,
             praktikum_periods=2,
             school_types=("Gymnasium", "Gesamtschule", "Realschule", "Förderschule"),
+            # With --kinds: a few participants, one course group of the Förderschule.
+            praxiskurs_school_types=("Förderschule",),
         ),
         Preset(
             "kreis-olpe",

@@ -371,6 +371,14 @@ def test_the_kinds_leave_every_other_table_as_it_was(example: Problem) -> None:
     assert {o.kind for o in more.offers[len(example.offers) :]} == set(BOTH)
     assert {p.kind for p in more.participants} == set(BOTH)
     assert generate("example", seed=2026, participant_kinds=()) == example
+    # a few of each: the Förderschule's grade 9 in courses, about 3 % in a Langzeitpraktikum
+    types = {s.school_id: s.school_type for s in more.schools}
+    grade = {s.student_id: (s.school_id, s.grade) for s in more.students}
+    courses = participants_of(more, "praxiskurs")
+    assert 5 <= len(courses) <= 25
+    assert {types[grade[s][0]] for s in courses} == {"Förderschule"}
+    assert 4 <= len(participants_of(more, "langzeit")) <= 20
+    assert validate(more).warnings == []
 
 
 @pytest.mark.parametrize("fixture", ["four_kinds", "tuesdays"])
