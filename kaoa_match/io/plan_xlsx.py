@@ -1,13 +1,15 @@
 """``plan.xlsx``: the plan as lists a school or a company works with.
 
 Sheets, in order (titles and headers in the current language, German by
-default: ``Übersicht``, the schools, ``Betriebslisten``, ``Fehlende Plätze``):
+default: ``Übersicht``, the schools, ``Betriebslisten``, ``Praxiskurse``,
+``Langzeitpraktikum``, ``Fehlende Plätze``):
 
 - ``Summary``: the headline figures, each level's value and bound, and the
   comparison with portal booking.
 - one sheet per school: the class list, one row per student of the school,
-  with each BFE day (date, company, Berufsfeld, travel) and the Praktikum
-  block, and what is missing.
+  with each BFE day (date, company, Berufsfeld, travel), the Praktikum
+  block, the courses and the Langzeitpraktikum (where the school has them),
+  and what is missing.
 - ``Rosters``: per company, offer and date (or block), how many students come
   and which (by ``student_id``).
 - ``Courses`` (where the plan has Praxiskurse): per Träger or company, one
@@ -250,7 +252,7 @@ def _class_list(
 
 
 def _course_text(row: Record, names: Mapping[str, str], fields: Mapping[str, str]) -> str:
-    """``01.02.2027-03.02.2027 Bildungszentrum Olpe (Metall, Maschinenbau)``."""
+    """``01.02.2027 to 03.02.2027 Bildungszentrum Olpe (Metall, Maschinenbau)``."""
     return _("{span} {company} ({field})").format(
         span=span_text(row["start_date"], row["end_date"]),
         company=names.get(row["company_id"], row["company_id"]),
@@ -259,7 +261,7 @@ def _course_text(row: Record, names: Mapping[str, str], fields: Mapping[str, str
 
 
 def _langzeit_text(row: Record, names: Mapping[str, str], fields: Mapping[str, str]) -> str:
-    """``Tuesday, Thursday at Praxis Olpe 12 (Gesundheit), 02.11.2026-25.06.2027``."""
+    """``Tuesday, Thursday at Praxis Olpe 12 (Gesundheit), 02.11.2026 to 25.06.2027``."""
     return _("{weekdays} at {company} ({field}), {span}").format(
         weekdays=weekdays_text(row.get("weekdays")),
         company=names.get(row["company_id"], row["company_id"]),
