@@ -410,11 +410,19 @@ def _travel_section(data: ReportData) -> str:
     )
     mean = float(travel["travel_min"].mean()) if len(travel) else 0.0
     median = float(travel["travel_min"].median()) if len(travel) else 0.0
-    intro = _(
-        "Travel minutes of each placement in bins of {bin} minutes (a Praktikum block "
-        "counts once). Mean {mean} min, median {median} min. Schools and students may "
-        "have a limit other than the default."
-    ).format(bin=_TRAVEL_BIN_MIN, mean=num(f"{mean:.1f}"), median=num(f"{median:.0f}"))
+    if present & {"praxiskurs", "langzeit"}:
+        intro = _(
+            "Travel minutes of each placement in bins of {bin} minutes (a Praktikum block, "
+            "a Praxiskurs and a Langzeitpraktikum count once each). Mean {mean} min, median "
+            "{median} min. Schools and students may have a limit other than the default."
+        )
+    else:
+        intro = _(
+            "Travel minutes of each placement in bins of {bin} minutes (a Praktikum block "
+            "counts once). Mean {mean} min, median {median} min. Schools and students may "
+            "have a limit other than the default."
+        )
+    intro = intro.format(bin=_TRAVEL_BIN_MIN, mean=num(f"{mean:.1f}"), median=num(f"{median:.0f}"))
     return _section("travel", _("Travel times"), intro, chart)
 
 
