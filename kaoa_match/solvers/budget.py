@@ -78,15 +78,18 @@ class TimePolicy:
     lagrangian_share_rerun: float = 0.15
     # Shares of the bounds' time for the LP-priced bounds, in the catalogue's
     # order: interest what its subgradient steps had; the wishes 0.15
-    # (siegen-wittgenstein: 4,198 after 8 s against the per-student 4,385).
+    # (siegen-wittgenstein: 4,198 after 8 s against the per-student 4,385);
+    # travel 0.25 (kreis-olpe, 23 s: 83,080 with interest held, against the
+    # subgradient steps' 59,774 with coverage only).
     lp_prices_share: Mapping[str, float] = field(
         default_factory=lambda: _frozen({"wishes": 0.15, "interest": 0.45, "travel": 0.25})
     )
-    # The least time worth an LP-priced bound; the interest LP also needs
-    # time to choose and build its columns, per option (koeln, 17.7 M
-    # options: 9 s, and no time left for PDLP in a 120 s run).
+    # The least time worth an LP-priced bound; the interest and travel LPs
+    # also need time to choose and build their columns, per option (koeln,
+    # 17.7 M options: 9 s, and no time left for PDLP in a 120 s run; the
+    # travel LP of praktikum-2700, 1.7 M options, 2 iterations in 6.7 s).
     lp_prices_min_seconds: Mapping[str, float] = field(
-        default_factory=lambda: _frozen({"wishes": 1.0, "interest": 5.0, "travel": 5.0})
+        default_factory=lambda: _frozen({"wishes": 1.0, "interest": 5.0, "travel": 10.0})
     )
     lp_seconds_per_option: float = 1e-6
     # Share of the subgradient steps' time for each level; a level whose plan

@@ -64,7 +64,8 @@ class HeldBound:
             p * (signed(k, self.held[k]) - signed(k, values[k])) for k, p in self.prices.items()
         )
         upper = math.floor(bound + 1e-6 * max(1.0, abs(bound)))
-        return upper if self.maximize else -upper
+        # Minutes are never negative: a minimised level's bound is at least 0.
+        return upper if self.maximize else max(-upper, 0)
 
 
 def whole_kreis_bound(
