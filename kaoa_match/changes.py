@@ -20,7 +20,6 @@ import pandas as pd
 
 from kaoa_match.calendar import WorkingDays
 from kaoa_match.i18n import _, date_text, ngettext
-from kaoa_match.model import PLANNED_KINDS
 from kaoa_match.travel import TravelTimes
 
 if TYPE_CHECKING:
@@ -105,7 +104,6 @@ def _previous_frame(problem: Problem) -> pd.DataFrame:
             p.status == "locked",
         )
         for r, p in enumerate(problem.previous)
-        if p.kind in PLANNED_KINDS  # the other kinds are not planned yet: no change to tell
     ]
     columns = ["row", "student_id", "prev_school", "kind", "offer_id"]
     columns += ["start_date", "end_date", "locked"]

@@ -28,6 +28,7 @@ ASSIGNMENT_COLUMNS = [
     "end_date",
     "travel_min",
     "score",
+    "weekdays",
 ]
 UNASSIGNED_COLUMNS = ["student_id", "school_id", "kind", "missing", "reason"]
 
