@@ -4,6 +4,7 @@ slow pure-Python reference."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 from typing import Any
@@ -565,8 +566,9 @@ def _age(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def reference_options(problem: Problem, i: int) -> set[tuple[int, dt.date, int, int]]:
-    """(offer, first day, n_days, minutes) of every allowed option of student i."""
+def reference_options(problem: Problem, i: int) -> set[tuple[int, dt.date, int, int, int]]:
+    """(offer, first day, n_days, minutes, weekday mask) of every allowed option
+    of student i (the mask: bit 0 Monday, Langzeitpraktikum only)."""
     working = WorkingDays.for_problem(problem)
     student = problem.students[i]
     school = next(s for s in problem.schools if s.school_id == student.school_id)
@@ -575,12 +577,15 @@ def reference_options(problem: Problem, i: int) -> set[tuple[int, dt.date, int, 
         e for e in problem.calendar if (e.school_id, e.grade) == (student.school_id, student.grade)
     ]
     companies = {c.company_id: c for c in problem.companies}
+    listed = {p.kind for p in problem.participants if p.student_id == student.student_id}
     found = set()
     for o, offer in enumerate(problem.offers):
         company = companies[offer.company_id]
         mine = [r for r in rows if r.kind == offer.kind]
         if (
-            offer.capacity == 0
+            offer.kind in ("praxiskurs", "langzeit")
+            and offer.kind not in listed
+            or offer.capacity == 0
             or not mine
             or (offer.grades and student.grade not in offer.grades)
             or (offer.school_types and school.school_type not in offer.school_types)
@@ -591,25 +596,57 @@ def reference_options(problem: Problem, i: int) -> set[tuple[int, dt.date, int, 
         minutes = _reference_minutes(problem, i, company)
         if minutes > limit:
             continue
-        starts: list[tuple[dt.date, int]] = []
+        starts: list[tuple[dt.date, int, int]] = []
         if offer.kind == "bfe":
             dates = {d for r in mine for d in working.between(r.start_date, r.last_date)}
             if max(r.needed_days for r in mine) > 0:
-                starts = [(d, 1) for d in dates if offer.start_date <= d <= offer.last_date]
+                starts = [(d, 1, 0) for d in dates if offer.start_date <= d <= offer.last_date]
+        elif offer.kind == "praxiskurs":
+            course = working.between(offer.start_date, offer.last_date)
+            if course and any(
+                r.needed_days > 0 and r.start_date <= course[0] and course[-1] <= r.last_date
+                for r in mine
+            ):
+                starts = [(course[0], len(course), 0)]
+        elif offer.kind == "langzeit":
+            starts = _reference_langzeit(working, offer, mine)
         else:
             for r in mine:
                 inside = working.between(
                     max(r.start_date, offer.start_date), min(r.last_date, offer.last_date)
                 )
                 n = r.needed_days
-                starts += [(inside[k], n) for k in range(len(inside) - n + 1) if n > 0]
-        for day, n in starts:
+                starts += [(inside[k], n, 0) for k in range(len(inside) - n + 1) if n > 0]
+        for day, n, weekdays in starts:
             if company.min_age is not None and (
                 student.birth_date is None or _age(student.birth_date, day) < company.min_age
             ):
                 continue
-            found.add((o, day, n, minutes))
+            found.add((o, day, n, minutes, weekdays))
     return found
+
+
+def _reference_langzeit(
+    working: WorkingDays, offer: Offer, rows: list[CalendarEntry]
+) -> list[tuple[dt.date, int, int]]:
+    """(first date, working days from the first to the last date, weekday mask)
+    of each set of weekdays the school and offer allow with a date on each."""
+    names = ("mo", "di", "mi", "do", "fr")
+    starts = []
+    for r in rows:
+        if not (offer.start_date <= r.start_date and r.last_date <= offer.last_date):
+            continue
+        allowed = sorted((r.weekdays or frozenset(names)) & offer.weekdays, key=names.index)
+        period = working.between(r.start_date, r.last_date)
+        for chosen in itertools.combinations(allowed, r.needed_days):
+            dates = [d for d in period if names[d.weekday()] in chosen]
+            if r.needed_days == 0 or any(
+                not any(names[d.weekday()] == w for d in dates) for w in chosen
+            ):
+                continue
+            mask = sum(1 << names.index(w) for w in chosen)
+            starts.append((dates[0], len(working.between(dates[0], dates[-1])), mask))
+    return starts
 
 
 @pytest.fixture(scope="module")
@@ -633,13 +670,14 @@ def test_generated_kreis_matches_the_reference(generated: tuple[Problem, Options
                 [options.days[k] for k in options.first_day[mine].tolist()],
                 options.n_days[mine].tolist(),
                 options.travel_min[mine].tolist(),
+                options.weekdays[mine].tolist(),
                 strict=True,
             )
         )
         assert got == reference_options(problem, i), problem.students[i].student_id
         assert len(got) == int(mine.sum())  # no duplicates
         for kind, code in KIND_CODE.items():
-            needed = options.bfe_needed[i] > 0 if kind == "bfe" else options.praktikum_needed[i] > 0
+            needed = options.needed(kind)[i] > 0
             empty = not (options.kind[mine] == code).any()
             assert ((i, kind) in options.no_option_reason) == (needed and empty)
 
