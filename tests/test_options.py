@@ -583,8 +583,7 @@ def reference_options(problem: Problem, i: int) -> set[tuple[int, dt.date, int, 
         company = companies[offer.company_id]
         mine = [r for r in rows if r.kind == offer.kind]
         if (
-            offer.kind in ("praxiskurs", "langzeit")
-            and offer.kind not in listed
+            (offer.kind in ("praxiskurs", "langzeit") and offer.kind not in listed)
             or offer.capacity == 0
             or not mine
             or (offer.grades and student.grade not in offer.grades)
