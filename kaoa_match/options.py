@@ -864,7 +864,7 @@ def _offer_label(kind: Kind) -> str:
     return {
         "bfe": _("BFE offer"),
         "praktikum": _("Praktikum offer"),
-        "praxiskurs": _("Praxiskurs"),
+        "praxiskurs": _("Praxiskurs offer"),
         "langzeit": _("Langzeitpraktikum offer"),
     }[kind]
 

@@ -184,9 +184,9 @@ class _Shortfall:
                 "in the window {window}"
             ).format(limit=limit, window=windows)
         return ngettext(
-            "the {n} Praxiskurs in an unused Berufsfeld within {limit} minutes in the window "
+            "{n} Praxiskurs in an unused Berufsfeld within {limit} minutes in the window "
             "{window} is full, does not run or falls on the student's other dates",
-            "all {n} Praxiskurse in an unused Berufsfeld within {limit} minutes in the window "
+            "{n} Praxiskurse in an unused Berufsfeld within {limit} minutes in the window "
             "{window} are full, do not run or fall on the student's other dates",
             len(unused),
         ).format(n=len(unused), limit=limit, window=windows)
@@ -197,9 +197,9 @@ class _Shortfall:
         start, end = langzeit_period(self.problem, self.problem.students[s])
         offers = len(set(self.opts.offer[mine].tolist()))
         return ngettext(
-            "the {n} Langzeitpraktikum offer within {limit} minutes for the period {period} "
+            "{n} Langzeitpraktikum offer within {limit} minutes for the period {period} "
             "is full on the weekdays allowed, or they fall on the student's BFE days or courses",
-            "all {n} Langzeitpraktikum offers within {limit} minutes for the period {period} "
+            "{n} Langzeitpraktikum offers within {limit} minutes for the period {period} "
             "are full on the weekdays allowed, or they fall on the student's BFE days or courses",
             offers,
         ).format(n=offers, limit=limit, period=span_text(start, end))
