@@ -63,12 +63,12 @@ def tiny_problem() -> Problem:
 def tiny_plan() -> tuple[pd.DataFrame, pd.DataFrame]:
     """A valid plan: a1 and a2 get both days, a3 one, b1 the block, b2 none."""
     rows = [
-        ["a1", "A", "bfe", "O1", "C1", "soziales", D1, D1, 12, 0],
-        ["a1", "A", "bfe", "O2", "C2", "metall", D2, D2, 15, 0],
-        ["a2", "A", "bfe", "O2", "C2", "metall", D1, D1, 15, 0],
-        ["a2", "A", "bfe", "O1", "C1", "soziales", D2, D2, 12, 0],
-        ["a3", "A", "bfe", "O1", "C1", "soziales", D1, D1, 12, 0],
-        ["b1", "B", "praktikum", "O3", "C2", "metall", *BLOCK, 11, 0],
+        ["a1", "A", "bfe", "O1", "C1", "soziales", D1, D1, 12, 0, ""],
+        ["a1", "A", "bfe", "O2", "C2", "metall", D2, D2, 15, 0, ""],
+        ["a2", "A", "bfe", "O2", "C2", "metall", D1, D1, 15, 0, ""],
+        ["a2", "A", "bfe", "O1", "C1", "soziales", D2, D2, 12, 0, ""],
+        ["a3", "A", "bfe", "O1", "C1", "soziales", D1, D1, 12, 0, ""],
+        ["b1", "B", "praktikum", "O3", "C2", "metall", *BLOCK, 11, 0, ""],
     ]
     short = [
         ["a3", "A", "bfe", 1, "no free place in a Berufsfeld not yet used"],
