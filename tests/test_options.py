@@ -20,6 +20,7 @@ from kaoa_match.model import (
     ExtraHoliday,
     Interest,
     Offer,
+    Participant,
     Problem,
     School,
     Student,
@@ -521,6 +522,9 @@ def synthetic_kreis(seed: int = 7, n_students: int = 2000) -> Problem:
         )
     ]
     travel_rows = {(t.origin_id, t.company_id): t for t in travel}  # IDs are unique
+    courses, periods, listed = _new_kinds(np.random.default_rng(seed + 1), schools, students)
+    offers += courses
+    calendar += periods
     interests = [
         Interest(student_id=f"P{i}", field_id=fields[int(f)], score=int(s))
         for i in range(n_students)
@@ -539,7 +543,67 @@ def synthetic_kreis(seed: int = 7, n_students: int = 2000) -> Problem:
         interests=tuple(interests),
         holidays=(ExtraHoliday(date=D(2027, 5, 26), name="Pädagogischer Tag"),),
         travel=tuple(travel_rows.values()),
+        participants=tuple(listed),
     )
+
+
+def _new_kinds(
+    rng: np.random.Generator, schools: list[School], students: list[Student]
+) -> tuple[list[Offer], list[CalendarEntry], list[Participant]]:
+    """Courses of 3 or 5 working days in Feb and Mar 2027 (some with a minimum
+    group), Langzeitpraktikum places (some for too short a period), a
+    Praxiskurs window for grade 9 and a Langzeitpraktikum period for grades 8
+    and 9 at every school, and their participants."""
+    working = WorkingDays()
+    weeks = working.between(D(2027, 2, 1), D(2027, 3, 12))
+    names = ("mo", "di", "mi", "do", "fr")
+    offers = []
+    for n in range(150):
+        length = int(rng.choice([3, 5]))
+        k = int(rng.integers(0, len(weeks) - length))
+        capacity = int(rng.integers(0, 12))
+        offers.append(
+            Offer(offer_id=f"K{n}", company_id=f"C{int(rng.integers(400))}",
+                  field_id=DEFAULT_FIELDS[int(rng.integers(len(DEFAULT_FIELDS)))].field_id,
+                  kind="praxiskurs", start_date=weeks[k], end_date=weeks[k + length - 1],
+                  capacity=capacity,
+                  min_group=int(rng.integers(2, 5)) if capacity >= 4 and rng.random() < 0.3
+                  else None)
+        )  # fmt: skip
+    for n in range(60):
+        days = frozenset(str(w) for w in rng.choice(names, int(rng.integers(1, 4)), replace=False))
+        offers.append(
+            Offer(offer_id=f"L{n}", company_id=f"C{int(rng.integers(400))}",
+                  field_id=DEFAULT_FIELDS[int(rng.integers(len(DEFAULT_FIELDS)))].field_id,
+                  kind="langzeit", start_date=D(2026, 9, 1),
+                  end_date=D(2027, 6, 30) if rng.random() < 0.85 else D(2027, 1, 29),
+                  capacity=int(rng.integers(0, 3)), weekdays=days)
+        )  # fmt: skip
+    calendar = []
+    for school in schools:
+        calendar.append(
+            CalendarEntry(school_id=school.school_id, kind="praxiskurs", grade=9,
+                          start_date=D(2027, 2, 1), end_date=D(2027, 3, 12),
+                          days=int(rng.integers(1, 3)))
+        )  # fmt: skip
+        for grade in (8, 9):
+            allowed = frozenset(str(w) for w in rng.choice(names, 3, replace=False))
+            calendar.append(
+                CalendarEntry(school_id=school.school_id, kind="langzeit", grade=grade,
+                              start_date=D(2026, 11, 16), end_date=D(2027, 3, 12),
+                              days=int(rng.integers(1, 3)), weekdays=allowed)
+            )  # fmt: skip
+    listed = [
+        Participant(student_id=s.student_id, kind="praxiskurs")
+        for s in students
+        if s.grade == 9 and rng.random() < 0.3
+    ]
+    listed += [
+        Participant(student_id=s.student_id, kind="langzeit")
+        for s in students
+        if s.grade in (8, 9) and rng.random() < 0.05
+    ]
+    return offers, calendar, listed
 
 
 def _reference_minutes(problem: Problem, i: int, company: Company) -> int:
@@ -660,6 +724,8 @@ def test_generated_kreis_matches_the_reference(generated: tuple[Problem, Options
     without = sorted({i for i, _ in options.no_option_reason})
     sample = sorted(set(rng.choice(len(problem.students), 40, replace=False).tolist()))
     sample += without[:10]
+    for code in (KIND_CODE["praxiskurs"], KIND_CODE["langzeit"]):  # a few of each new kind
+        sample += np.unique(options.student[options.kind == code])[:10].tolist()
     assert len(without) > 0  # the generator makes some students unplaceable
     for i in sample:
         mine = options.student == i
