@@ -119,15 +119,15 @@ class Kreis:
         published_options: NDArray[np.int64],
         wishes: WishMatches | None = None,
     ) -> FlowKreis:
-        """The Kreis as the min-cost-flow rounds see it: students in a pair, with
-        a locked row or with a Praxiskurs or Langzeitpraktikum option stay where
-        the greedy put them (the rounds move BFE days and Praktikum blocks only,
-        and know neither the courses nor the date rule across kinds)."""
+        """The Kreis as the min-cost-flow rounds see it: students in a pair or
+        with a locked row stay where the greedy put them. The rounds move BFE
+        days and Praktikum blocks only; a course or Langzeitpraktikum stays,
+        and its dates are taken (a Praktikum block, which may share dates with
+        a Langzeitpraktikum, is kept off them too: valid, if cautious)."""
         movable = np.ones(len(self.problem.students), dtype=bool)
         for a, b in self.apart + self.together:
             movable[[a, b]] = False
         movable[cand.student[self.locked_in(cand)]] = False
-        movable[cand.student[cand.kind >= COURSE]] = False
         return FlowKreis(
             cand=cand,
             capacity=self.capacity,
