@@ -77,6 +77,20 @@ _share = _real_number("a number > 0 and <= 1", lambda s: 0 < s <= 1)  # of a coh
 _SEED = _whole_number(0, 2**31 - 1)  # CP-SAT's and numpy's seeds both take this range
 
 
+def _participant_kinds(text: str) -> tuple[str, ...]:
+    """An argparse type: ``praxiskurs,langzeit``, one of them, or ``none``."""
+    from kaoa_match.model import PARTICIPANT_KINDS
+
+    if text.strip().lower() == "none":
+        return ()
+    kinds = [k.strip().lower() for k in text.split(",") if k.strip()]
+    if not kinds or any(k not in PARTICIPANT_KINDS for k in kinds):
+        raise argparse.ArgumentTypeError(
+            f"must be praxiskurs, langzeit, both separated by a comma, or none, not {text!r}"
+        )
+    return tuple(k for k in PARTICIPANT_KINDS if k in kinds)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
@@ -189,6 +203,14 @@ def _parser() -> argparse.ArgumentParser:
         "--praktikum", type=_whole_number(0), default=None, help="grade-9 Praktikum students"
     )
     generate.add_argument("--seed", type=_SEED, default=0, help="random seed (default 0)")
+    generate.add_argument(
+        "--kinds",
+        type=_participant_kinds,
+        default=None,
+        help="Praxiskurs and/or Langzeitpraktikum participants, courses and places: "
+        "praxiskurs,langzeit (both), one of them, or none (default: those of the preset; "
+        "kreis-vier-arten and langzeit-dienstag have both)",
+    )
     generate.add_argument(
         "--german", action="store_true", help="write ';', decimal comma, dd.mm.yyyy"
     )
@@ -430,7 +452,11 @@ def _generate(args: argparse.Namespace, console: Console) -> int:
         console.print(f"error: {refused}", soft_wrap=True)
         return EXIT_INVALID
     problem = generate(
-        args.preset, students=args.students, praktikum_students=args.praktikum, seed=args.seed
+        args.preset,
+        students=args.students,
+        praktikum_students=args.praktikum,
+        seed=args.seed,
+        participant_kinds=args.kinds,
     )
     if args.xlsx:
         write_input_workbook(args.out, problem)
@@ -441,7 +467,9 @@ def _generate(args: argparse.Namespace, console: Console) -> int:
         f"wrote {_count(len(problem.students), 'student')}, "
         f"{_count(len(problem.schools), 'school')}, "
         f"{_count(len(problem.companies), 'company', 'companies')}, "
-        f"{_count(len(problem.offers), 'offer')} to {where}"
+        f"{_count(len(problem.offers), 'offer')}"
+        + (f", {_count(len(problem.participants), 'participant')}" if problem.participants else "")
+        + f" to {where}"
     )
     return EXIT_OK
 
@@ -472,6 +500,12 @@ def _generate_nrw(args: argparse.Namespace, console: Console) -> int:
         console.print(
             "error: --students and --praktikum do not apply to --preset nrw: each Kreis's "
             "cohort follows its population; use --scale to generate fewer students",
+            soft_wrap=True,
+        )
+        return EXIT_INVALID
+    if args.kinds:
+        console.print(
+            "error: --kinds does not apply to --preset nrw: its Kreise are BFE cohorts",
             soft_wrap=True,
         )
         return EXIT_INVALID

@@ -51,6 +51,22 @@ as assumptions):
   run only with a group of 3-5 students (``min_group``). Assumptions. Both
   come from a random stream of their own, so every other table of a seed is
   what it was before they existed.
+- Praxiskurs and Langzeitpraktikum (presets with ``participant_kinds``; notes
+  with sources in the project's ``kaoa-elements.md``): grade-9 Praxiskurse of
+  3 days, 5 days for Förderschulen and Hauptschulen (SBO 6.3), in a four-week
+  window after the school's Praktikum (or before it when none is left), one or
+  two courses each; Hauptschulen and Förderschulen send the whole grade, other
+  Schulformen one or two classes of 25 (Kreis Gütersloh: whole classes may
+  take part); how many schools take part is an assumption. Träger courses
+  take 10-15 with a minimum group of 6-10 (Essen names groups of 10-15; the
+  minimum is an assumption), companies run a few small courses. The
+  Langzeitpraktikum takes about 2-5 % of grades 8 and 9, mostly at
+  Förderschulen, Hauptschulen and Gesamtschulen, one or two days a week from
+  after the Herbstferien to before the Sommerferien on the weekdays the school
+  allows; companies take one or two such students on one to three weekdays
+  over the school year (shares and sizes are assumptions). All of it comes from
+  a random stream of its own, after the wishes, so that every other table of
+  a seed stays what it was.
 - All of NRW (:func:`generate_nrw`): the 53 Kreise and kreisfreie Städte with
   their Zensus 2022 population and area (rounded, listed in
   :data:`~kaoa_match.presets.NRW_KREISE`); each gets its share of about
@@ -77,25 +93,36 @@ from kaoa_match.exceptions import KaoaMatchError
 from kaoa_match.io.atomic import atomic_directory
 from kaoa_match.model import (
     DEFAULT_FIELDS,
+    PARTICIPANT_KINDS,
+    WEEKDAYS,
     CalendarEntry,
     Company,
     Interest,
     Kind,
     Offer,
     Pair,
+    Participant,
+    ParticipantKind,
     Problem,
     School,
     Student,
     TravelModel,
+    Weekday,
     Wish,
 )
 from kaoa_match.options import build_options
 from kaoa_match.presets import (
     BFE_PLACE_WEIGHTS,
+    CLASS_SIZE,
     COMPANY_STEMS,
     INTEREST_WEIGHTS,
+    LANGZEIT_SHARE,
+    LANGZEIT_WEEKLY_BFE_SHARE,
     NRW_KREISE,
     PRAKTIKUM_PLACE_WEIGHTS,
+    PRAXISKURS_FIVE_DAYS,
+    PRAXISKURS_SCHOOL_SHARE,
+    PRAXISKURS_WHOLE_COHORT,
     PRESETS,
     SCHULFORMEN,
     TRAEGER_FIELDS,
@@ -106,7 +133,7 @@ from kaoa_match.presets import (
 from kaoa_match.travel import estimate_minutes, haversine_km
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from numpy.typing import NDArray
 
@@ -149,6 +176,16 @@ _WISHES_STREAM = 15  # the random stream of wishes and group minimums (see above
 _WISH_SHARE = 0.3
 _WISH_NEAR_COMPANIES = 12  # a company wish picks among this many nearest hosts
 _WISH_TARGET_P = {"company_id": 0.6, "offer_id": 0.2, "field_id": 0.2}
+_KINDS_STREAM = 16  # the random stream of Praxiskurs and Langzeitpraktikum (see above)
+WEEKLY_BFE_DAYS = 4
+"""Candidate dates of a cohort whose BFE days fall one a week (three needed)."""
+LANGZEIT_PERIOD = (dt.date(2026, 11, 2), dt.date(2027, 6, 25))
+"""A school's Langzeitpraktikum period: after the Herbstferien to before the Sommerferien."""
+PRAXISKURS_WEEKS = 4
+"""A school's Praxiskurs window: four weeks."""
+PRAXISKURS_MONDAYS = (dt.date(2027, 2, 1), dt.date(2027, 4, 12), dt.date(2027, 6, 7))
+"""The Mondays on which the Kreis's common Praxiskurs windows start (between the
+Weihnachts-, Oster- and Sommerferien)."""
 
 
 @dataclass(frozen=True)
@@ -180,6 +217,7 @@ def generate(
     praktikum_students: int | None = None,
     seed: int = 0,
     id_prefix: str = "",
+    participant_kinds: Iterable[ParticipantKind] | None = None,
 ) -> Problem:
     """A synthetic Kreis as a :class:`Problem`.
 
@@ -189,15 +227,24 @@ def generate(
     a size is given; without one, a generic Kreis of a few towns is laid out
     around Soest. ``id_prefix`` goes in front of every school, student,
     company and offer ID (``"05315-"`` gives ``05315-S000001``), so that
-    Kreise generated apart can be told apart.
+    Kreise generated apart can be told apart. ``participant_kinds`` adds
+    Praxiskurs and/or Langzeitpraktikum participants with their calendar rows,
+    courses and places (``None``: those of the preset); every other table is
+    the same with or without them.
     """
     rng = np.random.default_rng(seed)
     spec = _resolve(preset, students, praktikum_students, rng)
+    if participant_kinds is not None:
+        spec = dataclasses.replace(spec, participant_kinds=_kinds_in_order(participant_kinds))
     ids = _Ids(id_prefix)
     working = WorkingDays()
     schools = _build_schools(spec, ids, rng)
     blocks = _bfe_blocks(spec.bfe_blocks, working, rng) if spec.students else []
-    _assign_bfe_dates(schools, blocks, rng)
+    weekly = _weekly_bfe_takers(spec, schools) if blocks else []
+    # Schools with weekly BFE days take no block, nor extra days of one.
+    _assign_bfe_dates([s for s in schools if s not in weekly], blocks, rng)
+    if spec.weekly_bfe_weekday and weekly:
+        _weekly_bfe_dates(weekly, blocks, spec.weekly_bfe_weekday, working, rng)
     periods = (
         _praktikum_periods(spec.praktikum_periods, working, rng) if spec.praktikum_students else []
     )
@@ -217,7 +264,11 @@ def generate(
     )
     extra = np.random.default_rng([seed, _WISHES_STREAM])
     problem = _with_group_minimums(problem, extra)
-    return problem.model_copy(update={"wishes": tuple(_build_wishes(problem, extra))})
+    problem = problem.model_copy(update={"wishes": tuple(_build_wishes(problem, extra))})
+    if not spec.participant_kinds:
+        return problem
+    kinds_rng = np.random.default_rng([seed, _KINDS_STREAM])
+    return _with_participant_kinds(problem, spec, schools, market, working, kinds_rng)
 
 
 def generate_to_dir(
@@ -228,11 +279,18 @@ def generate_to_dir(
     praktikum_students: int | None = None,
     seed: int = 0,
     german: bool = False,
+    participant_kinds: Iterable[ParticipantKind] | None = None,
 ) -> Problem:
     """Generate a Kreis (as :func:`generate`) and write its input files to ``out_dir``."""
     from kaoa_match.io.write_problem import write_problem
 
-    problem = generate(preset, students=students, praktikum_students=praktikum_students, seed=seed)
+    problem = generate(
+        preset,
+        students=students,
+        praktikum_students=praktikum_students,
+        seed=seed,
+        participant_kinds=participant_kinds,
+    )
     write_problem(problem, out_dir, german=german)
     return problem
 
@@ -1066,6 +1124,34 @@ class _Market:
         self.fields_of.append(fields)
         return index
 
+    def add_place(
+        self,
+        company: int,
+        field_id: str,
+        kind: ParticipantKind,
+        dates: tuple[dt.date, dt.date],
+        capacity: int,
+        *,
+        min_group: int | None = None,
+        weekdays: frozenset[Weekday] = frozenset(),
+        school_types: frozenset[str] = frozenset(),
+    ) -> None:
+        """A course or a Langzeitpraktikum place, open to every grade."""
+        self.offers.append(
+            Offer(
+                offer_id=self.ids.offer(len(self.offers)),
+                company_id=self.companies[company].company_id,
+                field_id=field_id,
+                kind=kind,
+                start_date=dates[0],
+                end_date=dates[1] if dates[1] != dates[0] else None,
+                capacity=capacity,
+                school_types=school_types,
+                min_group=min_group,
+                weekdays=weekdays,
+            )
+        )
+
     def add_offer(
         self,
         company: int,
@@ -1344,6 +1430,317 @@ def _month_start(day: dt.date, shift: int) -> dt.date:
     """The first day of the month ``shift`` months after ``day``'s month."""
     months = day.year * 12 + day.month - 1 + shift
     return dt.date(months // 12, months % 12 + 1, 1)
+
+
+# --- Praxiskurs and Langzeitpraktikum ---------------------------------------
+
+_WEEKLY_BFE_TYPES = frozenset({"Förderschule", "Hauptschule"})
+_LANGZEIT_EXTRA_WEEKDAY: dict[Weekday, Weekday] = {
+    "mo": "mi",
+    "di": "do",
+    "mi": "fr",
+    "do": "di",
+    "fr": "mi",
+}
+"""The second weekday a school with weekly BFE days allows for its Langzeitpraktikum."""
+
+
+def _kinds_in_order(kinds: Iterable[str]) -> tuple[ParticipantKind, ...]:
+    """The participant kinds asked for, in the contract's order."""
+    wanted = set(kinds)
+    unknown = sorted(wanted - set(PARTICIPANT_KINDS))
+    if unknown:
+        raise ValueError(
+            f"unknown participant kind(s) {', '.join(unknown)}; known: praxiskurs, langzeit"
+        )
+    return tuple(k for k in PARTICIPANT_KINDS if k in wanted)
+
+
+def _weekly_bfe_takers(spec: Preset, schools: list[_School]) -> list[_School]:
+    """The schools whose grade 8 takes its BFE days one a week (see the preset)."""
+    if spec.weekly_bfe_weekday is None:
+        return []
+    return [s for s in schools if s.bfe_students and s.school_type in _WEEKLY_BFE_TYPES]
+
+
+def _weekly_bfe_dates(
+    takers: list[_School],
+    blocks: list[list[dt.date]],
+    weekday: Weekday,
+    working: WorkingDays,
+    rng: np.random.Generator,
+) -> None:
+    """``takers`` take their BFE days one a week on ``weekday``:
+    :data:`WEEKLY_BFE_DAYS` such working days in a row of weeks, added to
+    ``blocks`` as a block of their own."""
+    first, last = BFE_SEASON
+    days = [
+        day
+        for day in (first + dt.timedelta(k) for k in range((last - first).days + 1))
+        if day.weekday() == WEEKDAYS.index(weekday) and working.is_working_day(day)
+    ]
+    start = int(rng.integers(0, len(days) - WEEKLY_BFE_DAYS + 1))
+    blocks.append(days[start : start + WEEKLY_BFE_DAYS])
+    for s in takers:
+        s.bfe_block = len(blocks) - 1
+        s.bfe_dates = list(blocks[-1])
+
+
+@dataclass(frozen=True)
+class _Takers:
+    """The participants of one school and grade in one kind, with their calendar row."""
+
+    school: _School
+    student_ids: list[str]
+    entry: CalendarEntry
+
+
+def _with_participant_kinds(
+    problem: Problem,
+    spec: Preset,
+    schools: list[_School],
+    market: _Market,
+    working: WorkingDays,
+    rng: np.random.Generator,
+) -> Problem:
+    """``problem`` with the participants, calendar rows, courses and
+    Langzeitpraktikum places of ``spec.participant_kinds`` added at the end."""
+    cohorts: dict[tuple[str, int], list[str]] = {}
+    for st in problem.students:
+        cohorts.setdefault((st.school_id, st.grade), []).append(st.student_id)
+    first_company, first_offer = len(market.companies), len(market.offers)
+    groups: list[tuple[ParticipantKind, _Takers]] = []
+    in_langzeit: set[str] = set()
+    if "langzeit" in spec.participant_kinds:
+        langzeit = _langzeit_takers(spec, schools, cohorts, rng)
+        _langzeit_market(market, langzeit, rng)
+        groups += [("langzeit", t) for t in langzeit]
+        in_langzeit = {sid for t in langzeit for sid in t.student_ids}
+    if "praxiskurs" in spec.participant_kinds:
+        # A weekly Langzeitpraktikum day would fall into every course week.
+        courses = _praxiskurs_takers(spec, schools, cohorts, in_langzeit, rng)
+        _praxiskurs_market(market, courses, working, rng)
+        groups += [("praxiskurs", t) for t in courses]
+    order = {st.student_id: i for i, st in enumerate(problem.students)}
+    participants = sorted(
+        (Participant(student_id=sid, kind=kind) for kind, t in groups for sid in t.student_ids),
+        key=lambda p: (order[p.student_id], p.kind),
+    )
+    return problem.model_copy(
+        update={
+            "companies": (*problem.companies, *market.companies[first_company:]),
+            "offers": (*problem.offers, *market.offers[first_offer:]),
+            "calendar": (*problem.calendar, *(t.entry for _kind, t in groups)),
+            "participants": tuple(participants),
+        }
+    )
+
+
+def _langzeit_takers(
+    spec: Preset,
+    schools: list[_School],
+    cohorts: dict[tuple[str, int], list[str]],
+    rng: np.random.Generator,
+) -> list[_Takers]:
+    """Langzeitpraktikum participants of grades 8 and 9, at the Schulform's share,
+    and each school's period: one or two days a week on the weekdays it allows."""
+    takers = []
+    for s in schools:
+        for grade in (8, 9):
+            ids = cohorts.get((s.school_id, grade), [])
+            weekly = (
+                spec.weekly_bfe_weekday is not None
+                and grade == 8
+                and s.school_type in _WEEKLY_BFE_TYPES
+            )
+            share = LANGZEIT_WEEKLY_BFE_SHARE if weekly else LANGZEIT_SHARE.get(s.school_type, 0.0)
+            n = int(rng.binomial(len(ids), share)) if ids else 0
+            if n == 0:
+                continue
+            chosen = sorted(int(k) for k in rng.choice(len(ids), n, replace=False))
+            if weekly and spec.weekly_bfe_weekday is not None:
+                # The BFE weekday and one more: the plan must keep them apart.
+                days = 1
+                day = spec.weekly_bfe_weekday
+                allowed = frozenset({day, _LANGZEIT_EXTRA_WEEKDAY[day]})
+            else:
+                days = 2 if rng.random() < (0.5 if s.school_type == "Förderschule" else 0.3) else 1
+                k = int(rng.integers(max(days, 2), 4))
+                allowed = _some_weekdays(WEEKDAYS, k, rng)
+            entry = CalendarEntry(
+                school_id=s.school_id,
+                kind="langzeit",
+                grade=grade,
+                start_date=LANGZEIT_PERIOD[0],
+                end_date=LANGZEIT_PERIOD[1],
+                days=days,
+                weekdays=allowed,
+            )
+            takers.append(_Takers(s, [ids[k] for k in chosen], entry))
+    return takers
+
+
+def _langzeit_market(market: _Market, takers: list[_Takers], rng: np.random.Generator) -> None:
+    """Companies in each school's town take its participants on one to three of
+    the school's weekdays, one or two students a weekday, all school year;
+    30-60 % more students fit than take part."""
+    hosts: dict[int, list[int]] = {}
+    for c in rng.permutation(len(market.companies)).tolist():
+        company = market.companies[c]
+        if company.provider_type == "betrieb" and company.min_age is None and not company.requires:
+            hosts.setdefault(market.town_of[c], []).append(c)
+    for t in takers:
+        days, allowed = t.entry.needed_days, sorted(t.entry.allowed_weekdays)
+        wanted = math.ceil(len(t.student_ids) * rng.uniform(1.3, 1.6))
+        fit = 0
+        while fit < wanted:
+            reusable = hosts.get(t.school.town, [])
+            if reusable and rng.random() < 0.6:
+                company = reusable.pop()
+                field_id = market.fields_of[company][0]
+            else:
+                field_id = _draw_fields(PRAKTIKUM_PLACE_WEIGHTS, 1, rng)[0]
+                company = market.add_company(t.school.town, [field_id], rng, praktikum=True)
+            k = int(rng.integers(days, min(3, len(allowed)) + 1))
+            weekdays = _some_weekdays(allowed, k, rng)
+            capacity = 1 if rng.random() < 0.75 else 2
+            market.add_place(
+                company,
+                field_id,
+                "langzeit",
+                ALL_YEAR,
+                capacity,
+                weekdays=weekdays,
+            )
+            # A company that asks for an age or a qualification may take nobody.
+            c = market.companies[company]
+            if c.min_age is None and not c.requires:
+                fit += capacity * (k // days)
+
+
+def _praxiskurs_takers(
+    spec: Preset,
+    schools: list[_School],
+    cohorts: dict[tuple[str, int], list[str]],
+    in_langzeit: set[str],
+    rng: np.random.Generator,
+) -> list[_Takers]:
+    """Grade-9 Praxiskurs participants: Hauptschulen and Förderschulen the whole
+    grade, other Schulformen one or two classes; one or two courses each (one
+    of the 5-day course) in a four-week window apart from the Praktikum."""
+    only = spec.praxiskurs_school_types
+    takers = []
+    for s in schools:
+        ids = [sid for sid in cohorts.get((s.school_id, 9), []) if sid not in in_langzeit]
+        if not ids:
+            continue
+        if only and s.school_type not in only:
+            continue
+        if not only and rng.random() >= PRAXISKURS_SCHOOL_SHARE.get(s.school_type, 0.0):
+            continue
+        if s.school_type not in PRAXISKURS_WHOLE_COHORT and not only:
+            n = min(len(ids), CLASS_SIZE * (1 + int(rng.random() < 0.4)))
+            first = int(rng.integers(0, len(ids) - n + 1))
+            ids = ids[first : first + n]
+        five_days = s.school_type in PRAXISKURS_FIVE_DAYS
+        window = _praxiskurs_window(s.window)
+        entry = CalendarEntry(
+            school_id=s.school_id,
+            kind="praxiskurs",
+            grade=9,
+            start_date=window[0],
+            end_date=window[1],
+            days=1 if five_days or rng.random() < 0.5 else 2,
+        )
+        takers.append(_Takers(s, ids, entry))
+    return takers
+
+
+def _praxiskurs_windows() -> list[tuple[dt.date, dt.date]]:
+    weeks = dt.timedelta(7 * PRAXISKURS_WEEKS - 3)  # Monday to Friday
+    return [(monday, monday + weeks) for monday in PRAXISKURS_MONDAYS]
+
+
+def _praxiskurs_window(praktikum: tuple[dt.date, dt.date] | None) -> tuple[dt.date, dt.date]:
+    """The first common window after the Praktikum, else the last before it."""
+    windows = _praxiskurs_windows()
+    if praktikum is None:
+        return windows[0]
+    after = [w for w in windows if w[0] > praktikum[1]]
+    before = [w for w in windows if w[1] < praktikum[0]]
+    return after[0] if after else before[-1]
+
+
+def _praxiskurs_market(
+    market: _Market, takers: list[_Takers], working: WorkingDays, rng: np.random.Generator
+) -> None:
+    """Courses in each town and window: a Träger's 3-day courses (and 5-day ones
+    for Hauptschulen and Förderschulen) in three to four fields, week after week,
+    plus a few small company courses; 30-50 % more seats than courses taken."""
+    seats: dict[tuple[int, tuple[dt.date, dt.date], bool], int] = {}
+    for t in takers:
+        key = (t.school.town, (t.entry.start_date, t.entry.last_date), _five_days(t))
+        seats[key] = seats.get(key, 0) + len(t.student_ids) * t.entry.needed_days
+    for (town, window, five_days), needed in sorted(seats.items()):
+        weeks = _course_weeks(window, 5 if five_days else 3, working)
+        traeger = _town_traeger(market, town, rng)
+        fields = [str(f) for f in rng.choice(TRAEGER_FIELDS, 4, replace=False)]
+        wanted = math.ceil(needed * rng.uniform(1.3, 1.5))
+        types = frozenset(PRAXISKURS_FIVE_DAYS) if five_days else frozenset[str]()
+        offered, k = 0, 0
+        # Week and field both move on with each course: the courses spread over
+        # the window, and a student finds two fields in two different weeks.
+        while offered < (wanted if five_days else 0.8 * wanted):
+            capacity = int(rng.integers(10, 16))
+            group = min(int(rng.integers(6, 11)), capacity, max(2, needed // 2))
+            week = weeks[k % len(weeks)]
+            field_id = fields[k % len(fields)]
+            market.add_place(
+                traeger, field_id, "praxiskurs", week, capacity, min_group=group, school_types=types
+            )
+            offered += capacity
+            k += 1
+        while offered < wanted:  # companies: small courses, some for a group
+            field_id = _draw_fields(BFE_PLACE_WEIGHTS, 1, rng)[0]
+            company = market.add_company(town, [field_id], rng)
+            capacity = int(rng.integers(4, 9))
+            smallest = 3 if rng.random() < 0.5 else None
+            week = weeks[int(rng.integers(len(weeks)))]
+            market.add_place(company, field_id, "praxiskurs", week, capacity, min_group=smallest)
+            offered += capacity
+
+
+def _some_weekdays(pool: Sequence[Weekday], k: int, rng: np.random.Generator) -> frozenset[Weekday]:
+    """``k`` weekdays drawn from ``pool`` without repeats."""
+    return frozenset(pool[int(i)] for i in rng.choice(len(pool), k, replace=False))
+
+
+def _five_days(t: _Takers) -> bool:
+    return t.school.school_type in PRAXISKURS_FIVE_DAYS
+
+
+def _course_weeks(
+    window: tuple[dt.date, dt.date], length: int, working: WorkingDays
+) -> list[tuple[dt.date, dt.date]]:
+    """First and last day of a course of ``length`` consecutive working days
+    at the start of each week of ``window`` that holds one."""
+    weeks = []
+    monday = window[0]
+    while monday <= window[1]:
+        run = max(_week_runs(monday, working), key=len, default=[])
+        if len(run) >= length and run[length - 1] <= window[1]:
+            weeks.append((run[0], run[length - 1]))
+        monday += dt.timedelta(7)
+    return weeks
+
+
+def _town_traeger(market: _Market, town: int, rng: np.random.Generator) -> int:
+    """The town's Bildungsträger, a new one where the town has none."""
+    for c, company in enumerate(market.companies):
+        if company.provider_type == "traeger" and market.town_of[c] == town:
+            return c
+    fields = [str(f) for f in rng.choice(TRAEGER_FIELDS, 3, replace=False)]
+    return market.add_company(town, fields, rng, traeger=True)
 
 
 # --- summary helpers --------------------------------------------------------

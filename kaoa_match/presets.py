@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from kaoa_match.model import Kind
+    from kaoa_match.model import Kind, ParticipantKind, Weekday
 
 Layout = Literal["kreis", "city"]
 
@@ -43,6 +43,17 @@ class Preset:
     the number of Praktikum periods schools choose their windows from.
     ``school_types``, if given, is the fixed list of schools (one entry per
     school); otherwise Schulformen are drawn from :data:`SCHULFORMEN`.
+
+    ``praxiskurs_school_types``, if given, are the only Schulformen whose
+    grade 9 takes Praxiskurse, each such school with its whole grade (a small
+    example); otherwise schools take part by :data:`PRAXISKURS_SCHOOL_SHARE`.
+    ``participant_kinds`` are the kinds only listed students take
+    (``praxiskurs``, ``langzeit``): their participants, calendar rows, courses
+    and places. Empty for the presets made before contract version 3, whose
+    data other benchmarks compare against. ``weekly_bfe_weekday``, if given,
+    moves the grade-8 BFE days of Förderschulen and Hauptschulen to that
+    weekday, one a week, and lets their Langzeitpraktikum go on it too: the
+    rule of one place a day then binds.
     """
 
     name: str
@@ -55,6 +66,9 @@ class Preset:
     bfe_blocks: int = 4
     praktikum_periods: int = 3
     school_types: tuple[str, ...] = ()
+    participant_kinds: tuple[ParticipantKind, ...] = ()
+    praxiskurs_school_types: tuple[str, ...] = ()
+    weekly_bfe_weekday: Weekday | None = None
 
     def __post_init__(self) -> None:
         sizes = {"bfe": self.students, "praktikum": self.praktikum_students}
@@ -225,6 +239,41 @@ _KOELN = (
     Town("Mülheim", 50.970, 7.030, 150),
 )
 
+# Praxiskurs (SBO 6.3) and Langzeitpraktikum; sources in shared notes
+# (kaoa-elements.md), figures without a source are assumptions.
+
+PRAXISKURS_SCHOOL_SHARE: dict[str, float] = {
+    "Hauptschule": 0.8,
+    "Förderschule": 0.8,
+    "Gesamtschule": 0.5,
+    "Sekundarschule": 0.5,
+    "PRIMUS-Schule": 0.5,
+    "Realschule": 0.35,
+}
+"""Chance that a school's grade 9 takes Praxiskurse (assumption; Gymnasien hold
+no grade-9 Praktikum here and take none)."""
+PRAXISKURS_WHOLE_COHORT = frozenset({"Hauptschule", "Förderschule"})
+"""Schulformen whose whole grade takes part (small grades, courses meant for them)."""
+PRAXISKURS_FIVE_DAYS = frozenset({"Hauptschule", "Förderschule"})
+"""Schulformen whose participants take the 5-day course (35 hours)."""
+CLASS_SIZE = 25
+"""Students of one class: other Schulformen send one or two whole classes."""
+
+LANGZEIT_SHARE: dict[str, float] = {
+    "Förderschule": 0.15,
+    "Hauptschule": 0.08,
+    "Gesamtschule": 0.04,
+    "Sekundarschule": 0.03,
+    "PRIMUS-Schule": 0.03,
+    "Realschule": 0.015,
+}
+"""Share of a grade-8 or grade-9 cohort in a Langzeitpraktikum, by Schulform
+(assumption: about 2-5 % of a whole cohort, mostly Hauptschule, Förderschule
+and Gesamtschule; Gymnasien none)."""
+LANGZEIT_WEEKLY_BFE_SHARE = 0.3
+"""The share in a cohort whose BFE days fall on a Langzeitpraktikum weekday
+(Förderschwerpunkt Lernen: many of a grade take part, assumption)."""
+
 PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (
@@ -239,6 +288,8 @@ PRESETS: dict[str, Preset] = {
             bfe_blocks=2,
             praktikum_periods=2,
             school_types=("Gymnasium", "Gesamtschule", "Realschule", "Förderschule"),
+            # With --kinds: a few participants, one course group of the Förderschule.
+            praxiskurs_school_types=("Förderschule",),
         ),
         Preset(
             "kreis-olpe",
@@ -289,6 +340,40 @@ PRESETS: dict[str, Preset] = {
             layout="kreis",
             towns=_SIEGEN_WITTGENSTEIN,
             praktikum_periods=4,
+        ),
+        Preset(
+            "kreis-vier-arten",
+            "All four KAoA placements in Siegen-Wittgenstein: BFE in grade 8, Praktikum, "
+            "Praxiskurse and Langzeitpraktikum in grades 8-9",
+            cohorts=("bfe", "praktikum"),
+            students=1500,
+            praktikum_students=1200,
+            layout="kreis",
+            towns=_SIEGEN_WITTGENSTEIN,
+            bfe_blocks=4,
+            praktikum_periods=3,
+            participant_kinds=("praxiskurs", "langzeit"),
+        ),
+        Preset(
+            "langzeit-dienstag",
+            "Förderschulen and a Hauptschule with BFE days on Tuesdays and a "
+            "Langzeitpraktikum that may go on Tuesdays: one place a day binds",
+            cohorts=("bfe", "praktikum"),
+            students=300,
+            praktikum_students=200,
+            layout="kreis",
+            towns=_OLPE[:3],
+            bfe_blocks=2,
+            praktikum_periods=2,
+            school_types=(
+                "Förderschule",
+                "Förderschule",
+                "Hauptschule",
+                "Gesamtschule",
+                "Realschule",
+            ),
+            participant_kinds=("praxiskurs", "langzeit"),
+            weekly_bfe_weekday="di",
         ),
     )
 }

@@ -116,6 +116,18 @@ def test_generate_writes_a_valid_kreis(tmp_path: Path) -> None:
     assert main(["validate", str(tmp_path / "k")]) == 0
 
 
+def test_generate_adds_the_kinds_asked_for(tmp_path: Path) -> None:
+    out = tmp_path / "k"
+    argv = ["generate", str(out), "--preset", "langzeit-dienstag", "--kinds", "langzeit"]
+    assert main(argv) == 0
+    kinds = {line.split(",")[1] for line in (out / "participants.csv").read_text().split()[1:]}
+    assert kinds == {"langzeit"}
+    assert main(["validate", str(out)]) == 0
+    assert main(["generate", str(out), "--preset", "langzeit-dienstag", "--kinds", "none"]) == 0
+    assert not (out / "participants.csv").exists()
+    assert main(["generate", str(tmp_path / "n"), "--preset", "nrw", "--kinds", "langzeit"]) == 2
+
+
 def test_example_is_shipped_complete(tmp_path: Path) -> None:
     copy = shutil.copytree(EXAMPLE, tmp_path / "example")
     names = sorted(p.name for p in copy.iterdir())
@@ -251,6 +263,7 @@ _BAD_OPTIONS = [
     ("generate OUT", "--students", ["-1", "ten"], ">= 0"),
     ("generate OUT", "--praktikum", ["-1"], ">= 0"),
     ("generate OUT", "--seed", ["-1"], "0 to 2147483647"),
+    ("generate OUT", "--kinds", ["bfe", "langzeit,sa", ","], "praxiskurs, langzeit"),
     ("recommend IN --plan OUT S1", "--top", ["0", "-3"], ">= 1"),
     ("recommend IN --plan OUT S1", "--seed", ["-1"], "0 to 2147483647"),
     ("recommend IN --plan OUT S1", "--lang", ["xx"], "invalid choice"),

@@ -14,6 +14,7 @@ import kaoa_match
 from kaoa_match.calendar import WorkingDays
 from kaoa_match.exceptions import KaoaMatchError
 from kaoa_match.generate import (
+    LANGZEIT_PERIOD,
     NRW_INDEX,
     PRESETS,
     GeneratedKreis,
@@ -26,8 +27,15 @@ from kaoa_match.generate import (
     supply_summary,
 )
 from kaoa_match.io import check_dir
-from kaoa_match.model import DEFAULT_FIELDS, Problem
-from kaoa_match.presets import NRW_KREISE, POPULAR_FIELDS, NrwKreis, Preset, bfe_blocks_for
+from kaoa_match.model import DEFAULT_FIELDS, WEEKDAYS, ParticipantKind, Problem
+from kaoa_match.presets import (
+    NRW_KREISE,
+    POPULAR_FIELDS,
+    PRAXISKURS_FIVE_DAYS,
+    NrwKreis,
+    Preset,
+    bfe_blocks_for,
+)
 from kaoa_match.travel import haversine_km
 from kaoa_match.validation import validate
 
@@ -328,6 +336,178 @@ def test_supply_exceeds_demand_moderately(example: Problem, olpe: Problem) -> No
     ol = supply_summary(olpe)
     assert ol.bfe_demand == 3 * 1300
     assert 1.15 <= ol.bfe_places / ol.bfe_demand <= 1.45
+
+
+# --- Praxiskurs and Langzeitpraktikum -----------------------------------------
+
+BOTH: tuple[ParticipantKind, ...] = ("praxiskurs", "langzeit")
+
+
+@pytest.fixture(scope="module")
+def four_kinds() -> Problem:
+    return generate("kreis-vier-arten", seed=11)
+
+
+@pytest.fixture(scope="module")
+def tuesdays() -> Problem:
+    return generate("langzeit-dienstag", seed=5)
+
+
+def participants_of(problem: Problem, kind: str) -> list[str]:
+    return [p.student_id for p in problem.participants if p.kind == kind]
+
+
+def test_the_kinds_leave_every_other_table_as_it_was(example: Problem) -> None:
+    # Other benchmarks compare against the presets' data: the new kinds come
+    # from a random stream of their own and are appended.
+    assert example.participants == ()
+    assert {o.kind for o in example.offers} == {"bfe", "praktikum"}
+    more = generate("example", seed=2026, participant_kinds=BOTH)
+    for table in ("schools", "students", "interests", "pairs", "wishes"):
+        assert getattr(more, table) == getattr(example, table), table
+    for table in ("companies", "offers", "calendar"):
+        rows = getattr(example, table)
+        assert getattr(more, table)[: len(rows)] == rows, table
+    assert {o.kind for o in more.offers[len(example.offers) :]} == set(BOTH)
+    assert {p.kind for p in more.participants} == set(BOTH)
+    assert generate("example", seed=2026, participant_kinds=()) == example
+    # a few of each: the Förderschule's grade 9 in courses, about 3 % in a Langzeitpraktikum
+    types = {s.school_id: s.school_type for s in more.schools}
+    grade = {s.student_id: (s.school_id, s.grade) for s in more.students}
+    courses = participants_of(more, "praxiskurs")
+    assert 5 <= len(courses) <= 25
+    assert {types[grade[s][0]] for s in courses} == {"Förderschule"}
+    assert 4 <= len(participants_of(more, "langzeit")) <= 20
+    assert validate(more).warnings == []
+
+
+@pytest.mark.parametrize("fixture", ["four_kinds", "tuesdays"])
+def test_kreise_with_all_four_kinds_validate_without_errors(
+    fixture: str, request: pytest.FixtureRequest
+) -> None:
+    problem: Problem = request.getfixturevalue(fixture)
+    report = validate(problem)
+    assert report.errors == []
+    assert report.warnings == []  # every participant has a row, every place a taker
+    assert {e.kind for e in problem.calendar} == {"bfe", "praktikum", *BOTH}
+
+
+def test_more_seeds_validate_without_errors() -> None:
+    for seed in range(3):
+        for name in ("kreis-vier-arten", "langzeit-dienstag"):
+            problem = generate(name, seed=seed, students=300, praktikum_students=250)
+            report = validate(problem)
+            assert (report.errors, report.warnings) == ([], []), (name, seed)
+    generic = generate(students=200, praktikum_students=150, seed=1, participant_kinds=BOTH)
+    assert validate(generic).errors == []
+
+
+def test_four_kinds_preset_has_2700_students_and_realistic_rates(four_kinds: Problem) -> None:
+    students = {s.student_id: s for s in four_kinds.students}
+    types = {s.school_id: s.school_type for s in four_kinds.schools}
+    assert len(students) == 2700
+    langzeit = participants_of(four_kinds, "langzeit")
+    assert 0.02 <= len(langzeit) / len(students) <= 0.05  # of grades 8 and 9
+    assert {students[s].grade for s in langzeit} == {8, 9}
+    mostly = ("Hauptschule", "Förderschule", "Gesamtschule")
+    assert sum(types[students[s].school_id] in mostly for s in langzeit) / len(langzeit) > 0.7
+    assert all(types[students[s].school_id] != "Gymnasium" for s in langzeit)
+    courses = participants_of(four_kinds, "praxiskurs")
+    grade_9 = count_grade(four_kinds, 9)
+    assert {students[s].grade for s in courses} == {9}
+    assert 0.08 <= len(courses) / grade_9 <= 0.5
+    assert not set(courses) & set(langzeit)  # a course week would hold a Langzeit day
+
+
+def test_praxiskurse_go_by_whole_classes(four_kinds: Problem) -> None:
+    students = {s.student_id: s for s in four_kinds.students}
+    per_school = Counter(students[s].school_id for s in participants_of(four_kinds, "praxiskurs"))
+    langzeit = set(participants_of(four_kinds, "langzeit"))
+    grade_9 = Counter(s.school_id for s in four_kinds.students if s.grade == 9)
+    free = Counter(
+        s.school_id for s in four_kinds.students if s.grade == 9 and s.student_id not in langzeit
+    )
+    types = {s.school_id: s.school_type for s in four_kinds.schools}
+    assert any(types[school] in ("Hauptschule", "Förderschule") for school in per_school)
+    for school, n in per_school.items():
+        if types[school] in ("Hauptschule", "Förderschule"):
+            assert n == free[school]  # the whole grade but its Langzeit students
+        else:
+            assert n >= min(20, grade_9[school] // 2)  # at least one class
+
+
+def test_courses_and_langzeit_places_look_like_a_kreis(four_kinds: Problem) -> None:
+    traeger = {c.company_id for c in four_kinds.companies if c.provider_type == "traeger"}
+    courses = [o for o in four_kinds.offers if o.kind == "praxiskurs"]
+    by_traeger = [o for o in courses if o.company_id in traeger]
+    assert len(by_traeger) > len(courses) / 2
+    for o in by_traeger:
+        assert 10 <= o.capacity <= 15
+        assert o.min_group is not None and 2 <= o.min_group <= 10
+    lengths = Counter(len(WORKING.between(o.start_date, o.last_date)) for o in courses)
+    assert set(lengths) == {3, 5}
+    for o in courses:
+        days = WORKING.between(o.start_date, o.last_date)
+        assert days[0] == o.start_date and days[-1] == o.last_date
+        assert (o.last_date - o.start_date).days == len(days) - 1  # consecutive working days
+        if len(days) == 5:
+            assert o.school_types == PRAXISKURS_FIVE_DAYS
+    places = [o for o in four_kinds.offers if o.kind == "langzeit"]
+    assert places
+    for o in places:
+        assert 1 <= len(o.weekdays) <= 3 and 1 <= o.capacity <= 2
+        assert o.start_date <= LANGZEIT_PERIOD[0] and LANGZEIT_PERIOD[1] <= o.last_date
+        assert all(
+            c.company_id not in traeger
+            for c in four_kinds.companies
+            if c.company_id == o.company_id
+        )
+
+
+def test_calendar_rows_of_the_new_kinds(four_kinds: Problem) -> None:
+    rows = {(e.school_id, e.kind): e for e in four_kinds.calendar if e.kind != "bfe"}
+    for (school, kind), e in rows.items():
+        if kind == "langzeit":
+            assert (e.start_date, e.last_date) == LANGZEIT_PERIOD
+            assert e.days in (1, 2) and e.days <= len(e.allowed_weekdays) <= 3
+        elif kind == "praxiskurs":
+            assert e.grade == 9 and e.days in (1, 2)
+            assert len(WORKING.between(e.start_date, e.last_date)) >= 15  # four weeks
+            praktikum = rows[(school, "praktikum")]
+            apart = e.last_date < praktikum.start_date or praktikum.last_date < e.start_date
+            assert apart, school  # a course never falls into the Praktikum block
+    courses = [o for o in four_kinds.offers if o.kind == "praxiskurs"]
+    windows = {(e.start_date, e.last_date) for e in rows.values() if e.kind == "praxiskurs"}
+    assert all(any(a <= o.start_date and o.last_date <= b for a, b in windows) for o in courses)
+
+
+def test_the_date_rule_preset_puts_bfe_days_on_langzeit_weekdays(tuesdays: Problem) -> None:
+    # Grade 8 of the Förderschulen and the Hauptschule has its BFE days on
+    # Tuesdays inside its Langzeitpraktikum period, which allows Tuesday: a
+    # participant placed on Tuesdays loses every BFE date, so the plan must
+    # send them on Thursdays (or leave BFE days open).
+    types = {s.school_id: s.school_type for s in tuesdays.schools}
+    bfe = bfe_candidates(tuesdays)
+    grade = {s.student_id: (s.school_id, s.grade) for s in tuesdays.students}
+    periods = {(e.school_id, e.grade): e for e in tuesdays.calendar if e.kind == "langzeit"}
+    clashing = []
+    for sid in participants_of(tuesdays, "langzeit"):
+        school, g = grade[sid]
+        period = periods[(school, g)]
+        if g != 8 or types[school] not in ("Förderschule", "Hauptschule"):
+            continue  # (other grade-8 cohorts may meet one too, in their BFE block)
+        same = [
+            d
+            for d in bfe[school]
+            if period.start_date <= d <= period.last_date
+            and WEEKDAYS[d.weekday()] in period.allowed_weekdays
+        ]
+        if same:
+            clashing.append(sid)
+            assert {WEEKDAYS[d.weekday()] for d in bfe[school]} == {"di"}
+    assert len(clashing) >= 5
+    tuesday_only = [o for o in tuesdays.offers if o.kind == "langzeit" and o.weekdays == {"di"}]
+    assert tuesday_only  # places that only take Tuesdays: the rule decides who goes there
 
 
 # --- all of NRW --------------------------------------------------------------

@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 
 from kaoa_match.cli import main
+from kaoa_match.i18n import language
 from kaoa_match.io.read import read_dir
 from kaoa_match.io.write_plan import write_plan
 from kaoa_match.io.write_problem import write_problem
@@ -29,7 +30,7 @@ from kaoa_match.report.data import headline, read_output
 from kaoa_match.solvers import solve
 from tests.checker import objective_values
 from tests.conftest import needs_chromium
-from tests.test_workbook import SUMMARY, tiny_plan, tiny_problem
+from tests.test_workbook import SUMMARY, kinds_plan, kinds_problem, tiny_plan, tiny_problem
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -112,6 +113,60 @@ def test_a_plan_without_placements_still_renders() -> None:
     page = render_report(tiny_problem(), empty, unassigned, SUMMARY)
     assert "<b>0 / 8</b><span>placements made</span>" in page
     assert re.findall(r'data-chart="([^"]+)"', page) == list(CHARTS)
+
+
+def kinds_table(page: str) -> list[list[str]]:
+    """The rows of the section "Placements per kind", as cell texts."""
+    section = re.search(r'<section id="kinds">(.*?)</section>', page, re.S)
+    assert section is not None
+    body = section.group(1).split("<tbody>")[1]
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in body.split("<tr>")[1:]]
+
+
+def test_placements_per_kind_only_for_the_kinds_present() -> None:
+    assignments, unassigned = kinds_plan()
+    page = render_report(kinds_problem(), assignments, unassigned, SUMMARY)
+    assert kinds_table(page) == [
+        ["BFE", "days", "5 / 6", "83.3%", "2 / 3"],
+        ["Praktikum", "blocks", "1 / 2", "50.0%", "1 / 2"],
+        ["Praxiskurs", "courses", "3 / 4", "75.0%", "1 / 2"],
+        ["Langzeitpraktikum", "placements over the period", "1 / 1", "100.0%", "1 / 1"],
+    ]
+    card = "5 BFE days, 1 Praktikum block, 3 Praxiskurse, 1 Langzeitpraktikum"
+    assert card in page
+    travel = re.search(r'data-chart="travel".*?</svg>', page, re.S)
+    assert travel is not None and "Praxiskurse" in travel.group(0)
+    assert "Langzeitpraktikum" in travel.group(0)
+    # a plan of BFE and Praktikum only: their two rows, the chart as before
+    tiny = render_report(tiny_problem(), *tiny_plan(), SUMMARY)
+    assert [row[0] for row in kinds_table(tiny)] == ["BFE", "Praktikum"]
+    assert "Praxiskurs" not in tiny and "Langzeitpraktikum" not in tiny
+
+
+def test_placements_per_kind_in_german_and_escaped() -> None:
+    assignments, unassigned = kinds_plan()
+    unassigned.loc[unassigned["kind"] == "praxiskurs", "reason"] = "<b>kein Kurs</b> & mehr"
+    with language("de"):
+        page = render_report(kinds_problem(), assignments, unassigned, SUMMARY)
+    assert "Einsätze nach Art" in page
+    assert [row[1] for row in kinds_table(page)] == [
+        "Tage", "Blöcke", "Kurse", "Einsätze über den Zeitraum",
+    ]  # fmt: skip
+    assert "<b>kein Kurs</b>" not in page
+    assert "&lt;b&gt;kein Kurs&lt;/b&gt; &amp; mehr" in page
+
+
+def test_the_plan_files_of_the_new_kinds_read_back(tmp_path: Path) -> None:
+    # assignments.csv of contract v3: an empty weekdays cell on every row but
+    # the Langzeitpraktikum's, which survives the round trip as text.
+    assignments, unassigned = kinds_plan()
+    assignments.to_csv(tmp_path / "assignments.csv", index=False)
+    unassigned.to_csv(tmp_path / "unassigned.csv", index=False)
+    (tmp_path / "summary.json").write_text(json.dumps(SUMMARY))
+    files = read_output(tmp_path)
+    assert files.assignments["weekdays"].tolist() == [""] * 9 + ["di|do"]
+    page = render_report(kinds_problem(), files.assignments, files.unassigned, files.summary)
+    assert [row[2] for row in kinds_table(page)] == ["5 / 6", "1 / 2", "3 / 4", "1 / 1"]
 
 
 # --------------------------------------------------------------------------
@@ -216,6 +271,25 @@ def test_report_in_headless_chromium(example: Example, page: Page, tmp_path: Pat
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     assert width >= 1000 and height > 4000  # the whole page, not only the window
+
+
+@needs_chromium
+def test_report_of_all_four_kinds_in_headless_chromium(page: Page, tmp_path: Path) -> None:
+    assignments, unassigned = kinds_plan()
+    report = tmp_path / "report.html"
+    report.write_text(
+        render_report(kinds_problem(), assignments, unassigned, SUMMARY), encoding="utf-8"
+    )
+    seen = visit(page, report, tmp_path / "report.png")
+    assert seen.problems == []
+    assert seen.requests == [report.resolve().as_uri()]
+    assert [c["name"] for c in seen.charts] == list(CHARTS)
+    rows = page.evaluate(
+        "() => [...document.querySelectorAll('#kinds tbody tr')].map(r => r.innerText)"
+    )
+    assert [row.split("\t")[0] for row in rows] == [
+        "BFE", "Praktikum", "Praxiskurs", "Langzeitpraktikum",
+    ]  # fmt: skip
 
 
 @needs_chromium

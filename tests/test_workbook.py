@@ -12,15 +12,26 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from kaoa_match.i18n import language
 from kaoa_match.io.input_workbook import write_input_workbook
 from kaoa_match.io.inputs import check_input
 from kaoa_match.io.plan_xlsx import GERMAN_DATE, read_classes, write_workbook
 from kaoa_match.io.write_problem import write_problem
-from kaoa_match.model import CalendarEntry, Company, Offer, Problem, School, Student
+from kaoa_match.model import (
+    CalendarEntry,
+    Company,
+    Offer,
+    Participant,
+    Problem,
+    School,
+    Student,
+)
 from kaoa_match.plan import ASSIGNMENT_COLUMNS, UNASSIGNED_COLUMNS
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from openpyxl.worksheet.worksheet import Worksheet
 
 D1, D2 = dt.date(2026, 11, 4), dt.date(2026, 11, 5)
 BLOCK = (dt.date(2027, 6, 7), dt.date(2027, 6, 18))  # ten working days
@@ -338,3 +349,185 @@ def test_an_input_workbook_saved_by_libreoffice_reads_back(tmp_path: Path) -> No
     expected = tiny_problem()
     offers = (expected.offers[0].model_copy(update={"capacity": 3}), *expected.offers[1:])
     assert problem == expected.model_copy(update={"offers": offers})
+
+
+# --------------------------------------------------------------------------
+# Praxiskurse and Langzeitpraktikum: course lists and weekday lists
+
+COURSE = (dt.date(2027, 2, 1), dt.date(2027, 2, 3))  # Monday to Wednesday
+LATER = (dt.date(2027, 2, 8), dt.date(2027, 2, 10))
+PERIOD = (dt.date(2026, 11, 2), dt.date(2027, 6, 25))
+KIND_COLUMNS = list(ASSIGNMENT_COLUMNS)  # assignments.csv of contract v3, with weekdays
+
+
+def kinds_problem() -> Problem:
+    """The tiny problem plus two courses (K1 at the Träger C2, K2 at C1) for
+    b1 and b2, who take two each, and a Langzeitpraktikum place at C1 on
+    Tuesdays and Thursdays for a3."""
+    problem = tiny_problem()
+    offers = [
+        Offer(offer_id="K1", company_id="C2", field_id="metall", kind="praxiskurs",
+              start_date=COURSE[0], end_date=COURSE[1], capacity=12, min_group=2),
+        Offer(offer_id="K2", company_id="C1", field_id="soziales", kind="praxiskurs",
+              start_date=LATER[0], end_date=LATER[1], capacity=4),
+        Offer(offer_id="L1", company_id="C1", field_id="soziales", kind="langzeit",
+              start_date=dt.date(2026, 9, 1), end_date=dt.date(2027, 7, 1), capacity=1,
+              weekdays=frozenset({"di", "do"})),
+    ]  # fmt: skip
+    calendar = [
+        CalendarEntry(school_id="B", kind="praxiskurs", grade=9, start_date=COURSE[0],
+                      end_date=LATER[1], days=2),
+        CalendarEntry(school_id="A", kind="langzeit", grade=8, start_date=PERIOD[0],
+                      end_date=PERIOD[1], days=2, weekdays=frozenset({"di", "do"})),
+    ]  # fmt: skip
+    participants = [
+        Participant(student_id="b1", kind="praxiskurs"),
+        Participant(student_id="b2", kind="praxiskurs"),
+        Participant(student_id="a3", kind="langzeit"),
+    ]
+    return problem.model_copy(
+        update={
+            "offers": (*problem.offers, *offers),
+            "calendar": (*problem.calendar, *calendar),
+            "participants": tuple(participants),
+        }
+    )
+
+
+def kinds_plan() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """tiny_plan plus: b1 in K1 and K2, b2 in K1 only (one course missing), a3
+    at C1 on Tuesdays and Thursdays over the school's period."""
+    assignments, unassigned = tiny_plan()
+    rows = [
+        ["b1", "B", "praxiskurs", "K1", "C2", "metall", *COURSE, 11, 0, ""],
+        ["b2", "B", "praxiskurs", "K1", "C2", "metall", *COURSE, 11, 0, ""],
+        ["b1", "B", "praxiskurs", "K2", "C1", "soziales", *LATER, 9, 0, ""],
+        ["a3", "A", "langzeit", "L1", "C1", "soziales", *PERIOD, 12, 0, "di|do"],
+    ]
+    more = pd.DataFrame(rows, columns=KIND_COLUMNS)
+    short = pd.DataFrame(
+        [["b2", "B", "praxiskurs", 1, "no course in an unused Berufsfeld"]],
+        columns=UNASSIGNED_COLUMNS,
+    )
+    return (
+        pd.concat([assignments.assign(weekdays=""), more], ignore_index=True),
+        pd.concat([unassigned, short], ignore_index=True),
+    )
+
+
+def _kinds_book(tmp_path: Path, problem: Problem | None = None) -> openpyxl.Workbook:
+    assignments, unassigned = kinds_plan()
+    path = tmp_path / "plan.xlsx"
+    write_workbook(path, problem or kinds_problem(), assignments, unassigned, SUMMARY)
+    return openpyxl.load_workbook(path)
+
+
+def values(sheet: Worksheet) -> list[list[object]]:
+    return [[c.value for c in row] for row in sheet.iter_rows()]
+
+
+def test_sheets_of_the_new_kinds_only_where_the_plan_has_them(tmp_path: Path) -> None:
+    assert _kinds_book(tmp_path).sheetnames == [
+        "Summary",
+        "A Realschule Am Park",
+        "B Gymnasium-Nord",
+        "Rosters",
+        "Courses",
+        "Langzeitpraktikum",
+        "Unplaced",
+    ]
+    assert "Courses" not in _book(tmp_path).sheetnames  # BFE and Praktikum only
+
+
+def test_course_lists_one_block_per_course_traeger_first(tmp_path: Path) -> None:
+    sheet = _kinds_book(tmp_path)["Courses"]
+    rows = values(sheet)
+    assert rows[0] == [
+        "company_id", "company", "offer_id", "from", "to", "Berufsfeld", "participants",
+        "places", "smallest group", "student_id", "school_id", "school",
+    ]  # fmt: skip
+    feb = dt.datetime
+    assert rows[1:] == [
+        # the Träger Werk Eins first: its course, then its two participants
+        ["C2", "Werk Eins", "K1", feb(2027, 2, 1), feb(2027, 2, 3), "Metall, Maschinenbau",
+         2, 12, 2, None, None, None],
+        [None] * 9 + ["b1", "B", "Gymnasium/Nord"],
+        [None] * 9 + ["b2", "B", "Gymnasium/Nord"],
+        [None] * 12,
+        ["C1", "Kita Sonne", "K2", feb(2027, 2, 8), feb(2027, 2, 10), "Soziales, Pädagogik",
+         1, 4, None, None, None, None],
+        [None] * 9 + ["b1", "B", "Gymnasium/Nord"],
+    ]  # fmt: skip
+    assert sheet["A2"].font.bold and not sheet["J3"].font.bold
+    assert sheet["D2"].number_format == GERMAN_DATE
+
+
+def test_langzeit_sheet_per_company_and_weekday(tmp_path: Path) -> None:
+    rows = values(_kinds_book(tmp_path)["Langzeitpraktikum"])
+    assert rows[0] == [
+        "company_id", "company", "weekday", "offer_id", "Berufsfeld", "student_id",
+        "school_id", "school", "from", "to",
+    ]  # fmt: skip
+    period = [dt.datetime(2026, 11, 2), dt.datetime(2027, 6, 25)]
+    assert rows[1:] == [
+        ["C1", "Kita Sonne", day, "L1", "Soziales, Pädagogik", "a3", "A", "Realschule Am Park",
+         *period]
+        for day in ("Tuesday", "Thursday")
+    ]  # fmt: skip
+
+
+def test_class_lists_show_courses_and_langzeit(tmp_path: Path) -> None:
+    book = _kinds_book(tmp_path)
+    school_a, school_b = values(book["A Realschule Am Park"]), values(book["B Gymnasium-Nord"])
+    assert "Langzeitpraktikum" in school_a[0] and "Praxiskurse" not in school_a[0]
+    column = school_a[0].index("Langzeitpraktikum")
+    a3 = next(r for r in school_a if r[0] == "a3")
+    assert a3[column] == (
+        "Tuesday, Thursday at Kita Sonne (Soziales, Pädagogik), 02.11.2026 to 25.06.2027"
+    )
+    column = school_b[0].index("Praxiskurse")
+    by_id = {r[0]: r for r in school_b[1:]}
+    assert by_id["b1"][column] == (
+        "01.02.2027 to 03.02.2027 Werk Eins (Metall, Maschinenbau); "
+        "08.02.2027 to 10.02.2027 Kita Sonne (Soziales, Pädagogik)"
+    )
+    # b1's Praktikum block stays in its columns; b2 misses one course
+    assert by_id["b1"][school_b[0].index("Praktikum company")] == "Werk Eins"
+    assert by_id["b2"][-1] == (
+        "Praktikum: no offer has a free block; 1 Praxiskurs: no course in an unused Berufsfeld"
+    )
+    summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r[0]}
+    assert summary["Praxiskurs: placements made"] == 3
+    assert summary["Praxiskurs: placements needed"] == 4
+    assert summary["Langzeitpraktikum: placements made"] == 1
+    assert summary["placements needed"] == 8 + 5
+
+
+def test_the_new_sheets_in_german(tmp_path: Path) -> None:
+    with language("de"):
+        book = _kinds_book(tmp_path)
+    assert "Praxiskurse" in book.sheetnames and "Langzeitpraktikum" in book.sheetnames
+    rows = values(book["Langzeitpraktikum"])
+    assert [r[2] for r in rows[1:]] == ["Dienstag", "Donnerstag"]
+
+
+def test_no_input_text_in_the_new_sheets_becomes_a_formula(tmp_path: Path) -> None:
+    problem = kinds_problem()
+    companies = [
+        problem.companies[0].model_copy(update={"name": PAYLOADS[0]}),
+        problem.companies[1].model_copy(update={"name": PAYLOADS[6]}),
+    ]
+    schools = [s.model_copy(update={"name": PAYLOADS[1]}) for s in problem.schools]
+    book = _kinds_book(tmp_path, problem.model_copy(update={"companies": companies,
+                                                            "schools": schools}))  # fmt: skip
+    for title in ("Courses", "Langzeitpraktikum"):
+        texts = set()
+        for row in book[title].iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (title, cell.coordinate, cell.value)
+                texts.add(cell.value)
+        assert PAYLOADS[0] in texts and PAYLOADS[1] in texts, title
+    if SOFFICE is not None:  # and LibreOffice shows them as written
+        cells = _libreoffice_values(tmp_path, [tmp_path / "plan.xlsx"])
+        assert {PAYLOADS[0], PAYLOADS[1], PAYLOADS[6]} <= cells["plan"]
+        assert "click" not in cells["plan"]

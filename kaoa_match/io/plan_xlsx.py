@@ -1,15 +1,22 @@
 """``plan.xlsx``: the plan as lists a school or a company works with.
 
 Sheets, in order (titles and headers in the current language, German by
-default: ``Übersicht``, the schools, ``Betriebslisten``, ``Fehlende Plätze``):
+default: ``Übersicht``, the schools, ``Betriebslisten``, ``Praxiskurse``,
+``Langzeitpraktikum``, ``Fehlende Plätze``):
 
 - ``Summary``: the headline figures, each level's value and bound, and the
   comparison with portal booking.
 - one sheet per school: the class list, one row per student of the school,
-  with each BFE day (date, company, Berufsfeld, travel) and the Praktikum
-  block, and what is missing.
+  with each BFE day (date, company, Berufsfeld, travel), the Praktikum
+  block, the courses and the Langzeitpraktikum (where the school has them),
+  and what is missing.
 - ``Rosters``: per company, offer and date (or block), how many students come
   and which (by ``student_id``).
+- ``Courses`` (where the plan has Praxiskurse): per Träger or company, one
+  block per course: its dates, Berufsfeld, seats, and a row per participant
+  with the school.
+- ``Langzeitpraktikum`` (where the plan has any): per company and weekday,
+  who goes there, from which school, over which period.
 - ``Unplaced``: each student short of a placement, with the reason.
 
 The ID columns keep the input's names (``student_id``, ``school_id``,
@@ -32,9 +39,17 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from kaoa_match.exceptions import InputError
-from kaoa_match.i18n import _, ngettext
+from kaoa_match.i18n import _, ngettext, span_text
 from kaoa_match.io.inputs import load_table
-from kaoa_match.labels import kind_text, level_text, status_text
+from kaoa_match.labels import (
+    kind_text,
+    level_text,
+    status_text,
+    weekday_list,
+    weekday_rank,
+    weekday_text,
+    weekdays_text,
+)
 from kaoa_match.wishes import granted_wishes
 
 if TYPE_CHECKING:
@@ -87,6 +102,13 @@ def write_workbook(
         rows = _class_list(problem, school.school_id, by_student, classes or {}, wished)
         _fill(book.create_sheet(title), rows)
     _fill(book.create_sheet(rosters_title), _rosters(problem, assignments))
+    kinds = set(assignments["kind"]) | set(unassigned["kind"])
+    if "praxiskurs" in kinds:
+        title = _sheet_title(_("Courses"), used)
+        _course_sheet(book.create_sheet(title), _course_blocks(problem, assignments))
+    if "langzeit" in kinds:
+        title = _sheet_title(_("Langzeitpraktikum"), used)
+        _fill(book.create_sheet(title), _langzeit_days(problem, assignments))
     _fill(book.create_sheet(unplaced_title), _unplaced(problem, unassigned))
     book.save(Path(path))
 
@@ -130,6 +152,8 @@ class _ByStudent:
 
     bfe: dict[str, list[Record]]  # BFE rows by date
     block: dict[str, Record]  # the Praktikum row
+    courses: dict[str, list[Record]]  # Praxiskurs rows by date
+    langzeit: dict[str, Record]  # the Langzeitpraktikum row
     bfe_needed: dict[str, int]  # BFE days placed plus missing
     short: dict[str, set[str]]  # kinds a student is short of
     missing: dict[str, str]  # what is missing, in words
@@ -138,9 +162,15 @@ class _ByStudent:
     def of(cls, assignments: pd.DataFrame, unassigned: pd.DataFrame) -> _ByStudent:
         bfe: dict[str, list[Record]] = {}
         block: dict[str, Record] = {}
+        courses: dict[str, list[Record]] = {}
+        langzeit: dict[str, Record] = {}
         for row in assignments.sort_values("start_date").to_dict("records"):
             if row["kind"] == "bfe":
                 bfe.setdefault(row["student_id"], []).append(row)
+            elif row["kind"] == "praxiskurs":
+                courses.setdefault(row["student_id"], []).append(row)
+            elif row["kind"] == "langzeit":
+                langzeit[row["student_id"]] = row
             else:
                 block[row["student_id"]] = row
         needed = {sid: len(rows) for sid, rows in bfe.items()}
@@ -151,7 +181,7 @@ class _ByStudent:
             short.setdefault(sid, set()).add(kind)
             if kind == "bfe":
                 needed[sid] = needed.get(sid, 0) + int(n)
-        return cls(bfe, block, needed, short, _missing_text(unassigned))
+        return cls(bfe, block, courses, langzeit, needed, short, _missing_text(unassigned))
 
 
 def _class_list(
@@ -177,6 +207,14 @@ def _class_list(
     if with_block:
         header += [_("Praktikum from"), _("Praktikum to"), _("Praktikum company")]
         header += [_("Praktikum Berufsfeld"), _("Praktikum min")]
+    with_courses = any(
+        sid in plan.courses or "praxiskurs" in plan.short.get(sid, ()) for sid in ids
+    )
+    with_langzeit = any(
+        sid in plan.langzeit or "langzeit" in plan.short.get(sid, ()) for sid in ids
+    )
+    header += [_("Praxiskurse")] if with_courses else []
+    header += [_("Langzeitpraktikum")] if with_langzeit else []
     header.append(_("missing"))
     has_wishes = any(sid in wished for sid in ids)
     if has_wishes:
@@ -200,11 +238,36 @@ def _class_list(
             else:
                 row += [b["start_date"], b["end_date"], names[b["company_id"]]]
                 row += [fields.get(b["field_id"]), b["travel_min"]]
+        if with_courses:
+            texts = [_course_text(r, names, fields) for r in plan.courses.get(sid, [])]
+            row.append("; ".join(texts) or None)
+        if with_langzeit:
+            lz = plan.langzeit.get(sid)
+            row.append(None if lz is None else _langzeit_text(lz, names, fields))
         row.append(plan.missing.get(sid))
         if has_wishes:
             row += [text or None for text in wished.get(sid, ("", ""))]
         rows.append(row)
     return rows
+
+
+def _course_text(row: Record, names: Mapping[str, str], fields: Mapping[str, str]) -> str:
+    """``01.02.2027 to 03.02.2027 Bildungszentrum Olpe (Metall, Maschinenbau)``."""
+    return _("{span} {company} ({field})").format(
+        span=span_text(row["start_date"], row["end_date"]),
+        company=names.get(row["company_id"], row["company_id"]),
+        field=fields.get(row["field_id"], row["field_id"]),
+    )
+
+
+def _langzeit_text(row: Record, names: Mapping[str, str], fields: Mapping[str, str]) -> str:
+    """``Tuesday, Thursday at Praxis Olpe 12 (Gesundheit), 02.11.2026 to 25.06.2027``."""
+    return _("{weekdays} at {company} ({field}), {span}").format(
+        weekdays=weekdays_text(row.get("weekdays")),
+        company=names.get(row["company_id"], row["company_id"]),
+        field=fields.get(row["field_id"], row["field_id"]),
+        span=span_text(row["start_date"], row["end_date"]),
+    )
 
 
 def _wishes_text(problem: Problem, assignments: pd.DataFrame) -> dict[str, tuple[str, str]]:
@@ -242,6 +305,10 @@ def _missing_text(short: pd.DataFrame) -> dict[str, str]:
     ):
         if kind == "bfe":
             text = ngettext("{n} BFE day: {reason}", "{n} BFE days: {reason}", int(n))
+        elif kind == "praxiskurs":
+            text = ngettext("{n} Praxiskurs: {reason}", "{n} Praxiskurse: {reason}", int(n))
+        elif kind == "langzeit":
+            text = _("Langzeitpraktikum: {reason}")
         else:
             text = _("Praktikum: {reason}")
         texts.setdefault(sid, []).append(text.format(n=n, reason=reason))
@@ -279,6 +346,82 @@ def _rosters(problem: Problem, assignments: pd.DataFrame) -> list[Row]:
     return rows
 
 
+def _course_blocks(problem: Problem, assignments: pd.DataFrame) -> list[Row]:
+    """The course lists: per Träger or company (Träger first, then by name), one
+    block per course in date order: a line with the course (dates, Berufsfeld,
+    participants of seats, smallest group), then a line per participant, then
+    an empty line. The first row is the header."""
+    companies = {c.company_id: c for c in problem.companies}
+    offers = {o.offer_id: o for o in problem.offers}
+    fields = {f.field_id: f.name or f.field_id for f in problem.fields}
+    schools = {s.school_id: s.name or s.school_id for s in problem.schools}
+    header: Row = ["company_id", _("company"), "offer_id", _("from"), _("to"), _("Berufsfeld")]
+    header += [_("participants"), _("places"), _("smallest group")]
+    header += ["student_id", "school_id", _("school")]
+    rows = [header]
+    courses = assignments[assignments["kind"] == "praxiskurs"]
+
+    def order(key: tuple[str, str]) -> tuple[bool, str, object, str]:
+        company = companies.get(key[0])
+        name = company.name if company else key[0]
+        first = offers[key[1]].start_date if key[1] in offers else None
+        return (company is None or company.provider_type != "traeger", name, first, key[1])
+
+    groups = {(str(c), str(o)): g for (c, o), g in courses.groupby(["company_id", "offer_id"])}
+    for company_id, offer_id in sorted(groups, key=order):
+        group = groups[(company_id, offer_id)].sort_values(["school_id", "student_id"])
+        offer = offers.get(offer_id)
+        company = companies.get(company_id)
+        first = group.iloc[0]
+        rows.append(
+            [
+                company_id,
+                company.name or company_id if company else company_id,
+                offer_id,
+                first["start_date"],
+                first["end_date"],
+                fields.get(first["field_id"], first["field_id"]),
+                len(group),
+                offer.capacity if offer else None,
+                offer.smallest_group if offer and offer.min_group else None,
+            ]
+        )
+        for sid, school in zip(group["student_id"], group["school_id"], strict=True):
+            rows.append([None] * 9 + [sid, school, schools.get(school, school)])
+        rows.append([])
+    return rows[:-1] if len(rows) > 1 else rows
+
+
+def _course_sheet(sheet: Worksheet, rows: Sequence[Row]) -> None:
+    """The course lists, each course's line in bold so that its block stands out."""
+    _fill(sheet, rows)
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value is not None:
+            for cell in row:
+                cell.font = Font(bold=True)
+
+
+def _langzeit_days(problem: Problem, assignments: pd.DataFrame) -> list[Row]:
+    """One row per company, weekday and Langzeitpraktikum student, Monday first:
+    who comes on that weekday, from which school, from when to when."""
+    names = _company_names(problem)
+    fields = {f.field_id: f.name or f.field_id for f in problem.fields}
+    schools = {s.school_id: s.name or s.school_id for s in problem.schools}
+    header: Row = ["company_id", _("company"), _("weekday"), "offer_id", _("Berufsfeld")]
+    header += ["student_id", "school_id", _("school"), _("from"), _("to")]
+    days: list[tuple[tuple[str, str, int, str], Row]] = []
+    for row in assignments[assignments["kind"] == "langzeit"].to_dict("records"):
+        company, school = str(row["company_id"]), str(row["school_id"])
+        for day in weekday_list(row.get("weekdays")):
+            line: Row = [company, names.get(company, company), weekday_text(day)]
+            line += [row["offer_id"], fields.get(row["field_id"], row["field_id"])]
+            line += [row["student_id"], school, schools.get(school, school)]
+            line += [row["start_date"], row["end_date"]]
+            key = (names.get(company, company), company, weekday_rank(day), str(row["student_id"]))
+            days.append((key, line))
+    return [header, *(line for _key, line in sorted(days, key=lambda d: d[0]))]
+
+
 def _unplaced(problem: Problem, unassigned: pd.DataFrame) -> list[Row]:
     schools = {s.school_id: s.name or s.school_id for s in problem.schools}
     rows: list[Row] = [["student_id", "school_id", _("school"), _("kind"), _("missing")]]
@@ -308,6 +451,7 @@ def _summary_rows(h: Headline, baseline: BaselineResult | None) -> list[Row]:
         [_("placements needed"), h.placements_needed],
         [_("BFE days"), h.bfe_days],
         [_("Praktikum blocks"), h.praktikum_blocks],
+        *_new_kind_rows(h),
         [_("students with a place in a top-3 field"), h.fairness],
         [_("students with a top-3 field"), h.with_profile],
         [_("wishes granted"), h.wishes_granted],
@@ -330,6 +474,16 @@ def _summary_rows(h: Headline, baseline: BaselineResult | None) -> list[Row]:
             (_("travel (minutes in total)"), h.travel, baseline.travel),
         ):
             rows.append([label, mine, round(theirs, 1)])
+    return rows
+
+
+def _new_kind_rows(h: Headline) -> list[Row]:
+    """Courses and Langzeitpraktikum placements made and needed, where the plan has them."""
+    rows: list[Row] = []
+    for k in h.kinds:
+        if k.kind in ("praxiskurs", "langzeit"):
+            rows.append([_("{kind}: placements made").format(kind=kind_text(k.kind)), k.placements])
+            rows.append([_("{kind}: placements needed").format(kind=kind_text(k.kind)), k.needed])
     return rows
 
 

@@ -45,14 +45,21 @@ _ID_COLUMNS = ("student_id", "school_id", "offer_id", "company_id", "field_id")
 
 
 def normalise_assignments(assignments: pd.DataFrame) -> pd.DataFrame:
-    """``assignments`` with real dates, whole-number minutes and scores, text IDs."""
-    frame = assignments.reindex(columns=ASSIGNMENT_COLUMNS).copy()
+    """``assignments`` with real dates, whole-number minutes and scores, text IDs,
+    and ``weekdays`` as text (empty but on Langzeitpraktikum rows) where the
+    plan has the column."""
+    columns = list(ASSIGNMENT_COLUMNS)
+    if "weekdays" in assignments.columns and "weekdays" not in columns:
+        columns.append("weekdays")
+    frame = assignments.reindex(columns=columns).copy()
     for column in ("start_date", "end_date"):
         frame[column] = [as_date(v) for v in frame[column]]
     for column in ("travel_min", "score"):
         frame[column] = pd.to_numeric(frame[column]).fillna(0).astype(int)
     for column in (*_ID_COLUMNS, "kind"):
         frame[column] = frame[column].astype(str)
+    if "weekdays" in frame.columns:
+        frame["weekdays"] = frame["weekdays"].fillna("").astype(str)
     return frame.reset_index(drop=True)
 
 
@@ -90,7 +97,7 @@ def read_output(out_dir: str | Path) -> PlanFiles:
     missing = [f.name for f in files if not f.is_file()]
     if missing:
         raise KaoaMatchError(f"{out} is not a plan directory ({', '.join(missing)} missing)")
-    text_ids = dict.fromkeys((*_ID_COLUMNS, "kind", "reason"), str)
+    text_ids = dict.fromkeys((*_ID_COLUMNS, "kind", "reason", "weekdays"), str)
     # keep_default_na=False: an ID such as "NA" stays an ID
     assignments = pd.read_csv(files[0], dtype=text_ids, keep_default_na=False)
     unassigned = pd.read_csv(files[1], dtype=text_ids, keep_default_na=False)
@@ -131,6 +138,44 @@ class Level:
 
 
 @dataclass(frozen=True)
+class KindFigures:
+    """The placements of one kind: ``placements`` made of ``needed``, and the
+    ``students`` who need some of them, ``students_full`` of whom got all."""
+
+    kind: str
+    placements: int
+    needed: int
+    students: int
+    students_full: int
+
+
+KIND_ORDER = ("bfe", "praktikum", "praxiskurs", "langzeit")
+"""The kinds in the contract's order, as the report lists them."""
+
+
+def kind_figures(assignments: pd.DataFrame, unassigned: pd.DataFrame) -> tuple[KindFigures, ...]:
+    """Placed against needed per kind, for the kinds the plan has rows of
+    (placed or missing), in the contract's order."""
+    present = set(assignments["kind"]) | set(unassigned["kind"])
+    order = [k for k in KIND_ORDER if k in present] + sorted(present - set(KIND_ORDER))
+    figures = []
+    for kind in order:
+        placed = assignments[assignments["kind"] == kind]
+        short = unassigned[unassigned["kind"] == kind]
+        students = set(placed["student_id"]) | set(short["student_id"])
+        figures.append(
+            KindFigures(
+                kind=kind,
+                placements=len(placed),
+                needed=len(placed) + int(short["missing"].sum()),
+                students=len(students),
+                students_full=len(students - set(short["student_id"])),
+            )
+        )
+    return tuple(figures)
+
+
+@dataclass(frozen=True)
 class Headline:
     """The figures a steering committee asks for first.
 
@@ -158,6 +203,8 @@ class Headline:
     interest: int
     travel: int
     levels: tuple[Level, ...]
+    kinds: tuple[KindFigures, ...] = ()
+    """Placed against needed per kind present in the plan."""
 
 
 def headline(
@@ -192,6 +239,7 @@ def headline(
         interest=int(assignments["score"].sum()),
         travel=int(assignments["travel_min"].sum()),
         levels=_levels(summary),
+        kinds=kind_figures(assignments, unassigned),
     )
 
 

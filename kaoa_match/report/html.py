@@ -20,6 +20,7 @@ from kaoa_match.model import WISH_RANKS
 from kaoa_match.report.charts import (
     BLUE,
     GREEN,
+    GREY,
     ORANGE,
     bubble_grid,
     esc,
@@ -79,6 +80,7 @@ def render_data(data: ReportData) -> str:
     """The page for figures already gathered."""
     sections = [
         _headline_section(data),
+        _kinds_section(data.headline),
         _levels_section(data.headline),
         _baseline_section(data),
         _rates_section(data),
@@ -153,12 +155,7 @@ def _headline_section(data: ReportData) -> str:
         _card(
             f"{num(h.placements)} / {num(h.placements_needed)}",
             _("placements made"),
-            _("{bfe}, {praktikum}").format(
-                bfe=ngettext("{n} BFE day", "{n} BFE days", h.bfe_days).format(n=num(h.bfe_days)),
-                praktikum=ngettext(
-                    "{n} Praktikum block", "{n} Praktikum blocks", h.praktikum_blocks
-                ).format(n=num(h.praktikum_blocks)),
-            ),
+            ", ".join(_placements_text(h)),
         ),
         _card(
             f"{num(h.fairness)} / {num(h.with_profile)}",
@@ -184,6 +181,54 @@ def _headline_section(data: ReportData) -> str:
             )
         )
     return f'<section id="headline"><div class="cards">{"".join(cards)}</div></section>'
+
+
+def _placements_text(h: Headline) -> list[str]:
+    """``748 BFE days, 150 Praktikum blocks`` and the courses and Langzeitpraktikum
+    placements where the plan has any."""
+    parts = [
+        ngettext("{n} BFE day", "{n} BFE days", h.bfe_days).format(n=num(h.bfe_days)),
+        ngettext("{n} Praktikum block", "{n} Praktikum blocks", h.praktikum_blocks).format(
+            n=num(h.praktikum_blocks)
+        ),
+    ]
+    made = {k.kind: k.placements for k in h.kinds}
+    if "praxiskurs" in made:
+        n = made["praxiskurs"]
+        parts.append(ngettext("{n} Praxiskurs", "{n} Praxiskurse", n).format(n=num(n)))
+    if "langzeit" in made:
+        n = made["langzeit"]
+        parts.append(ngettext("{n} Langzeitpraktikum", "{n} Langzeitpraktika", n).format(n=num(n)))
+    return parts
+
+
+def _kinds_section(h: Headline) -> str:
+    """Placed against needed for each kind the plan has."""
+    if not h.kinds:
+        return ""
+    units = {
+        "bfe": _("days"),
+        "praktikum": _("blocks"),
+        "praxiskurs": _("courses"),
+        "langzeit": _("placements over the period"),
+    }
+    rows = [
+        [
+            kind_text(k.kind),
+            units.get(k.kind, ""),
+            f"{num(k.placements)} / {num(k.needed)}",
+            _share(k.placements, k.needed),
+            f"{num(k.students_full)} / {num(k.students)}",
+        ]
+        for k in h.kinds
+    ]
+    header = [_("kind"), _("counted in"), _("placements made"), _("rate"), _("placed in full")]
+    intro = _(
+        "Placements made of those needed, for each kind of placement in this plan, counted "
+        "as the second column says, and the students who need that kind and got all of it."
+    )
+    table = _table(header, rows, numeric={2, 3, 4})
+    return _section("kinds", _("Placements per kind"), intro, table)
 
 
 def _share(part: float, whole: float) -> str:
@@ -342,10 +387,15 @@ def _travel_section(data: ReportData) -> str:
     top = max(int(travel["travel_min"].max()) if len(travel) else 0, data.max_travel_min)
     edges = list(range(0, top + _TRAVEL_BIN_MIN + 1, _TRAVEL_BIN_MIN))
     stacks = []
+    present = set(travel["kind"])
     for kind, label, colour in (
         ("bfe", _("BFE days"), BLUE),
         ("praktikum", _("Praktikum"), ORANGE),
+        ("praxiskurs", _("Praxiskurse"), GREEN),
+        ("langzeit", _("Langzeitpraktikum"), GREY),
     ):
+        if kind not in ("bfe", "praktikum") and kind not in present:
+            continue  # the two newer kinds only where the plan has them
         minutes = travel.loc[travel["kind"] == kind, "travel_min"].to_numpy()
         counts, _edges = np.histogram(minutes, bins=edges)
         stacks.append((label, counts.tolist(), colour))
@@ -360,11 +410,19 @@ def _travel_section(data: ReportData) -> str:
     )
     mean = float(travel["travel_min"].mean()) if len(travel) else 0.0
     median = float(travel["travel_min"].median()) if len(travel) else 0.0
-    intro = _(
-        "Travel minutes of each placement in bins of {bin} minutes (a Praktikum block "
-        "counts once). Mean {mean} min, median {median} min. Schools and students may "
-        "have a limit other than the default."
-    ).format(bin=_TRAVEL_BIN_MIN, mean=num(f"{mean:.1f}"), median=num(f"{median:.0f}"))
+    if present & {"praxiskurs", "langzeit"}:
+        intro = _(
+            "Travel minutes of each placement in bins of {bin} minutes (a Praktikum block, "
+            "a Praxiskurs and a Langzeitpraktikum count once each). Mean {mean} min, median "
+            "{median} min. Schools and students may have a limit other than the default."
+        )
+    else:
+        intro = _(
+            "Travel minutes of each placement in bins of {bin} minutes (a Praktikum block "
+            "counts once). Mean {mean} min, median {median} min. Schools and students may "
+            "have a limit other than the default."
+        )
+    intro = intro.format(bin=_TRAVEL_BIN_MIN, mean=num(f"{mean:.1f}"), median=num(f"{median:.0f}"))
     return _section("travel", _("Travel times"), intro, chart)
 
 

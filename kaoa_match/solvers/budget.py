@@ -80,13 +80,13 @@ class TimePolicy:
     # order: interest what its subgradient steps had; the wishes 0.15
     # (siegen-wittgenstein: 4,198 after 8 s against the per-student 4,385).
     lp_prices_share: Mapping[str, float] = field(
-        default_factory=lambda: _frozen({"wishes": 0.15, "interest": 0.5})
+        default_factory=lambda: _frozen({"wishes": 0.15, "interest": 0.45, "travel": 0.25})
     )
     # The least time worth an LP-priced bound; the interest LP also needs
     # time to choose and build its columns, per option (koeln, 17.7 M
     # options: 9 s, and no time left for PDLP in a 120 s run).
     lp_prices_min_seconds: Mapping[str, float] = field(
-        default_factory=lambda: _frozen({"wishes": 1.0, "interest": 5.0})
+        default_factory=lambda: _frozen({"wishes": 1.0, "interest": 5.0, "travel": 5.0})
     )
     lp_seconds_per_option: float = 1e-6
     # Share of the subgradient steps' time for each level; a level whose plan
@@ -112,6 +112,14 @@ class TimePolicy:
     reserve_seconds: float = 5.0
     reserve_seconds_per_option: float = 30e-6
     reserve_max_share: float = 0.3
+    # The levels' guaranteed share of the limit: no stage before them runs
+    # into it, so that every level below fairness gets search at every size
+    # (kreis-olpe at 60 s: the stages before the levels took 51 s, and wishes,
+    # interest and travel got none). Not more: on a cut model the warm starts
+    # and the interest LP's prices make the first levels (siegen-wittgenstein
+    # at 120 s, with 0.2: fairness 2,603 of a bound 2,604, the same as
+    # without; every level below searched, together 5-6 of 13 pairs against 0).
+    levels_share: float = 0.25
 
     # --- The levels ---------------------------------------------------------
     # Share of the time left each level may use; unused time passes on.
@@ -128,12 +136,45 @@ class TimePolicy:
             }
         )
     )
+    # A model cut to the nearest offers starts from warm starts that put the
+    # first levels at or next to their bounds, which its levels rarely improve
+    # (siegen-wittgenstein at 120 s: coverage 5 s and fairness 5 s of
+    # neighbourhood rounds, nothing found); the levels below get more.
+    level_share_cut: Mapping[str, float] = field(
+        default_factory=lambda: _frozen(
+            {
+                "coverage": 0.1,
+                "stability": 0.05,
+                "fairness": 0.1,
+                "wishes": 0.2,
+                "interest": 0.2,
+                "travel": 0.2,
+                "together": 0.2,
+            }
+        )
+    )
+    # Each level with variables gets at least this share of the levels' time,
+    # and no level's LP or search runs into what the levels after it are
+    # guaranteed (kreis-olpe at 120 s: the wishes LP took 13 s and failed, and
+    # interest and travel were left 2 s and 1 s).
+    level_min_share: float = 0.07
     # A level's LP gets this share of the level's time, and at least this
     # share of all the time left: an LP cut short leaves the run ending early
     # with time unused (praktikum-2700: the fairness LP needs about 27 s, a
     # quarter of a 120 s run).
     lp_share: float = 0.8
     lp_share_of_run: float = 0.4
+    # A level's LP is tried only with this many seconds per option of the
+    # model: kreis-olpe's cut model (388,000 options, 290,000 in its larger
+    # part) did not finish the wishes LP in 12 s nor the together LP in 7 s;
+    # siegen-wittgenstein's
+    # (345,000) takes 12 s for the interest LP. Without it, the level's time
+    # goes to the neighbourhood rounds.
+    lp_seconds_per_level_option: float = 60e-6
+    # The final search over the whole model needs at least this many seconds
+    # per option, else it is left out (kreis-olpe's 388,000 options: 2 s when
+    # given 0.05 s, its presolve alone).
+    search_seconds_per_option: float = 5e-6
     # Without a time limit a level's final search still ends here; a level not
     # proven by then is reported as feasible with its bound.
     search_without_limit: float = 300.0
@@ -179,7 +220,14 @@ class TimePolicy:
     def levels_reserve(self, limit: float, model_options: int) -> float:
         """Seconds to keep for the model of ``model_options`` options and its levels."""
         needed = self.reserve_seconds + self.reserve_seconds_per_option * model_options
-        return min(needed, limit * self.reserve_max_share)
+        return max(min(needed, limit * self.reserve_max_share), limit * self.levels_share)
+
+    def until_levels(self, deadline: Deadline, model_options: int) -> float | None:
+        """Seconds a stage before the levels may still use (None without a limit)."""
+        limit = deadline.seconds
+        if limit is None:
+            return None
+        return max(limit - self.levels_reserve(limit, model_options) - deadline.elapsed(), 0.0)
 
     def bounds_seconds(
         self, deadline: Deadline, cut: bool, settled: bool, model_options: int
@@ -191,32 +239,63 @@ class TimePolicy:
         limit = deadline.seconds
         if limit is None:
             return None
-        until_reserve = limit - self.levels_reserve(limit, model_options) - deadline.elapsed()
-        return max(min(limit * self.bounds_share(cut, settled), until_reserve), 0.0)
+        until_levels = self.until_levels(deadline, model_options) or 0.0
+        return min(limit * self.bounds_share(cut, settled), until_levels)
 
     def pdlp_guide_seconds(
         self, deadline: Deadline, model_options: int, flow_seconds: float
     ) -> float:
-        """Seconds for a cut model's start from the interest LP's plan: up to
-        half of the levels' reserve, since on a cut model CP-SAT rarely
-        improves the warm start (without a limit, what the flows had)."""
+        """Seconds for a cut model's start from the interest LP's plan, never
+        into the levels' time (without a limit, what the flows had)."""
         limit = deadline.seconds
         if limit is None:
             return flow_seconds
-        return min(
-            limit * self.pdlp_guide_share,
-            limit - self.levels_reserve(limit, model_options) / 2 - deadline.elapsed(),
-        )
+        return min(limit * self.pdlp_guide_share, self.until_levels(deadline, model_options) or 0.0)
 
-    def level_seconds(self, left: float, remaining: list[tuple[str, bool]]) -> float:
+    def lp_guided_seconds(
+        self, deadline: Deadline, model_options: int, flow_seconds: float
+    ) -> float:
+        """Seconds for the LP of the nearest offers and the flows from its plan,
+        each (the flows' time without a limit), never into the levels' time."""
+        left = self.until_levels(deadline, model_options)
+        return flow_seconds if left is None else min(flow_seconds, left / 2)
+
+    def level_seconds(
+        self,
+        left: float,
+        remaining: list[tuple[str, bool]],
+        levels_time: float,
+        cut: bool = False,
+    ) -> float:
         """Seconds for the first of the ``remaining`` levels (name, has
         variables) of ``left`` seconds: its share among the shares of the levels
-        still to come that have variables, never more than ``left`` (a level
-        without variables is not among them: a tiny part's flows were once
-        given 150,000 s)."""
-        own = self.level_share[remaining[0][0]]
-        shares = [self.level_share[name] for name, has_variables in remaining if has_variables]
-        return left * own / max(sum(shares), own)
+        still to come that have variables, at least its guaranteed minimum, and
+        never what the levels after it are guaranteed (a level without variables
+        is not among them: a tiny part's flows were once given 150,000 s).
+        ``levels_time`` is the time all the levels had when they began;
+        ``cut``: the model is cut to the nearest offers."""
+        level_share = self.level_share_cut if cut else self.level_share
+        own = level_share[remaining[0][0]]
+        shares = [level_share[name] for name, has_variables in remaining if has_variables]
+        minimum = self.level_minimum(left, remaining, levels_time)
+        seconds = max(left * own / max(sum(shares), own), minimum)
+        return max(min(seconds, left - self.guaranteed_after(left, remaining, levels_time)), 0.0)
+
+    def level_minimum(
+        self, left: float, remaining: list[tuple[str, bool]], levels_time: float
+    ) -> float:
+        """The least time of each of the ``remaining`` levels with variables: a
+        share of the levels' time, or an equal part of the time ``left`` when
+        that is less (the levels before took more than their share)."""
+        count = max(sum(has_variables for _, has_variables in remaining), 1)
+        return min(levels_time * self.level_min_share, left / count)
+
+    def guaranteed_after(
+        self, left: float, remaining: list[tuple[str, bool]], levels_time: float
+    ) -> float:
+        """Seconds the levels after the first of ``remaining`` are guaranteed."""
+        later = sum(has_variables for _, has_variables in remaining[1:])
+        return later * self.level_minimum(left, remaining, levels_time)
 
 
 @dataclass(frozen=True)

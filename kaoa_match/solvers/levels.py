@@ -98,8 +98,11 @@ LEVELS: tuple[LevelSpec, ...] = (
         "travel",
         "min",
         "minute of travel",
-        whole_kreis=("lagrangian",),
+        # With nobody placed travel would be 0, and with interest free its
+        # bound says nothing of a plan that holds interest: the LP holds both.
+        whole_kreis=("lp-prices", "lagrangian"),
         lagrangian_holds=("coverage",),
+        lp_prices_holds=("coverage", "wishes", "interest"),
     ),
 )
 """The spec's levels in the contract's listing (``levels.bounded_by`` keeps it:

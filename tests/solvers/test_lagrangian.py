@@ -271,7 +271,9 @@ def test_a_cut_model_reports_bounds_over_every_option() -> None:
     # allows it, else by subgradient steps.
     assert sources["interest"] in {"lagrangian", "lp-prices"}
     assert sources["wishes"] in {"lagrangian", "lp-prices", "per-student"}
-    assert sources["travel"] == "lagrangian"
+    # Travel at the prices of its LP with the levels above held, else by
+    # subgradient steps with coverage held.
+    assert sources["travel"] in {"lagrangian", "lp-prices"}
     assert set(sources.values()) <= {"lagrangian", "lp-prices", "per-student", "terms", "model"}
     optimum = {
         "coverage": 897,

@@ -23,8 +23,9 @@ def test_a_held_level_in_a_bound_is_an_earlier_level() -> None:
             assert NAMES.index(held) < NAMES.index(level.name)
 
 
-def test_lp_priced_levels_are_wishes_then_interest() -> None:
-    assert bounded_by("lp-prices") == ("wishes", "interest")
+def test_lp_priced_levels_are_wishes_then_interest_then_travel() -> None:
+    # In that order: the interest LP holds the wish points, travel both.
+    assert bounded_by("lp-prices") == ("wishes", "interest", "travel")
     assert "together" not in bounded_by("lagrangian")
 
 

@@ -49,11 +49,22 @@ class HeldBound:
     value: float
     held: dict[str, int]
     prices: dict[str, float]
+    # A minimised level (travel) is bounded as its negation, maximised: ``value``
+    # is then the bound of minus the level.
+    maximize: bool = True
 
     def for_plan(self, values: dict[str, int]) -> int:
-        """The bound for plans at least as good as ``values`` on the held levels."""
-        bound = self.value + sum(p * (self.held[k] - values[k]) for k, p in self.prices.items())
-        return math.floor(bound + 1e-6 * max(1.0, abs(bound)))
+        """The bound for plans at least as good as ``values`` on the held levels
+        (in the level's own sense: a lower bound of a minimised level)."""
+
+        def signed(name: str, value: int) -> int:
+            return value if spec(name).maximize else -value
+
+        bound = self.value + sum(
+            p * (signed(k, self.held[k]) - signed(k, values[k])) for k, p in self.prices.items()
+        )
+        upper = math.floor(bound + 1e-6 * max(1.0, abs(bound)))
+        return upper if self.maximize else -upper
 
 
 def whole_kreis_bound(

@@ -94,7 +94,7 @@ def bounds_over_every_option(
             budget = planned - deadline.elapsed()
             # Choosing and building the interest LP's columns takes a second
             # per million options.
-            building = len(cand) * policy.lp_seconds_per_option if name == "interest" else 0.0
+            building = len(cand) * policy.lp_seconds_per_option if name != "wishes" else 0.0
             if budget < policy.lp_prices_min_seconds[name] + building:
                 continue
             found = _at_lp_prices(
@@ -134,9 +134,11 @@ def _at_lp_prices(
     seconds: float,
     threads: int,
 ) -> tuple[HeldBound, NDArray[np.int64], LpPrices] | None:
-    """The bound of level ``name`` (wishes or interest) at the prices of its LP,
-    for interest with the wish points held at the warm start's value, the
-    options taken at those prices, and the prices (with PDLP's last iterate).
+    """The bound of level ``name`` (wishes, interest or travel) at the prices of
+    its LP, with the levels above it that the catalogue lets it hold held at
+    the warm start's values (interest: the wish points; travel: coverage, the
+    wish points and interest), the options taken at those prices, and the
+    prices (with PDLP's last iterate).
 
     The wishes LP needs only the options that grant a wish (the others add
     nothing to its objective and only take places), so it is exact over those.
@@ -145,16 +147,28 @@ def _at_lp_prices(
     cut model, if any), the warm start and the best-scored options of each
     offer-day."""
     points = flows.wishes.option_points(len(cand)).astype(np.float64)
-    names = list(kreis.order.holds(name, spec(name).lp_prices_holds))
-    held = []
+    # The levels an LP may hold, as maximised objectives over the options.
+    expressions = {
+        "coverage": lambda: Objective(np.ones(len(cand))),
+        "wishes": lambda: Objective(points),
+        "interest": lambda: Objective(cand.score.astype(np.float64)),
+        "travel": lambda: Objective(-cand.travel.astype(np.float64)),
+    }
+    names = [
+        k
+        for k in kreis.order.holds(name, spec(name).lp_prices_holds)
+        if k != "wishes" or len(flows.wishes.option)
+    ]
+    held = [
+        Held(expressions[k](), float(values[k] if spec(k).maximize else -values[k])) for k in names
+    ]
+    if name == "travel" and "coverage" not in names:
+        return None  # with nobody placed, travel would be 0: no bound worth its time
     rounds = 1
+    objective = expressions[name]()
     if name == "wishes":
-        objective = Objective(points)
         columns = np.flatnonzero(points).astype(np.int64)
     else:
-        objective = Objective(cand.score.astype(np.float64))
-        if len(flows.wishes.option) and "wishes" in names:
-            held = [Held(Objective(points), values["wishes"])]
         columns = np.arange(len(cand), dtype=np.int64)
         if len(cand) > _LP_PRICES_MAX_OPTIONS:
             if not len(nearest):
@@ -166,7 +180,14 @@ def _at_lp_prices(
                         nearest,
                         np.flatnonzero(start),
                         best_per_slot(
-                            cand, cand.score, kreis.capacity, kreis.n_days, _LP_PER_PLACE
+                            cand,
+                            # the best options first, as values >= 0
+                            (objective.option_value - objective.option_value.min()).astype(
+                                np.int64
+                            ),
+                            kreis.capacity,
+                            kreis.n_days,
+                            _LP_PER_PLACE,
                         ),
                     ]
                 )
@@ -182,11 +203,11 @@ def _at_lp_prices(
     if found_prices is None:
         return None
     prices = found_prices.prices
-    names = names if held else []
     found = HeldBound(
         found_prices.value,
         {k: values[k] for k in names},
         {k: float(p) for k, p in zip(names, prices.held, strict=True)},
+        spec(name).maximize,
     )
     _log.debug(
         "%s: %d at the LP's prices (plan %d; %d columns, round %d, %s)",

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from kaoa_match.plan import Status
     from kaoa_match.solvers.builder import LinearSystem, ModelBuilder
     from kaoa_match.solvers.relaxation import LpResult
+    from kaoa_match.solvers.search.neighbourhoods import Neighbourhoods
 
 _log = logging.getLogger(__name__)
 
@@ -74,12 +75,24 @@ _ROW_SLACK = 1e-6
 _REPAIR_ROUNDS = 4
 _LNS_STUDENTS = 120  # students free in one neighbourhood round
 _LNS_ROUNDS = 40  # without a time limit
+_PAIR_RIVALS = 30  # students who may make room for a together pair in one round
+_PAIR_TRIES = 3  # rounds of such neighbourhoods for each pair kept apart
 # A search for a strictly better plan starts over in a smaller model once a plan
 # it found lets reduced-cost fixing fix this many more variables and this share
 # of those still free (the example's travel below interest held within 1 %:
 # the LP gap falls from about 1,200 minutes at the near-LP plan to a few dozen).
 _REFIX_MIN = 500
 _REFIX_SHARE = 0.05
+
+
+@dataclass(frozen=True)
+class _Tolerance:
+    """A level held within a tolerance: the plan where it was reached, and ``share``
+    (the tolerance, 0-1) of its value there that the levels below may take."""
+
+    level: Level
+    reached: NDArray[np.int64]
+    share: float
 
 
 class Infeasible(Exception):
@@ -193,7 +206,7 @@ def optimise(
     progress: Progress | None = None,
     bounds_hold: bool = True,
     repair: Repair | None = None,
-    groups: NDArray[np.int64] | None = None,
+    neighbourhoods: Neighbourhoods | None = None,
     polish: Polish | None = None,
     *,
     deadline: Deadline,
@@ -204,7 +217,8 @@ def optimise(
     """Optimise ``levels`` in order from the feasible plan ``hint`` (all variables);
     ``order`` gives each level's tolerance (the levels come in its order);
     ``pairs`` are the ``together`` pairs (students), searched first by moving
-    their schools (see ``_LevelRun._pair_rounds``).
+    the pairs kept apart (see ``_LevelRun._pair_rounds``); ``neighbourhoods``
+    say who moves in a round of local search.
 
     ``owner[i]`` is the student of candidate variable ``i``. With
     ``bounds_hold`` False the model is a restriction of the problem: the
@@ -224,12 +238,14 @@ def optimise(
     # far more degenerate (siegen-wittgenstein's cut model: the coverage LP did
     # not finish in 25 s, the interest LP takes 12 s).
     lp_failed_within = {True: 0.0, False: 0.0}
+    levels_time = deadline.left()
+    tolerant: list[_Tolerance] = []  # the levels held within a tolerance
     with _Interrupt() as interrupt:
         for k, level in enumerate(levels):
             if interrupt.requested:
                 results.append(_not_optimised(level, solution))
                 continue
-            budget = _budget(deadline, levels[k:], policy)
+            budget = _budget(deadline, levels[k:], policy, levels_time, cut=not bounds_hold)
             if polish is not None and k > 0:
                 seconds = policy.polish_seconds if budget is None else budget * policy.polish_share
                 solution = _polished(b, levels[k:], solution, len(owner), polish, seconds)
@@ -242,13 +258,21 @@ def optimise(
             searched, weight = _with_tie_break(level, second)
             run = _LevelRun(b, searched, held, options, budget, rounder, owner, interrupt, progress)
             run.run, run.policy = deadline, policy
+            left = deadline.left()
+            if levels_time is not None and left is not None:
+                remaining = _with_variables(levels[k:])
+                run.kept_for_later = policy.guaranteed_after(left, remaining, levels_time)
             run.repair = repair if k == 0 else None
-            run.groups = groups
+            run.neighbourhoods = neighbourhoods
             run.pairs = pairs or []
             run.below_tolerance = any(order.tolerance_of(lv.name) > 0 for lv in levels[:k])
+            run.tolerant = tolerant
             lp_time = run.lp_time()
             counts = _counts(searched)
-            run.skip_lp = lp_time is not None and lp_time <= lp_failed_within[counts]
+            run.skip_lp = lp_time is not None and (
+                lp_time <= lp_failed_within[counts]
+                or lp_time < len(owner) * policy.lp_seconds_per_level_option
+            )
             if budget is not None and budget <= policy.too_little_time:
                 result = _not_optimised(level, solution)
             else:
@@ -269,6 +293,8 @@ def optimise(
             elif run.lp_limit is not None:
                 lp_failed_within[counts] = max(lp_failed_within[counts], run.lp_limit)
             held.append((level, held_at))
+            if held_at != result.value:
+                tolerant.append(_Tolerance(level, solution.copy(), order.tolerance_of(level.name)))
             if progress:
                 progress(level.name, result.value, result.bound, deadline.elapsed(), True)
     # A later level may raise an earlier one's value, and lower it only within
@@ -298,12 +324,15 @@ class _LevelRun:
     policy: TimePolicy = field(default_factory=TimePolicy)
     lp: LpResult | None = None  # the level's relaxation, once solved
     repair: Repair | None = None  # coverage only: see _repair
-    groups: NDArray[np.int64] | None = None  # per student, e.g. the school: see _lns
+    neighbourhoods: Neighbourhoods | None = None  # see _lns and _pair_rounds
     pairs: list[tuple[int, int]] = field(default_factory=list)  # together: see _pair_rounds
     skip_lp: bool = False  # an LP of this model did not finish in more time than this level has
     lp_limit: float | None = None  # the time the LP was given, if it ran
     below_tolerance: bool = False  # a level above is held within a tolerance
     system: LinearSystem | None = None  # cached by _system()
+    kept_for_later: float = 0.0  # seconds the levels after this one are guaranteed
+    tolerant: list[_Tolerance] = field(default_factory=list)  # see _local_floors
+    last_search_proven: bool = False  # the last local search ended with a proof
 
     def lp_time(self) -> float | None:
         """Most of the level's time, and at least a share of all the time left:
@@ -313,7 +342,8 @@ class _LevelRun:
         left = self.run.left()
         if self.budget is None or left is None:
             return None
-        return max(self.budget * self.policy.lp_share, left * self.policy.lp_share_of_run)
+        wanted = max(self.budget * self.policy.lp_share, left * self.policy.lp_share_of_run)
+        return max(min(wanted, left - self.kept_for_later), 0.0)
 
     def optimise(
         self, incumbent: NDArray[np.int64], first: bool
@@ -323,8 +353,8 @@ class _LevelRun:
         if len(level.variables) == 0:
             return incumbent, self._result(0, 0, status_at(0, 0, "feasible"), level_time)
         bound = level.trivial_bound()
-        if level.name == "together" and self.groups is not None and self.pairs:
-            incumbent = self._pair_rounds(incumbent, self.groups, level_time)
+        if level.name == "together" and self.pairs:
+            incumbent = self._pair_rounds(incumbent, level_time)
         lp = None
         if self.options.use_lp and not self.skip_lp and level.value(incumbent) != bound:
             system = self._system()
@@ -361,10 +391,15 @@ class _LevelRun:
             incumbent = self._near_lp(incumbent, lp)
         if lp is None and self.repair is not None and level.value(incumbent) != bound:
             incumbent = self._repair(incumbent, self.repair)
-        if lp is None and self.groups is not None and level.value(incumbent) != bound:
-            incumbent = self._lns(incumbent, self.groups, level_time)
+        if lp is None and level.value(incumbent) != bound:
+            incumbent = self._lns(incumbent, level_time)
         value = level.value(incumbent)
-        if value == bound:
+        left = level_time.left()
+        needed = len(self.owner) * self.policy.search_seconds_per_option
+        too_large = left is not None and left < needed
+        if value == bound or too_large:
+            # CP-SAT over a model this large takes seconds before it searches
+            # (kreis-olpe's 388,000 options: 2 s when given 0.05 s).
             return incumbent, self._result(
                 value, bound, status_at(value, bound, "feasible"), level_time
             )
@@ -439,87 +474,113 @@ class _LevelRun:
             incumbent = found
         return incumbent
 
-    def _pair_rounds(
-        self, incumbent: NDArray[np.int64], groups: NDArray[np.int64], level_time: Deadline
-    ) -> NDArray[np.int64]:
-        """Rounds in which the students of the schools (``groups``) of a few
-        ``together`` pairs may move, everyone else keeping their placements:
-        a pair is placed together by moving both students and the classmates
-        in their way, which the LP of the whole model finds slowly (the
-        example: 24 s for the bound of one pair). Stops once every pair is
-        together."""
-        n = len(self.owner)
+    def _pair_rounds(self, incumbent: NDArray[np.int64], level_time: Deadline) -> NDArray[np.int64]:
+        """Rounds in which ``together`` pairs that the plan keeps apart may move,
+        everyone else keeping their placements: first the pairs' own students
+        (many pairs at once), then each pair with the students placed where it
+        could meet, who may have to make room. Small neighbourhoods: CP-SAT
+        solves them to the end in a fraction of a second, where whole schools
+        found nothing (kreis-olpe). Stops once every pair is together."""
+        near = self.neighbourhoods
+        if near is None:
+            return incumbent
         level, policy = self.level, self.policy
-        rng = np.random.default_rng(self.options.seed)
-        size = np.bincount(groups, minlength=int(groups.max()) + 1)
         limit = (
-            policy.near_lp_seconds
+            policy.lns_seconds
             if self.budget is None
-            else min(self.budget * policy.near_lp_share, policy.near_lp_seconds)
+            else min(self.budget * policy.lns_round_share, policy.lns_seconds)
         )
         rounds_until = Deadline(
             None if self.budget is None else self.budget * policy.lns_share, level_time.started
         )
-        for _ in range(min(len(self.pairs), _LNS_ROUNDS)):
-            if (
+
+        def stop() -> bool:
+            return (
                 self.interrupt.requested
                 or rounds_until.passed()
                 or level.value(incumbent) == level.trivial_bound()
-            ):
-                break
-            chosen: list[int] = []
-            for k in rng.permutation(len(self.pairs)).tolist():
-                a, b = self.pairs[k]
-                chosen += [int(groups[a]), int(groups[b])]
-                if int(size[np.unique(chosen)].sum()) >= _LNS_STUDENTS:
-                    break
-            free_student = np.isin(groups, chosen)
-            found = self._local_search(
-                incumbent, incumbent[:n], free_student, level.trivial_bound(), limit, "pairs"
             )
-            if found is not None and _better(level, found, incumbent):
-                incumbent = found
+
+        apart = near.apart(self.pairs, incumbent)
+        per_round = max(_LNS_STUDENTS // 2, 1)
+        for first in range(0, len(apart), per_round):
+            if stop():
+                return incumbent
+            students = [s for k in apart[first : first + per_round] for s in self.pairs[k]]
+            incumbent = self._kept_if_better(
+                incumbent, near.of(students), level.trivial_bound(), limit, "pairs"
+            )
+        # Each pair kept apart, with the students at a few of the places it
+        # could share, in new random choices while the time lasts.
+        for _ in range(_PAIR_TRIES):
+            apart = near.apart(self.pairs, incumbent)
+            for k in apart:
+                if stop():
+                    return incumbent
+                free_student = near.pair_and_rivals(self.pairs[k], incumbent, _PAIR_RIVALS)
+                incumbent = self._kept_if_better(
+                    incumbent, free_student, level.trivial_bound(), limit, "pair and rivals"
+                )
         return incumbent
 
-    def _lns(
-        self, incumbent: NDArray[np.int64], groups: NDArray[np.int64], level_time: Deadline
-    ) -> NDArray[np.int64]:
+    def _lns(self, incumbent: NDArray[np.int64], level_time: Deadline) -> NDArray[np.int64]:
         """Large neighbourhood search for a model too large for the LP: rounds in
-        which the students of a few random groups (schools: they share dates and
-        nearby companies) may move and everyone else keeps their placements."""
-        n = len(self.owner)
-        group_of_student = groups[np.unique(self.owner)]
-        present = np.unique(group_of_student)
-        rng = np.random.default_rng(self.options.seed)
+        which a sample of the students of a random school (they share dates and
+        nearby companies) may move and everyone else keeps their placements;
+        the sample grows while CP-SAT solves its rounds to the end, and shrinks
+        when it does not. The rounds get most of the time the level has left."""
+        near = self.neighbourhoods
+        if near is None:
+            return incumbent
         policy = self.policy
-        if self.budget is None:
-            rounds, limit = min(len(present), _LNS_ROUNDS), policy.lns_seconds
+        left = level_time.left()
+        if left is None:
+            rounds, limit = _LNS_ROUNDS, policy.lns_seconds
         else:
-            # Most of the level's time: a full search of a model this size rarely helps.
-            rounds = len(present) * 4
-            limit = min(self.budget * policy.lns_round_share, policy.lns_seconds)
-        rounds_until = Deadline(
-            None if self.budget is None else self.budget * policy.lns_share, level_time.started
-        )
-        size = np.bincount(group_of_student, minlength=int(groups.max()) + 1)
-        improved = 0
-        for _ in range(rounds):
-            if self.interrupt.requested or rounds_until.passed():
+            rounds = 1_000_000  # the clock ends them
+            limit = min(max(left, 0.0) * policy.lns_round_share, policy.lns_seconds)
+        rounds_until = Deadline(None if left is None else left * policy.lns_share)
+        improved = done = 0
+        last_round = 0.0
+        for k in range(rounds):
+            # Stop before a round that would likely end past the window.
+            window = rounds_until.left()
+            if self.interrupt.requested or (window is not None and window <= last_round):
                 break
-            chosen, total = [], 0
-            for g in rng.permutation(present).tolist():
-                chosen.append(g)
-                total += int(size[g])
-                if total >= _LNS_STUDENTS:
-                    break
-            free_student = np.isin(groups, chosen)
-            found = self._local_search(
-                incumbent, incumbent[:n], free_student, None, limit, "neighbourhood"
-            )
-            if found is not None and _better(self.level, found, incumbent):
-                incumbent, improved = found, improved + 1
-        _log.debug("%s: %d neighbourhood rounds improved the plan", self.level.name, improved)
+            began = time.monotonic()
+            # Every other round around students who could gain on this level.
+            gains = near.gains(self.level.name, incumbent) if k % 2 == 0 else None
+            if gains is not None and len(gains) > 0:
+                free_student, what = near.seeds_and_rivals(gains, incumbent), "gains"
+            else:
+                free_student, what = near.sample(), "neighbourhood"
+            found = self._kept_if_better(incumbent, free_student, None, limit, what)
+            last_round = time.monotonic() - began
+            near.adapt(self.last_search_proven)
+            improved += found is not incumbent
+            done += 1
+            incumbent = found
+        _log.debug(
+            "%s: %d of %d neighbourhood rounds improved the plan (last size %.0f)",
+            self.level.name,
+            improved,
+            done,
+            near.size,
+        )
         return incumbent
+
+    def _kept_if_better(
+        self,
+        incumbent: NDArray[np.int64],
+        free_student: NDArray[np.bool_],
+        cut: int | None,
+        limit: float,
+        what: str,
+    ) -> NDArray[np.int64]:
+        """The plan of a local search over ``free_student`` if better, else ``incumbent``."""
+        n = len(self.owner)
+        found = self._local_search(incumbent, incumbent[:n], free_student, cut, limit, what)
+        return found if found is not None and _better(self.level, found, incumbent) else incumbent
 
     def _local_search(
         self,
@@ -552,6 +613,7 @@ class _LevelRun:
             expr = _level_expr(model, sub)
             model.add(expr <= cut - fixed_part if level.maximize else expr >= cut - fixed_part)
         set_objective(model, sub.variables, sub.coeffs, level.maximize)
+        self._local_floors(model, position)
         set_hint(model, np.arange(len(free), dtype=np.int64), incumbent[free])
         # Without a time limit, deterministic work, not wall time: the same
         # plan on a busy machine. A small model searched for a few seconds:
@@ -568,6 +630,7 @@ class _LevelRun:
         )
         status = self.interrupt.run(solver, model)
         solved = found_plan(status)
+        self.last_search_proven = proven_optimal(status) or proven_infeasible(status)
         _log.debug(
             "%s: %s search, %d of %d students free: %s in %.1f s (model written in %.2f s)",
             level.name,
@@ -582,6 +645,25 @@ class _LevelRun:
             return None
         values[free] = np.asarray(solver.response_proto.solution, dtype=np.int64)
         return self.b.complete(values)
+
+    def _local_floors(self, model: cp_model.CpModel, position: NDArray[np.int64]) -> None:
+        """Hold each level above that has a tolerance within it locally too: the
+        free variables (``position[v] >= 0`` is ``v``'s place in ``model``) keep
+        at least ``1 - t`` of what they gave that level where it was reached.
+        Without it the first rounds spend the whole tolerance on small gains
+        (kreis-olpe: 1 % of interest, 1,967 points, for 349 minutes of travel);
+        with it every part of the Kreis gets its share."""
+        for tolerance in self.tolerant:
+            lv = tolerance.level
+            mine = position[lv.variables] >= 0
+            if not mine.any():
+                continue
+            reached = int(np.dot(tolerance.reached[lv.variables[mine]], lv.coeffs[mine]))
+            expr = _level_expr(model, Level(lv.name, position[lv.variables[mine]], lv.coeffs[mine]))
+            if lv.maximize:
+                model.add(expr >= math.ceil(reached * (1 - tolerance.share) - 1e-9))
+            else:
+                model.add(expr <= math.floor(reached * (1 + tolerance.share) + 1e-9))
 
     def _system(self) -> LinearSystem:
         """The model's rows at this level (they change only between levels)."""
@@ -767,12 +849,22 @@ def _better(level: Level, a: NDArray[np.int64], b: NDArray[np.int64]) -> bool:
     return exceeds(level.name, level.value(a), level.value(b))
 
 
-def _budget(deadline: Deadline, remaining: list[Level], policy: TimePolicy) -> float | None:
+def _budget(
+    deadline: Deadline,
+    remaining: list[Level],
+    policy: TimePolicy,
+    levels_time: float | None,
+    cut: bool = False,
+) -> float | None:
     """Seconds for the first of the ``remaining`` levels (None without a limit)."""
     left = deadline.left(at_least=0.01)
-    if left is None:
+    if left is None or levels_time is None:
         return None
-    return policy.level_seconds(left, [(lv.name, len(lv.variables) > 0) for lv in remaining])
+    return policy.level_seconds(left, _with_variables(remaining), levels_time, cut)
+
+
+def _with_variables(levels: list[Level]) -> list[tuple[str, bool]]:
+    return [(lv.name, len(lv.variables) > 0) for lv in levels]
 
 
 def _proven_bound(raw: float, level: Level) -> int:

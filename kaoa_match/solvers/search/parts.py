@@ -19,6 +19,7 @@ from kaoa_match.solvers.kreis import Kreis, present_positions, short_and_rivals
 from kaoa_match.solvers.locked import explain_locked_conflict
 from kaoa_match.solvers.objectives import build_levels, per_student_caps
 from kaoa_match.solvers.search.lexicographic import Infeasible, LexResult, optimise
+from kaoa_match.solvers.search.neighbourhoods import Neighbourhoods
 from kaoa_match.solvers.start.flows import improve_by_layers
 from kaoa_match.solvers.start.greedy import round_lp
 from kaoa_match.solvers.variables import (
@@ -89,7 +90,9 @@ def _solve_part(
         progress,
         bounds_hold=not restricted,
         repair=short_and_rivals(cand, kreis.most_placeable, kreis.n_days),
-        groups=kreis.school,
+        neighbourhoods=Neighbourhoods(
+            cand, kreis.school, np.random.default_rng(options.seed), wishes
+        ),
         polish=polish,
         deadline=deadline,
         policy=policy,

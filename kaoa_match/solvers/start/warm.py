@@ -84,7 +84,7 @@ def warm_start(
                 greedy_input,
                 flows,
                 start,
-                flow_seconds,
+                ctx.policy.lp_guided_seconds(ctx.deadline, len(nearest), flow_seconds),
                 options.seed,
                 ctx.policy,
             )
