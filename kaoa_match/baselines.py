@@ -14,6 +14,10 @@ would cancel it: its students book again, in their arrival order, from what
 is still free. A student with wishes (``wishes.csv``) books them first, in
 rank order, where a place is free, as students do in the portals; the best
 free places fill the rest.
+
+The portal books BFE days and Praktikum blocks only: Praxiskurse and
+Langzeitpraktika are booked elsewhere today (another portal, the school), so
+a portal plan holds none of them.
 """
 
 from __future__ import annotations
@@ -195,7 +199,9 @@ class _Portal:
         self.offer_ids = [o.offer_id for o in problem.offers]
         self.max_travel = int(opts.travel_min.max(initial=0)) + 1
         self.partners = _apart_partners(problem)
+        portal = np.asarray(opts.kind) <= KIND_CODE["praktikum"]  # see the module docstring
         self.locked = _locked_options(problem, opts)
+        self.locked = self.locked[portal[self.locked]]
         self.wishes = WishMatches.of(WishTable.of(problem), opts)
         # Per student: the options of each wish, in rank order.
         self.wished: dict[int, list[NDArray[np.int64]]] = {}
@@ -203,6 +209,9 @@ class _Portal:
         by_rank = np.argsort(-self.wishes.weight[self.wishes.wish], kind="stable")
         for w in dict.fromkeys(self.wishes.wish[by_rank].tolist()):
             options = self.wishes.option[self.wishes.wish == w]
+            options = options[portal[options]]
+            if len(options) == 0:
+                continue
             self.wished.setdefault(int(table_student[options[0]]), []).append(options)
         # The bookings of the current run (reset by ``run``).
         self.free = self.capacity.copy()
@@ -295,6 +304,8 @@ class _Portal:
         if lo == hi:
             return
         mid = lo + int(np.searchsorted(self.opts.kind[lo:hi], KIND_CODE["praktikum"]))
+        # Options are sorted by kind: the portal's two kinds come first.
+        hi = lo + int(np.searchsorted(self.opts.kind[lo:hi], KIND_CODE["praxiskurs"]))
         for options in self.wished.get(s, []):
             self._book_wish(s, lo, hi, options)
         mine = self.booked.get(s, _Booked(set(), set()))

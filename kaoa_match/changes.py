@@ -20,7 +20,7 @@ import pandas as pd
 
 from kaoa_match.calendar import WorkingDays
 from kaoa_match.i18n import _, date_text, ngettext
-from kaoa_match.model import PLANNED_KINDS
+from kaoa_match.model import WEEKDAYS
 from kaoa_match.travel import TravelTimes
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ COVERAGE_LOST = N_(
 STUDENT_GONE = N_("the student is no longer in students.csv (left or moved away)")
 NEW_IN_RUN = N_("new in this run")
 
-_KEY = ["student_id", "kind", "offer_id", "start_date", "end_date"]
+_KEY = ["student_id", "kind", "offer_id", "start_date", "end_date", "weekdays"]
 _GROUP = ["student_id", "kind"]
 
 
@@ -102,20 +102,21 @@ def _previous_frame(problem: Problem) -> pd.DataFrame:
             p.offer_id,
             p.start_date,
             p.end_date or p.start_date,
+            "|".join(w for w in WEEKDAYS if w in p.weekdays),
             p.status == "locked",
         )
         for r, p in enumerate(problem.previous)
-        if p.kind in PLANNED_KINDS  # the other kinds are not planned yet: no change to tell
     ]
     columns = ["row", "student_id", "prev_school", "kind", "offer_id"]
-    columns += ["start_date", "end_date", "locked"]
+    columns += ["start_date", "end_date", "weekdays", "locked"]
     frame = pd.DataFrame(rows, columns=columns)
     frame["label"] = placement_labels(frame)
     return frame
 
 
 def _new_frame(plan: Plan) -> pd.DataFrame:
-    frame = plan.assignments[_KEY].copy()
+    frame = plan.assignments.reindex(columns=_KEY).copy()
+    frame["weekdays"] = frame["weekdays"].fillna("").astype(str)
     frame["start_date"] = _as_dates(frame["start_date"])
     frame["end_date"] = _as_dates(frame["end_date"])
     frame["label"] = placement_labels(frame)
@@ -128,7 +129,8 @@ def _as_dates(column: pd.Series) -> pd.Series:
 
 
 def placement_labels(frame: pd.DataFrame) -> pd.Series:
-    """``O12 2026-11-04`` for a day, ``P3 2027-01-11 to 2027-01-22`` for a block."""
+    """``O12 2026-11-04`` for a day, ``P3 2027-01-11 to 2027-01-22`` for a block,
+    ``L1 2026-11-16 to 2027-05-28 di|do`` for a Langzeitpraktikum."""
     if frame.empty:
         return pd.Series([], index=frame.index, dtype=object)
     start = frame["start_date"].map(dt.date.isoformat)
@@ -136,6 +138,10 @@ def placement_labels(frame: pd.DataFrame) -> pd.Series:
     label = frame["offer_id"] + " " + start
     block = start != end
     label[block] = label[block] + " to " + end[block]
+    if "weekdays" in frame:
+        weekdays = frame["weekdays"].fillna("").astype(str)
+        on = weekdays != ""
+        label[on] = label[on] + " " + weekdays[on]
     return label
 
 
@@ -334,21 +340,25 @@ class _RowReasons:
     def calendar_gone(self, row: PreviousAssignment, student: Student, offer: Offer) -> str:
         if (student.school_id, student.grade, row.kind) in self.calendar:
             return ""
-        text = (
-            _("school {school} has no BFE dates for grade {grade} any more")
-            if row.kind == "bfe"
-            else _("school {school} has no Praktikum window for grade {grade} any more")
-        )
+        text = {
+            "bfe": _("school {school} has no BFE dates for grade {grade} any more"),
+            "praktikum": _("school {school} has no Praktikum window for grade {grade} any more"),
+            "praxiskurs": _("school {school} has no Praxiskurs window for grade {grade} any more"),
+            "langzeit": _(
+                "school {school} has no Langzeitpraktikum period for grade {grade} any more"
+            ),
+        }[row.kind]
         return text.format(school=self.school(student.school_id), grade=student.grade)
 
     def dates(self, row: PreviousAssignment, student: Student, offer: Offer) -> str:
         first, last = row.start_date, row.end_date or row.start_date
         if offer.kind != row.kind:
-            text = (
-                _("offer {offer} is no longer a BFE offer")
-                if row.kind == "bfe"
-                else _("offer {offer} is no longer a Praktikum offer")
-            )
+            text = {
+                "bfe": _("offer {offer} is no longer a BFE offer"),
+                "praktikum": _("offer {offer} is no longer a Praktikum offer"),
+                "praxiskurs": _("offer {offer} is no longer a Praxiskurs"),
+                "langzeit": _("offer {offer} is no longer a Langzeitpraktikum offer"),
+            }[row.kind]
             return text.format(offer=self.offer(offer))
         for day in (first, last):
             off = self.working.why_not_working(day)
@@ -363,6 +373,8 @@ class _RowReasons:
                 last=date_text(offer.last_date),
             )
         entries = self.calendar[(student.school_id, student.grade, row.kind)]
+        if row.kind in ("praxiskurs", "langzeit"):
+            return self._course_or_period(row, entries[0], offer)
         if row.kind == "bfe":
             if not any(e.start_date <= first <= e.last_date for e in entries) or first != last:
                 return _("{date} is no longer a BFE date of the school").format(
@@ -380,6 +392,24 @@ class _RowReasons:
                 "the Praktikum now lasts {n} working days",
                 window.needed_days,
             ).format(n=window.needed_days)
+        return ""
+
+    def _course_or_period(self, row: PreviousAssignment, entry: CalendarEntry, offer: Offer) -> str:
+        """A course no longer inside the school's window; a Langzeitpraktikum
+        whose school period or weekdays changed."""
+        first, last = row.start_date, row.end_date or row.start_date
+        if row.kind == "praxiskurs":
+            if entry.start_date <= first and last <= entry.last_date:
+                return ""
+            return _(
+                "the course is no longer inside the Praxiskurs window ({first} to {last})"
+            ).format(first=date_text(entry.start_date), last=date_text(entry.last_date))
+        if (first, last) != (entry.start_date, entry.last_date):
+            return _("the Langzeitpraktikum period is now {first} to {last}").format(
+                first=date_text(entry.start_date), last=date_text(entry.last_date)
+            )
+        if not row.weekdays <= entry.allowed_weekdays & offer.weekdays:
+            return _("the school or the company no longer allows these weekdays")
         return ""
 
     def eligibility(self, row: PreviousAssignment, student: Student, offer: Offer) -> str:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from kaoa_match.batch import KreisPlan
-    from kaoa_match.model import Problem, SolveOptions
+    from kaoa_match.model import SolveOptions
     from kaoa_match.options import Options
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
@@ -314,7 +314,6 @@ def _solve(args: argparse.Namespace, console: Console) -> int:
         f"{_count(len(problem.companies), 'company', 'companies')}, "
         f"{_count(len(problem.offers), 'offer')} in {time.monotonic() - started:.1f} s"
     )
-    _warn_unplanned(console, problem)
     options = _solve_options(args, args.workers)
 
     def warn_on_wishes(opts: Options) -> None:
@@ -365,8 +364,6 @@ def _solve_batch(args: argparse.Namespace, console: Console) -> int:
     refuse_foreign(args.out)
     problems, warnings = check_inputs(args.input)
     _print_warnings(console, warnings)
-    for name, problem in problems.items():
-        _warn_unplanned(console, problem, name)
     students = sum(len(p.students) for p in problems.values())
     console.print(
         f"read {len(problems)} Kreise, {_count(students, 'student')} "
@@ -436,7 +433,6 @@ def _validate(args: argparse.Namespace, console: Console) -> int:
     opts = build_options(problem)
     warnings = [*warnings, *never_granted(problem, opts, args.input)]
     _print_warnings(console, warnings, limit=len(warnings))  # validate lists them all
-    _warn_unplanned(console, problem)
     print(render_summary(summarize(problem, opts)))
     console.print(f"input is valid ({len(warnings)} warning(s))")
     return EXIT_OK
@@ -637,18 +633,6 @@ def _usable_cpus() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
-
-
-def _warn_unplanned(console: Console, problem: Problem, kreis: str = "") -> None:
-    """One warning when the input (of the Kreis named ``kreis``, in a batch)
-    has Praxiskurs or Langzeitpraktikum rows, which this version reads and
-    checks but does not plan yet."""
-    from kaoa_match.validation import unplanned_note
-
-    note = unplanned_note(problem)
-    if note is not None:
-        where = f"{kreis}: " if kreis else ""
-        console.print(f"warning: {where}{note}", markup=False, soft_wrap=True)
 
 
 def _print_warnings(

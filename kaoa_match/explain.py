@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from kaoa_match.calendar import WorkingDays
 from kaoa_match.exceptions import KaoaMatchError
 from kaoa_match.i18n import _, date_text, ngettext, span_text
+from kaoa_match.model import WEEKDAYS
 from kaoa_match.options import build_options, interest_matrix, top_fields
 from kaoa_match.travel import TravelTimes
 from kaoa_match.wishes import wish_target
@@ -113,6 +114,7 @@ class _Placement:
     last: dt.date
     score: int
     travel: int
+    weekdays: frozenset[str] = frozenset()  # a Langzeitpraktikum's
 
 
 @dataclass(frozen=True)
@@ -171,14 +173,23 @@ class _Case:
     def _plan(self, assignments: pd.DataFrame, summary: Mapping[str, Any]) -> None:
         offers = {o.offer_id: o for o in self.problem.offers}
         mine = assignments[assignments["student_id"] == self.sid]
+        weekdays = mine.reindex(columns=["weekdays"])["weekdays"].fillna("").astype(str)
         self.chosen = [
-            _Placement(offers[o], first, last, int(score), int(minutes))
-            for o, first, last, score, minutes in zip(
+            _Placement(
+                offers[o],
+                first,
+                last,
+                int(score),
+                int(minutes),
+                frozenset(filter(None, days.split("|"))),
+            )
+            for o, first, last, score, minutes, days in zip(
                 mine["offer_id"],
                 mine["start_date"],
                 mine["end_date"],
                 mine["score"],
                 mine["travel_min"],
+                weekdays,
                 strict=True,
             )
         ]
@@ -527,7 +538,9 @@ class _Case:
         self, offer: Offer, first: dt.date, last: dt.date, replaced: _Placement | None
     ) -> str:
         """The student's other placements that rule this one out: the same
-        Berufsfeld on another BFE day, or BFE days and Praktikum block overlapping."""
+        Berufsfeld on another BFE day, BFE days and Praktikum block overlapping,
+        a course on those days, a Langzeitpraktikum date (it pauses for the
+        Praktikum block)."""
         for p in self.chosen:
             if p is replaced:
                 continue
@@ -535,7 +548,23 @@ class _Case:
                 return _("Berufsfeld {field} already placed on {date}").format(
                     field=offer.field_id, date=date_text(p.first)
                 )
-            if p.offer.kind != offer.kind and p.first <= last and first <= p.last:
+            overlaps = p.first <= last and first <= p.last
+            if p.offer.kind == "praxiskurs" and overlaps:
+                return _("the student's Praxiskurs runs from {first} to {last}").format(
+                    first=date_text(p.first), last=date_text(p.last)
+                )
+            if p.offer.kind == "langzeit":
+                clash = [
+                    d
+                    for d in self.working.between(max(first, p.first), min(last, p.last))
+                    if WEEKDAYS[d.weekday()] in p.weekdays
+                ]
+                if clash and offer.kind != "praktikum":
+                    return _("the student's Langzeitpraktikum is on {date}").format(
+                        date=date_text(clash[0])
+                    )
+                continue
+            if p.offer.kind != offer.kind and p.offer.kind != "praxiskurs" and overlaps:
                 if offer.kind == "bfe":
                     return _("the student's Praktikum block covers that day")
                 return _("overlaps the student's BFE day on {date}").format(date=date_text(p.first))

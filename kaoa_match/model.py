@@ -37,9 +37,8 @@ Level = Literal["coverage", "stability", "fairness", "wishes", "together", "inte
 
 KINDS: tuple[Kind, ...] = get_args(Kind)
 PARTICIPANT_KINDS: tuple[ParticipantKind, ...] = get_args(ParticipantKind)
-PLANNED_KINDS: tuple[Kind, ...] = ("bfe", "praktikum")
-"""The kinds this version plans. Offers, calendar rows, participants and
-previous rows of the other kinds are read and checked, and left out of the plan."""
+PLANNED_KINDS: tuple[Kind, ...] = KINDS
+"""The kinds this version plans: all four, in one model."""
 WEEKDAYS: tuple[Weekday, ...] = get_args(Weekday)
 """The weekdays in order: ``WEEKDAYS[d.weekday()]`` is the weekday of date ``d``."""
 MIN_GROUP_KINDS: tuple[Kind, ...] = ("bfe", "praxiskurs")
@@ -366,8 +365,7 @@ class Problem(BaseModel):
     pairs: tuple[Pair, ...] = ()
     wishes: tuple[Wish, ...] = ()
     participants: tuple[Participant, ...] = ()
-    """Who takes a ``praxiskurs`` or ``langzeit``: read and checked; this
-    version does not plan these kinds yet (see :data:`PLANNED_KINDS`)."""
+    """Who takes a ``praxiskurs`` or ``langzeit`` (only those listed do)."""
     priorities: tuple[Priority, ...] = ()
     """The planner's order of the levels, highest first; empty = the default
     (see :attr:`effective_priorities`)."""

@@ -10,12 +10,17 @@ numpy, sorted by (student, kind, first_day, offer):
 - ``offer``    int32, index into ``problem.offers``
 - ``company``  int32, index into ``problem.companies``
 - ``field``    int32, index into ``problem.fields``
-- ``kind``     int8, 0 = bfe, 1 = praktikum
+- ``kind``     int8, 0 = bfe, 1 = praktikum, 2 = praxiskurs, 3 = langzeit
 - ``first_day`` int32, index into ``days`` (a :class:`DayIndex` over every
-  working day of the problem's horizon): the BFE day, or the first working
-  day of the Praktikum block
-- ``n_days``   int16, 1 for bfe, the block length in working days for praktikum
-  (the block covers ``first_day .. first_day + n_days - 1``)
+  working day of the problem's horizon): the BFE day, the first working
+  day of the Praktikum block or of the course, or the first date of the
+  Langzeitpraktikum
+- ``n_days``   int16, 1 for bfe, the block or course length in working days
+  (the option covers ``first_day .. first_day + n_days - 1``); for langzeit
+  the span from its first to its last date, of which it covers only the
+  days on its ``weekdays``
+- ``weekdays`` int8, langzeit only (0 for the others): a bit mask of the
+  weekdays, bit 0 Monday ... bit 4 Friday
 - ``travel_min`` int32, whole minutes
 - ``score``    int16, the student's interest score for the field (0 if none)
 
@@ -23,6 +28,9 @@ plus per student (length ``len(problem.students)``):
 
 - ``bfe_needed``  int16: BFE days the student needs (0 when no bfe calendar row)
 - ``praktikum_needed`` int8: 1 when the student needs a Praktikum block
+- ``courses_needed`` int16: Praxiskurse the student takes (0 unless listed in
+  ``participants.csv`` with a praxiskurs calendar row)
+- ``langzeit_needed`` int8: 1 when the student takes a Langzeitpraktikum
 - ``top_fields``: list of frozenset of field indices, the student's top-3
   fields by the contract's fairness rule
 
@@ -38,12 +46,13 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 import numpy as np
 
 from kaoa_match.calendar import DayIndex, WorkingDays
-from kaoa_match.i18n import _, date_text, ngettext
+from kaoa_match.i18n import _, date_text, ngettext, span_text
+from kaoa_match.model import WEEKDAYS
 from kaoa_match.travel import TravelTimes, reachable_pairs
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     from numpy.typing import NDArray
 
@@ -62,13 +71,8 @@ __all__ = [
     "top_fields",
 ]
 
-KIND_CODE: dict[Kind, int] = {"bfe": 0, "praktikum": 1}
-"""The ``Options.kind`` code of each kind of placement this version plans
-(:data:`~kaoa_match.model.PLANNED_KINDS`); offers of the other kinds have no
-options (their ``offer_kind`` is :data:`UNPLANNED`)."""
-UNPLANNED = -1
-"""The offer-kind code of a ``praxiskurs`` or ``langzeit`` offer: read and
-checked, never an option of this version's plan."""
+KIND_CODE: dict[Kind, int] = {"bfe": 0, "praktikum": 1, "praxiskurs": 2, "langzeit": 3}
+"""The ``Options.kind`` code of each kind of placement."""
 
 _STUDENTS_PER_BATCH = 500  # students expanded at once: bounds the temporary arrays
 _MAX_LISTED_DATES = 8  # longer candidate-date lists are shortened in reasons
@@ -96,8 +100,11 @@ class Options:
     n_days: NDArray[np.int16]
     travel_min: NDArray[np.int32]
     score: NDArray[np.int16]
+    weekdays: NDArray[np.int8]
     bfe_needed: NDArray[np.int16]
     praktikum_needed: NDArray[np.int8]
+    courses_needed: NDArray[np.int16]
+    langzeit_needed: NDArray[np.int8]
     top_fields: list[frozenset[int]]
     days: DayIndex
     working: WorkingDays
@@ -105,6 +112,16 @@ class Options:
 
     def __len__(self) -> int:
         return len(self.student)
+
+    def needed(self, kind: Kind) -> NDArray[np.int16]:
+        """Per student: placements of ``kind`` needed (days, blocks, courses)."""
+        column = {
+            "bfe": self.bfe_needed,
+            "praktikum": self.praktikum_needed,
+            "praxiskurs": self.courses_needed,
+            "langzeit": self.langzeit_needed,
+        }[kind]
+        return np.asarray(column, np.int16)
 
 
 # --------------------------------------------------------------------------
@@ -144,10 +161,10 @@ def top_fields(scores: NDArray[np.int16]) -> list[frozenset[int]]:
 
 def _horizon(problem: Problem, working: WorkingDays) -> DayIndex:
     """Every working day from the earliest to the latest date of the calendar
-    rows and offers of the planned kinds (a Langzeitpraktikum period of a
-    whole school year leaves the plan's days as they are)."""
-    calendar = [e for e in problem.calendar if e.kind in KIND_CODE]
-    offers = [o for o in problem.offers if o.kind in KIND_CODE]
+    rows and of the offers (a Langzeitpraktikum offer's own period only has to
+    contain the school's: it adds no day)."""
+    calendar = list(problem.calendar)
+    offers = [o for o in problem.offers if o.kind != "langzeit"]
     dates = [e.start_date for e in calendar] + [e.last_date for e in calendar]
     dates += [o.start_date for o in offers] + [o.last_date for o in offers]
     if not dates:
@@ -165,6 +182,19 @@ class _Window:
 
 
 @dataclass(frozen=True)
+class _Period:
+    """A Langzeitpraktikum period: its dates and day indices (inclusive), the
+    days a week and the weekdays the school allows (a bit mask, bit 0 Monday)."""
+
+    start: dt.date
+    last: dt.date
+    first_day: int
+    last_day: int
+    per_week: int
+    allowed: int
+
+
+@dataclass(frozen=True)
 class _Cohort:
     """The students of one school and grade share calendar and offer rules."""
 
@@ -176,11 +206,22 @@ class _Cohort:
     bfe_days: I32  # candidate day indices, sorted, distinct
     bfe_needed: int
     windows: tuple[_Window, ...]
+    course_rows: tuple[CalendarEntry, ...] = ()
+    course_windows: tuple[_Window, ...] = ()  # ``block``: the courses per participant
+    periods: tuple[_Period, ...] = ()
 
     def needs(self, kind: Kind) -> bool:
         if kind == "bfe":
             return self.bfe_needed > 0 and len(self.bfe_rows) > 0
+        if kind == "praxiskurs":
+            return len(self.course_windows) > 0
+        if kind == "langzeit":
+            return len(self.periods) > 0
         return kind == "praktikum" and len(self.windows) > 0
+
+    @property
+    def courses_needed(self) -> int:
+        return max((w.block for w in self.course_windows), default=0)
 
 
 class _Days:
@@ -193,6 +234,7 @@ class _Days:
         self.ymd = np.asarray(
             [d.year * 10000 + d.month * 100 + d.day for d in days.days], dtype=np.int32
         )
+        self.weekday = np.asarray([d.weekday() for d in days.days], dtype=np.int8)
 
     def first_at_or_after(self, day: dt.date) -> int:
         return int(np.searchsorted(self.ordinal, day.toordinal(), side="left"))
@@ -226,6 +268,28 @@ def _make_cohort(
         for r in pr_rows
         if r.needed_days > 0  # a block of 0 days is no Praktikum to place
     )
+    course_rows = tuple(r for r in rows if r.kind == "praxiskurs")
+    course_windows = tuple(
+        _Window(
+            days.first_at_or_after(r.start_date),
+            days.last_at_or_before(r.last_date),
+            r.needed_days,
+        )
+        for r in course_rows
+        if r.needed_days > 0
+    )
+    periods = tuple(
+        _Period(
+            r.start_date,
+            r.last_date,
+            days.first_at_or_after(r.start_date),
+            days.last_at_or_before(r.last_date),
+            r.needed_days,
+            weekday_mask(r.allowed_weekdays),
+        )
+        for r in rows
+        if r.kind == "langzeit" and r.needed_days > 0
+    )
     return _Cohort(
         school_id=school_id,
         grade=grade,
@@ -235,7 +299,20 @@ def _make_cohort(
         bfe_days=bfe_days.astype(np.int32),
         bfe_needed=max((r.needed_days for r in bfe_rows), default=0),
         windows=windows,
+        course_rows=course_rows,
+        course_windows=course_windows,
+        periods=periods,
     )
+
+
+def weekday_mask(weekdays: Iterable[str]) -> int:
+    """The bit mask of ``mo``..``fr`` names: bit 0 Monday ... bit 4 Friday."""
+    return sum(1 << WEEKDAYS.index(w) for w in set(weekdays))  # type: ignore[arg-type]
+
+
+def weekday_names(mask: int) -> list[str]:
+    """The ``mo``..``fr`` names of a weekday bit mask, Monday first."""
+    return [w for k, w in enumerate(WEEKDAYS) if mask >> k & 1]
 
 
 # --------------------------------------------------------------------------
@@ -257,14 +334,23 @@ class _Tables:
             dtype=np.int32,
         )
         self.birth_ymd = np.asarray([_ymd(s.birth_date) for s in problem.students], dtype=np.int32)
+        # Only students listed in participants.csv take these kinds.
+        student_index = {s.student_id: i for i, s in enumerate(problem.students)}
+        self.participant = np.zeros((len(problem.students), len(KIND_CODE)), dtype=bool)
+        for p in problem.participants:
+            if p.student_id in student_index:
+                self.participant[student_index[p.student_id], KIND_CODE[p.kind]] = True
+        self.participant[:, KIND_CODE["bfe"]] = True
+        self.participant[:, KIND_CODE["praktikum"]] = True
 
     def _offer_arrays(self, problem: Problem) -> None:
         company_index = {c.company_id: j for j, c in enumerate(problem.companies)}
         field_index = {f.field_id: j for j, f in enumerate(problem.fields)}
         offers = problem.offers
-        self.offer_kind = np.asarray(
-            [KIND_CODE.get(o.kind, UNPLANNED) for o in offers], dtype=np.int8
-        )
+        self.offer_kind = np.asarray([KIND_CODE[o.kind] for o in offers], dtype=np.int8)
+        self.offer_weekdays = np.asarray([weekday_mask(o.weekdays) for o in offers], np.int8)
+        self.offer_start_ordinal = np.asarray([o.start_date.toordinal() for o in offers], np.int64)
+        self.offer_last_ordinal = np.asarray([o.last_date.toordinal() for o in offers], np.int64)
         self.offer_company = np.asarray(
             [company_index[o.company_id] for o in offers], dtype=np.int32
         )
@@ -285,8 +371,6 @@ class _Tables:
         school_type = {s.school_id: s.school_type for s in problem.schools}
         rows: dict[tuple[str, int], list[CalendarEntry]] = {}
         for entry in problem.calendar:
-            if entry.kind not in KIND_CODE:
-                continue  # read and checked; not planned by this version
             rows.setdefault((entry.school_id, entry.grade), []).append(entry)
         keys = list(rows)
         self.cohorts = [
@@ -353,17 +437,51 @@ class _Tables:
         mask &= allowed[self.offer_restriction]
         return np.flatnonzero(mask).astype(np.int32)
 
-    def slots(self, cohort: _Cohort, kind: Kind, offers: I32) -> tuple[I32, I32, I32]:
-        """(offer, first_day, n_days) of each date or block that fits the cohort."""
+    def slots(self, cohort: _Cohort, kind: Kind, offers: I32) -> tuple[I32, I32, I32, I32]:
+        """(offer, first_day, n_days, weekdays) of each date, block, course or
+        Langzeitpraktikum weekday pattern that fits the cohort."""
         if kind == "bfe":
-            return self._bfe_slots(cohort.bfe_days, offers)
-        parts = [self._block_slots(w, offers) for w in cohort.windows]
+            parts = [self._bfe_slots(cohort.bfe_days, offers)]
+        elif kind == "praktikum":
+            parts = [self._block_slots(w, offers) for w in cohort.windows]
+        elif kind == "praxiskurs":
+            parts = [self._course_slots(w, offers) for w in cohort.course_windows]
+        else:
+            parts = [self._langzeit_slots(p, offers) for p in cohort.periods]
         empty = np.zeros(0, np.int32)
-        return (
-            np.concatenate([empty, *(p[0] for p in parts)]),
-            np.concatenate([empty, *(p[1] for p in parts)]),
-            np.concatenate([empty, *(p[2] for p in parts)]),
+        offer, first, n = (np.concatenate([empty, *(p[k] for p in parts)]) for k in range(3))
+        weekdays = np.concatenate([empty, *(p[3] for p in parts if len(p) > 3)])
+        if len(weekdays) != len(offer):  # only Langzeitpraktikum slots have weekdays
+            weekdays = np.zeros(len(offer), np.int32)
+        return offer, first, n, weekdays
+
+    def _course_slots(self, window: _Window, offers: I32) -> tuple[I32, I32, I32]:
+        """Courses whose working days all lie in the school's window."""
+        first, last = self.offer_first[offers], self.offer_last[offers]
+        fits = (first >= window.first) & (last <= window.last) & (last >= first)
+        return offers[fits], first[fits], (last - first + 1)[fits].astype(np.int32)
+
+    def _langzeit_slots(self, period: _Period, offers: I32) -> tuple[I32, I32, I32, I32]:
+        """Each offer whose period contains the school's, with each set of
+        ``per_week`` weekdays both allow that has a date on every one of them."""
+        contains = (self.offer_start_ordinal[offers] <= period.start.toordinal()) & (
+            self.offer_last_ordinal[offers] >= period.last.toordinal()
         )
+        in_period = np.arange(period.first_day, period.last_day + 1, dtype=np.int32)
+        weekday = self.days.weekday[in_period]
+        rows: list[tuple[int, int, int, int]] = []
+        for o in offers[contains].tolist():
+            allowed = period.allowed & int(self.offer_weekdays[o])
+            bits = [k for k in range(len(WEEKDAYS)) if allowed >> k & 1]
+            for chosen in itertools.combinations(bits, period.per_week):
+                on = np.isin(weekday, chosen)
+                if any(not (weekday == k).any() for k in chosen):
+                    continue  # a weekday without a single date in the period
+                dates = in_period[on]
+                first, last = int(dates[0]), int(dates[-1])
+                rows.append((o, first, last - first + 1, sum(1 << k for k in chosen)))
+        table = np.asarray(rows, dtype=np.int32).reshape(len(rows), 4)
+        return table[:, 0], table[:, 1], table[:, 2], table[:, 3]
 
     def _bfe_slots(self, candidate: I32, offers: I32) -> tuple[I32, I32, I32]:
         lo = np.searchsorted(candidate, self.offer_first[offers], side="left")
@@ -436,24 +554,29 @@ class _Slots:
     offer: I32
     first_day: I32
     n_days: I32
+    weekdays: I32
 
 
 def _slot_table(tables: _Tables) -> _Slots:
     n_companies = len(tables.problem.companies)
-    parts: list[tuple[I32, I32, I32, I32]] = []
+    parts: list[tuple[I32, I32, I32, I32, I32]] = []
     for c, cohort in enumerate(tables.cohorts):
         for kind in KIND_CODE:
             if cohort.needs(kind):
-                offer, first, n = tables.slots(cohort, kind, tables.open_offers(cohort, kind))
-                parts.append((np.full(len(offer), c, np.int32), offer, first, n))
+                offer, first, n, weekdays = tables.slots(
+                    cohort, kind, tables.open_offers(cohort, kind)
+                )
+                parts.append((np.full(len(offer), c, np.int32), offer, first, n, weekdays))
     empty = np.zeros(0, np.int32)
-    cohort_of, offer, first, n = (np.concatenate([empty, *(p[k] for p in parts)]) for k in range(4))
+    cohort_of, offer, first, n, weekdays = (
+        np.concatenate([empty, *(p[k] for p in parts)]) for k in range(5)
+    )
     key = cohort_of.astype(np.int64) * n_companies + tables.offer_company[offer]
     order = np.argsort(key, kind="stable")
     # A dense table (cohorts x companies) makes each pair's look-up one index.
     every_key = np.arange(len(tables.cohorts) * n_companies + 1, dtype=np.int64)
     start = np.searchsorted(key[order], every_key, side="left").astype(np.int64)
-    return _Slots(start, offer[order], first[order], n[order])
+    return _Slots(start, offer[order], first[order], n[order], weekdays[order])
 
 
 _COLUMNS: dict[str, type[np.generic]] = {
@@ -466,6 +589,7 @@ _COLUMNS: dict[str, type[np.generic]] = {
     "n_days": np.int16,
     "travel_min": np.int32,
     "score": np.int16,
+    "weekdays": np.int8,
 }
 """The option arrays of the contract and their dtypes."""
 
@@ -505,14 +629,19 @@ def _expand_pairs(
     """The options of a batch of pairs: the age rule applied, in the contract's order."""
     pair, slot = _expand(pairs.first_slot, pairs.n_slots)
     student, first_day = pairs.student[pair], slots.first_day[slot]
-    kept = np.flatnonzero(tables.age_ok(student, pairs.company[pair], first_day))
+    ok = tables.age_ok(student, pairs.company[pair], first_day)
+    # Praxiskurs and Langzeitpraktikum: only the listed participants.
+    ok &= tables.participant[student, tables.offer_kind[slots.offer[slot]]]
+    kept = np.flatnonzero(ok)
     pair, slot, student, first_day = pair[kept], slot[kept], student[kept], first_day[kept]
     offer = slots.offer[slot]
     kind = tables.offer_kind[offer]
-    # (student, kind, first_day, offer) as one integer key.
-    key = student.astype(np.int64) * 2 + kind
+    # (student, kind, first_day, offer) as one integer key; the weekdays of a
+    # Langzeitpraktikum break the remaining ties.
+    key = student.astype(np.int64) * len(KIND_CODE) + kind
     key = (key * max(len(tables.days.index), 1) + first_day) * max(len(tables.offer_kind), 1)
-    order = np.argsort(key + offer)
+    key = (key + offer) * 32 + slots.weekdays[slot]
+    order = np.argsort(key)
     pair, student, offer = pair[order], student[order], offer[order]
     field = tables.offer_field[offer]
     return {
@@ -525,6 +654,7 @@ def _expand_pairs(
         "n_days": slots.n_days[slot[order]],
         "travel_min": pairs.minutes[pair],
         "score": scores[student, field],
+        "weekdays": slots.weekdays[slot[order]],
     }
 
 
@@ -561,11 +691,13 @@ def build_options(problem: Problem) -> Options:
     tables = _Tables(problem)
     scores = interest_matrix(problem)
     arrays = _join_all(tables, _slot_table(tables), reachable_pairs(problem), scores)
-    bfe_needed, praktikum_needed = _needed(tables)
+    bfe_needed, praktikum_needed, courses_needed, langzeit_needed = _needed(tables)
     options = Options(
         **arrays,
         bfe_needed=bfe_needed,
         praktikum_needed=praktikum_needed,
+        courses_needed=courses_needed,
+        langzeit_needed=langzeit_needed,
         top_fields=top_fields(scores),
         days=tables.days.index,
         working=tables.working,
@@ -575,23 +707,38 @@ def build_options(problem: Problem) -> Options:
     return options
 
 
-def _needed(tables: _Tables) -> tuple[NDArray[np.int16], NDArray[np.int8]]:
-    """Per student: BFE days needed, and 1 if a Praktikum block is needed."""
-    bfe = np.asarray([c.bfe_needed if c.needs("bfe") else 0 for c in tables.cohorts])
-    pr = np.asarray([1 if c.needs("praktikum") else 0 for c in tables.cohorts])
+def _needed(
+    tables: _Tables,
+) -> tuple[NDArray[np.int16], NDArray[np.int8], NDArray[np.int16], NDArray[np.int8]]:
+    """Per student: BFE days needed, 1 if a Praktikum block is needed, the
+    Praxiskurse needed and 1 if a Langzeitpraktikum is needed (these two for
+    listed participants only)."""
+    cohorts = tables.cohorts
+    bfe = np.asarray([c.bfe_needed if c.needs("bfe") else 0 for c in cohorts], np.int16)
+    pr = np.asarray([1 if c.needs("praktikum") else 0 for c in cohorts], np.int8)
+    courses = np.asarray([c.courses_needed for c in cohorts], np.int16)
+    lz = np.asarray([1 if c.needs("langzeit") else 0 for c in cohorts], np.int8)
     cohort = tables.student_cohort
     has = cohort >= 0
-    bfe_needed = np.zeros(len(cohort), np.int16)
-    praktikum_needed = np.zeros(len(cohort), np.int8)
-    bfe_needed[has] = bfe[cohort[has]]
-    praktikum_needed[has] = pr[cohort[has]]
-    return bfe_needed, praktikum_needed
+
+    def per_student(per_cohort: NDArray[Any], dtype: type[np.generic]) -> NDArray[Any]:
+        out = np.zeros(len(cohort), dtype)
+        out[has] = per_cohort[cohort[has]]
+        return out
+
+    listed = tables.participant
+    return (
+        per_student(bfe, np.int16),
+        per_student(pr, np.int8),
+        per_student(courses, np.int16) * listed[:, KIND_CODE["praxiskurs"]],
+        per_student(lz, np.int8) * listed[:, KIND_CODE["langzeit"]],
+    )
 
 
 def _reasons(tables: _Tables, options: Options) -> dict[tuple[int, str], str]:
     """Why each student who needs a kind of placement has no option of it."""
     n = len(options.bfe_needed)
-    needed = {"bfe": options.bfe_needed > 0, "praktikum": options.praktikum_needed > 0}
+    needed = {kind: options.needed(kind) > 0 for kind in KIND_CODE}
     explainer = _Explainer(tables)
     reasons: dict[tuple[int, str], str] = {}
     for kind, code in KIND_CODE.items():
@@ -624,7 +771,7 @@ class _Explainer:
     def __init__(self, tables: _Tables) -> None:
         self.tables = tables
         self._travel: TravelTimes | None = None
-        self._by_cohort: dict[tuple[int, Kind], str | tuple[I32, I32, I32]] = {}
+        self._by_cohort: dict[tuple[int, Kind], str | tuple[I32, I32, I32, I32]] = {}
 
     @property
     def travel(self) -> TravelTimes:
@@ -644,7 +791,7 @@ class _Explainer:
             return narrowed
         return self._student_steps(student_index, *narrowed)
 
-    def _cohort_steps(self, cohort: _Cohort, kind: Kind) -> str | tuple[I32, I32, I32]:
+    def _cohort_steps(self, cohort: _Cohort, kind: Kind) -> str | tuple[I32, I32, I32, I32]:
         t, offer = self.tables, _offer_label(kind)
         if not cohort.needs(kind):
             return _no_calendar(kind, cohort.grade)
@@ -661,7 +808,7 @@ class _Explainer:
             return _no_dates(cohort, kind, t.days.index)
         return slots
 
-    def _student_steps(self, i: int, offer: I32, first_day: I32, n_days: I32) -> str:
+    def _student_steps(self, i: int, offer: I32, first_day: I32, n_days: I32, weekdays: I32) -> str:
         t = self.tables
         problem, student = t.problem, t.problem.students[i]
         company = t.offer_company[offer]
@@ -713,14 +860,23 @@ class _Explainer:
 
 
 def _offer_label(kind: Kind) -> str:
-    """``BFE offer`` or ``Praktikum offer``, for the reasons about offers of a kind."""
-    return _("BFE offer") if kind == "bfe" else _("Praktikum offer")
+    """``BFE offer``, ``Praktikum offer``, ..., for the reasons about offers of a kind."""
+    return {
+        "bfe": _("BFE offer"),
+        "praktikum": _("Praktikum offer"),
+        "praxiskurs": _("Praxiskurs offer"),
+        "langzeit": _("Langzeitpraktikum offer"),
+    }[kind]
 
 
 def _no_calendar(kind: Kind, grade: int) -> str:
-    if kind == "bfe":
-        return _("the school has no BFE dates for grade {grade}").format(grade=grade)
-    return _("the school has no Praktikum window for grade {grade}").format(grade=grade)
+    text = {
+        "bfe": _("the school has no BFE dates for grade {grade}"),
+        "praktikum": _("the school has no Praktikum window for grade {grade}"),
+        "praxiskurs": _("the school has no Praxiskurs window for grade {grade}"),
+        "langzeit": _("the school has no Langzeitpraktikum period for grade {grade}"),
+    }[kind]
+    return text.format(grade=grade)
 
 
 def _not_open(offer: str, cohort: _Cohort) -> str:
@@ -751,11 +907,17 @@ def _no_dates(cohort: _Cohort, kind: Kind, days: DayIndex) -> str:
         return _("no offer on a candidate date of the school ({dates})").format(
             dates=", ".join(dates)
         )
+    if kind == "praxiskurs":
+        return _("no Praxiskurs lies whole inside the school's window ({windows})").format(
+            windows=_spans(cohort.course_rows)
+        )
+    if kind == "langzeit":
+        return _(
+            "no Langzeitpraktikum offer covers the school's period ({periods}) on "
+            "weekdays the school allows"
+        ).format(periods=", ".join(span_text(p.start, p.last) for p in cohort.periods))
     blocks = sorted({w.block for w in cohort.windows})
-    spans = ", ".join(
-        _("{first} to {last}").format(first=date_text(r.start_date), last=date_text(r.last_date))
-        for r in cohort.praktikum_rows
-    )
+    spans = _spans(cohort.praktikum_rows)
     length = str(blocks[-1]) if blocks else "0"
     if len(blocks) > 1:
         length = _("{some} or {last}").format(
@@ -768,6 +930,10 @@ def _no_dates(cohort: _Cohort, kind: Kind, days: DayIndex) -> str:
         "Praktikum window ({windows})",
         blocks[-1] if blocks else 0,
     ).format(length=length, windows=spans)
+
+
+def _spans(rows: Sequence[CalendarEntry]) -> str:
+    return ", ".join(span_text(r.start_date, r.last_date) for r in rows)
 
 
 def _tags(tags: frozenset[str]) -> str:
@@ -852,47 +1018,62 @@ def allowed_rows(
     offer: I32,
     first: Sequence[dt.date],
     last: Sequence[dt.date],
+    weekdays: Sequence[int] | None = None,
 ) -> NDArray[np.bool_]:
-    """Per placement (student index, offer index, first and last day): whether
-    :func:`build_options` allows it, by the same tables: a date or block of the
-    school's calendar inside the offer's dates, grade and Schulform, needs and
+    """Per placement (student index, offer index, first and last day, and for
+    a Langzeitpraktikum the weekday mask with the school's period as first and
+    last day): whether :func:`build_options` allows it, by the same tables: a
+    date, block, course or weekday pattern of the school's calendar inside the
+    offer's dates, participants, grade and Schulform, needs and
     qualifications, age, travel. Capacity and rules across rows are not checked.
     """
     t = _Tables(problem)
     n = len(student)
+    masks = np.zeros(n, np.int32) if weekdays is None else np.asarray(weekdays, np.int32)
+    masks = masks.reshape(n)
     first_day = np.asarray([_day_at(t.days, d) for d in first], np.int32).reshape(n)
-    n_days = np.asarray(
-        [len(t.working.between(a, b)) for a, b in zip(first, last, strict=True)], np.int32
+    last_day = np.asarray([_day_at(t.days, d) for d in last], np.int32).reshape(n)
+    is_lz = t.offer_kind[offer] == KIND_CODE["langzeit"]
+    for k in np.flatnonzero(is_lz).tolist():
+        # The row gives the school's period: the option runs from its first to
+        # its last date on the weekdays.
+        inside = t.days.inside(first[k], last[k])
+        on = inside[(masks[k] >> t.days.weekday[inside].astype(np.int32) & 1) == 1]
+        first_day[k], last_day[k] = (on[0], on[-1]) if len(on) else (-1, -1)
+    n_days = last_day - first_day + 1
+    ok = (first_day >= 0) & (last_day >= first_day)
+    ok &= ~is_lz | np.asarray(
+        [_is_period(t, int(s), a, b) for s, a, b in zip(student, first, last, strict=True)],
+        dtype=bool,
     ).reshape(n)
-    ok = first_day >= 0
-    ends = first_day + n_days - 1
-    ok &= np.asarray([_day_at(t.days, d) for d in last], np.int32).reshape(n) == ends
+    ok &= t.participant[student, t.offer_kind[offer]]
     cohort = t.student_cohort[student]
     for c in np.unique(cohort[ok & (cohort >= 0)]).tolist():
         rows = np.flatnonzero(ok & (cohort == c))
-        fits = np.zeros(len(rows), dtype=bool)
-        for kind, code in KIND_CODE.items():
-            slot_offer, slot_first, slot_days = t.slots(
-                t.cohorts[c], kind, t.open_offers(t.cohorts[c], kind)
-            )
-            slots = set(
-                zip(slot_offer.tolist(), slot_first.tolist(), slot_days.tolist(), strict=True)
-            )
-            of_kind = t.offer_kind[offer[rows]] == code
-            fits |= of_kind & np.asarray(
-                [
-                    (int(o), int(f), int(d)) in slots
-                    for o, f, d in zip(offer[rows], first_day[rows], n_days[rows], strict=True)
-                ],
-                dtype=bool,
-            )
-        ok[rows] = fits
+        slots: set[tuple[int, int, int, int]] = set()
+        for kind in KIND_CODE:
+            found = t.slots(t.cohorts[c], kind, t.open_offers(t.cohorts[c], kind))
+            slots |= set(zip(*(part.tolist() for part in found), strict=True))
+        ok[rows] = np.asarray(
+            [
+                (int(offer[k]), int(first_day[k]), int(n_days[k]), int(masks[k])) in slots
+                for k in rows.tolist()
+            ],
+            dtype=bool,
+        )
     ok &= cohort >= 0
     company = t.offer_company[offer]
     ok &= t.tags_ok(student, company)
     ok[ok] &= t.age_ok(student[ok], company[ok], first_day[ok])
     travel = TravelTimes(problem)
     return ok & (travel.of_pairs(student, company) <= travel.limits[student])
+
+
+def _is_period(t: _Tables, student: int, first: dt.date, last: dt.date) -> bool:
+    """Whether ``first`` .. ``last`` is the Langzeitpraktikum period of the
+    student's school and grade."""
+    c = int(t.student_cohort[student])
+    return c >= 0 and any((p.start, p.last) == (first, last) for p in t.cohorts[c].periods)
 
 
 def _day_at(days: _Days, day: dt.date) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from kaoa_match.model import KINDS
 from kaoa_match.solvers.levels import NAMES, Sense, senses
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ ASSIGNMENT_COLUMNS = [
     "end_date",
     "travel_min",
     "score",
+    "weekdays",
 ]
 UNASSIGNED_COLUMNS = ["student_id", "school_id", "kind", "missing", "reason"]
 
@@ -151,6 +153,9 @@ class Plan:
             "solve_seconds": round(self.solve_seconds, 3),
             "assigned_rows": len(self.assignments),
             "students_short": int(self.unassigned["student_id"].nunique()),
+            # Per kind: rows placed, and placements still missing.
+            "placed_per_kind": _per_kind(self.assignments["kind"]),
+            "missing_per_kind": _per_kind(self.unassigned["kind"], self.unassigned["missing"]),
             "stats": self.stats,
         }
 
@@ -160,3 +165,13 @@ class Plan:
         for lv in self.levels:
             lines.append(f"{lv.name:<10} {lv.value:>10} {lv.bound:>10} {lv.gap:>8.2%}  {lv.status}")
         return "\n".join(lines)
+
+
+def _per_kind(kinds: pd.Series, counts: pd.Series | None = None) -> dict[str, int]:
+    """``{"bfe": n, "praktikum": n, "praxiskurs": n, "langzeit": n}``: rows of
+    each kind, or the sum of ``counts`` over them."""
+    values = [1] * len(kinds) if counts is None else [int(c) for c in counts]
+    totals = dict.fromkeys(KINDS, 0)
+    for kind, value in zip(kinds, values, strict=True):
+        totals[str(kind)] = totals.get(str(kind), 0) + value
+    return totals

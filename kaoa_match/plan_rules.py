@@ -5,9 +5,11 @@ runs :func:`broken_rules` on its assignments first; a broken rule is a bug and
 raises :class:`~kaoa_match.exceptions.PlanRuleError`, so nothing is written.
 Which single placements are allowed at all is decided by
 :func:`kaoa_match.options.allowed_rows`, the solver's own eligibility code; the
-rules across rows are counted here from the rows themselves: BFE days needed,
-distinct dates and Berufsfelder, one Praktikum block, one place per date across
-kinds, capacity and minimum groups per day, ``apart`` pairs, locked rows.
+rules across rows are counted here from the rows themselves: BFE days and
+courses needed, distinct Berufsfelder, one Praktikum block, one
+Langzeitpraktikum, one place per date across kinds (a Langzeitpraktikum
+pauses during a Praktikum block), capacity and minimum groups per day, per
+course and per Langzeitpraktikum weekday, ``apart`` pairs, locked rows.
 
 The tests keep an independent checker (``tests/checker.py``) written from the
 contract alone; this one guards the files planners receive.
@@ -22,8 +24,8 @@ import numpy as np
 
 from kaoa_match.calendar import WorkingDays
 from kaoa_match.exceptions import PlanRuleError
-from kaoa_match.model import PLANNED_KINDS
-from kaoa_match.options import allowed_rows
+from kaoa_match.model import WEEKDAYS
+from kaoa_match.options import allowed_rows, weekday_mask
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -64,10 +66,16 @@ class _Rows:
         self.offer_index = np.asarray([offers[o] for o in frame["offer_id"]], np.int32)
         self.row_offers = [self.offers[o] for o in frame["offer_id"]]
         working = WorkingDays.for_problem(problem)
+        self.weekdays = [_weekday_set(cell) for cell in frame["weekdays"]]
         self.days = [
             working.between(first, last)
             for first, last in zip(frame["start_date"], frame["end_date"], strict=True)
         ]
+        for k, offer in enumerate(self.row_offers):
+            if offer.kind == "langzeit":  # its dates: the weekdays in the school's period
+                self.days[k] = [
+                    d for d in self.days[k] if WEEKDAYS[d.weekday()] in self.weekdays[k]
+                ]
 
     @classmethod
     def of(cls, problem: Problem, assignments: pd.DataFrame) -> _Rows:
@@ -108,6 +116,7 @@ class _Rows:
             self.offer_index,
             list(self.frame["start_date"]),
             list(self.frame["end_date"]),
+            [weekday_mask(days) for days in self.weekdays],
         )
         return [
             f"[eligibility] {self._where(k)}: not an allowed date, block or offer for the "
@@ -118,6 +127,7 @@ class _Rows:
 
     def per_student(self) -> list[str]:
         needed = _needed_days(self.problem)
+        courses = _needed_courses(self.problem)
         by_student: dict[str, list[int]] = defaultdict(list)
         for k, sid in enumerate(self.frame["student_id"]):
             by_student[sid].append(k)
@@ -130,25 +140,63 @@ class _Rows:
                 )
             if kinds["praktikum"] > 1:
                 broken.append(f"[praktikum-blocks] student {sid}: {kinds['praktikum']} blocks")
-            fields = Counter(self._offer(k).field_id for k in ks if self._offer(k).kind == "bfe")
-            broken += [
-                f"[bfe-fields] student {sid}: {n} BFE days in Berufsfeld {field}"
-                for field, n in fields.items()
-                if n > 1
-            ]
-            dates = Counter(day for k in ks for day in self.days[k])
-            broken += [
-                f"[one-place-a-day] student {sid}: {n} placements on {day}"
-                for day, n in sorted(dates.items())
-                if n > 1
-            ]
+            if kinds["praxiskurs"] > courses.get(sid, 0):
+                broken.append(
+                    f"[courses] student {sid}: {kinds['praxiskurs']} Praxiskurse, takes "
+                    f"{courses.get(sid, 0)}"
+                )
+            if kinds["langzeit"] > 1:
+                broken.append(f"[langzeit] student {sid}: {kinds['langzeit']} Langzeitpraktika")
+            for kind, what in (("bfe", "BFE days"), ("praxiskurs", "Praxiskurse")):
+                fields = Counter(self._offer(k).field_id for k in ks if self._offer(k).kind == kind)
+                broken += [
+                    f"[{kind}-fields] student {sid}: {n} {what} in Berufsfeld {field}"
+                    for field, n in fields.items()
+                    if n > 1
+                ]
+            broken += self._dates(sid, ks)
         return broken
+
+    def _dates(self, sid: str, ks: list[int]) -> list[str]:
+        """No two placements on one date; a Langzeitpraktikum pauses during
+        the Praktikum block (its dates may be the block's)."""
+        dates = Counter(
+            day for k in ks if self._offer(k).kind != "langzeit" for day in self.days[k]
+        )
+        broken = [
+            f"[one-place-a-day] student {sid}: {n} placements on {day}"
+            for day, n in sorted(dates.items())
+            if n > 1
+        ]
+        block = {day for k in ks if self._offer(k).kind == "praktikum" for day in self.days[k]}
+        langzeit = Counter(
+            day for k in ks if self._offer(k).kind == "langzeit" for day in self.days[k]
+        )
+        return broken + [
+            f"[one-place-a-day] student {sid}: a Langzeitpraktikum and another placement on {day}"
+            for day in sorted(langzeit)
+            if day not in block and dates[day] + langzeit[day] > 1
+        ]
 
     def per_offer_day(self) -> list[str]:
         present: Counter[tuple[str, dt.date]] = Counter()
+        per_course: Counter[str] = Counter()
+        per_weekday: Counter[tuple[str, str]] = Counter()
         for k, oid in enumerate(self.frame["offer_id"]):
-            present.update((oid, day) for day in self.days[k])
-        broken = []
+            kind = self._offer(k).kind
+            if kind == "praxiskurs":
+                per_course[oid] += 1
+            elif kind == "langzeit":
+                per_weekday.update((oid, w) for w in self.weekdays[k])
+            else:
+                present.update((oid, day) for day in self.days[k])
+        broken = self._per_course(per_course)
+        for (oid, weekday), n in sorted(per_weekday.items()):
+            if n > self.offers[oid].capacity:
+                broken.append(
+                    f"[capacity] Langzeitpraktikum offer {oid} on {weekday}: {n} students, "
+                    f"{self.offers[oid].capacity}"
+                )
         for (oid, day), n in sorted(present.items()):
             offer = self.offers[oid]
             if n > offer.capacity:
@@ -157,6 +205,18 @@ class _Rows:
                 broken.append(
                     f"[min-group] offer {oid} on {day}: {n} students, minimum "
                     f"{offer.smallest_group}"
+                )
+        return broken
+
+    def _per_course(self, per_course: Counter[str]) -> list[str]:
+        broken = []
+        for oid, n in sorted(per_course.items()):
+            offer = self.offers[oid]
+            if n > offer.capacity:
+                broken.append(f"[capacity] course {oid}: {n} participants, {offer.capacity}")
+            if n < offer.smallest_group:
+                broken.append(
+                    f"[min-group] course {oid}: {n} participants, minimum {offer.smallest_group}"
                 )
         return broken
 
@@ -183,13 +243,31 @@ class _Rows:
             f"[locked] the locked row of student {p.student_id} at offer {p.offer_id} on "
             f"{p.start_date} is not kept"
             for p in self.problem.previous
-            if p.status == "locked"
-            and p.kind in PLANNED_KINDS  # the other kinds are not planned yet
-            and (p.student_id, p.offer_id, p.start_date) not in kept
+            if p.status == "locked" and (p.student_id, p.offer_id, p.start_date) not in kept
         ]
 
     def _offer(self, k: int) -> Offer:
         return self.row_offers[k]
+
+
+def _weekday_set(cell: object) -> frozenset[str]:
+    """A ``weekdays`` cell (``mo|di``; empty or missing for the other kinds)."""
+    if not isinstance(cell, str):
+        return frozenset()
+    return frozenset(part.strip() for part in cell.split("|") if part.strip())
+
+
+def _needed_courses(problem: Problem) -> dict[str, int]:
+    """Praxiskurse each listed participant takes (others: 0)."""
+    courses = {
+        (e.school_id, e.grade): e.needed_days for e in problem.calendar if e.kind == "praxiskurs"
+    }
+    listed = {p.student_id for p in problem.participants if p.kind == "praxiskurs"}
+    return {
+        s.student_id: courses.get((s.school_id, s.grade), 0)
+        for s in problem.students
+        if s.student_id in listed
+    }
 
 
 def _needed_days(problem: Problem) -> dict[str, int]:

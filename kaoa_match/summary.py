@@ -102,7 +102,8 @@ def _students(problem: Problem, options: Options) -> pd.DataFrame:
     no_bfe = np.zeros(len(problem.students), dtype=bool)
     no_praktikum = np.zeros(len(problem.students), dtype=bool)
     for i, kind in options.no_option_reason:
-        (no_bfe if kind == "bfe" else no_praktikum)[i] = True
+        if kind in ("bfe", "praktikum"):  # the other kinds are in ``no_option``
+            (no_bfe if kind == "bfe" else no_praktikum)[i] = True
     frame = pd.DataFrame(
         {
             "school_id": [s.school_id for s in problem.students],

@@ -9,7 +9,6 @@ planner can fix the CSV directly.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Collection, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -21,7 +20,6 @@ from kaoa_match.model import (
     LANGZEIT_DAYS,
     LEVELS,
     MIN_GROUP_KINDS,
-    PLANNED_KINDS,
     WEEKDAYS,
 )
 
@@ -339,21 +337,14 @@ class _Checker:
             self.warn("priorities", len(rows) - 1, "tolerance", message)
 
     def check_previous(self) -> None:
-        """A row whose student or offer is gone: a warning, an error when locked.
-        A locked row of a kind this version does not plan: a warning."""
+        """A row whose student or offer is gone: a warning, an error when locked."""
         for i, row in enumerate(self.problem.previous):
-            if row.status == "locked" and row.kind not in PLANNED_KINDS:
-                message = (
-                    f"locked {row.kind} row: this version does not plan {row.kind} yet; "
-                    "the plan leaves this placement out (neither kept nor changed)"
-                )
-                self.warn("previous", i, "status", message)
             for column, target in (("student_id", "students"), ("offer_id", "offers")):
                 value = getattr(row, column)
                 if target in self.absent or value in self.ids[target]:
                     continue
                 gone = f'{column} "{value}" is not in {self.file(target)}'
-                if row.status == "locked" and row.kind in PLANNED_KINDS:
+                if row.status == "locked":
                     self.error("previous", i, column, f"locked row: {gone}")
                 else:
                     self.warn("previous", i, column, f"{gone}; the row is ignored")
@@ -506,32 +497,3 @@ def _weekdays(days: Collection[Weekday]) -> str:
 def _contains(offer: Offer, entry: CalendarEntry) -> bool:
     """Whether the offer's period contains the school's period."""
     return offer.start_date <= entry.start_date and entry.last_date <= offer.last_date
-
-
-def unplanned_note(problem: Problem) -> str | None:
-    """One sentence for the console when the input holds Praxiskurs or
-    Langzeitpraktikum rows, which this version reads and checks but does not
-    plan yet; None when it holds none."""
-    offers = Counter(o.kind for o in problem.offers if o.kind not in PLANNED_KINDS)
-    parts = [
-        _count(offers["praxiskurs"], "Praxiskurs offer"),
-        _count(offers["langzeit"], "Langzeitpraktikum offer"),
-        _count(sum(e.kind not in PLANNED_KINDS for e in problem.calendar), "calendar row"),
-        _count(len(problem.participants), "participant"),
-        _count(sum(p.kind not in PLANNED_KINDS for p in problem.previous), "previous.csv row"),
-    ]
-    given = [part for part in parts if part]
-    if not given:
-        return None
-    listed = given[0] if len(given) == 1 else f"{', '.join(given[:-1])} and {given[-1]}"
-    return (
-        f"Praxiskurs and Langzeitpraktikum ({listed}) are read and checked, but this "
-        "version does not plan them yet; the plan covers BFE and Praktikum only"
-    )
-
-
-def _count(n: int, noun: str) -> str:
-    """``3 participants``, ``1 participant``; empty for none."""
-    if n == 0:
-        return ""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from kaoa_match.exceptions import InputProblem
-from kaoa_match.model import PLANNED_KINDS
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -160,15 +159,12 @@ def never_granted(
     raw = load_table(source, "wishes") if source is not None else None
     if raw is not None and len(raw.rows) == len(problem.wishes):
         file, lines = raw.file, [line for line, _ in raw.rows]
-    unplanned = {o.offer_id: o.kind for o in problem.offers if o.kind not in PLANNED_KINDS}
     found = []
     for k in np.flatnonzero(~covered).tolist():
         row = int(table.row[k])
         wish_row = problem.wishes[row]
         target, value = wish_target(wish_row)
         why = f'the student may go to no place of {target} "{value}"'
-        if target == "offer" and value in unplanned:
-            why = f'offer "{value}" is a {unplanned[value]} offer, not planned by this version'
         found.append(
             InputProblem(
                 file,

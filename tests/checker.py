@@ -45,6 +45,7 @@ ASSIGNMENT_COLUMNS = (
     "travel_min",
     "score",
 )
+WEEKDAY_NAMES = ("mo", "di", "mi", "do", "fr")  # date.weekday() 0..4, as the contract writes them
 OBJECTIVES = ("coverage", "stability", "fairness", "wishes", "interest", "travel", "together")
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG), as kaoa_match.travel uses
 
@@ -67,6 +68,7 @@ class Placement:
     end: dt.date
     travel_min: Any
     score: Any
+    weekdays: frozenset[str] = frozenset()  # a Langzeitpraktikum row's weekdays
 
     def where(self) -> str:
         return f"row {self.row} (student {self.student_id}, offer {self.offer_id}, {self.start})"
@@ -114,9 +116,19 @@ def _placements(assignments: pd.DataFrame) -> tuple[list[Placement], list[str]]:
                 end,
                 rec["travel_min"],
                 rec["score"],
+                _weekday_cell(assignments["weekdays"].iloc[i])
+                if "weekdays" in assignments.columns
+                else frozenset(),
             )
         )
     return placements, errors
+
+
+def _weekday_cell(value: Any) -> frozenset[str]:
+    """``mo|di`` as a set; empty (or missing) for the other kinds."""
+    if not isinstance(value, str):
+        return frozenset()
+    return frozenset(part for part in value.split("|") if part)
 
 
 # --- travel -------------------------------------------------------------------
@@ -198,6 +210,7 @@ class _Kreis:
         self.scores = {(i.student_id, i.field_id): i.score for i in problem.interests}
         self.working = WorkingDays.for_problem(problem)
         self.travel = TravelLookup(problem)
+        self.participants = {(p.student_id, p.kind) for p in problem.participants}
 
     def entries(self, student: Student, kind: str) -> list[CalendarEntry]:
         return self.calendar.get((student.school_id, student.grade, kind), [])
@@ -214,10 +227,15 @@ class _Kreis:
         ]
 
     def days_of(self, p: Placement, offer: Offer) -> list[dt.date]:
-        """Days at the company: the BFE day, or the working days of the block."""
+        """Days at the company: the BFE day, the working days of the block or
+        course, or the working days on a Langzeitpraktikum's weekdays in its
+        period (the Praktikum pause is left to :func:`_dates_across_kinds`)."""
         if offer.kind == "bfe":
             return [p.start]
-        return self.working.between(p.start, p.end)
+        days = self.working.between(p.start, p.end)
+        if offer.kind == "langzeit":
+            return [d for d in days if WEEKDAY_NAMES[d.weekday()] in p.weekdays]
+        return days
 
 
 # --- rules on one row ---------------------------------------------------------
@@ -273,7 +291,13 @@ def _eligibility(k: _Kreis, p: Placement, offer: Offer) -> list[str]:
     if not company.requires <= st.qualifications:
         lacking = sorted(company.requires - st.qualifications)
         errors.append(f"[requires] {p.where()}: lacks {lacking}")
-    errors += _age(p, company.min_age, st.birth_date)
+    if (
+        offer.kind in ("praxiskurs", "langzeit")
+        and (p.student_id, offer.kind) not in k.participants
+    ):
+        errors.append(f"[participant] {p.where()}: not listed for {offer.kind}")
+    days = k.days_of(p, offer)
+    errors += _age(p, company.min_age, st.birth_date, days[0] if days else p.start)
     minutes, limit = (
         k.travel.minutes(st.student_id, company.company_id),
         k.travel.limit(st.student_id),
@@ -283,13 +307,14 @@ def _eligibility(k: _Kreis, p: Placement, offer: Offer) -> list[str]:
     return errors
 
 
-def _age(p: Placement, min_age: int | None, birth: dt.date | None) -> list[str]:
+def _age(p: Placement, min_age: int | None, birth: dt.date | None, first: dt.date) -> list[str]:
+    """Old enough on ``first``, the placement's first day."""
     if min_age is None:
         return []
     if birth is None:
         return [f"[min-age] {p.where()}: no birth date, the company needs age {min_age}"]
-    if age_on(birth, p.start) < min_age:
-        return [f"[min-age] {p.where()}: younger than {min_age} on {p.start}"]
+    if age_on(birth, first) < min_age:
+        return [f"[min-age] {p.where()}: younger than {min_age} on {first}"]
     return []
 
 
@@ -340,6 +365,47 @@ def _praktikum_dates(k: _Kreis, p: Placement, offer: Offer) -> list[str]:
     return errors
 
 
+def _course_dates(k: _Kreis, p: Placement, offer: Offer) -> list[str]:
+    """A course row: the course's first and last working day, all its days in
+    the school's Praxiskurs window."""
+    st = k.students[p.student_id]
+    course = k.working.between(offer.start_date, offer.last_date)
+    errors = []
+    if not course or (p.start, p.end) != (course[0], course[-1]):
+        errors.append(f"[course-dates] {p.where()}: {p.start} to {p.end} is not the whole course")
+    entries = k.entries(st, "praxiskurs")
+    if entries and not any(
+        all(_inside(d, d, e.start_date, e.last_date) for d in course) for e in entries
+    ):
+        errors.append(f"[course-window] {p.where()}: the course lies outside the school window")
+    return errors
+
+
+def _langzeit_dates(k: _Kreis, p: Placement, offer: Offer) -> list[str]:
+    """A Langzeitpraktikum row: the school's period, ``days`` distinct weekdays
+    both the school and the offer allow, the offer's period around the school's."""
+    st = k.students[p.student_id]
+    errors = []
+    for e in k.entries(st, "langzeit"):
+        school_days = e.weekdays or frozenset(WEEKDAY_NAMES)
+        if (p.start, p.end) != (e.start_date, e.last_date):
+            errors.append(f"[langzeit-period] {p.where()}: not the school's period")
+        if len(p.weekdays) != e.needed_days:
+            errors.append(
+                f"[langzeit-days] {p.where()}: {len(p.weekdays)} weekdays, the school "
+                f"asks {e.needed_days}"
+            )
+        if not p.weekdays <= school_days:
+            errors.append(f"[langzeit-school-weekdays] {p.where()}: {sorted(p.weekdays)}")
+        if not _inside(e.start_date, e.last_date, offer.start_date, offer.last_date):
+            errors.append(f"[langzeit-offer-period] {p.where()}: the offer's period is shorter")
+    if not p.weekdays <= offer.weekdays:
+        errors.append(f"[langzeit-offer-weekdays] {p.where()}: {sorted(p.weekdays)}")
+    if not k.days_of(p, offer):
+        errors.append(f"[langzeit-dates] {p.where()}: no date at all")
+    return errors
+
+
 def _row_problems(k: _Kreis, p: Placement) -> list[str]:
     if p.student_id not in k.students:
         return [f"[unknown-student] {p.where()}: no such student"]
@@ -349,6 +415,10 @@ def _row_problems(k: _Kreis, p: Placement) -> list[str]:
     errors = _consistency(k, p, offer) + _eligibility(k, p, offer)
     if offer.kind == "bfe":
         return errors + _bfe_dates(k, p, offer)
+    if offer.kind == "praxiskurs":
+        return errors + _course_dates(k, p, offer)
+    if offer.kind == "langzeit":
+        return errors + _langzeit_dates(k, p, offer)
     return errors + _praktikum_dates(k, p, offer)
 
 
@@ -362,9 +432,12 @@ def _per_student(k: _Kreis, known: list[tuple[Placement, Offer]]) -> list[str]:
         by_student[(p.student_id, offer.kind)].append((p, offer))
     errors = []
     for (sid, kind), rows in by_student.items():
-        if kind == "praktikum":
+        if kind in ("praktikum", "langzeit"):
             if len(rows) > 1:
-                errors.append(f"[praktikum-count] student {sid}: {len(rows)} blocks")
+                errors.append(f"[{kind}-count] student {sid}: {len(rows)} placements")
+            continue
+        if kind == "praxiskurs":
+            errors += _courses_of(k, sid, rows)
             continue
         entries = k.entries(k.students[sid], "bfe")
         if entries and len(rows) > entries[0].needed_days:
@@ -381,13 +454,68 @@ def _per_student(k: _Kreis, known: list[tuple[Placement, Offer]]) -> list[str]:
     return errors
 
 
-def _capacity(k: _Kreis, known: list[tuple[Placement, Offer]]) -> list[str]:
-    """Students present per offer and day (BFE) or working day (Praktikum)."""
-    present: Counter[tuple[str, dt.date]] = Counter()
-    for p, offer in known:
-        for day in k.days_of(p, offer):
-            present[(offer.offer_id, day)] += 1
+def _courses_of(k: _Kreis, sid: str, rows: list[tuple[Placement, Offer]]) -> list[str]:
+    """Praxiskurs: at most ``days`` courses, in distinct Berufsfelder."""
+    entries = k.entries(k.students[sid], "praxiskurs")
+    most = entries[0].needed_days if entries else 0
     errors = []
+    if len(rows) > most:
+        errors.append(f"[course-count] student {sid}: {len(rows)} courses, takes {most}")
+    for field, n in Counter(o.field_id for _, o in rows).items():
+        if n > 1:
+            errors.append(f"[course-distinct-fields] student {sid}: {n} courses in {field}")
+    return errors
+
+
+def _dates_across_kinds(k: _Kreis, known: list[tuple[Placement, Offer]]) -> list[str]:
+    """No two placements of a student on one date; a Langzeitpraktikum pauses
+    during the student's Praktikum block (those are not its dates). Two BFE
+    rows on one date are ``bfe-distinct-days``'s business."""
+    kinds: dict[tuple[str, dt.date], list[str]] = defaultdict(list)
+    block: dict[str, set[dt.date]] = defaultdict(set)
+    for p, offer in known:
+        if offer.kind == "praktikum":
+            block[p.student_id].update(k.days_of(p, offer))
+    for p, offer in known:
+        days = k.days_of(p, offer)
+        if offer.kind == "langzeit":
+            days = [d for d in days if d not in block[p.student_id]]
+        for day in days:
+            kinds[(p.student_id, day)].append(offer.kind)
+    return [
+        f"[one-place-a-day] student {sid}: {', '.join(sorted(on))} on {day}"
+        for (sid, day), on in sorted(kinds.items())
+        if len(on) > 1 and set(on) != {"bfe"}
+    ]
+
+
+def _capacity(k: _Kreis, known: list[tuple[Placement, Offer]]) -> list[str]:
+    """Students present per offer and day (BFE) or working day (Praktikum),
+    per course, per Langzeitpraktikum offer and weekday."""
+    present: Counter[tuple[str, dt.date]] = Counter()
+    per_course: Counter[str] = Counter()
+    per_weekday: Counter[tuple[str, str]] = Counter()
+    for p, offer in known:
+        if offer.kind == "praxiskurs":
+            per_course[offer.offer_id] += 1
+        elif offer.kind == "langzeit":
+            per_weekday.update((offer.offer_id, w) for w in p.weekdays)
+        else:
+            for day in k.days_of(p, offer):
+                present[(offer.offer_id, day)] += 1
+    errors = []
+    for oid, n in sorted(per_course.items()):
+        offer = k.offers[oid]
+        if n > offer.capacity:
+            errors.append(f"[praxiskurs-capacity] course {oid}: {n}, capacity {offer.capacity}")
+        if offer.min_group is not None and n < offer.min_group:
+            errors.append(f"[praxiskurs-min-group] course {oid}: {n}, min_group {offer.min_group}")
+    for (oid, weekday), n in sorted(per_weekday.items()):
+        if n > k.offers[oid].capacity:
+            errors.append(
+                f"[langzeit-capacity] offer {oid} on {weekday}: {n}, "
+                f"capacity {k.offers[oid].capacity}"
+            )
     for (oid, day), n in sorted(present.items()):
         offer = k.offers[oid]
         if n > offer.capacity:
@@ -405,10 +533,18 @@ def _capacity(k: _Kreis, known: list[tuple[Placement, Offer]]) -> list[str]:
 def _company_days(
     k: _Kreis, known: list[tuple[Placement, Offer]]
 ) -> dict[str, set[tuple[str, dt.date]]]:
-    """Per student, the (company, day) pairs the plan puts them at."""
+    """Per student, the (company, day) pairs the plan puts them at (a
+    Langzeitpraktikum not in the student's Praktikum block)."""
+    block: dict[str, set[dt.date]] = defaultdict(set)
+    for p, offer in known:
+        if offer.kind == "praktikum":
+            block[p.student_id].update(k.days_of(p, offer))
     at: dict[str, set[tuple[str, dt.date]]] = defaultdict(set)
     for p, offer in known:
-        at[p.student_id].update((offer.company_id, d) for d in k.days_of(p, offer))
+        days = k.days_of(p, offer)
+        if offer.kind == "langzeit":
+            days = [d for d in days if d not in block[p.student_id]]
+        at[p.student_id].update((offer.company_id, d) for d in days)
     return at
 
 
@@ -439,6 +575,7 @@ def _kept(prev: PreviousAssignment, placements: list[Placement]) -> bool:
         and p.offer_id == prev.offer_id
         and p.start == prev.start_date
         and (end is None or p.end == end)
+        and (prev.kind != "langzeit" or p.weekdays == prev.weekdays)
         for p in placements
     )
 
@@ -463,6 +600,7 @@ def check_plan(problem: Problem, assignments: pd.DataFrame) -> list[str]:
         errors += _row_problems(k, p)
     known = k.known(placements)
     errors += _per_student(k, known)
+    errors += _dates_across_kinds(k, known)
     errors += _capacity(k, known)
     errors += _apart(k, known)
     errors += _locked(k, placements)

@@ -237,7 +237,7 @@ def test_move_not_proven_necessary_says_so() -> None:
     # A hand-made plan whose stability level was not proven: the old row was
     # still possible, so the move is not blamed on coverage.
     problem = two_students(previous=(row("A", "O1", NOV4, "published"),))
-    moved = ["A", "S", "bfe", "O2", "C1", "bau", NOV4, NOV4, 10, 0]
+    moved = ["A", "S", "bfe", "O2", "C1", "bau", NOV4, NOV4, 10, 0, ""]
     plan = Plan(
         status="feasible",
         levels=[

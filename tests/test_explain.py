@@ -63,8 +63,8 @@ def _problem() -> Problem:
 
 def _assignments() -> pd.DataFrame:
     rows = [
-        ["s1", "S", "bfe", "O3", "C3", "kunst", DAY, DAY, 12, 10],
-        ["s2", "S", "bfe", "O1", "C1", "it", DAY, DAY, 11, 0],
+        ["s1", "S", "bfe", "O3", "C3", "kunst", DAY, DAY, 12, 10, ""],
+        ["s2", "S", "bfe", "O1", "C1", "it", DAY, DAY, 11, 0, ""],
     ]
     return pd.DataFrame(rows, columns=ASSIGNMENT_COLUMNS)
 
@@ -118,8 +118,8 @@ def test_too_young_and_field_already_used() -> None:
     )
     plan = pd.DataFrame(
         [
-            ["s1", "S", "bfe", "O3", "C3", "kunst", DAY, DAY, 12, 10],
-            ["s1", "S", "bfe", "O2", "C2", "bau", day2, day2, 20, 80],
+            ["s1", "S", "bfe", "O3", "C3", "kunst", DAY, DAY, 12, 10, ""],
+            ["s1", "S", "bfe", "O2", "C2", "bau", day2, day2, 20, 80, ""],
         ],
         columns=ASSIGNMENT_COLUMNS,
     )
@@ -206,7 +206,7 @@ def test_two_offers_of_one_company_in_one_field_are_told_apart() -> None:
     second = base.offers[0].model_copy(update={"offer_id": "O1b"})
     problem = base.model_copy(update={"offers": (*base.offers, second)})
     plan = pd.concat(
-        [_assignments(), pd.DataFrame([["s9", "S", "bfe", "O1b", "C1", "it", DAY, DAY, 11, 0]],
+        [_assignments(), pd.DataFrame([["s9", "S", "bfe", "O1b", "C1", "it", DAY, DAY, 11, 0, ""]],
                                       columns=ASSIGNMENT_COLUMNS)],
         ignore_index=True,
     )  # fmt: skip

@@ -58,7 +58,7 @@ def test_a_tolerance_is_a_percentage_from_0_to_50() -> None:
 
 def test_the_four_kinds_and_their_default_days() -> None:
     assert KINDS == ("bfe", "praktikum", "praxiskurs", "langzeit")
-    assert PLANNED_KINDS == ("bfe", "praktikum")  # this version
+    assert PLANNED_KINDS == KINDS  # all four in one plan
     start = dt.date(2026, 11, 16)
     rows = [CalendarEntry(school_id="S", kind=k, grade=9, start_date=start) for k in KINDS]
     # 3 BFE days, a block of 10 working days, 1 course, 1 day a week

@@ -4,6 +4,7 @@ slow pure-Python reference."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 from typing import Any
@@ -19,6 +20,7 @@ from kaoa_match.model import (
     ExtraHoliday,
     Interest,
     Offer,
+    Participant,
     Problem,
     School,
     Student,
@@ -520,6 +522,9 @@ def synthetic_kreis(seed: int = 7, n_students: int = 2000) -> Problem:
         )
     ]
     travel_rows = {(t.origin_id, t.company_id): t for t in travel}  # IDs are unique
+    courses, periods, listed = _new_kinds(np.random.default_rng(seed + 1), schools, students)
+    offers += courses
+    calendar += periods
     interests = [
         Interest(student_id=f"P{i}", field_id=fields[int(f)], score=int(s))
         for i in range(n_students)
@@ -538,7 +543,67 @@ def synthetic_kreis(seed: int = 7, n_students: int = 2000) -> Problem:
         interests=tuple(interests),
         holidays=(ExtraHoliday(date=D(2027, 5, 26), name="Pädagogischer Tag"),),
         travel=tuple(travel_rows.values()),
+        participants=tuple(listed),
     )
+
+
+def _new_kinds(
+    rng: np.random.Generator, schools: list[School], students: list[Student]
+) -> tuple[list[Offer], list[CalendarEntry], list[Participant]]:
+    """Courses of 3 or 5 working days in Feb and Mar 2027 (some with a minimum
+    group), Langzeitpraktikum places (some for too short a period), a
+    Praxiskurs window for grade 9 and a Langzeitpraktikum period for grades 8
+    and 9 at every school, and their participants."""
+    working = WorkingDays()
+    weeks = working.between(D(2027, 2, 1), D(2027, 3, 12))
+    names = ("mo", "di", "mi", "do", "fr")
+    offers = []
+    for n in range(150):
+        length = int(rng.choice([3, 5]))
+        k = int(rng.integers(0, len(weeks) - length))
+        capacity = int(rng.integers(0, 12))
+        offers.append(
+            Offer(offer_id=f"K{n}", company_id=f"C{int(rng.integers(400))}",
+                  field_id=DEFAULT_FIELDS[int(rng.integers(len(DEFAULT_FIELDS)))].field_id,
+                  kind="praxiskurs", start_date=weeks[k], end_date=weeks[k + length - 1],
+                  capacity=capacity,
+                  min_group=int(rng.integers(2, 5)) if capacity >= 4 and rng.random() < 0.3
+                  else None)
+        )  # fmt: skip
+    for n in range(60):
+        days = frozenset(str(w) for w in rng.choice(names, int(rng.integers(1, 4)), replace=False))
+        offers.append(
+            Offer(offer_id=f"L{n}", company_id=f"C{int(rng.integers(400))}",
+                  field_id=DEFAULT_FIELDS[int(rng.integers(len(DEFAULT_FIELDS)))].field_id,
+                  kind="langzeit", start_date=D(2026, 9, 1),
+                  end_date=D(2027, 6, 30) if rng.random() < 0.85 else D(2027, 1, 29),
+                  capacity=int(rng.integers(0, 3)), weekdays=days)
+        )  # fmt: skip
+    calendar = []
+    for school in schools:
+        calendar.append(
+            CalendarEntry(school_id=school.school_id, kind="praxiskurs", grade=9,
+                          start_date=D(2027, 2, 1), end_date=D(2027, 3, 12),
+                          days=int(rng.integers(1, 3)))
+        )  # fmt: skip
+        for grade in (8, 9):
+            allowed = frozenset(str(w) for w in rng.choice(names, 3, replace=False))
+            calendar.append(
+                CalendarEntry(school_id=school.school_id, kind="langzeit", grade=grade,
+                              start_date=D(2026, 11, 16), end_date=D(2027, 3, 12),
+                              days=int(rng.integers(1, 3)), weekdays=allowed)
+            )  # fmt: skip
+    listed = [
+        Participant(student_id=s.student_id, kind="praxiskurs")
+        for s in students
+        if s.grade == 9 and rng.random() < 0.3
+    ]
+    listed += [
+        Participant(student_id=s.student_id, kind="langzeit")
+        for s in students
+        if s.grade in (8, 9) and rng.random() < 0.05
+    ]
+    return offers, calendar, listed
 
 
 def _reference_minutes(problem: Problem, i: int, company: Company) -> int:
@@ -565,8 +630,9 @@ def _age(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def reference_options(problem: Problem, i: int) -> set[tuple[int, dt.date, int, int]]:
-    """(offer, first day, n_days, minutes) of every allowed option of student i."""
+def reference_options(problem: Problem, i: int) -> set[tuple[int, dt.date, int, int, int]]:
+    """(offer, first day, n_days, minutes, weekday mask) of every allowed option
+    of student i (the mask: bit 0 Monday, Langzeitpraktikum only)."""
     working = WorkingDays.for_problem(problem)
     student = problem.students[i]
     school = next(s for s in problem.schools if s.school_id == student.school_id)
@@ -575,12 +641,14 @@ def reference_options(problem: Problem, i: int) -> set[tuple[int, dt.date, int, 
         e for e in problem.calendar if (e.school_id, e.grade) == (student.school_id, student.grade)
     ]
     companies = {c.company_id: c for c in problem.companies}
+    listed = {p.kind for p in problem.participants if p.student_id == student.student_id}
     found = set()
     for o, offer in enumerate(problem.offers):
         company = companies[offer.company_id]
         mine = [r for r in rows if r.kind == offer.kind]
         if (
-            offer.capacity == 0
+            (offer.kind in ("praxiskurs", "langzeit") and offer.kind not in listed)
+            or offer.capacity == 0
             or not mine
             or (offer.grades and student.grade not in offer.grades)
             or (offer.school_types and school.school_type not in offer.school_types)
@@ -591,25 +659,57 @@ def reference_options(problem: Problem, i: int) -> set[tuple[int, dt.date, int, 
         minutes = _reference_minutes(problem, i, company)
         if minutes > limit:
             continue
-        starts: list[tuple[dt.date, int]] = []
+        starts: list[tuple[dt.date, int, int]] = []
         if offer.kind == "bfe":
             dates = {d for r in mine for d in working.between(r.start_date, r.last_date)}
             if max(r.needed_days for r in mine) > 0:
-                starts = [(d, 1) for d in dates if offer.start_date <= d <= offer.last_date]
+                starts = [(d, 1, 0) for d in dates if offer.start_date <= d <= offer.last_date]
+        elif offer.kind == "praxiskurs":
+            course = working.between(offer.start_date, offer.last_date)
+            if course and any(
+                r.needed_days > 0 and r.start_date <= course[0] and course[-1] <= r.last_date
+                for r in mine
+            ):
+                starts = [(course[0], len(course), 0)]
+        elif offer.kind == "langzeit":
+            starts = _reference_langzeit(working, offer, mine)
         else:
             for r in mine:
                 inside = working.between(
                     max(r.start_date, offer.start_date), min(r.last_date, offer.last_date)
                 )
                 n = r.needed_days
-                starts += [(inside[k], n) for k in range(len(inside) - n + 1) if n > 0]
-        for day, n in starts:
+                starts += [(inside[k], n, 0) for k in range(len(inside) - n + 1) if n > 0]
+        for day, n, weekdays in starts:
             if company.min_age is not None and (
                 student.birth_date is None or _age(student.birth_date, day) < company.min_age
             ):
                 continue
-            found.add((o, day, n, minutes))
+            found.add((o, day, n, minutes, weekdays))
     return found
+
+
+def _reference_langzeit(
+    working: WorkingDays, offer: Offer, rows: list[CalendarEntry]
+) -> list[tuple[dt.date, int, int]]:
+    """(first date, working days from the first to the last date, weekday mask)
+    of each set of weekdays the school and offer allow with a date on each."""
+    names = ("mo", "di", "mi", "do", "fr")
+    starts = []
+    for r in rows:
+        if not (offer.start_date <= r.start_date and r.last_date <= offer.last_date):
+            continue
+        allowed = sorted((r.weekdays or frozenset(names)) & offer.weekdays, key=names.index)
+        period = working.between(r.start_date, r.last_date)
+        for chosen in itertools.combinations(allowed, r.needed_days):
+            dates = [d for d in period if names[d.weekday()] in chosen]
+            if r.needed_days == 0 or any(
+                not any(names[d.weekday()] == w for d in dates) for w in chosen
+            ):
+                continue
+            mask = sum(1 << names.index(w) for w in chosen)
+            starts.append((dates[0], len(working.between(dates[0], dates[-1])), mask))
+    return starts
 
 
 @pytest.fixture(scope="module")
@@ -624,6 +724,8 @@ def test_generated_kreis_matches_the_reference(generated: tuple[Problem, Options
     without = sorted({i for i, _ in options.no_option_reason})
     sample = sorted(set(rng.choice(len(problem.students), 40, replace=False).tolist()))
     sample += without[:10]
+    for code in (KIND_CODE["praxiskurs"], KIND_CODE["langzeit"]):  # a few of each new kind
+        sample += np.unique(options.student[options.kind == code])[:10].tolist()
     assert len(without) > 0  # the generator makes some students unplaceable
     for i in sample:
         mine = options.student == i
@@ -633,13 +735,14 @@ def test_generated_kreis_matches_the_reference(generated: tuple[Problem, Options
                 [options.days[k] for k in options.first_day[mine].tolist()],
                 options.n_days[mine].tolist(),
                 options.travel_min[mine].tolist(),
+                options.weekdays[mine].tolist(),
                 strict=True,
             )
         )
         assert got == reference_options(problem, i), problem.students[i].student_id
         assert len(got) == int(mine.sum())  # no duplicates
         for kind, code in KIND_CODE.items():
-            needed = options.bfe_needed[i] > 0 if kind == "bfe" else options.praktikum_needed[i] > 0
+            needed = options.needed(kind)[i] > 0
             empty = not (options.kind[mine] == code).any()
             assert ((i, kind) in options.no_option_reason) == (needed and empty)
 

@@ -58,7 +58,7 @@ def three_day_kreis(**extra: object) -> Problem:
 
 
 def row(sid: str, oid: str, day: dt.date, field: str, company_id: str) -> tuple[object, ...]:
-    return (sid, "S", "bfe", oid, company_id, field, day, day, 1, 0)
+    return (sid, "S", "bfe", oid, company_id, field, day, day, 1, 0, "")
 
 
 def plan_of(*rows: tuple[object, ...]) -> pd.DataFrame:

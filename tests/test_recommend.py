@@ -190,7 +190,7 @@ def three_day_kreis() -> Problem:
 
 def rows(*placements: tuple[str, str, dt.date, str, str]) -> pd.DataFrame:
     return pd.DataFrame(
-        [(s, "S", "bfe", o, c, f, d, d, 15, 0) for s, o, d, f, c in placements],
+        [(s, "S", "bfe", o, c, f, d, d, 15, 0, "") for s, o, d, f, c in placements],
         columns=ASSIGNMENT_COLUMNS,
     )
 

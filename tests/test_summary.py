@@ -167,7 +167,10 @@ def test_render_is_short_and_names_students_by_id_only(
 ) -> None:
     text = render_summary(summary)
     assert "Students per school and grade" in text
-    assert "Students with no possible placement (bfe: 0, praktikum: 1)" in text
+    assert (
+        "Students with no possible placement (bfe: 0, praktikum: 1, praxiskurs: 0, langzeit: 0)"
+        in text
+    )
     assert "P5" in text
     assert "2011" not in text  # no birth dates
     assert "51.0" not in text  # no coordinates

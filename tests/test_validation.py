@@ -650,10 +650,7 @@ def test_previous_rows_of_the_new_kinds() -> None:
         previous=(row, row.model_copy(update={"status": "locked"})),
     )
     assert errors(problem) == []
-    assert warnings(problem) == [
-        "previous.csv:3: status: locked langzeit row: this version does not plan langzeit "
-        "yet; the plan leaves this placement out (neither kept nor changed)",
-    ]
+    assert warnings(problem) == []  # planned, so a locked row is kept like any other
     bfe = row.model_copy(update={"kind": "bfe", "status": "published"})
     assert errors(problem.model_copy(update={"previous": (bfe,)})) == [
         "previous.csv:2: weekdays: weekdays di on a bfe row: weekdays are for langzeit rows "

@@ -74,12 +74,12 @@ def tiny_problem() -> Problem:
 def tiny_plan() -> tuple[pd.DataFrame, pd.DataFrame]:
     """A valid plan: a1 and a2 get both days, a3 one, b1 the block, b2 none."""
     rows = [
-        ["a1", "A", "bfe", "O1", "C1", "soziales", D1, D1, 12, 0],
-        ["a1", "A", "bfe", "O2", "C2", "metall", D2, D2, 15, 0],
-        ["a2", "A", "bfe", "O2", "C2", "metall", D1, D1, 15, 0],
-        ["a2", "A", "bfe", "O1", "C1", "soziales", D2, D2, 12, 0],
-        ["a3", "A", "bfe", "O1", "C1", "soziales", D1, D1, 12, 0],
-        ["b1", "B", "praktikum", "O3", "C2", "metall", *BLOCK, 11, 0],
+        ["a1", "A", "bfe", "O1", "C1", "soziales", D1, D1, 12, 0, ""],
+        ["a1", "A", "bfe", "O2", "C2", "metall", D2, D2, 15, 0, ""],
+        ["a2", "A", "bfe", "O2", "C2", "metall", D1, D1, 15, 0, ""],
+        ["a2", "A", "bfe", "O1", "C1", "soziales", D2, D2, 12, 0, ""],
+        ["a3", "A", "bfe", "O1", "C1", "soziales", D1, D1, 12, 0, ""],
+        ["b1", "B", "praktikum", "O3", "C2", "metall", *BLOCK, 11, 0, ""],
     ]
     short = [
         ["a3", "A", "bfe", 1, "no free place in a Berufsfeld not yet used"],
@@ -357,7 +357,7 @@ def test_an_input_workbook_saved_by_libreoffice_reads_back(tmp_path: Path) -> No
 COURSE = (dt.date(2027, 2, 1), dt.date(2027, 2, 3))  # Monday to Wednesday
 LATER = (dt.date(2027, 2, 8), dt.date(2027, 2, 10))
 PERIOD = (dt.date(2026, 11, 2), dt.date(2027, 6, 25))
-KIND_COLUMNS = [*ASSIGNMENT_COLUMNS, "weekdays"]  # assignments.csv of contract v3
+KIND_COLUMNS = list(ASSIGNMENT_COLUMNS)  # assignments.csv of contract v3, with weekdays
 
 
 def kinds_problem() -> Problem:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kaoa_match.solvers.builder import iter_groups
-from kaoa_match.solvers.variables import BFE, PRAKTIKUM
+from kaoa_match.solvers.variables import BFE, COURSE, LANGZEIT, PRAKTIKUM
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -33,26 +33,50 @@ def at_most_needed_bfe_days(
 
 
 def distinct_berufsfelder(b: ModelBuilder, cand: Candidates, n_fields: int) -> None:
-    """BFE: each of a student's days in a different Berufsfeld."""
-    bfe = np.flatnonzero(cand.kind == BFE)
-    keys = cand.student[bfe] * n_fields + cand.field[bfe]
-    for _, members in iter_groups(keys, bfe):
-        b.add_at_most(members, 1)
+    """BFE: each of a student's days in a different Berufsfeld; Praxiskurs:
+    each of a participant's courses in a different Berufsfeld."""
+    for kind in (BFE, COURSE):
+        of_kind = np.flatnonzero(cand.kind == kind)
+        keys = cand.student[of_kind] * n_fields + cand.field[of_kind]
+        for _, members in iter_groups(keys, of_kind):
+            b.add_at_most(members, 1)
+
+
+def at_most_needed_courses(
+    b: ModelBuilder, cand: Candidates, courses_needed: NDArray[np.int64]
+) -> None:
+    """Praxiskurs: a participant gets at most ``days`` courses."""
+    courses = np.flatnonzero(cand.kind == COURSE)
+    b.add_grouped_at_most(cand.student[courses], courses, courses_needed)
 
 
 def one_place_per_day(b: ModelBuilder, cand: Candidates, n_days: int) -> None:
-    """BFE placements on distinct days; and nobody is at two places on one day.
+    """Across kinds: no two placements of one student share a date, except
+    that a Langzeitpraktikum pauses during the student's Praktikum block.
 
-    A Praktikum-only student needs no per-day rule: one block at most
-    (``one_praktikum_block``) already keeps the days apart.
+    Two rows per (student, day): the BFE days, blocks and courses on it at most
+    one; and the BFE days, courses and Langzeitpraktikum dates on it at most
+    one (a Praktikum block may share its days with a Langzeitpraktikum). A
+    student with only one block or one Langzeitpraktikum needs no row: at
+    most one of each (``one_praktikum_block``, ``one_langzeitpraktikum``)
+    already keeps its days apart.
     """
-    has_bfe = np.zeros(int(cand.student.max(initial=-1)) + 1, dtype=bool)
-    has_bfe[cand.student[cand.kind == BFE]] = True
+    n_students = int(cand.student.max(initial=-1)) + 1
+    daily = np.zeros(n_students, dtype=bool)  # a student with BFE days or courses
+    daily[cand.student[(cand.kind == BFE) | (cand.kind == COURSE)]] = True
     owner, day = cand.expand_days()
-    relevant = has_bfe[cand.student[owner]]
+    relevant = daily[cand.student[owner]]
     owner, day = owner[relevant], day[relevant]
-    for _, members in iter_groups(cand.student[owner] * n_days + day, owner):
+    key = cand.student[owner] * n_days + day
+    lz = cand.kind[owner] == LANGZEIT
+    for _, members in iter_groups(key[~lz], owner[~lz]):
         b.add_at_most(members, 1)
+    # Only days on which a BFE day or a course competes with a Langzeitpraktikum.
+    daily_kind = (cand.kind[owner] == BFE) | (cand.kind[owner] == COURSE)
+    with_lz = np.isin(key, key[lz]) & np.isin(key, key[daily_kind]) & (lz | daily_kind)
+    if with_lz.any():
+        for _, members in iter_groups(key[with_lz], owner[with_lz]):
+            b.add_at_most(members, 1)
 
 
 def one_praktikum_block(b: ModelBuilder, cand: Candidates) -> None:
@@ -60,6 +84,39 @@ def one_praktikum_block(b: ModelBuilder, cand: Candidates) -> None:
     blocks = np.flatnonzero(cand.kind == PRAKTIKUM)
     for _, members in iter_groups(cand.student[blocks], blocks):
         b.add_at_most(members, 1)
+
+
+def one_langzeitpraktikum(b: ModelBuilder, cand: Candidates) -> None:
+    """Langzeitpraktikum: a participant gets at most one placement."""
+    placements = np.flatnonzero(cand.kind == LANGZEIT)
+    for _, members in iter_groups(cand.student[placements], placements):
+        b.add_at_most(members, 1)
+
+
+def course_capacity(
+    b: ModelBuilder, cand: Candidates, capacity: NDArray[np.int64], min_group: NDArray[np.int64]
+) -> None:
+    """Praxiskurs capacity: a course takes at most ``capacity`` participants,
+    and either none or at least ``min_group`` (the course runs or not)."""
+    courses = np.flatnonzero(cand.kind == COURSE)
+    for offer, members in iter_groups(cand.offer[courses], courses):
+        if min_group[offer] > 1:
+            b.new_switch(members, int(min_group[offer]), int(capacity[offer]))
+        else:
+            b.add_at_most(members, int(capacity[offer]))
+
+
+_WEEKDAYS = 5  # Monday to Friday: the bits of a Langzeitpraktikum's weekday mask
+
+
+def langzeit_capacity(b: ModelBuilder, cand: Candidates, capacity: NDArray[np.int64]) -> None:
+    """Langzeitpraktikum capacity: on each of its weekdays an offer takes at
+    most ``capacity`` such students."""
+    placements = np.flatnonzero(cand.kind == LANGZEIT)
+    for weekday in range(_WEEKDAYS):
+        on = placements[(cand.weekdays[placements] >> weekday & 1) == 1]
+        for offer, members in iter_groups(cand.offer[on], on):
+            b.add_at_most(members, int(capacity[offer]))
 
 
 def bfe_capacity(
@@ -161,13 +218,14 @@ def company_days(
     """For the given students: (company, day) slot -> candidates that put them there.
 
     A slot is ``company * n_days + day``. Pairs are few, so a loop is fine.
+    A Langzeitpraktikum is at its company on each of its dates (its pause in
+    a Praktikum block is left out: it keeps ``apart`` pairs further apart).
     """
     chosen = np.fromiter(students, np.int64, len(students))
     result: dict[int, dict[int, list[int]]] = {}
     for i in np.flatnonzero(np.isin(cand.student, chosen)).tolist():
-        first = int(cand.first_day[i])
         per_student = result.setdefault(int(cand.student[i]), {})
-        for day in range(first, first + int(cand.n_days[i])):
+        for day in cand.days_of(i):
             per_student.setdefault(int(cand.company[i]) * n_days + day, []).append(i)
     return result
 
@@ -186,15 +244,21 @@ def add_hard_rules(
     apart: list[tuple[int, int]],
     locked_candidates: NDArray[np.int64],
     n_days: int,
+    courses_needed: NDArray[np.int64],
 ) -> None:
-    """Every hard rule of the spec that spans options."""
+    """Every hard rule of the spec that spans options (``courses_needed``: per
+    student, the Praxiskurse it takes)."""
     capacity = np.asarray([o.capacity for o in problem.offers], dtype=np.int64)
     min_group = group_minimums(problem)
     at_most_needed_bfe_days(b, cand, bfe_needed)
     distinct_berufsfelder(b, cand, len(problem.fields))
     one_place_per_day(b, cand, n_days)
+    at_most_needed_courses(b, cand, courses_needed)
     one_praktikum_block(b, cand)
+    one_langzeitpraktikum(b, cand)
     bfe_capacity(b, cand, capacity, min_group, n_days)
     praktikum_capacity(b, cand, capacity, n_days)
+    course_capacity(b, cand, capacity, min_group)
+    langzeit_capacity(b, cand, capacity)
     apart_pairs(b, cand, apart, n_days)
     locked_rows(b, locked_candidates)

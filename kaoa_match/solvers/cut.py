@@ -11,6 +11,7 @@ from kaoa_match.solvers.kreis import most_placements, short_and_rivals
 from kaoa_match.solvers.reduce import nearest_per_day_field, prune_dominated_bfe
 from kaoa_match.solvers.variables import (
     BFE,
+    COURSE,
     Candidates,
     WishMatches,
 )
@@ -32,12 +33,13 @@ _SHORT_STUDENTS_OPTIONS = 50_000
 def groups_that_can_run(
     opts: Options, min_group: NDArray[np.int64], locked: NDArray[np.int64]
 ) -> NDArray[np.bool_]:
-    """Mask over all options: False at an offer-day with a minimum group size
-    that fewer students could ever attend (unless a locked row is there, which
-    the model then reports as a conflict)."""
+    """Mask over all options: False at an offer-day (or course) with a minimum
+    group size that fewer students could ever attend (unless a locked row is
+    there, which the model then reports as a conflict)."""
     keep = np.ones(len(opts), dtype=bool)
     offer = np.asarray(opts.offer, np.int64)
-    grouped = np.flatnonzero((np.asarray(opts.kind) == BFE) & (min_group[offer] > 1))
+    kind = np.asarray(opts.kind)
+    grouped = np.flatnonzero(((kind == BFE) | (kind == COURSE)) & (min_group[offer] > 1))
     if len(grouped) == 0:
         return keep
     slot = offer[grouped] * len(opts.days) + np.asarray(opts.first_day, np.int64)[grouped]
@@ -143,6 +145,9 @@ def cut_mask(
     cut_to[previous[previous >= 0]] = True
     cut_to[cand.source[start]] = True
     cut_to[cand.source[priced]] = True
+    # Courses and Langzeitpraktika are few (a share of a cohort) and the
+    # nearest offers per day and field do not describe them: all stay.
+    cut_to[cand.source[cand.kind >= COURSE]] = True
     # The place that completes a short student may be beyond the nearest offers.
     placed = np.bincount(cand.student[start], minlength=len(kreis.most_placeable))
     theirs = np.flatnonzero((placed < kreis.most_placeable)[cand.student])

@@ -13,6 +13,8 @@ from kaoa_match.solvers.levels import Order
 from kaoa_match.solvers.start.flows import FlowKreis
 from kaoa_match.solvers.start.greedy import GreedyInput
 from kaoa_match.solvers.variables import (
+    COURSE,
+    LANGZEIT,
     PRAKTIKUM,
     Candidates,
     PreviousMatch,
@@ -41,6 +43,7 @@ class Kreis:
     capacity: NDArray[np.int64]
     min_group: NDArray[np.int64]  # per offer, 1 = no minimum
     bfe_needed: NDArray[np.int64]
+    courses_needed: NDArray[np.int64]  # per student: the Praxiskurse it takes
     most_placeable: NDArray[np.int64]
     top: NDArray[np.bool_]
     school: NDArray[np.int64]  # per student
@@ -64,6 +67,7 @@ class Kreis:
             capacity=np.asarray([o.capacity for o in problem.offers], dtype=np.int64),
             min_group=group_minimums(problem),
             bfe_needed=np.asarray(opts.bfe_needed, np.int64),
+            courses_needed=np.asarray(opts.courses_needed, np.int64),
             most_placeable=np.asarray(max_placeable(opts), dtype=np.int64),
             top=_top_matrix(opts, len(problem.fields)),
             school=np.unique([s.school_id for s in problem.students], return_inverse=True)[1]
@@ -106,6 +110,7 @@ class Kreis:
             self.seed,
             self.min_group,
             wishes.option_points(len(cand)),
+            self.courses_needed,
         )
 
     def flow_kreis(
@@ -115,7 +120,10 @@ class Kreis:
         wishes: WishMatches | None = None,
     ) -> FlowKreis:
         """The Kreis as the min-cost-flow rounds see it: students in a pair or
-        with a locked row stay where the greedy put them."""
+        with a locked row stay where the greedy put them. The rounds move BFE
+        days and Praktikum blocks only; a course or Langzeitpraktikum stays,
+        and its dates are taken (a Praktikum block, which may share dates with
+        a Langzeitpraktikum, is kept off them too: valid, if cautious)."""
         movable = np.ones(len(self.problem.students), dtype=bool)
         for a, b in self.apart + self.together:
             movable[[a, b]] = False
@@ -137,14 +145,35 @@ class Kreis:
         self, b: ModelBuilder, cand: Candidates, locked: NDArray[np.int64] | None = None
     ) -> None:
         locked = self.locked_in(cand) if locked is None else locked
-        add_hard_rules(b, cand, self.problem, self.bfe_needed, self.apart, locked, self.n_days)
+        add_hard_rules(
+            b,
+            cand,
+            self.problem,
+            self.bfe_needed,
+            self.apart,
+            locked,
+            self.n_days,
+            self.courses_needed,
+        )
 
 
 def most_placements(cand: Candidates, most_bfe: NDArray[np.int64]) -> NDArray[np.int64]:
     """Per student, the most placements it could have (capacity ignored): its
-    ``most_bfe`` BFE days, and a block where it has one among ``cand``."""
-    has_block = np.bincount(cand.student[cand.kind == PRAKTIKUM], minlength=len(most_bfe)) > 0
-    return most_bfe + has_block
+    ``most_bfe`` BFE days, a block and a Langzeitpraktikum where it has one
+    among ``cand``, and a course in each Berufsfeld it has courses in."""
+    n = len(most_bfe)
+    has_block = np.bincount(cand.student[cand.kind == PRAKTIKUM], minlength=n) > 0
+    has_langzeit = np.bincount(cand.student[cand.kind == LANGZEIT], minlength=n) > 0
+    return most_bfe + has_block + has_langzeit + course_fields(cand, n)
+
+
+def course_fields(cand: Candidates, n_students: int) -> NDArray[np.int64]:
+    """Per student: the Berufsfelder of its courses among ``cand``, the most
+    courses it can take (distinct fields)."""
+    courses = cand.kind == COURSE
+    n_fields = int(cand.field.max(initial=0)) + 1
+    pairs = np.unique(cand.student[courses] * n_fields + cand.field[courses])
+    return np.bincount(pairs // n_fields, minlength=n_students).astype(np.int64)
 
 
 def short_and_rivals(
@@ -155,7 +184,9 @@ def short_and_rivals(
     offer for a Praktikum). Only these move in a repair round."""
     n = len(most_bfe)
     most = most_placements(cand, most_bfe)
-    slot = np.where(cand.kind == PRAKTIKUM, -1 - cand.offer, cand.offer * n_days + cand.first_day)
+    # Any block or Langzeitpraktikum of an offer competes with the others of it.
+    whole_offer = (cand.kind == PRAKTIKUM) | (cand.kind == LANGZEIT)
+    slot = np.where(whole_offer, -1 - cand.offer, cand.offer * n_days + cand.first_day)
 
     def free(plan: NDArray[np.int64]) -> NDArray[np.bool_]:
         taken = plan == 1

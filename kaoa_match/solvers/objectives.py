@@ -16,7 +16,7 @@ import numpy as np
 from kaoa_match.solvers.builder import iter_groups
 from kaoa_match.solvers.constraints import company_days
 from kaoa_match.solvers.levels import DEFAULT_ORDER, Order, spec
-from kaoa_match.solvers.variables import BFE, WishMatches
+from kaoa_match.solvers.variables import BFE, COURSE, LANGZEIT, PRAKTIKUM, WishMatches
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -109,11 +109,10 @@ def per_student_caps(
 
     ``bfe_most[s]`` is the most BFE days student ``s`` can get (distinct days
     and fields); interest then is at most the sum of that many of the
-    student's best field scores, plus the best Praktikum score.
+    student's best field scores, plus the best Praktikum and Langzeitpraktikum
+    scores and the best course score in each field it has courses in.
     """
     n = len(bfe_most)
-    blocks = np.flatnonzero(cand.kind != BFE)
-    has_block = np.bincount(cand.student[blocks], minlength=n) > 0
     # A student's score depends on the field only: a (student, field) table,
     # -1 where the student has no BFE option in the field. Filled in chunks,
     # since over every option of a large Kreis (koeln: 17.7 M) the copies of
@@ -128,11 +127,10 @@ def per_student_caps(
     ranked = -np.sort(-score_in, axis=1)
     taken = (np.arange(n_fields)[None, :] < bfe_most[:, None]) & (ranked >= 0)
     best_bfe = int(ranked[taken].sum())
-    best_block = np.zeros(n, dtype=np.int64)
-    np.maximum.at(best_block, cand.student[blocks], cand.score[blocks])
+    ones = np.ones(len(cand), dtype=np.int64)
     caps = {
-        "coverage": (int(bfe_most.sum() + has_block.sum()), "per-student"),
-        "interest": (best_bfe + int(best_block.sum()), "per-student"),
+        "coverage": (int(bfe_most.sum() + best_other(cand, ones, n).sum()), "per-student"),
+        "interest": (best_bfe + int(best_other(cand, cand.score, n).sum()), "per-student"),
     }
     if wishes is not None:
         caps["wishes"] = (_wish_cap(cand, bfe_most, wishes), "per-student")
@@ -156,10 +154,29 @@ def _wish_cap(cand: Candidates, bfe_most: NDArray[np.int64], wishes: WishMatches
     rank = np.arange(len(order)) - np.searchsorted(student, student, side="left")
     keep = order[rank < bfe_most[student]]
     best = np.bincount(cand.student[keep], weights=points[keep], minlength=n)
-    blocks = np.flatnonzero(cand.kind != BFE)
-    best_block = np.zeros(n, dtype=np.int64)
-    np.maximum.at(best_block, cand.student[blocks], points[blocks])
-    return int(np.minimum(every_wish, best + best_block).sum())
+    return int(np.minimum(every_wish, best + best_other(cand, points, n)).sum())
+
+
+def best_other(cand: Candidates, value: NDArray[np.int64], n: int) -> NDArray[np.int64]:
+    """Per student, the most ``value`` (per candidate, ≥ 0) its placements
+    other than BFE days can add, capacity and dates ignored: its best
+    Praktikum block, its best Langzeitpraktikum and its best course in each
+    Berufsfeld (the courses of a participant lie in distinct fields)."""
+    best = np.zeros(n, dtype=np.int64)
+    for kind in (PRAKTIKUM, LANGZEIT):  # at most one of each
+        of_kind = np.flatnonzero(cand.kind == kind)
+        top = np.zeros(n, dtype=np.int64)
+        np.maximum.at(top, cand.student[of_kind], value[of_kind])
+        best += top
+    courses = np.flatnonzero(cand.kind == COURSE)
+    if len(courses):
+        n_fields = int(cand.field.max(initial=0)) + 1
+        key = cand.student[courses] * n_fields + cand.field[courses]
+        cells, where = np.unique(key, return_inverse=True)
+        top = np.zeros(len(cells), dtype=np.int64)
+        np.maximum.at(top, where.ravel(), value[courses])
+        best += np.bincount(cells // n_fields, weights=top, minlength=n).astype(np.int64)
+    return best
 
 
 def _fairness(b: ModelBuilder, cand: Candidates, top_fields: NDArray[np.bool_]) -> Level:
@@ -176,7 +193,8 @@ def _wishes(b: ModelBuilder, cand: Candidates, wishes: WishMatches) -> Level:
     """``6 - rank`` for each wish granted, once however many placements grant it.
 
     Where at most one of a wish's options can be in any plan (one offer; BFE
-    options of one Berufsfeld; Praktikum blocks) the options carry the points
+    days or courses of one Berufsfeld; Praktikum blocks; Langzeitpraktika)
+    the options carry the points
     themselves; otherwise (a company with places in several fields) an
     indicator per wish does, bounded by its options.
     """
@@ -185,7 +203,8 @@ def _wishes(b: ModelBuilder, cand: Candidates, wishes: WishMatches) -> Level:
     flag_points: list[int] = []
     for wish, members in iter_groups(wishes.wish, wishes.option):
         kind, field = cand.kind[members], cand.field[members]
-        if (kind == kind[0]).all() and (kind[0] != BFE or (field == field[0]).all()):
+        one_field = kind[0] not in (BFE, COURSE) or (field == field[0]).all()
+        if (kind == kind[0]).all() and one_field:
             points[members] += wishes.weight[wish]
         else:
             flags.append(b.new_indicator([members]))

@@ -7,20 +7,23 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from kaoa_match.i18n import _, date_text, ngettext
+from kaoa_match.i18n import _, date_text, ngettext, span_text
+from kaoa_match.options import weekday_names
 from kaoa_match.plan import ASSIGNMENT_COLUMNS, UNASSIGNED_COLUMNS, Plan, Status
-from kaoa_match.solvers.variables import BFE, PRAKTIKUM
+from kaoa_match.solvers.variables import BFE, COURSE, LANGZEIT, PRAKTIKUM
 from kaoa_match.travel import max_travel_minutes
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from numpy.typing import NDArray
 
-    from kaoa_match.model import Problem
+    from kaoa_match.model import Problem, Student
     from kaoa_match.options import Options
     from kaoa_match.solvers.search.lexicographic import LexResult
     from kaoa_match.solvers.variables import Candidates
 
-KIND_NAME = {BFE: "bfe", PRAKTIKUM: "praktikum"}
+KIND_NAME = {BFE: "bfe", PRAKTIKUM: "praktikum", COURSE: "praxiskurs", LANGZEIT: "langzeit"}
 _GROUPS_SHOWN = 3  # groups below their minimum named in one reason
 
 
@@ -43,17 +46,24 @@ def make_plan(
 def assignment_table(
     problem: Problem, opts: Options, cand: Candidates, chosen: NDArray[np.int64]
 ) -> pd.DataFrame:
-    """One row per BFE day or Praktikum block, sorted by school, student, date."""
+    """One row per BFE day, Praktikum block, course or Langzeitpraktikum,
+    sorted by school, student, date."""
     rows = [assignment_row(problem, opts, cand, i) for i in chosen.tolist()]
     table = pd.DataFrame(rows, columns=ASSIGNMENT_COLUMNS)
     return table.sort_values(["school_id", "student_id", "start_date"], ignore_index=True)
 
 
 def assignment_row(problem: Problem, opts: Options, cand: Candidates, i: int) -> tuple[object, ...]:
-    """Candidate ``i`` as a row of ``assignments.csv`` (plan.ASSIGNMENT_COLUMNS)."""
+    """Candidate ``i`` as a row of ``assignments.csv`` (plan.ASSIGNMENT_COLUMNS):
+    a Langzeitpraktikum row gives the school's period and its weekdays."""
     student = problem.students[int(cand.student[i])]
     offer = problem.offers[int(cand.offer[i])]
     first = int(cand.first_day[i])
+    start, end = opts.days[first], opts.days[first + int(cand.n_days[i]) - 1]
+    weekdays = ""
+    if cand.kind[i] == LANGZEIT:
+        start, end = langzeit_period(problem, student)
+        weekdays = "|".join(weekday_names(int(cand.weekdays[i])))
     return (
         student.student_id,
         student.school_id,
@@ -61,11 +71,22 @@ def assignment_row(problem: Problem, opts: Options, cand: Candidates, i: int) ->
         offer.offer_id,
         offer.company_id,
         offer.field_id,
-        opts.days[first],
-        opts.days[first + int(cand.n_days[i]) - 1],
+        start,
+        end,
         int(cand.travel[i]),
         int(cand.score[i]),
+        weekdays,
     )
+
+
+def langzeit_period(problem: Problem, student: Student) -> tuple[dt.date, dt.date]:
+    """The Langzeitpraktikum period of the student's school and grade."""
+    entry = next(
+        e
+        for e in problem.calendar
+        if (e.school_id, e.grade, e.kind) == (student.school_id, student.grade, "langzeit")
+    )
+    return entry.start_date, entry.last_date
 
 
 def unassigned_table(
@@ -77,12 +98,10 @@ def unassigned_table(
 ) -> pd.DataFrame:
     """Each student short of placements: how many are missing and why."""
     n = len(problem.students)
-    got_bfe = np.bincount(cand.student[chosen[cand.kind[chosen] == BFE]], minlength=n)
-    got_block = np.bincount(cand.student[chosen[cand.kind[chosen] == PRAKTIKUM]], minlength=n)
-    missing = {
-        "bfe": np.asarray(opts.bfe_needed, np.int64) - got_bfe,
-        "praktikum": np.asarray(opts.praktikum_needed, np.int64) - got_block,
-    }
+    missing = {}
+    for code, kind in KIND_NAME.items():
+        got = np.bincount(cand.student[chosen[cand.kind[chosen] == code]], minlength=n)
+        missing[kind] = np.asarray(opts.needed(kind), np.int64) - got
     explain = _Shortfall(problem, opts, cand, chosen)
     rows = []
     for kind, short in missing.items():
@@ -110,22 +129,30 @@ class _Shortfall:
         self.running: set[tuple[int, int]] = set()  # (offer, day) with students
         self.traeger = {c.company_id for c in problem.companies if c.provider_type == "traeger"}
         self.names = {c.company_id: c.name or c.company_id for c in problem.companies}
+        self.course_fields: dict[int, set[int]] = {}
         for i in chosen.tolist():
             s = int(cand.student[i])
             first = int(cand.first_day[i])
             self.running.add((int(cand.offer[i]), first))
-            self.taken_days.setdefault(s, set()).update(range(first, first + int(cand.n_days[i])))
+            if cand.kind[i] != LANGZEIT:
+                self.taken_days.setdefault(s, set()).update(cand.days_of(i))
             if cand.kind[i] == BFE:
                 self.taken_fields.setdefault(s, set()).add(int(cand.field[i]))
+            if cand.kind[i] == COURSE:
+                self.course_fields.setdefault(s, set()).add(int(cand.field[i]))
 
     def why(self, s: int, kind: str) -> str:
         lo, hi = np.searchsorted(self.student, [s, s + 1])
         mine = np.arange(lo, hi)
-        code = BFE if kind == "bfe" else PRAKTIKUM
+        code = next(c for c, name in KIND_NAME.items() if name == kind)
         mine = mine[np.asarray(self.opts.kind)[mine] == code]
         limit = int(self.limit[s])
         if kind == "bfe":
             return self._bfe(s, mine, limit)
+        if kind == "praxiskurs":
+            return self._courses(s, mine, limit)
+        if kind == "langzeit":
+            return self._langzeit(s, mine, limit)
         first_days = self.opts.first_day[mine].astype(np.int64)
         length = int(self.opts.n_days[mine[0]])
         first = self.opts.days[int(first_days.min())]
@@ -138,6 +165,44 @@ class _Shortfall:
             "within {limit} minutes ({n} offers, all full)",
             offers,
         ).format(length=length, first=date_text(first), last=date_text(last), limit=limit, n=offers)
+
+    def _courses(self, s: int, mine: NDArray[np.int64], limit: int) -> str:
+        """Why a participant got fewer courses than needed: none left in a
+        Berufsfeld it has no course in, or those are full, do not run or fall
+        on its other dates."""
+        student = self.problem.students[s]
+        windows = ", ".join(
+            span_text(e.start_date, e.last_date)
+            for e in self.problem.calendar
+            if (e.school_id, e.grade, e.kind) == (student.school_id, student.grade, "praxiskurs")
+        )
+        used = self.course_fields.get(s, set())
+        unused = [i for i in mine.tolist() if int(self.opts.field[i]) not in used]
+        if not unused:
+            return _(
+                "no Praxiskurs in an unused Berufsfeld within {limit} minutes "
+                "in the window {window}"
+            ).format(limit=limit, window=windows)
+        return ngettext(
+            "{n} Praxiskurs in an unused Berufsfeld within {limit} minutes in the window "
+            "{window} is full, does not run or falls on the student's other dates",
+            "{n} Praxiskurse in an unused Berufsfeld within {limit} minutes in the window "
+            "{window} are full, do not run or fall on the student's other dates",
+            len(unused),
+        ).format(n=len(unused), limit=limit, window=windows)
+
+    def _langzeit(self, s: int, mine: NDArray[np.int64], limit: int) -> str:
+        """Why a participant got no Langzeitpraktikum: every offer in reach is
+        full on the weekdays allowed, or they fall on its BFE days or courses."""
+        start, end = langzeit_period(self.problem, self.problem.students[s])
+        offers = len(set(self.opts.offer[mine].tolist()))
+        return ngettext(
+            "{n} Langzeitpraktikum offer within {limit} minutes for the period {period} "
+            "is full on the weekdays allowed, or they fall on the student's BFE days or courses",
+            "{n} Langzeitpraktikum offers within {limit} minutes for the period {period} "
+            "are full on the weekdays allowed, or they fall on the student's BFE days or courses",
+            offers,
+        ).format(n=offers, limit=limit, period=span_text(start, end))
 
     def _bfe(self, s: int, mine: NDArray[np.int64], limit: int) -> str:
         """Why the options of student ``s`` left BFE days open, and which of the

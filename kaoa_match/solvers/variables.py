@@ -6,21 +6,29 @@ variables (fairness, together) come after them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from kaoa_match.model import PLANNED_KINDS
+from kaoa_match.options import weekday_mask
 
 if TYPE_CHECKING:
+    from dataclasses import Field
+
     from numpy.typing import NDArray
 
     from kaoa_match.model import Problem
     from kaoa_match.options import Options
     from kaoa_match.wishes import WishTable
 
-BFE, PRAKTIKUM = 0, 1
+BFE, PRAKTIKUM, COURSE, LANGZEIT = 0, 1, 2, 3
+"""The ``kind`` codes of ``options.KIND_CODE``: a BFE day, a Praktikum block,
+a Praxiskurs (a course) and a Langzeitpraktikum."""
+
+
+def _no_days() -> NDArray[np.int64]:
+    return np.zeros(0, dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,10 @@ class Candidates:
     n_days: NDArray[np.int64]
     travel: NDArray[np.int64]
     score: NDArray[np.int64]
+    weekdays: NDArray[np.int64]  # a Langzeitpraktikum's weekday mask (bit 0 Monday), else 0
+    # Not per candidate: the weekday (0 Monday) of each day index of the
+    # horizon, to expand a Langzeitpraktikum into its dates.
+    day_weekday: NDArray[np.int64] = field(default_factory=_no_days)
 
     @classmethod
     def from_options(cls, options: Options, keep: NDArray[np.bool_]) -> Candidates:
@@ -58,6 +70,8 @@ class Candidates:
             n_days=take(options.n_days),
             travel=take(options.travel_min),
             score=take(options.score),
+            weekdays=take(options.weekdays),
+            day_weekday=np.asarray([d.weekday() for d in options.days.days], dtype=np.int64),
         )
 
     def __len__(self) -> int:
@@ -65,20 +79,44 @@ class Candidates:
 
     def take(self, positions: NDArray[np.int64]) -> Candidates:
         """The candidates at ``positions``, in that order."""
-        return Candidates(**{f.name: getattr(self, f.name)[positions] for f in fields(self)})
+        columns = {f.name: getattr(self, f.name)[positions] for f in _per_candidate()}
+        return Candidates(**columns, day_weekday=self.day_weekday)
 
     @classmethod
     def concat(cls, parts: list[Candidates]) -> Candidates:
-        return cls(
-            **{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(cls)}
-        )
+        columns = {
+            f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in _per_candidate()
+        }
+        return cls(**columns, day_weekday=parts[0].day_weekday if parts else _no_days())
 
     def expand_days(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        """Every (candidate, working day) it occupies: a BFE day, or each day of a block."""
+        """Every (candidate, working day) it occupies: a BFE day, each day of a
+        block or course, or each date of a Langzeitpraktikum (its weekdays from
+        its first to its last date; the pause during a Praktikum block is the
+        date rule's business, see ``constraints.one_place_per_day``)."""
         owner = np.repeat(np.arange(len(self), dtype=np.int64), self.n_days)
         starts = np.repeat(np.cumsum(self.n_days) - self.n_days, self.n_days)
         day = self.first_day[owner] + (np.arange(len(owner), dtype=np.int64) - starts)
+        lz = self.kind[owner] == LANGZEIT
+        if lz.any():
+            on = self.weekdays[owner[lz]] >> self.day_weekday[day[lz]] & 1
+            keep = ~lz
+            keep[np.flatnonzero(lz)[on == 1]] = True
+            owner, day = owner[keep], day[keep]
         return owner, day
+
+    def days_of(self, i: int) -> list[int]:
+        """The day indices candidate ``i`` occupies (see :meth:`expand_days`)."""
+        first = int(self.first_day[i])
+        days = range(first, first + int(self.n_days[i]))
+        if self.kind[i] != LANGZEIT:
+            return list(days)
+        mask = int(self.weekdays[i])
+        return [d for d in days if mask >> int(self.day_weekday[d]) & 1]
+
+
+def _per_candidate() -> list[Field[object]]:
+    return [f for f in fields(Candidates) if f.name != "day_weekday"]
 
 
 @dataclass(frozen=True)
@@ -167,8 +205,14 @@ def match_previous(problem: Problem, options: Options) -> PreviousMatch:
     sorted_keys = full_keys[order]
 
     matched = np.full(len(problem.previous), -1, dtype=np.int64)
+    langzeit = _langzeit_options(options)
     for r, row in enumerate(problem.previous):
         s, o = student_index.get(row.student_id), offer_index.get(row.offer_id)
+        if row.kind == "langzeit":
+            # Its row gives the school's period, which the option's dates lie in.
+            mask = weekday_mask(row.weekdays)
+            matched[r] = langzeit.get((s, o, mask), -1) if s is not None else -1
+            continue
         day = options.days.index_of(row.start_date)
         if s is None or o is None or day is None:
             continue
@@ -179,7 +223,18 @@ def match_previous(problem: Problem, options: Options) -> PreviousMatch:
             last = options.days[int(options.first_day[candidate] + options.n_days[candidate] - 1)]
             if last == (row.end_date or row.start_date):
                 matched[r] = candidate
-    locked = np.asarray(
-        [row.status == "locked" and row.kind in PLANNED_KINDS for row in problem.previous], bool
-    )
+    locked = np.asarray([row.status == "locked" for row in problem.previous], bool)
     return PreviousMatch(matched, locked)
+
+
+def _langzeit_options(options: Options) -> dict[tuple[int, int | None, int], int]:
+    """(student, offer, weekday mask) -> the Langzeitpraktikum option (a student
+    has at most one period, so this names one option)."""
+    lz = np.flatnonzero(np.asarray(options.kind) == LANGZEIT)
+    keys = zip(
+        options.student[lz].tolist(),
+        options.offer[lz].tolist(),
+        options.weekdays[lz].tolist(),
+        strict=True,
+    )
+    return {key: int(i) for key, i in zip(keys, lz.tolist(), strict=True)}

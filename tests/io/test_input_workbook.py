@@ -200,7 +200,7 @@ def test_priorities_read_back_from_the_workbook(tmp_path: Path) -> None:
 
 
 def test_praxiskurs_langzeit_and_participants_read_back_unchanged(tmp_path: Path) -> None:
-    from tests.test_unplanned_kinds import bfe_and_praktikum, with_new_kinds
+    from tests.solvers.test_new_kinds import bfe_and_praktikum, with_new_kinds
 
     problem = with_new_kinds(bfe_and_praktikum())
     write_input_workbook(tmp_path / "book.xlsx", problem)

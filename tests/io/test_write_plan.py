@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def _plan(student: str) -> Plan:
-    row = [student, "S", "bfe", "O", "C", "it", "2026-11-04", "2026-11-04", 12, 80]
+    row = [student, "S", "bfe", "O", "C", "it", "2026-11-04", "2026-11-04", 12, 80, ""]
     return Plan(
         status="optimal",
         levels=[LevelResult("coverage", "max", 1, 1, "optimal", 0.1)],

@@ -102,6 +102,7 @@ def _students(draw: st.DrawFn) -> tuple[Candidates, np.ndarray, np.ndarray, floa
         n_days=arr[:, 4],
         travel=np.zeros(n, np.int64),
         score=np.zeros(n, np.int64),
+        weekdays=np.zeros(n, np.int64),
     )
     weight = np.asarray(draw(st.lists(st.integers(-5, 9), min_size=n, max_size=n)), float)
     top = np.asarray(

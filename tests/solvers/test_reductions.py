@@ -131,6 +131,7 @@ def test_best_per_slot_keeps_the_highest_values_of_each_offer_day() -> None:
         n_days=np.ones(n, dtype=np.int64),
         travel=np.zeros(n, dtype=np.int64),
         score=value,
+        weekdays=np.zeros(n, dtype=np.int64),
     )
     kept = best_per_slot(cand, value, np.array([1, 2]), n_days=2, per_place=1)
     assert kept.tolist() == [1, 3, 5, 6, 7]

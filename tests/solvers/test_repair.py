@@ -24,6 +24,7 @@ def _candidates(rows: list[tuple[int, int, int, int]]) -> Candidates:
         n_days=np.where(kind == PRAKTIKUM, 3, 1).astype(np.int64),
         travel=ones,
         score=ones,
+        weekdays=0 * ones,
     )
 
 

@@ -43,7 +43,13 @@ RowStatus = Literal["locked", "published"]
 def as_previous(plan: Plan, status: RowStatus = "published") -> tuple[PreviousAssignment, ...]:
     """The plan's assignments as ``previous.csv`` rows with one status."""
     records = plan.assignments.to_dict("records")
-    return tuple(PreviousAssignment(**row, status=status) for row in records)
+    return tuple(
+        PreviousAssignment(
+            **{**row, "weekdays": frozenset(filter(None, row["weekdays"].split("|")))},
+            status=status,
+        )
+        for row in records
+    )
 
 
 def rerun(problem: Problem, plan: Plan, **changes: object) -> Problem:

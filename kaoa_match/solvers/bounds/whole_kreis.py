@@ -26,6 +26,7 @@ from kaoa_match.solvers.objectives import per_student_caps
 from kaoa_match.solvers.reduce import best_per_slot, nearest_per_day_field
 from kaoa_match.solvers.search.lexicographic import announce
 from kaoa_match.solvers.start.flows import FlowKreis, level_values
+from kaoa_match.solvers.variables import COURSE
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -278,6 +279,13 @@ def bound_every_option(
     least ``_LAGRANGIAN_FROM`` options (smaller ones are proven by the exact
     model's LP and CP-SAT), in the time the policy gives them."""
     if not cut and len(cand) < _LAGRANGIAN_FROM:
+        return KreisBounds.none()
+    if (cand.kind >= COURSE).any():
+        # The relaxations know BFE days and Praktikum blocks only (a student's
+        # best placements as one DP over dates and fields, one block); with
+        # courses and Langzeitpraktika they would miss placements and bound
+        # too low. The per-student caps (``caps_over_every_option``) and the
+        # model's own bounds stay, weaker but valid.
         return KreisBounds.none()
     announce(ctx.progress, "bounds over every option (Lagrangian relaxation)")
     model_size = len(warm.nearest) if cut else len(cand)

@@ -35,7 +35,7 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 
 from kaoa_match.solvers.levels import NAMES, spec
-from kaoa_match.solvers.variables import BFE, WishMatches
+from kaoa_match.solvers.variables import BFE, PRAKTIKUM, WishMatches
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -181,7 +181,7 @@ def _block_spans(k: FlowKreis) -> list[tuple[int, int]]:
     """The (first day, length) of every Praktikum block among the candidates,
     the most common first: each gets a round."""
     c = k.cand
-    blocks = c.kind != BFE
+    blocks = c.kind == PRAKTIKUM
     keys, counts = np.unique(
         c.first_day[blocks] * (k.n_days + 1) + c.n_days[blocks], return_counts=True
     )
@@ -203,7 +203,7 @@ def _block_round(
     over the span's days."""
     c = k.cand
     first, length = span
-    block = c.kind != BFE
+    block = c.kind == PRAKTIKUM
     of_span = block & (c.first_day == first) & (c.n_days == length)
     n = k.n_students
     has_block = np.zeros(n, dtype=bool)
