@@ -6,20 +6,26 @@ Every share, minimum and reserve of the solver is a field of
 stage gets a :class:`Deadline` rather than starting a clock of its own.
 
 The order of a solve, and the time of each stage with a limit of ``T``
-seconds (see ``pipeline.py``):
+seconds (see ``pipeline.py``). The levels are guaranteed their share of
+the limit: no stage before them runs into the last
+``max(levels_share * T, reserve)`` seconds (:meth:`TimePolicy.until_levels`).
 
 1. options and the greedy plan: as long as they take;
-2. min-cost flows from the greedy plan: ``flow_share * T``;
+2. min-cost flows from the greedy plan: ``flow_share * T``; for a cut model
+   the LP of the nearest offers and flows from its plan, as long again each;
 3. bounds over every option (Kreise of ``lagrangian_from`` options and
    more, or a cut model): ``lagrangian_share * T`` (a cut model
    ``lagrangian_share_cut``, a rerun with settled students
-   ``lagrangian_share_rerun``), never into the levels' reserve
-   (``reserve_*``); the LP-priced bounds first (``lp_prices_share``), the
-   subgradient steps with what they leave (``lagrangian_level_share``);
+   ``lagrangian_share_rerun``); the LP-priced bounds first
+   (``lp_prices_share``: wishes, interest, travel with the levels above
+   held), the subgradient steps with what they leave
+   (``lagrangian_level_share``);
 4. a cut model's second warm start from the interest LP's plan:
-   ``pdlp_guide_share * T``, from half of the levels' reserve;
-5. the levels, one after another, each with its ``level_share`` of the time
-   left among the levels still to come; time a stage leaves unused passes on.
+   ``pdlp_guide_share * T``, if the levels' time is not reached;
+5. the levels, one after another, each with its ``level_share`` (a cut
+   model: ``level_share_cut``) of the time left among the levels still to
+   come, at least ``level_min_share`` of the levels' time, and never what
+   the levels after it are guaranteed; time a stage leaves unused passes on.
 """
 
 from __future__ import annotations
