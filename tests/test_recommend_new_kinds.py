@@ -152,3 +152,55 @@ def test_recommend_books_a_langzeit_and_writes_a_valid_plan(tmp_path: Path) -> N
     assert sorted(mine.kind) == ["bfe", "langzeit"]
     assert check_plan(problem, new) == []
     assert list(mine[mine.kind == "langzeit"].weekdays) == ["mi"]  # Tuesday is the BFE day
+
+
+def test_a_late_langzeit_pauses_for_the_students_praktikum_block() -> None:
+    """P has the Praktikum block (11 to 22 Jan) in the plan; the only
+    Langzeitpraktikum weekday, Tuesday, falls into it twice: it pauses there,
+    so it is offered and the booked plan is valid."""
+    problem = kreis(
+        students=(student("P", grade=9),),
+        companies=(company("C1"), company("C2")),
+        offers=(
+            Offer(offer_id="PR", company_id="C1", field_id="it", kind="praktikum",
+                  start_date=D(2027, 1, 11), end_date=D(2027, 1, 22), capacity=1),
+            langzeit("LZ", "C2", "metall", "di"),
+        ),
+        calendar=(
+            CalendarEntry(school_id="S", kind="praktikum", grade=9,
+                          start_date=D(2027, 1, 11), end_date=D(2027, 1, 22)),
+            CalendarEntry(school_id="S", kind="langzeit", grade=9, start_date=D(2027, 1, 7),
+                          end_date=D(2027, 2, 26), weekdays=frozenset({"di"})),
+        ),
+        participants=participants("langzeit", "P"),
+        travel=minutes({("S", "C1"): 15, ("S", "C2"): 25}),
+    )  # fmt: skip
+    block = ("P", "S", "praktikum", "PR", "C1", "it", D(2027, 1, 11), D(2027, 1, 22), 15, 0, "")
+    plan = pd.DataFrame([block], columns=ASSIGNMENT_COLUMNS)
+    recs = recommend(problem, plan, ["P"])
+    assert [(row[3], row[10]) for row in recs.booked["P"].rows] == [("LZ", "di")]
+    placed, _, _, _ = booked_plan(problem, plan, NO_SHORTFALL, {}, recs)
+    assert check_plan(problem, placed) == [] and broken_rules(problem, placed) == []
+
+
+def test_a_second_course_only_in_a_field_the_student_does_not_have() -> None:
+    """N takes two courses and has IT already: IT2 (same field) is not offered,
+    SOZ is."""
+    problem = kreis(
+        students=(student("N", grade=9),),
+        companies=(company("T", provider_type="traeger"),),
+        offers=(
+            course("IT", "T", "it", D(2027, 2, 1), D(2027, 2, 3)),
+            course("IT2", "T", "it", D(2027, 2, 8), D(2027, 2, 10)),
+            course("SOZ", "T", "soziales", D(2027, 2, 15), D(2027, 2, 17)),
+        ),
+        calendar=(COURSE_WINDOW.model_copy(update={"days": 2}),),
+        participants=participants("praxiskurs", "N"),
+        interests=scores({("N", "it"): 90}),
+        travel=minutes({("S", "T"): 20}),
+    )
+    held = ("N", "S", "praxiskurs", "IT", "T", "it", D(2027, 2, 1), D(2027, 2, 3), 20, 90, "")
+    plan = pd.DataFrame([held], columns=ASSIGNMENT_COLUMNS)
+    recs = recommend(problem, plan, ["N"])
+    assert {row[3] for option in recs.options["N"] for row in option.rows} == {"SOZ"}
+    assert not recs.booked["N"].partial
