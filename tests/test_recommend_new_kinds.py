@@ -105,7 +105,7 @@ def bfe_row(sid: str) -> tuple[object, ...]:
 
 
 def lz_row(sid: str, weekdays: str) -> tuple[object, ...]:
-    return (sid, "S", "langzeit", "LZ", "C2", "metall", D(2026, 11, 2), D(2026, 11, 27), 25, 0,
+    return (sid, "S", "langzeit", "LZ", "C2", "metall", D(2026, 11, 2), D(2026, 11, 27), 25, 70,
             weekdays)  # fmt: skip
 
 
