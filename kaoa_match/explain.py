@@ -477,7 +477,7 @@ class _Case:
                 if taken >= offer.capacity
                 else ""
             )
-            per_weekday.append(f"{weekday}: {reason or _('room left')}")
+            per_weekday.append(weekday + ": " + (reason or _("room left")))
         if chosen:
             score = self.scores.get(offer.field_id, 0)
             beaten = _beaten(score, self.travel[offer.company_id], chosen)
