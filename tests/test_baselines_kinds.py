@@ -98,3 +98,18 @@ def test_the_portal_alone_is_unchanged_by_the_later_kinds() -> None:
     problem = clashing_kreis()
     portal = portal_plan(problem, np.random.default_rng(0))
     assert list(portal.offer_id) == ["BFE"]
+
+
+def test_the_report_shows_the_clashes_beside_the_portal() -> None:
+    from kaoa_match.i18n import language
+    from kaoa_match.report.html import render_report
+
+    problem = clashing_kreis()
+    plan = solve(problem, OPTIONS)
+    with language("en"):
+        page = render_report(
+            problem, plan.assignments, plan.unassigned, {"status": "optimal"},
+            portal_baseline(problem, orders=2),
+        )  # fmt: skip
+    assert "date clashes across kinds (a student in two places on one date)" in page
+    assert "students with a date clash" in page
