@@ -16,8 +16,13 @@ rank order, where a place is free, as students do in the portals; the best
 free places fill the rest.
 
 The portal books BFE days and Praktikum blocks only: Praxiskurse and
-Langzeitpraktika are booked elsewhere today (another portal, the school), so
-a portal plan holds none of them.
+Langzeitpraktika are booked elsewhere today, so a portal plan holds none of
+them. :func:`kind_by_kind_plan` adds them as a KoKo does today, kind by kind,
+after the portal: Praxiskurse first come first served on courses with free
+seats (in the same arrival order), then the Langzeitpraktikum arranged by the
+school with the nearest company that has room on the weekdays. Neither
+booking sees the student's dates of the other kinds, so it books date
+clashes the joint plan never has; :func:`date_clashes` counts them.
 """
 
 from __future__ import annotations
@@ -43,7 +48,13 @@ if TYPE_CHECKING:
     from kaoa_match.model import Problem
     from kaoa_match.options import Options
 
-__all__ = ["BaselineResult", "portal_baseline", "portal_plan"]
+__all__ = [
+    "BaselineResult",
+    "date_clashes",
+    "kind_by_kind_plan",
+    "portal_baseline",
+    "portal_plan",
+]
 
 PER_ORDER_COLUMNS = [
     "order",
@@ -83,6 +94,14 @@ class BaselineResult:
     wishes: float = 0.0
     granted_by_rank: dict[int, float] = field(default_factory=dict)
     """Mean wishes granted per rank (1-5), over the orders."""
+    courses: float = 0.0
+    """Mean Praxiskurse booked kind by kind after the portal (see :func:`kind_by_kind_plan`)."""
+    langzeit: float = 0.0
+    """Mean Langzeitpraktika arranged kind by kind after the portal."""
+    clashes: float = 0.0
+    """Mean dates on which the kind-by-kind booking puts a student in two places."""
+    students_clashing: float = 0.0
+    """Mean students with at least one such date."""
 
 
 def portal_plan(problem: Problem, rng: np.random.Generator) -> pd.DataFrame:
@@ -117,12 +136,19 @@ def portal_baseline(
     rng = np.random.default_rng(seed)
     rows = []
     granted = np.zeros(len(portal.wishes.weight), dtype=np.int64)
+    later = _LaterKinds(problem, opts) if _needs_later_kinds(opts) else None
+    kinds = np.zeros((orders, 4), dtype=_I64)  # courses, langzeit, clashes, students
     for k in range(orders):
-        chosen = portal.run(rng.permutation(len(problem.students)))
+        order = rng.permutation(len(problem.students))
+        chosen = portal.run(order)
         rows.append({"order": k, **_values(opts, chosen, portal.wishes)})
         plan = np.zeros(len(opts), dtype=bool)
         plan[chosen] = True
         granted += portal.wishes.granted(plan)
+        if later is not None:
+            courses, langzeit = later.run(order)
+            clashes = later.clashes(np.concatenate([chosen, courses, langzeit]))
+            kinds[k] = (len(courses), len(langzeit), sum(clashes.values()), len(clashes))
     rank = WISH_RANKS.stop - portal.wishes.weight
     per_order = pd.DataFrame(rows, columns=PER_ORDER_COLUMNS)
     mean = per_order.mean()
@@ -136,7 +162,142 @@ def portal_baseline(
         per_order=per_order,
         wishes=float(mean["wishes"]),
         granted_by_rank={r: float(granted[rank == r].sum()) / orders for r in WISH_RANKS},
+        courses=float(kinds[:, 0].mean()),
+        langzeit=float(kinds[:, 1].mean()),
+        clashes=float(kinds[:, 2].mean()),
+        students_clashing=float(kinds[:, 3].mean()),
     )
+
+
+def kind_by_kind_plan(problem: Problem, rng: np.random.Generator) -> pd.DataFrame:
+    """The assignments of one random arrival order booked kind by kind, as a
+    KoKo does today: the BFE portal (:func:`portal_plan`, the same plan for
+    the same ``rng``), then the Praxiskurse, then the Langzeitpraktikum (see
+    the module docstring). The plan may break the date rule across kinds
+    (:func:`date_clashes`); every other rule holds."""
+    opts = build_options(problem)
+    order = rng.permutation(len(problem.students))
+    chosen = _Portal(problem, opts).run(order)
+    if _needs_later_kinds(opts):
+        courses, langzeit = _LaterKinds(problem, opts).run(order)
+        chosen = np.sort(np.concatenate([chosen, courses, langzeit]))
+    return _table(problem, opts, chosen)
+
+
+def date_clashes(problem: Problem, assignments: pd.DataFrame) -> dict[str, int]:
+    """Per student with any: the dates on which a plan puts the student in two
+    places (a Langzeitpraktikum pauses during the Praktikum block, so those
+    dates do not count)."""
+    from kaoa_match.plan_rules import broken_rules
+
+    counts: dict[str, int] = {}
+    for message in broken_rules(problem, assignments):
+        if message.startswith("[one-place-a-day] student "):
+            sid = message.split()[2].rstrip(":")
+            counts[sid] = counts.get(sid, 0) + 1
+    return counts
+
+
+def _needs_later_kinds(opts: Options) -> bool:
+    return bool(np.asarray(opts.courses_needed).any() or np.asarray(opts.langzeit_needed).any())
+
+
+class _LaterKinds:
+    """The Praxiskurs booking and the Langzeitpraktikum arranged by the school,
+    after the portal, each blind to the other kinds' dates."""
+
+    def __init__(self, problem: Problem, opts: Options) -> None:
+        self.opts = opts
+        self.every = Candidates.from_options(opts, np.ones(len(opts), dtype=bool))
+        self.bounds = np.searchsorted(opts.student, np.arange(len(problem.students) + 1))
+        self.capacity = np.asarray([o.capacity for o in problem.offers], dtype=_I64)
+        self.minimum = np.asarray([o.smallest_group for o in problem.offers], dtype=_I64)
+
+    def run(self, order: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """The course and Langzeitpraktikum options booked in arrival ``order``."""
+        return self._courses(order), self._langzeit(order)
+
+    def _of_kind(self, s: int, code: int) -> NDArray[np.int64]:
+        lo, hi = int(self.bounds[s]), int(self.bounds[s + 1])
+        mine = np.arange(lo, hi, dtype=_I64)
+        return mine[self.every.kind[lo:hi] == code]
+
+    def _courses(self, order: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Each participant in turn books the best courses with a free seat
+        (highest score, then nearest, then earliest), in distinct Berufsfelder
+        on dates apart; a course below its minimum group is cancelled at the
+        end (its students keep their other courses)."""
+        e = self.every
+        seats = self.capacity.copy()
+        booked: list[int] = []
+        for s in order.tolist():
+            needed = int(self.opts.courses_needed[s])
+            if not needed:
+                continue
+            mine = self._of_kind(s, KIND_CODE["praxiskurs"])
+            ranked = sorted(
+                mine.tolist(), key=lambda i: (-e.score[i], e.travel[i], e.first_day[i], e.offer[i])
+            )
+            days: set[int] = set()
+            fields: set[int] = set()
+            for i in ranked:
+                if needed == 0:
+                    break
+                course_days = set(e.days_of(i))
+                if (
+                    seats[e.offer[i]] > 0
+                    and int(e.field[i]) not in fields
+                    and not days & course_days
+                ):
+                    seats[e.offer[i]] -= 1
+                    days |= course_days
+                    fields.add(int(e.field[i]))
+                    booked.append(i)
+                    needed -= 1
+        load = np.bincount(e.offer[booked], minlength=len(self.capacity))
+        kept = [i for i in booked if load[e.offer[i]] >= self.minimum[e.offer[i]]]
+        return np.asarray(kept, dtype=_I64)
+
+    def _langzeit(self, order: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Each participant in turn: the nearest company with room on each of
+        the weekdays (then the highest score, then offer order)."""
+        e = self.every
+        taken = np.zeros((len(self.capacity), 5), dtype=_I64)  # per offer and weekday
+        booked: list[int] = []
+        for s in order.tolist():
+            if not int(self.opts.langzeit_needed[s]):
+                continue
+            mine = self._of_kind(s, KIND_CODE["langzeit"])
+            for i in sorted(mine.tolist(), key=lambda i: (e.travel[i], -e.score[i], e.offer[i])):
+                weekdays = [k for k in range(5) if int(e.weekdays[i]) >> k & 1]
+                if all(taken[e.offer[i], k] < self.capacity[e.offer[i]] for k in weekdays):
+                    taken[e.offer[i], weekdays] += 1
+                    booked.append(i)
+                    break
+        return np.asarray(booked, dtype=_I64)
+
+    def clashes(self, chosen: NDArray[np.int64]) -> dict[int, int]:
+        """Per student with any: dates with two placements (a Langzeitpraktikum
+        pauses during the Praktikum block)."""
+        e = self.every
+        other: dict[tuple[int, int], int] = {}
+        block: set[tuple[int, int]] = set()
+        langzeit: list[tuple[int, int]] = []
+        for i in chosen.tolist():
+            s, kind = int(e.student[i]), int(e.kind[i])
+            for d in e.days_of(i):
+                if kind == KIND_CODE["langzeit"]:
+                    langzeit.append((s, d))
+                    continue
+                other[(s, d)] = other.get((s, d), 0) + 1
+                if kind == KIND_CODE["praktikum"]:
+                    block.add((s, d))
+        counts: dict[int, int] = {}
+        bad = {key for key, n in other.items() if n > 1}
+        bad |= {key for key in langzeit if key in other and key not in block}
+        for s, _day in bad:
+            counts[s] = counts.get(s, 0) + 1
+        return counts
 
 
 def _table(problem: Problem, opts: Options, chosen: NDArray[np.int64]) -> pd.DataFrame:

@@ -100,6 +100,7 @@ def explain_student(
     lines = [case.title()]
     for kind in ("bfe", "praktikum"):
         lines += case.section(kind)
+    lines += case.course_section() + case.langzeit_section()
     return lines + case.wishes_section()
 
 
@@ -333,6 +334,185 @@ class _Case:
             minutes=travel,
         )
 
+    # --- Praxiskurse and the Langzeitpraktikum ---------------------------------
+
+    def course_section(self) -> list[str]:
+        """The student's courses, and each course in reach not taken, with why
+        not: full, no running group, other dates taken, Berufsfeld already
+        used, outside the window, too far."""
+        needed = int(self.options.courses_needed[0])
+        chosen = [p for p in self.chosen if p.offer.kind == "praxiskurs"]
+        if needed == 0 and not chosen:
+            return []
+        head = ngettext(
+            "Praxiskurse: {placed} of {needed} course placed",
+            "Praxiskurse: {placed} of {needed} courses placed",
+            needed,
+        ).format(placed=len(chosen), needed=needed)
+        items = []
+        for offer in self.problem.offers:
+            if offer.kind != "praxiskurs" or any(p.offer is offer for p in chosen):
+                continue
+            reason = self._course_reason(offer, chosen, short=len(chosen) < needed)
+            if reason:
+                score = self.scores.get(offer.field_id, 0)
+                dates = (offer.start_date, offer.last_date)
+                items.append(_Item(offer, dates, score, self.travel[offer.company_id], reason))
+        return self._new_kind_lines(head, "praxiskurs", chosen, items)
+
+    def _course_reason(self, offer: Offer, chosen: Sequence[_Placement], short: bool) -> str:
+        """Why a course was not taken, or ``""`` where it would not be better."""
+        windows = [
+            e
+            for e in self.problem.calendar
+            if (e.school_id, e.grade, e.kind)
+            == (self.student.school_id, self.student.grade, "praxiskurs")
+        ]
+        inside = any(
+            w.start_date <= offer.start_date and offer.last_date <= w.last_date for w in windows
+        )
+        slots = [(offer.start_date, offer.last_date)] if inside else []
+        rule = self._offer_rule(offer, slots)
+        if rule:
+            return rule
+        score, travel = self.scores.get(offer.field_id, 0), self.travel[offer.company_id]
+        beaten = _beaten(score, travel, chosen)
+        if beaten is None and not short:
+            return ""
+        same_field = [p for p in chosen if p.offer.field_id == offer.field_id]
+        if same_field:
+            return _("Berufsfeld {field} already taken in the course from {date}").format(
+                field=offer.field_id, date=date_text(same_field[0].first)
+            )
+        clash = self._dates_taken(offer.start_date, offer.last_date, pause=False)
+        if clash:
+            return clash
+        taken = int((self.others["offer_id"] == offer.offer_id).sum())
+        if taken >= offer.capacity:
+            return ngettext(
+                "full ({count} of {capacity} seat taken by other students)",
+                "full ({count} of {capacity} seats taken by other students)",
+                offer.capacity,
+            ).format(count=taken, capacity=offer.capacity)
+        if taken == 0 and offer.smallest_group > 1:
+            return _("the course did not reach its minimum group of {minimum}").format(
+                minimum=offer.smallest_group
+            )
+        if self._apart_partner_there(offer, offer.start_date, offer.last_date):
+            return _("a student this student must be kept apart from is there (pairs.csv)")
+        return self._free_reason(beaten, score)
+
+    def _dates_taken(self, first: dt.date, last: dt.date, pause: bool) -> str:
+        """The student's own placement on a date from ``first`` to ``last``
+        (``pause``: a Praktikum block does not count, a Langzeitpraktikum
+        pauses for it), or ``""``."""
+        for p in sorted(self.chosen, key=lambda p: p.first):
+            if p.offer.kind == "langzeit" or (pause and p.offer.kind == "praktikum"):
+                continue
+            if p.first <= last and first <= p.last:
+                what = {
+                    "bfe": _("the student's BFE day on {date}"),
+                    "praktikum": _("the student's Praktikum block from {date}"),
+                    "praxiskurs": _("the student's Praxiskurs from {date}"),
+                }[p.offer.kind]
+                return _("other dates taken: {what}").format(
+                    what=what.format(date=date_text(p.first))
+                )
+        return ""
+
+    def langzeit_section(self) -> list[str]:
+        """The student's Langzeitpraktikum, and each offer in reach not taken,
+        weekday by weekday: full on it, or a date of it taken by a BFE day or
+        a course."""
+        needed = int(self.options.langzeit_needed[0])
+        chosen = [p for p in self.chosen if p.offer.kind == "langzeit"]
+        if needed == 0 and not chosen:
+            return []
+        head = _("Langzeitpraktikum: {placed} of {needed} placed").format(
+            placed=len(chosen), needed=needed
+        )
+        period = next(
+            (
+                e
+                for e in self.problem.calendar
+                if (e.school_id, e.grade, e.kind)
+                == (self.student.school_id, self.student.grade, "langzeit")
+            ),
+            None,
+        )
+        items = []
+        for offer in self.problem.offers:
+            if offer.kind != "langzeit" or any(p.offer is offer for p in chosen):
+                continue
+            score, travel = self.scores.get(offer.field_id, 0), self.travel[offer.company_id]
+            if chosen and _beaten(score, travel, chosen) is None:
+                continue
+            reason = self._langzeit_reason(offer, period, chosen)
+            items.append(_Item(offer, (), score, travel, reason))
+        return self._new_kind_lines(head, "langzeit", chosen, items)
+
+    def _langzeit_reason(
+        self, offer: Offer, period: CalendarEntry | None, chosen: Sequence[_Placement]
+    ) -> str:
+        fits = period is not None and (
+            offer.start_date <= period.start_date and period.last_date <= offer.last_date
+        )
+        rule = self._offer_rule(offer, [(offer.start_date, offer.last_date)] if fits else [])
+        if rule or period is None:
+            return rule or _("the school has no Langzeitpraktikum period for this grade")
+        weekdays = [w for w in WEEKDAYS if w in period.allowed_weekdays & offer.weekdays]
+        if not weekdays:
+            return _("none of its weekdays is one the school allows")
+        dates = self.working.between(period.start_date, period.last_date)
+        per_weekday = []
+        for weekday in weekdays:
+            taken = sum(weekday in _weekday_set(cell) for cell in self._others_on(offer))
+            clash = ""
+            for day in (d for d in dates if WEEKDAYS[d.weekday()] == weekday):
+                clash = self._dates_taken(day, day, pause=True)
+                if clash:
+                    break
+            reason = clash or (
+                _("full ({count} of {capacity} taken)").format(count=taken, capacity=offer.capacity)
+                if taken >= offer.capacity
+                else ""
+            )
+            per_weekday.append(weekday + ": " + (reason or _("room left")))
+        if chosen:
+            score = self.scores.get(offer.field_id, 0)
+            beaten = _beaten(score, self.travel[offer.company_id], chosen)
+            per_weekday.append(self._free_reason(beaten, score))
+        return "; ".join(per_weekday)
+
+    def _others_on(self, offer: Offer) -> list[object]:
+        """The ``weekdays`` cells of the other students at a Langzeitpraktikum offer."""
+        at = self.others[self.others["offer_id"] == offer.offer_id]
+        return list(at["weekdays"]) if "weekdays" in at else []
+
+    def _new_kind_lines(
+        self, head: str, kind: Kind, chosen: Sequence[_Placement], items: list[_Item]
+    ) -> list[str]:
+        lines = [head]
+        reason = self.options.no_option_reason.get((0, kind))
+        if reason:
+            lines.append("  " + _("no possible placement at all: {reason}").format(reason=reason))
+        lines.append(_("chosen:"))
+        for p in sorted(chosen, key=lambda p: p.first):
+            text = self._placement(p)
+            if p.weekdays:
+                text += " " + _("on {weekdays}").format(
+                    weekdays="|".join(sorted(p.weekdays, key=WEEKDAYS.index))
+                )
+            lines.append(f"  {text}")
+        if not chosen:
+            lines.append("  " + _("none"))
+        lines.append(_("options not chosen:"))
+        names = {c.company_id: c.name for c in self.problem.companies}
+        lines += _listed(items, names) or [
+            "  " + _("none: every other option scores lower or is farther")
+        ]
+        return lines
+
     # --- the student's own wishes ---------------------------------------------
 
     def wishes_section(self) -> list[str]:
@@ -500,6 +680,14 @@ class _Case:
         span = span_text(offer.start_date, offer.last_date)
         if offer.kind == "bfe":
             return _("not open on a BFE date of the school (open {span})").format(span=span)
+        if offer.kind == "praxiskurs":
+            return _("the course ({span}) does not lie inside the school's course window").format(
+                span=span
+            )
+        if offer.kind == "langzeit":
+            return _(
+                "its period ({span}) does not contain the school's Langzeitpraktikum period"
+            ).format(span=span)
         return _(
             "no block of the school's length fits inside both the school's Praktikum "
             "window and the offer's dates ({span})"
@@ -696,7 +884,9 @@ def _item_text(item: _Item, names: Mapping[str, str], with_offer_id: bool) -> st
         company_id=which,
         minutes=item.travel,
     )
-    if item.dates:
+    if item.dates and offer.kind == "praxiskurs":
+        head += ", " + _("course {span}").format(span=span_text(item.dates[0], item.dates[-1]))
+    elif item.dates:
         when = (_("on {dates}") if offer.kind == "bfe" else _("block from {dates}")).format(
             dates=_dates(item.dates)
         )
@@ -718,6 +908,11 @@ _TARGET = {  # a wish's target, in words (called: the language is chosen at run 
     "company": lambda: _("company"),
     "field": lambda: _("Berufsfeld"),
 }
+
+
+def _weekday_set(cell: object) -> set[str]:
+    """A ``weekdays`` cell (``mo|di``; empty or missing for the other kinds)."""
+    return set(cell.split("|")) if isinstance(cell, str) else set()
 
 
 def _joined(values: Iterable[object]) -> str:

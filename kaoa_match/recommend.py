@@ -4,7 +4,8 @@ A student who registers after the plan was published gets a place from what
 is still free: each offer's capacity less the plan's load on that day, a
 group with a minimum size (``offers.min_group``) only while it runs (the
 student alone could not open one). For each new student the best complete
-options (all BFE days needed, or one Praktikum block) come in the order of
+options (all BFE days needed, a Praktikum block, the courses, a
+Langzeitpraktikum on its weekdays) come in the order of
 the levels the plan followed (the planner's priorities: by default the most
 placements, a top-3 field, wish points, interest, then travel; stability and
 ``together`` do not apply to a new student, and each level is held exactly).
@@ -26,15 +27,23 @@ from ortools.sat.python import cp_model
 
 from kaoa_match.exceptions import KaoaMatchError
 from kaoa_match.i18n import _, date_text, ngettext, span_text
-from kaoa_match.options import build_options, explain_no_option
+from kaoa_match.options import build_options, explain_no_option, weekday_mask
 from kaoa_match.plan import ASSIGNMENT_COLUMNS
 from kaoa_match.report.data import as_date
 from kaoa_match.solvers.levels import NAMES, Order
-from kaoa_match.solvers.result import assignment_row
-from kaoa_match.solvers.variables import BFE, Candidates, WishMatches, block_days
+from kaoa_match.solvers.result import KIND_NAME, assignment_row
+from kaoa_match.solvers.variables import (
+    BFE,
+    COURSE,
+    LANGZEIT,
+    PRAKTIKUM,
+    Candidates,
+    WishMatches,
+)
 from kaoa_match.wishes import WishTable
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from numpy.typing import NDArray
@@ -49,6 +58,8 @@ _PER_DATE = 8  # best offers per candidate date combined into options
 _KEPT_PER_STUDENT = 40  # options of the most placements per student the booking chooses from
 _KEPT_SMALLER = 10  # options of each smaller number of placements (if places are shared)
 _BLOCKS_COMBINED = 10  # best Praktikum blocks combined with BFE days (both needed)
+_COURSES_TRIED = 12  # best courses per student combined into sets of courses
+_COMBINED = 10  # best course sets and Langzeitpraktika combined with the other kinds
 
 
 class UnknownStudentsError(KaoaMatchError):
@@ -71,6 +82,7 @@ class Option:
     slots: tuple[int, ...] = field(repr=False)  # (offer, day) places it takes
     company_days: frozenset[tuple[int, int]] = field(repr=False, default=frozenset())
     missing: tuple[tuple[str, int], ...] = ()  # (kind, placements still missing)
+    picks: tuple[int, ...] = field(repr=False, default=(), compare=False)  # candidate positions
     # The plan's order of the levels (``levels.Order.names``): what ``key`` ranks by.
     order: tuple[str, ...] = field(repr=False, default=NAMES, compare=False)
 
@@ -143,7 +155,8 @@ def recommend(
     free = _FreePlaces.of(problem, opts, assignments)
     table = WishTable.of(sub)
     held = _Held.of(problem, opts, assignments, wanted, table)
-    cand = Candidates.from_options(opts, free.usable(opts) & held.usable(opts))
+    every = Candidates.from_options(opts, np.ones(len(opts), dtype=bool))
+    cand = Candidates.from_options(opts, free.usable(opts, every) & held.usable(opts, every))
     wishes = WishMatches.of(table, cand)
     per_student: dict[str, list[Option]] = {}
     reasons: dict[str, str] = {}
@@ -152,7 +165,7 @@ def recommend(
     for s, sid in enumerate(wanted):
         missing = lacking[sid] = held.missing(opts, s)
         per_student[sid] = []
-        if not int(opts.bfe_needed[s]) and not int(opts.praktikum_needed[s]):
+        if not any(int(opts.needed(kind)[s]) for kind in KIND_NAME.values()):
             reasons[sid] = explain_no_option(sub, s, "bfe") or _("needs no placement")
             continue
         if not any(missing.values()):
@@ -193,39 +206,48 @@ class _FreePlaces:
         taken = np.zeros(len(capacity), dtype=np.int64)
         for slot, count in load.items():
             taken[slot] = count
-        minimum = [o.smallest_group if o.kind == "bfe" else 1 for o in problem.offers]
+        minimum = [o.smallest_group if o.kind in _GROUPS else 1 for o in problem.offers]
         return cls(
             np.maximum(capacity - taken, 0), taken > 0, np.asarray(minimum, np.int64), n_days
         )
 
-    def usable(self, opts: Options) -> NDArray[np.bool_]:
-        """Options with a free place on each of their days, in a group that runs
-        (or one the student alone may open)."""
-        offer = np.asarray(opts.offer, np.int64)
-        first = np.asarray(opts.first_day, np.int64)
-        length = np.asarray(opts.n_days, np.int64)
-        ok = np.ones(len(offer), dtype=bool)
-        for step in range(int(length.max(initial=1))):
-            day = first + np.minimum(step, length - 1)
-            ok &= self.free[offer * self.n_days + day] > 0
-        bfe = np.asarray(opts.kind) == BFE
+    def usable(self, opts: Options, every: Candidates) -> NDArray[np.bool_]:
+        """Options with a free place on each of their dates (a Langzeitpraktikum:
+        each date on its weekdays), in a group that runs (or one the student
+        alone may open). ``every`` is all of ``opts`` as candidates."""
+        owner, day = every.expand_days()
+        full = self.free[every.offer[owner] * self.n_days + day] <= 0
+        ok = np.bincount(owner[full], minlength=len(every)) == 0
+        offer, first = every.offer, every.first_day
+        grouped = np.isin(every.kind, (BFE, COURSE))
         closed = ~self.running[offer * self.n_days + first] & (self.min_group[offer] > 1)
-        return ok & ~(bfe & closed)
+        return ok & ~(grouped & closed)
+
+
+_GROUPS = ("bfe", "praxiskurs")
+"""Kinds whose offers may have a minimum group (a BFE day, a course)."""
 
 
 @dataclass(frozen=True)
 class _Held:
     """What the published plan already gives each new student, and what it
-    rules out: days taken (any kind), BFE Berufsfelder used, and the company
-    days of ``apart`` partners."""
+    rules out: days taken (per kind, as a Langzeitpraktikum pauses during the
+    Praktikum block), BFE and course Berufsfelder used, and the company days
+    of ``apart`` partners."""
 
-    bfe_days: list[int]  # per student: BFE days placed
-    blocks: list[int]  # per student: Praktikum blocks placed
-    busy: list[set[int]]  # per student: day indices with a placement
+    placed: list[Counter[str]]  # per student: placements per kind
+    busy: list[set[int]]  # per student: day indices of BFE days and courses
+    block: list[set[int]]  # per student: day indices of the Praktikum block
+    langzeit: list[set[int]]  # per student: dates of the Langzeitpraktikum
     fields: list[set[int]]  # per student: BFE fields placed
+    course_fields: list[set[int]]  # per student: Berufsfelder of courses placed
     avoid: list[set[tuple[int, int]]]  # per student: (company, day) of apart partners
     offers: list[list[int]]  # per student: offer indices placed
     wishes: list[set[int]]  # per student: wishes (WishTable positions) granted already
+
+    @property
+    def bfe_days(self) -> list[int]:
+        return [placed["bfe"] for placed in self.placed]
 
     @classmethod
     def of(
@@ -247,10 +269,12 @@ class _Held:
                     partners.setdefault(other, []).append(position[me])
         n = len(wanted)
         held = cls(
-            bfe_days=[0] * n,
-            blocks=[0] * n,
+            placed=[Counter() for _ in range(n)],
             busy=[set() for _ in range(n)],
+            block=[set() for _ in range(n)],
+            langzeit=[set() for _ in range(n)],
             fields=[set() for _ in range(n)],
+            course_fields=[set() for _ in range(n)],
             avoid=[set() for _ in range(n)],
             offers=[[] for _ in range(n)],
             wishes=[set() for _ in range(n)],
@@ -272,12 +296,17 @@ class _Held:
             if s is None:
                 continue
             held.offers[s].append(j)
-            held.busy[s].update(days)
-            if offer.kind == "bfe":
-                held.bfe_days[s] += 1
-                held.fields[s].add(field_index[offer.field_id])
+            held.placed[s][offer.kind] += 1
+            if offer.kind == "langzeit":
+                held.langzeit[s].update(days)
+            elif offer.kind == "praktikum":
+                held.block[s].update(days)
             else:
-                held.blocks[s] += 1
+                held.busy[s].update(days)
+            if offer.kind == "bfe":
+                held.fields[s].add(field_index[offer.field_id])
+            elif offer.kind == "praxiskurs":
+                held.course_fields[s].add(field_index[offer.field_id])
         held._granted_wishes(problem, table, company_index, field_index)
         return held
 
@@ -302,37 +331,61 @@ class _Held:
             self.wishes[student[r]].add(w)
 
     def missing(self, opts: Options, s: int) -> dict[str, int]:
-        """Placements student ``s`` still lacks, per kind."""
-        return {
-            "bfe": max(int(opts.bfe_needed[s]) - self.bfe_days[s], 0),
-            "praktikum": max(int(opts.praktikum_needed[s]) - self.blocks[s], 0),
+        """Placements student ``s`` still lacks, per kind (kinds not needed left out,
+        except the BFE and the Praktikum, always listed)."""
+        lacking = {
+            kind: max(int(opts.needed(kind)[s]) - self.placed[s][kind], 0)
+            for kind in KIND_NAME.values()
         }
+        return {k: n for k, n in lacking.items() if n or k in ("bfe", "praktikum")}
 
-    def usable(self, opts: Options) -> NDArray[np.bool_]:
-        """Options that keep the student's placed days, BFE fields and apart partners."""
-        days = block_days(np.asarray(opts.first_day), np.asarray(opts.n_days))
+    def usable(self, opts: Options, every: Candidates) -> NDArray[np.bool_]:
+        """Options that keep the student's placed days, BFE and course fields and
+        apart partners (``every`` is all of ``opts`` as candidates)."""
         ok = np.ones(len(opts), dtype=bool)
         for i in range(len(opts)):
             s = int(opts.student[i])
-            if not (self.busy[s] or self.fields[s] or self.avoid[s]):
+            kind = int(opts.kind[i])
+            taken = set(self.busy[s])
+            if kind != LANGZEIT:  # a Langzeitpraktikum pauses during the block
+                taken |= self.block[s]
+            if kind != PRAKTIKUM:
+                taken |= self.langzeit[s]
+            if not (taken or self.fields[s] or self.course_fields[s] or self.avoid[s]):
                 continue
-            row_days = set(days[i].tolist())
+            row_days = set(every.days_of(i))
             company = int(opts.company[i])
+            used = {BFE: self.fields[s], COURSE: self.course_fields[s]}.get(kind, set())
             ok[i] = (
-                not row_days & self.busy[s]
-                and not (int(opts.kind[i]) == BFE and int(opts.field[i]) in self.fields[s])
+                not row_days & taken
+                and int(opts.field[i]) not in used
                 and not any((company, d) in self.avoid[s] for d in row_days)
             )
         return ok
 
 
 def _row_days(opts: Options, assignments: pd.DataFrame) -> list[list[int]]:
-    """Per row of a plan: the indices of the working days it covers."""
+    """Per row of a plan: the indices of the working days it covers (a
+    Langzeitpraktikum: every date on its weekdays, pauses included, as its
+    capacity is per weekday)."""
+    weekdays = assignments["weekdays"] if "weekdays" in assignments else [""] * len(assignments)
     result = []
-    for first, last in zip(assignments["start_date"], assignments["end_date"], strict=True):
+    for first, last, cell in zip(
+        assignments["start_date"], assignments["end_date"], weekdays, strict=True
+    ):
         days = opts.working.between(as_date(first), as_date(last))
+        mask = weekday_mask(_weekday_names(cell))
+        if mask:
+            days = [d for d in days if mask >> d.weekday() & 1]
         result.append([d for d in map(opts.days.index_of, days) if d is not None])
     return result
+
+
+def _weekday_names(cell: object) -> list[str]:
+    """A ``weekdays`` cell (``mo|di``; empty or missing for the other kinds)."""
+    if not isinstance(cell, str):
+        return []
+    return [name.strip() for name in cell.split("|") if name.strip()]
 
 
 def _options(
@@ -351,7 +404,7 @@ def _options(
     mine = np.flatnonzero(cand.student == s)
     points = wishes.option_points(len(cand))
     top = set(opts.top_fields[s])
-    blocks = [[int(i)] for i in mine[cand.kind[mine] != BFE]] if missing["praktikum"] else []
+    blocks = [[int(i)] for i in mine[cand.kind[mine] == PRAKTIKUM]] if missing["praktikum"] else []
     order = Order.of(problem.effective_priorities).names
     days = _bfe_combinations(cand, mine, points, top, missing["bfe"], order)
     picks_list: list[list[int]] = [*days, *blocks]
@@ -359,15 +412,64 @@ def _options(
         best_blocks = sorted(blocks, key=lambda b: -cand.score[b[0]])[:_BLOCKS_COMBINED]
         picks_list += [d + b for d in days for b in best_blocks if not _overlap(cand, d, b)]
     already_top = _holds_top(problem, held, s, top)
-    found = [
-        replace(
-            _option(problem, opts, cand, wishes, picks, top, already_top, held, s, missing),
-            order=order,
-        )
-        for picks in picks_list
+
+    def made(picks: list[int]) -> Option:
+        option = _option(problem, opts, cand, wishes, picks, top, already_top, held, s, missing)
+        return replace(option, order=order)
+
+    found = [made(picks) for picks in picks_list]
+    # The courses and a Langzeitpraktikum: their best few, alone and with the
+    # best options of the other kinds, wherever the dates allow.
+    extras = [
+        _course_combinations(cand, mine, missing.get("praxiskurs", 0), made),
+        [[int(i)] for i in mine[cand.kind[mine] == LANGZEIT]] if missing.get("langzeit") else [],
     ]
+    for extra in extras:
+        if not extra:
+            continue
+        alone = sorted((made(picks) for picks in extra), key=lambda o: o.key, reverse=True)
+        best = [list(o.picks) for o in alone[:_COMBINED]]
+        found.sort(key=lambda o: o.key, reverse=True)
+        bases = [list(o.picks) for o in found[:_KEPT_PER_STUDENT]]
+        combined = [b + e for b in bases for e in best if not _clash(cand, b + e)]
+        found += alone + [made(picks) for picks in combined]
     found.sort(key=lambda o: o.key, reverse=True)
     return found
+
+
+def _clash(cand: Candidates, picks: list[int]) -> bool:
+    """Whether two placements of ``picks`` share a date (a Langzeitpraktikum
+    pauses during the Praktikum block) or two courses share a Berufsfeld."""
+    seen: dict[int, int] = {}
+    for i in picks:
+        for d in cand.days_of(i):
+            other = seen.get(d)
+            if other is not None and {int(cand.kind[i]), other} != {LANGZEIT, PRAKTIKUM}:
+                return True
+            seen[d] = int(cand.kind[i])
+    courses = [int(cand.field[i]) for i in picks if cand.kind[i] == COURSE]
+    return len(courses) != len(set(courses))
+
+
+def _course_combinations(
+    cand: Candidates, mine: NDArray[np.int64], k: int, made: Callable[[list[int]], Option]
+) -> list[list[int]]:
+    """Sets of ``k`` courses (or as many as possible) of the best few, in
+    distinct Berufsfelder, on dates apart."""
+    if k == 0:
+        return []
+    courses = [[int(i)] for i in mine[cand.kind[mine] == COURSE]]
+    ranked = sorted(courses, key=lambda p: made(p).key, reverse=True)[:_COURSES_TRIED]
+    best = [p[0] for p in ranked]
+    for size in range(min(k, len(best)), 0, -1):
+        found = [
+            list(picks)
+            for picks in itertools.combinations(best, size)
+            if not _clash(cand, list(picks))
+        ]
+        if found:
+            return found
+    return []
 
 
 def _holds_top(problem: Problem, held: _Held, s: int, top: set[int]) -> bool:
@@ -452,12 +554,8 @@ def _option(
     granted = set(wishes.wish[plan[wishes.option]].tolist()) - held.wishes[s]
     ordered = sorted(picks, key=lambda i: int(cand.first_day[i]))
     rows = [assignment_row(problem, opts, cand, i) for i in ordered]
-    covered = [
-        (i, d)
-        for i in ordered
-        for d in range(int(cand.first_day[i]), int(cand.first_day[i] + cand.n_days[i]))
-    ]
-    added = Counter("bfe" if int(cand.kind[i]) == BFE else "praktikum" for i in picks)
+    covered = [(i, d) for i in ordered for d in cand.days_of(i)]
+    added = Counter(KIND_NAME[int(cand.kind[i])] for i in picks)
     return Option(
         rows=tuple(rows),
         top=already_top or any(int(cand.field[i]) in top for i in picks),
@@ -467,6 +565,7 @@ def _option(
         slots=tuple(int(cand.offer[i]) * len(opts.days) + d for i, d in covered),
         company_days=frozenset((int(cand.company[i]), d) for i, d in covered),
         missing=tuple((kind, n - added[kind]) for kind, n in missing.items() if n),
+        picks=tuple(ordered),
     )
 
 
@@ -505,6 +604,25 @@ def _why_short(
         elif kind == "praktikum":
             texts.append(
                 _("every Praktikum offer in reach is full on some day of each possible block")
+            )
+        elif kind == "praxiskurs":
+            texts.append(
+                ngettext(
+                    "{n} Praxiskurs is missing: every course in reach in a Berufsfeld the "
+                    "student does not have yet is full, has no running group, or clashes "
+                    "with the student's other dates",
+                    "{n} Praxiskurse are missing: every course in reach in a Berufsfeld the "
+                    "student does not have yet is full, has no running group, or clashes "
+                    "with the student's other dates",
+                    n,
+                ).format(n=n)
+            )
+        elif kind == "langzeit":
+            texts.append(
+                _(
+                    "no Langzeitpraktikum in reach has room on each of its weekdays with "
+                    "dates free of the student's BFE days and courses"
+                )
             )
         else:
             texts.append(_bfe_short(problem, opts, cand, held, s, n))
@@ -688,7 +806,7 @@ def recommendation_lines(problem: Problem, recs: Recommendations) -> list[str]:
 def _option_text(option: Option, names: dict[str, str], booked: bool) -> str:
     places = "; ".join(
         _("{dates} {field} at {company} ({company_id}, offer {offer_id}), {minutes} min").format(
-            dates=date_span(row[6], row[7]),
+            dates=_dates_text(row),
             field=row[5],
             company=names.get(str(row[4]), row[4]),
             company_id=row[4],
@@ -712,14 +830,26 @@ def _option_text(option: Option, names: dict[str, str], booked: bool) -> str:
 
 def missing_text(option: Option) -> str:
     """``partial: 1 BFE day missing`` (what the student still lacks with it)."""
-    parts = [
-        ngettext("{n} BFE day", "{n} BFE days", n).format(n=n)
-        if kind == "bfe"
-        else ngettext("{n} Praktikum block", "{n} Praktikum blocks", n).format(n=n)
-        for kind, n in option.missing
-        if n > 0
-    ]
+    parts = [_kind_count(kind, n) for kind, n in option.missing if n > 0]
     return _("partial: {what} missing").format(what=", ".join(parts))
+
+
+def _dates_text(row: tuple[object, ...]) -> str:
+    """The dates of a row; a Langzeitpraktikum's period with its weekdays."""
+    span = date_span(row[6], row[7])
+    if row[2] != "langzeit":
+        return span
+    return _("{period} on {weekdays}").format(period=span, weekdays=row[10])
+
+
+def _kind_count(kind: str, n: int) -> str:
+    if kind == "bfe":
+        return ngettext("{n} BFE day", "{n} BFE days", n).format(n=n)
+    if kind == "praktikum":
+        return ngettext("{n} Praktikum block", "{n} Praktikum blocks", n).format(n=n)
+    if kind == "praxiskurs":
+        return ngettext("{n} Praxiskurs", "{n} Praxiskurse", n).format(n=n)
+    return ngettext("{n} Langzeitpraktikum", "{n} Langzeitpraktika", n).format(n=n)
 
 
 def write_booked_plan(

@@ -50,6 +50,7 @@ def without(problem: Problem, newcomers: set[str]) -> Problem:
             "students": tuple(s for s in problem.students if s.student_id not in newcomers),
             "interests": tuple(i for i in problem.interests if i.student_id not in newcomers),
             "wishes": tuple(w for w in problem.wishes if w.student_id not in newcomers),
+            "participants": tuple(p for p in problem.participants if p.student_id not in newcomers),
         }
     )
 

@@ -474,6 +474,10 @@ def _summary_rows(h: Headline, baseline: BaselineResult | None) -> list[Row]:
             (_("travel (minutes in total)"), h.travel, baseline.travel),
         ):
             rows.append([label, mine, round(theirs, 1)])
+        from kaoa_match.report.data import kind_by_kind_rows
+
+        for label, mine, theirs, _higher in kind_by_kind_rows(h, baseline):
+            rows.append([label, mine, round(theirs, 1)])
     return rows
 
 

@@ -207,6 +207,26 @@ class Headline:
     """Placed against needed per kind present in the plan."""
 
 
+def kind_by_kind_rows(
+    h: Headline, baseline: BaselineResult
+) -> list[tuple[str, float, float, bool]]:
+    """(label, this plan, kind-by-kind booking, more is better) for the
+    Praxiskurse and Langzeitpraktika and the date clashes across kinds, where
+    the Kreis has either kind; the plan never has a clash (its rules forbid it)."""
+    placed = {k.kind: k.placements for k in h.kinds}
+    if not (baseline.courses or baseline.langzeit or {"praxiskurs", "langzeit"} & set(placed)):
+        return []
+    return [
+        (_("Praxiskurse (booked after the portal)"), placed.get("praxiskurs", 0),
+         baseline.courses, True),
+        (_("Langzeitpraktika (nearest company with room)"), placed.get("langzeit", 0),
+         baseline.langzeit, True),
+        (_("date clashes across kinds (a student in two places on one date)"), 0,
+         baseline.clashes, False),
+        (_("students with a date clash"), 0, baseline.students_clashing, False),
+    ]  # fmt: skip
+
+
 def headline(
     problem: Problem,
     assignments: pd.DataFrame,

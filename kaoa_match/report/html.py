@@ -32,7 +32,7 @@ from kaoa_match.report.charts import (
     rate_bars,
     score_bins,
 )
-from kaoa_match.report.data import gather
+from kaoa_match.report.data import gather, kind_by_kind_rows
 from kaoa_match.report.map import map_svg
 
 if TYPE_CHECKING:
@@ -172,7 +172,7 @@ def _headline_section(data: ReportData) -> str:
         b = data.baseline
         cards.append(
             _card(
-                num(f"{h.placements - b.coverage:+.0f}"),
+                num(f"{h.placements - (b.coverage + b.courses + b.langzeit):+.0f}"),
                 _("placements against portal booking"),
                 _("students short {short}, in a top-3 field {top}").format(
                     short=num(f"{h.students_short - b.students_short:+.0f}"),
@@ -267,7 +267,12 @@ def _baseline_section(data: ReportData) -> str:
     more, fewer = _("more"), _("fewer")
     wishes = _("wishes, points granted")
     rows = [
-        (_("placements (BFE days + Praktikum blocks)"), h.placements, b.coverage, more),
+        (
+            _("placements (BFE days + Praktikum blocks)"),
+            h.bfe_days + h.praktikum_blocks,
+            b.coverage,
+            more,
+        ),
         (_("students short of a placement"), h.students_short, b.students_short, fewer),
         (_("students with a place in a top-3 field"), h.fairness, b.fairness, more),
         *([(wishes, h.wishes, b.wishes, more)] if h.wishes_made else []),
@@ -275,6 +280,10 @@ def _baseline_section(data: ReportData) -> str:
         (_("interest per placement"), h.interest / per, b.interest / per_b, more),
         (_("travel, minutes in total"), h.travel, b.travel, fewer),
         (_("travel per placement, minutes"), h.travel / per, b.travel / per_b, fewer),
+        *[
+            (label, mine, theirs, more if higher else fewer)
+            for label, mine, theirs, higher in kind_by_kind_rows(h, b)
+        ],
     ]
     body = [
         [label, _num(mine), _num(theirs), _num(mine - theirs, sign=True), better]
@@ -291,6 +300,14 @@ def _baseline_section(data: ReportData) -> str:
         "each takes the best place still free. The portal's figures are the mean over "
         "{n} random orders; every portal plan obeys the same rules."
     ).format(n=b.orders)
+    if kind_by_kind_rows(h, b):
+        intro += " " + _(
+            "Praxiskurse and Langzeitpraktika are booked as today, kind by kind after the "
+            "portal: courses first come, first served, then the Langzeitpraktikum at the "
+            "nearest company with room on its weekdays, neither seeing the student's other "
+            "dates; the date clashes this books are counted (the portal's own figures above "
+            "are BFE days and Praktikum blocks only)."
+        )
     return _section("baseline", _("Against portal booking"), intro, table)
 
 
