@@ -440,6 +440,7 @@ class _Tables:
     def slots(self, cohort: _Cohort, kind: Kind, offers: I32) -> tuple[I32, I32, I32, I32]:
         """(offer, first_day, n_days, weekdays) of each date, block, course or
         Langzeitpraktikum weekday pattern that fits the cohort."""
+        parts: list[tuple[I32, ...]]
         if kind == "bfe":
             parts = [self._bfe_slots(cohort.bfe_days, offers)]
         elif kind == "praktikum":

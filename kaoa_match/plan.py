@@ -171,7 +171,7 @@ def _per_kind(kinds: pd.Series, counts: pd.Series | None = None) -> dict[str, in
     """``{"bfe": n, "praktikum": n, "praxiskurs": n, "langzeit": n}``: rows of
     each kind, or the sum of ``counts`` over them."""
     values = [1] * len(kinds) if counts is None else [int(c) for c in counts]
-    totals = dict.fromkeys(KINDS, 0)
+    totals: dict[str, int] = dict.fromkeys(KINDS, 0)
     for kind, value in zip(kinds, values, strict=True):
         totals[str(kind)] = totals.get(str(kind), 0) + value
     return totals

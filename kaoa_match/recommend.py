@@ -555,7 +555,7 @@ def _option(
     ordered = sorted(picks, key=lambda i: int(cand.first_day[i]))
     rows = [assignment_row(problem, opts, cand, i) for i in ordered]
     covered = [(i, d) for i in ordered for d in cand.days_of(i)]
-    added = Counter(KIND_NAME[int(cand.kind[i])] for i in picks)
+    added: Counter[str] = Counter(KIND_NAME[int(cand.kind[i])] for i in picks)
     return Option(
         rows=tuple(rows),
         top=already_top or any(int(cand.field[i]) in top for i in picks),

@@ -476,8 +476,8 @@ def _summary_rows(h: Headline, baseline: BaselineResult | None) -> list[Row]:
             rows.append([label, mine, round(theirs, 1)])
         from kaoa_match.report.data import kind_by_kind_rows
 
-        for label, mine, theirs, _higher in kind_by_kind_rows(h, baseline):
-            rows.append([label, mine, round(theirs, 1)])
+        for kind_label, made, booked, _higher in kind_by_kind_rows(h, baseline):
+            rows.append([kind_label, made, round(booked, 1)])
     return rows
 
 

@@ -18,12 +18,17 @@ if TYPE_CHECKING:
 
     from numpy.typing import NDArray
 
-    from kaoa_match.model import Problem, Student
+    from kaoa_match.model import Kind, Problem, Student
     from kaoa_match.options import Options
     from kaoa_match.solvers.search.lexicographic import LexResult
     from kaoa_match.solvers.variables import Candidates
 
-KIND_NAME = {BFE: "bfe", PRAKTIKUM: "praktikum", COURSE: "praxiskurs", LANGZEIT: "langzeit"}
+KIND_NAME: dict[int, Kind] = {
+    BFE: "bfe",
+    PRAKTIKUM: "praktikum",
+    COURSE: "praxiskurs",
+    LANGZEIT: "langzeit",
+}
 _GROUPS_SHOWN = 3  # groups below their minimum named in one reason
 
 

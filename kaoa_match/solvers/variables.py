@@ -6,7 +6,8 @@ variables (fairness, together) come after them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+import dataclasses
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -48,7 +49,8 @@ class Candidates:
     weekdays: NDArray[np.int64]  # a Langzeitpraktikum's weekday mask (bit 0 Monday), else 0
     # Not per candidate: the weekday (0 Monday) of each day index of the
     # horizon, to expand a Langzeitpraktikum into its dates.
-    day_weekday: NDArray[np.int64] = field(default_factory=_no_days)
+    # (dataclasses.field: the name ``field`` is the Berufsfeld column here)
+    day_weekday: NDArray[np.int64] = dataclasses.field(default_factory=_no_days)
 
     @classmethod
     def from_options(cls, options: Options, keep: NDArray[np.bool_]) -> Candidates:
