@@ -84,7 +84,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -1137,19 +1137,15 @@ class _Market:
         school_types: frozenset[str] = frozenset(),
     ) -> None:
         """A course or a Langzeitpraktikum place, open to every grade."""
-        self.offers.append(
-            Offer(
-                offer_id=self.ids.offer(len(self.offers)),
-                company_id=self.companies[company].company_id,
-                field_id=field_id,
-                kind=kind,
-                start_date=dates[0],
-                end_date=dates[1] if dates[1] != dates[0] else None,
-                capacity=capacity,
-                school_types=school_types,
-                min_group=min_group,
-                weekdays=weekdays,
-            )
+        self._append(
+            company,
+            field_id,
+            kind,
+            dates,
+            capacity,
+            school_types=school_types,
+            min_group=min_group,
+            weekdays=weekdays,
         )
 
     def add_offer(
@@ -1162,6 +1158,20 @@ class _Market:
         rng: np.random.Generator,
     ) -> None:
         grades, school_types = _restrictions(kind, rng)
+        self._append(
+            company, field_id, kind, dates, capacity, grades=grades, school_types=school_types
+        )
+
+    def _append(
+        self,
+        company: int,
+        field_id: str,
+        kind: Kind,
+        dates: tuple[dt.date, dt.date],
+        capacity: int,
+        **restrictions: Any,
+    ) -> None:
+        """The next offer of ``company`` (``dates``: first and last day)."""
         self.offers.append(
             Offer(
                 offer_id=self.ids.offer(len(self.offers)),
@@ -1171,8 +1181,7 @@ class _Market:
                 start_date=dates[0],
                 end_date=dates[1] if dates[1] != dates[0] else None,
                 capacity=capacity,
-                grades=grades,
-                school_types=school_types,
+                **restrictions,
             )
         )
 

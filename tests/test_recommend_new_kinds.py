@@ -19,7 +19,7 @@ from kaoa_match.plan_rules import broken_rules
 from kaoa_match.recommend import booked_plan, recommend, recommendation_lines
 from tests.checker import check_plan
 from tests.solvers.test_bfe_instances import OPTIONS, company, kreis, minutes, scores, student
-from tests.solvers.test_new_kinds import course, langzeit, participants
+from tests.solvers.test_new_kinds import block_and_tuesdays, course, langzeit, participants
 from tests.test_recommend import without
 
 if TYPE_CHECKING:
@@ -158,23 +158,7 @@ def test_a_late_langzeit_pauses_for_the_students_praktikum_block() -> None:
     """P has the Praktikum block (11 to 22 Jan) in the plan; the only
     Langzeitpraktikum weekday, Tuesday, falls into it twice: it pauses there,
     so it is offered and the booked plan is valid."""
-    problem = kreis(
-        students=(student("P", grade=9),),
-        companies=(company("C1"), company("C2")),
-        offers=(
-            Offer(offer_id="PR", company_id="C1", field_id="it", kind="praktikum",
-                  start_date=D(2027, 1, 11), end_date=D(2027, 1, 22), capacity=1),
-            langzeit("LZ", "C2", "metall", "di"),
-        ),
-        calendar=(
-            CalendarEntry(school_id="S", kind="praktikum", grade=9,
-                          start_date=D(2027, 1, 11), end_date=D(2027, 1, 22)),
-            CalendarEntry(school_id="S", kind="langzeit", grade=9, start_date=D(2027, 1, 7),
-                          end_date=D(2027, 2, 26), weekdays=frozenset({"di"})),
-        ),
-        participants=participants("langzeit", "P"),
-        travel=minutes({("S", "C1"): 15, ("S", "C2"): 25}),
-    )  # fmt: skip
+    problem = block_and_tuesdays()
     block = ("P", "S", "praktikum", "PR", "C1", "it", D(2027, 1, 11), D(2027, 1, 22), 15, 0, "")
     plan = pd.DataFrame([block], columns=ASSIGNMENT_COLUMNS)
     recs = recommend(problem, plan, ["P"])

@@ -202,11 +202,11 @@ def test_a_bfe_day_decides_the_langzeit_weekday() -> None:
     assert rows_of(plan, "langzeit") == [("L", "LZ", D(2026, 11, 2), D(2026, 11, 27), "di")]
 
 
-def test_a_langzeit_pauses_for_the_praktikum_block() -> None:
-    """P's Praktikum block (11 to 22 Jan) holds two Tuesdays of the
-    Langzeitpraktikum period, which only allows Tuesday: both are placed,
-    the Langzeitpraktikum pauses during the block."""
-    problem = kreis(
+def block_and_tuesdays() -> Problem:
+    """P (grade 9) needs a Praktikum block, 11 to 22 Jan at PR (C1), and a
+    Langzeitpraktikum on Tuesdays only (LZ at C2, 7 Jan to 26 Feb): the block
+    holds two of its Tuesdays."""
+    return kreis(
         students=(student("P", grade=9),),
         companies=(company("C1"), company("C2")),
         offers=(
@@ -223,6 +223,11 @@ def test_a_langzeit_pauses_for_the_praktikum_block() -> None:
         participants=participants("langzeit", "P"),
         travel=minutes({("S", "C1"): 15, ("S", "C2"): 25}),
     )  # fmt: skip
+
+
+def test_a_langzeit_pauses_for_the_praktikum_block() -> None:
+    """Both are placed: the Langzeitpraktikum pauses during the block."""
+    problem = block_and_tuesdays()
     plan = solve_checked(problem)
     assert rows_of(plan, "praktikum") == [("P", "PR", D(2027, 1, 11), D(2027, 1, 22), "")]
     assert rows_of(plan, "langzeit") == [("P", "LZ", D(2027, 1, 7), D(2027, 2, 26), "di")]
