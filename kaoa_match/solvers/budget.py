@@ -8,7 +8,9 @@ stage gets a :class:`Deadline` rather than starting a clock of its own.
 The order of a solve, and the time of each stage with a limit of ``T``
 seconds (see ``pipeline.py``). The levels are guaranteed their share of
 the limit: no stage before them runs into the last
-``max(levels_share * T, reserve)`` seconds (:meth:`TimePolicy.until_levels`).
+``max(building + levels_share_after_model * T, levels_share * T)`` seconds,
+``building`` the time the model takes to build (:meth:`TimePolicy.levels_reserve`,
+:meth:`TimePolicy.until_levels`).
 
 1. options and the greedy plan: as long as they take;
 2. min-cost flows from the greedy plan: ``flow_share * T``; for a cut model

@@ -122,6 +122,12 @@ def senses() -> dict[str, Sense]:
     return {s.name: s.sense for s in LEVELS}
 
 
+def signed(name: str, value: int) -> int:
+    """A value of level ``name`` as a maximised objective sees it (a minimised
+    level negated), or such a value back (negation is its own inverse)."""
+    return value if spec(name).maximize else -value
+
+
 def bounded_by(method: WholeKreisMethod) -> tuple[str, ...]:
     """The levels bounded over every option by ``method``, in priority order."""
     return tuple(s.name for s in LEVELS if method in s.whole_kreis)

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from kaoa_match.solvers.levels import spec
+from kaoa_match.solvers.levels import signed, spec
 
 if TYPE_CHECKING:
     from kaoa_match.plan import LevelResult, Status
@@ -56,10 +56,6 @@ class HeldBound:
     def for_plan(self, values: dict[str, int]) -> int:
         """The bound for plans at least as good as ``values`` on the held levels
         (in the level's own sense: a lower bound of a minimised level)."""
-
-        def signed(name: str, value: int) -> int:
-            return value if spec(name).maximize else -value
-
         bound = self.value + sum(
             p * (signed(k, self.held[k]) - signed(k, values[k])) for k, p in self.prices.items()
         )

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kaoa_match.solvers.budget import DEFAULT_POLICY, Deadline
-from kaoa_match.solvers.levels import DEFAULT_ORDER, Order, bounded_by, spec
+from kaoa_match.solvers.levels import DEFAULT_ORDER, Order, bounded_by, signed, spec
 from kaoa_match.solvers.variables import BFE, WishMatches
 
 if TYPE_CHECKING:
@@ -658,6 +658,25 @@ def _load(sp: StudentProblems, options: NDArray[np.int64]) -> NDArray[np.float64
     return load
 
 
+def level_objectives(
+    cand: Candidates, published: NDArray[np.bool_], wishes: WishMatches
+) -> dict[str, Callable[[], Objective]]:
+    """Each level bounded over every option, as a maximised :class:`Objective`
+    (a minimised level with its values negated), built on demand: each is a
+    float per option (koeln: 141 MB apiece), so callers build one at a time.
+    An option carries the points of every wish it grants (a wish two
+    placements grant counts twice, which only loosens a bound)."""
+    n = len(cand)
+    return {
+        "coverage": lambda: Objective(np.ones(n)),
+        "stability": lambda: Objective(published.astype(np.float64)),
+        "fairness": lambda: Objective(np.zeros(n), 1.0),
+        "wishes": lambda: Objective(wishes.option_points(n).astype(np.float64)),
+        "interest": lambda: Objective(cand.score.astype(np.float64)),
+        "travel": lambda: Objective(-cand.travel.astype(np.float64)),
+    }
+
+
 def whole_kreis_bounds(
     sp: StudentProblems,
     cand: Candidates,
@@ -682,24 +701,11 @@ def whole_kreis_bounds(
     options the students take at each level's best prices (candidate
     positions): those a model cut to the nearest offers should keep."""
     wishes = wishes or WishMatches.none()
-    n = len(cand)
-
-    # Built one at a time: each is a float per option (koeln: 141 MB apiece).
-    # Maximised: a minimised level enters with its values negated.
-    expressions: dict[str, Callable[[], Objective]] = {
-        "coverage": lambda: Objective(np.ones(n)),
-        "stability": lambda: Objective(published.astype(np.float64)),
-        "fairness": lambda: Objective(np.zeros(n), 1.0),
-        # Each option carries the points of every wish it grants: a wish two
-        # placements grant counts twice, which only loosens the bound.
-        "wishes": lambda: Objective(wishes.option_points(n).astype(np.float64)),
-        "interest": lambda: Objective(cand.score.astype(np.float64)),
-        "travel": lambda: Objective(-cand.travel.astype(np.float64)),
-    }
+    expressions = level_objectives(cand, published, wishes)
 
     def with_held(name: str) -> tuple[Objective, list[Held]]:
         held = [
-            Held(expressions[k](), float(_signed_value(start[k], k)))
+            Held(expressions[k](), float(signed(k, start[k])))
             for k in order.holds(name, spec(name).lagrangian_holds)
         ]
         return expressions[name](), held
@@ -720,7 +726,7 @@ def whole_kreis_bounds(
             later = [shares[n] for n in objectives[k:]]
             budget = left * shares[name] / sum(later)
         objective, held = with_held(name)
-        target = _signed_value(start[name], name)
+        target = signed(name, start[name])
         found = lagrangian_bound(sp, objective, held, float(target), budget)
         del objective, held  # before the next level's are built
         _log.debug(
@@ -735,10 +741,5 @@ def whole_kreis_bounds(
         priced.append(found.chosen)
         if math.isfinite(found.bound):
             upper = math.floor(found.bound + 1e-6 * max(1.0, abs(found.bound)))
-            bounds[name] = _signed_value(upper, name)
+            bounds[name] = signed(name, upper)
     return bounds, np.unique(np.concatenate(priced)) if priced else np.zeros(0, np.int64)
-
-
-def _signed_value(value: int, name: str) -> int:
-    """A value of level ``name`` as the maximised objective sees it, or back."""
-    return value if spec(name).maximize else -value

@@ -15,13 +15,13 @@ from kaoa_match.solvers.bounds.combine import (
 )
 from kaoa_match.solvers.bounds.lagrangian import (
     Held,
-    Objective,
     StudentProblems,
+    level_objectives,
     whole_kreis_bounds,
 )
 from kaoa_match.solvers.bounds.lp_prices import LpPrices, column_generation
 from kaoa_match.solvers.budget import Deadline, TimePolicy
-from kaoa_match.solvers.levels import Order, bounded_by, spec
+from kaoa_match.solvers.levels import Order, bounded_by, signed, spec
 from kaoa_match.solvers.objectives import per_student_caps
 from kaoa_match.solvers.reduce import best_per_slot, nearest_per_day_field
 from kaoa_match.solvers.search.lexicographic import announce
@@ -150,28 +150,20 @@ def _at_lp_prices(
     above that by column generation from the ``nearest`` offers (those of the
     cut model, if any), the warm start and the best-scored options of each
     offer-day."""
-    points = flows.wishes.option_points(len(cand)).astype(np.float64)
     # The levels an LP may hold, as maximised objectives over the options.
-    expressions = {
-        "coverage": lambda: Objective(np.ones(len(cand))),
-        "wishes": lambda: Objective(points),
-        "interest": lambda: Objective(cand.score.astype(np.float64)),
-        "travel": lambda: Objective(-cand.travel.astype(np.float64)),
-    }
+    expressions = level_objectives(cand, flows.published, flows.wishes)
     names = [
         k
         for k in kreis.order.holds(name, spec(name).lp_prices_holds)
         if k != "wishes" or len(flows.wishes.option)
     ]
-    held = [
-        Held(expressions[k](), float(values[k] if spec(k).maximize else -values[k])) for k in names
-    ]
+    held = [Held(expressions[k](), float(signed(k, values[k]))) for k in names]
     if name == "travel" and "coverage" not in names:
         return None  # with nobody placed, travel would be 0: no bound worth its time
     rounds = 1
     objective = expressions[name]()
     if name == "wishes":
-        columns = np.flatnonzero(points).astype(np.int64)
+        columns = np.flatnonzero(flows.wishes.option_points(len(cand))).astype(np.int64)
     else:
         columns = np.arange(len(cand), dtype=np.int64)
         if len(cand) > _LP_PRICES_MAX_OPTIONS:
