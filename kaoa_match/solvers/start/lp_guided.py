@@ -70,7 +70,8 @@ def lp_guided(
     deadline = Deadline(seconds * 2)  # the flows' time and the LP's
     started = deadline.started
     sub_positions = np.union1d(nearest, np.flatnonzero(start)).astype(np.int64)
-    if len(sub_positions) > _GUIDE_MAX_OPTIONS:
+    too_large = len(sub_positions) > _GUIDE_MAX_OPTIONS
+    if too_large or seconds < policy.lp_guided_seconds_per_option * len(sub_positions):
         return improve_by_layers(flows, start, seconds * 2)
     sub = cand.take(sub_positions)
     b = ModelBuilder()
@@ -84,7 +85,9 @@ def lp_guided(
     )
     guide = Level("interest", np.arange(len(sub), dtype=np.int64), coeffs.astype(np.int64))
     built = time.monotonic()
-    lp = solve_relaxation(b.linear_system(), guide, seconds)
+    # Building the LP counts against its time (siegen-wittgenstein at 30 s on
+    # a busy machine: 13 s to build, and the run ended 27 s late).
+    lp = solve_relaxation(b.linear_system(), guide, min(seconds, deadline.left() or 0.0))
     _log.debug(
         "guiding LP over %d options: model %.1f s, LP %s",
         len(sub),
