@@ -225,7 +225,7 @@ def caps_over_every_option(
 ) -> dict[str, tuple[int, str]]:
     """The per-student bounds of coverage, wishes and interest, and the term
     bounds of stability and fairness, over every candidate in ``cand``."""
-    caps = per_student_caps(cand, kreis.most_placeable, flows.wishes)
+    caps = per_student_caps(cand, kreis.most_placeable, flows.wishes, kreis.courses_needed)
     with_top = np.zeros(len(kreis.most_placeable), dtype=bool)
     with_top[cand.student[flows.top]] = True
     caps["fairness"] = (int(with_top.sum()), "terms")
