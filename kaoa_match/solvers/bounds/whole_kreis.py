@@ -26,7 +26,6 @@ from kaoa_match.solvers.objectives import per_student_caps
 from kaoa_match.solvers.reduce import best_per_slot, nearest_per_day_field
 from kaoa_match.solvers.search.lexicographic import announce
 from kaoa_match.solvers.start.flows import FlowKreis, level_values
-from kaoa_match.solvers.variables import COURSE
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -77,7 +76,9 @@ def bounds_over_every_option(
     interest with the wish points held) where the time allows, the others by
     subgradient steps. Also returns the interest LP's prices and last
     iterate, where that LP ran."""
-    problems = StudentProblems.of(cand, kreis.capacity, kreis.bfe_needed, kreis.top, kreis.n_days)
+    problems = StudentProblems.of(
+        cand, kreis.capacity, kreis.bfe_needed, kreis.top, kreis.n_days, kreis.courses_needed
+    )
     if not problems.exact:
         return {}, {}, np.zeros(0, dtype=np.int64), None
     values = level_values(flows, start)
@@ -191,7 +192,9 @@ def _at_lp_prices(
             rounds = _LP_ROUNDS
 
     def problems_of(sub: Candidates) -> StudentProblems:
-        return StudentProblems.of(sub, kreis.capacity, kreis.bfe_needed, kreis.top, kreis.n_days)
+        return StudentProblems.of(
+            sub, kreis.capacity, kreis.bfe_needed, kreis.top, kreis.n_days, kreis.courses_needed
+        )
 
     found_prices = column_generation(
         problems, cand, objective, held, columns, problems_of, seconds, threads, rounds
@@ -271,13 +274,6 @@ def bound_every_option(
     least ``_LAGRANGIAN_FROM`` options (smaller ones are proven by the exact
     model's LP and CP-SAT), in the time the policy gives them."""
     if not cut and len(cand) < _LAGRANGIAN_FROM:
-        return KreisBounds.none()
-    if (cand.kind >= COURSE).any():
-        # The relaxations know BFE days and Praktikum blocks only (a student's
-        # best placements as one DP over dates and fields, one block); with
-        # courses and Langzeitpraktika they would miss placements and bound
-        # too low. The per-student caps (``caps_over_every_option``) and the
-        # model's own bounds stay, weaker but valid.
         return KreisBounds.none()
     announce(ctx.progress, "bounds over every option (Lagrangian relaxation)")
     model_size = len(warm.nearest) if cut else len(cand)
