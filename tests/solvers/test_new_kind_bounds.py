@@ -8,6 +8,7 @@ Kreise; and the per-student caps counting the courses a participant takes.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,12 +23,21 @@ from kaoa_match.solvers.bounds.lagrangian import (
     Held,
     Objective,
     StudentProblems,
+    best_choices,
     bound_at,
     whole_kreis_bounds,
 )
 from kaoa_match.solvers.bounds.lp_prices import lp_prices
 from kaoa_match.solvers.objectives import per_student_caps
-from kaoa_match.solvers.variables import WishMatches, match_previous
+from kaoa_match.solvers.variables import (
+    BFE,
+    COURSE,
+    LANGZEIT,
+    PRAKTIKUM,
+    Candidates,
+    WishMatches,
+    match_previous,
+)
 from tests.checker import check_plan
 from tests.solvers.test_bfe_instances import company, kreis, minutes, scores, student
 from tests.solvers.test_flows import kreis_and_options
@@ -43,7 +53,6 @@ from tests.strategies import small_problems
 if TYPE_CHECKING:
     from kaoa_match import Problem
     from kaoa_match.solvers.kreis import Kreis
-    from kaoa_match.solvers.variables import Candidates
 
 D = dt.date
 EXACT = SolveOptions(workers=1, seed=0, time_limit_s=None)
@@ -78,6 +87,113 @@ def _courses_for(n_students: int, **extra: object) -> Problem:
         interests=scores({(f"s{i}", "it"): 50 + i for i in range(n_students)}),
         travel=minutes({("S", "T"): 20}),
     )  # fmt: skip
+
+
+# --- the per-student problems, against brute force -----------------------------
+
+_Case = tuple[Candidates, np.ndarray, np.ndarray, float, np.ndarray, np.ndarray]
+
+
+@st.composite
+def _mixed_students(draw: st.DrawFn) -> _Case:
+    """A few students with options of any of the four kinds (BFE days on 1-4
+    dates, blocks, courses in 1-3 fields, Langzeitpraktika), weights of any
+    sign, random top fields, BFE days and courses needed."""
+    rows: list[tuple[int, int, int, int, int, int]] = []  # student, kind, day, field, length, mask
+    n_students = draw(st.integers(1, 3))
+    for s in range(n_students):
+        for d, f in draw(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=5)):
+            rows.append((s, BFE, d, f, 1, 0))
+        for b in range(draw(st.integers(0, 2))):
+            rows.append((s, PRAKTIKUM, 10 + 3 * b, draw(st.integers(0, 3)), 3, 0))
+        for c in range(draw(st.integers(0, 4))):
+            rows.append((s, COURSE, 20 + c, draw(st.integers(0, 2)), 2, 0))
+        for _ in range(draw(st.integers(0, 2))):
+            rows.append((s, LANGZEIT, 0, draw(st.integers(0, 3)), 28, draw(st.integers(1, 31))))
+    rows.sort()
+    n = len(rows)
+    arr = np.asarray(rows, dtype=np.int64).reshape(n, 6)
+    cand = Candidates(
+        source=np.arange(n),
+        student=arr[:, 0],
+        offer=np.arange(n),  # every option its own offer: the prices are per option
+        company=np.arange(n),
+        field=arr[:, 3],
+        kind=arr[:, 1],
+        first_day=arr[:, 2],
+        n_days=arr[:, 4],
+        travel=np.zeros(n, np.int64),
+        score=np.zeros(n, np.int64),
+        weekdays=arr[:, 5],
+    )
+    weight = np.asarray(draw(st.lists(st.integers(-5, 9), min_size=n, max_size=n)), float)
+    top = np.asarray(
+        draw(st.lists(st.booleans(), min_size=n_students * 4, max_size=n_students * 4))
+    ).reshape(n_students, 4)
+    top_value = float(draw(st.sampled_from([0, 3, 20])))
+    bfe_needed = np.asarray(
+        draw(st.lists(st.integers(1, 3), min_size=n_students, max_size=n_students))
+    )
+    courses_needed = np.asarray(
+        draw(st.lists(st.integers(0, 2), min_size=n_students, max_size=n_students))
+    )
+    return cand, weight, top, top_value, bfe_needed, courses_needed
+
+
+def _feasible_per_kind(
+    cand: Candidates, mine: list[int], kind: int, most: int
+) -> list[tuple[int, ...]]:
+    """Every set of the student's options of ``kind`` that the relaxation
+    allows: BFE days on distinct dates in distinct fields, courses in distinct
+    fields (dates relaxed), at most ``most`` of them (one block, one
+    Langzeitpraktikum)."""
+    of_kind = [i for i in mine if cand.kind[i] == kind]
+    found: list[tuple[int, ...]] = [()]
+    for size in range(1, most + 1):
+        for subset in itertools.combinations(of_kind, size):
+            fields = {int(cand.field[i]) for i in subset}
+            days = {int(cand.first_day[i]) for i in subset}
+            if len(fields) < size and kind in (BFE, COURSE):
+                continue
+            if len(days) < size and kind == BFE:
+                continue
+            found.append(subset)
+    return found
+
+
+def _brute_force(case: _Case) -> float:
+    """Σ over students of the best relaxed choice: each kind apart, the top-3
+    bonus once for the student."""
+    cand, weight, top, top_value, bfe_needed, courses_needed = case
+    total = 0.0
+    for s in np.unique(cand.student).tolist():
+        mine = np.flatnonzero(cand.student == s).tolist()
+        most = {BFE: int(bfe_needed[s]), PRAKTIKUM: 1, COURSE: int(courses_needed[s]), LANGZEIT: 1}
+        per_kind = [_feasible_per_kind(cand, mine, kind, n) for kind, n in most.items()]
+        best = 0.0
+        for parts in itertools.product(*per_kind):
+            chosen = [i for part in parts for i in part]
+            value = sum(weight[i] for i in chosen)
+            if any(top[s, cand.field[i]] for i in chosen):
+                value += top_value
+            best = max(best, value)
+        total += best
+    return total
+
+
+@settings(max_examples=150, deadline=None)
+@given(case=_mixed_students())
+def test_each_students_best_choice_over_all_kinds_is_exact(case: _Case) -> None:
+    cand, weight, top, top_value, bfe_needed, courses_needed = case
+    sp = StudentProblems.of(cand, np.ones(len(cand), np.int64), bfe_needed, top, 30, courses_needed)
+    choice = best_choices(sp, weight, top_value)
+    assert choice.value == _brute_force(case)
+    # The options it names realise that value.
+    taken = choice.options
+    assert len(np.unique(taken)) == len(taken)
+    assert weight[taken].sum() + top_value * choice.top_students == choice.value
+    flagged = np.unique(cand.student[taken][top[cand.student[taken], cand.field[taken]]])
+    assert choice.top_students <= len(flagged)
 
 
 # --- per-student caps ----------------------------------------------------------
