@@ -26,6 +26,7 @@ from kaoa_match.solvers.objectives import per_student_caps
 from kaoa_match.solvers.reduce import best_per_slot, nearest_per_day_field
 from kaoa_match.solvers.search.lexicographic import announce
 from kaoa_match.solvers.start.flows import FlowKreis, level_values
+from kaoa_match.solvers.variables import LANGZEIT
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -94,8 +95,8 @@ def bounds_over_every_option(
             planned += seconds * policy.lp_prices_share[name]
             budget = planned - deadline.elapsed()
             # Choosing and building the interest LP's columns takes a second
-            # per million options.
-            building = len(cand) * policy.lp_seconds_per_option if name != "wishes" else 0.0
+            # per million entries of its capacity rows.
+            building = _lp_entries(cand) * policy.lp_seconds_per_option if name != "wishes" else 0.0
             if budget < policy.lp_prices_min_seconds[name] + building:
                 continue
             found = _at_lp_prices(
@@ -125,6 +126,16 @@ def bounds_over_every_option(
     # A bound the warm start beats would be a bug of the relaxation: never report it.
     valid = {name: b for name, b in bounds.items() if not exceeds(name, values[name], b)}
     return valid, held_bounds, np.unique(np.concatenate([*priced, subgradient_priced])), guide
+
+
+def _lp_entries(cand: Candidates) -> int:
+    """About how many entries the LP's capacity rows have: one per day of a BFE
+    day, block or course, one per weekday of a Langzeitpraktikum. A BFE option
+    is one; a Praktikum block ten (kreis-vier-arten, 934,670 options, 5.3 M
+    entries: the LP took 3 s to build, PDLP 7 s for 4 iterations, and its
+    bound was looser than the per-student one)."""
+    langzeit = cand.kind == LANGZEIT
+    return int(cand.n_days[~langzeit].sum()) + 2 * int(langzeit.sum())
 
 
 def _at_lp_prices(
