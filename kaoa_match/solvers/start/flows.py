@@ -217,8 +217,10 @@ def _block_round(
 
     _, _, has_top = _used(k, kept)
     # A Langzeitpraktikum pauses during the student's block: only the other
-    # placements' days keep a block off (kept off them too, a student with a
-    # Langzeitpraktikum could never move its block: each block holds its weekdays).
+    # placements' days keep a block off. Kept off them too (each block holds
+    # its weekdays), such a student lost its block in the round, so every
+    # round of that span fell in coverage and was thrown away (langzeit-dienstag:
+    # the flows after the coverage search reached fairness 324, now 445 of 463).
     day_used, _, _ = _used(k, kept & (c.kind != LANGZEIT))
     busy = np.any(day_used[:, first : first + length], axis=1)
     taken = np.flatnonzero(kept)
