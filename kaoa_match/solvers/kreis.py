@@ -122,8 +122,8 @@ class Kreis:
         """The Kreis as the min-cost-flow rounds see it: students in a pair or
         with a locked row stay where the greedy put them. The rounds move BFE
         days and Praktikum blocks only; a course or Langzeitpraktikum stays,
-        and its dates are taken (a Praktikum block, which may share dates with
-        a Langzeitpraktikum, is kept off them too: valid, if cautious)."""
+        and its dates are taken (but for a Praktikum block: the
+        Langzeitpraktikum pauses during it)."""
         movable = np.ones(len(self.problem.students), dtype=bool)
         for a, b in self.apart + self.together:
             movable[[a, b]] = False

@@ -102,7 +102,10 @@ _CAPS_CHUNK = 1_000_000
 
 
 def per_student_caps(
-    cand: Candidates, bfe_most: NDArray[np.int64], wishes: WishMatches | None = None
+    cand: Candidates,
+    bfe_most: NDArray[np.int64],
+    wishes: WishMatches | None = None,
+    courses_needed: NDArray[np.int64] | None = None,
 ) -> dict[str, tuple[int, str]]:
     """Coverage, wishes and interest bounds from each student's own options,
     capacity ignored (wishes: every wish with an option, granted).
@@ -110,7 +113,8 @@ def per_student_caps(
     ``bfe_most[s]`` is the most BFE days student ``s`` can get (distinct days
     and fields); interest then is at most the sum of that many of the
     student's best field scores, plus the best Praktikum and Langzeitpraktikum
-    scores and the best course score in each field it has courses in.
+    scores and the best course scores of ``courses_needed[s]`` distinct
+    fields (None: a course in every field it has courses in).
     """
     n = len(bfe_most)
     # A student's score depends on the field only: a (student, field) table,
@@ -129,15 +133,26 @@ def per_student_caps(
     best_bfe = int(ranked[taken].sum())
     ones = np.ones(len(cand), dtype=np.int64)
     caps = {
-        "coverage": (int(bfe_most.sum() + best_other(cand, ones, n).sum()), "per-student"),
-        "interest": (best_bfe + int(best_other(cand, cand.score, n).sum()), "per-student"),
+        "coverage": (
+            int(bfe_most.sum() + best_other(cand, ones, n, courses_needed).sum()),
+            "per-student",
+        ),
+        "interest": (
+            best_bfe + int(best_other(cand, cand.score, n, courses_needed).sum()),
+            "per-student",
+        ),
     }
     if wishes is not None:
-        caps["wishes"] = (_wish_cap(cand, bfe_most, wishes), "per-student")
+        caps["wishes"] = (_wish_cap(cand, bfe_most, wishes, courses_needed), "per-student")
     return caps
 
 
-def _wish_cap(cand: Candidates, bfe_most: NDArray[np.int64], wishes: WishMatches) -> int:
+def _wish_cap(
+    cand: Candidates,
+    bfe_most: NDArray[np.int64],
+    wishes: WishMatches,
+    courses_needed: NDArray[np.int64] | None = None,
+) -> int:
     """Per student, the smaller of: every wish with an option granted, and the
     points of the student's best placements (its ``bfe_most`` best BFE options
     and best block, each with the points of every wish it grants)."""
@@ -154,14 +169,21 @@ def _wish_cap(cand: Candidates, bfe_most: NDArray[np.int64], wishes: WishMatches
     rank = np.arange(len(order)) - np.searchsorted(student, student, side="left")
     keep = order[rank < bfe_most[student]]
     best = np.bincount(cand.student[keep], weights=points[keep], minlength=n)
-    return int(np.minimum(every_wish, best + best_other(cand, points, n)).sum())
+    other = best_other(cand, points, n, courses_needed)
+    return int(np.minimum(every_wish, best + other).sum())
 
 
-def best_other(cand: Candidates, value: NDArray[np.int64], n: int) -> NDArray[np.int64]:
+def best_other(
+    cand: Candidates,
+    value: NDArray[np.int64],
+    n: int,
+    courses_needed: NDArray[np.int64] | None = None,
+) -> NDArray[np.int64]:
     """Per student, the most ``value`` (per candidate, ≥ 0) its placements
     other than BFE days can add, capacity and dates ignored: its best
     Praktikum block, its best Langzeitpraktikum and its best course in each
-    Berufsfeld (the courses of a participant lie in distinct fields)."""
+    of its ``courses_needed`` best Berufsfelder (the courses of a participant
+    lie in distinct fields; None: every field it has courses in)."""
     best = np.zeros(n, dtype=np.int64)
     for kind in (PRAKTIKUM, LANGZEIT):  # at most one of each
         of_kind = np.flatnonzero(cand.kind == kind)
@@ -175,7 +197,15 @@ def best_other(cand: Candidates, value: NDArray[np.int64], n: int) -> NDArray[np
         cells, where = np.unique(key, return_inverse=True)
         top = np.zeros(len(cells), dtype=np.int64)
         np.maximum.at(top, where.ravel(), value[courses])
-        best += np.bincount(cells // n_fields, weights=top, minlength=n).astype(np.int64)
+        owner = cells // n_fields
+        if courses_needed is not None:
+            # A participant takes ``courses_needed`` courses, not one per field.
+            order = np.lexsort((-top, owner))
+            rank = np.arange(len(order)) - np.searchsorted(owner[order], owner[order])
+            keep = np.zeros(len(cells), dtype=bool)
+            keep[order] = rank < courses_needed[owner[order]]
+            owner, top = owner[keep], top[keep]
+        best += np.bincount(owner, weights=top, minlength=n).astype(np.int64)
     return best
 
 

@@ -14,7 +14,7 @@ from kaoa_match.solvers.kreis import Kreis as _Kreis
 from kaoa_match.solvers.start import flows as flow_rounds
 from kaoa_match.solvers.start.flows import improve_by_layers, value_tuple
 from kaoa_match.solvers.start.greedy import greedy_plan
-from kaoa_match.solvers.variables import Candidates, match_previous
+from kaoa_match.solvers.variables import LANGZEIT, Candidates, match_previous
 from tests.solvers.test_bfe_instances import (
     NOV3,
     NOV4,
@@ -25,6 +25,7 @@ from tests.solvers.test_bfe_instances import (
     scores,
     student,
 )
+from tests.solvers.test_new_kinds import block_and_tuesdays
 from tests.solvers.test_praktikum import (
     JAN11,
     JAN22,
@@ -195,6 +196,20 @@ def test_a_block_round_places_an_intern_without_a_block() -> None:
     only_a = (cand.student == 0) & (cand.offer == 0)
     flows = k.flow_kreis(cand, np.zeros(0, np.int64))
     assert value_tuple(flows, improve_by_layers(flows, only_a, 10))[0] == 2
+
+
+def test_a_block_round_places_an_intern_beside_a_tuesday_langzeit() -> None:
+    # P has the Tuesday Langzeitpraktikum and no block; the block (11 to 22
+    # Jan) holds two of its Tuesdays, where the Langzeitpraktikum pauses: the
+    # round places it (the rounds once kept blocks off those dates, and so
+    # never gave P one).
+    k, cand = kreis_and_options(block_and_tuesdays())
+    langzeit_only = cand.kind == LANGZEIT
+    assert langzeit_only.sum() == 1
+    flows = k.flow_kreis(cand, np.zeros(0, np.int64))
+    improved = improve_by_layers(flows, langzeit_only, 10)
+    assert value_tuple(flows, improved)[0] == 2
+    assert _keeps_every_rule(k, cand, improved)
 
 
 @settings(

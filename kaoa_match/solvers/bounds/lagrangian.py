@@ -10,7 +10,9 @@ module bounds each level over *all* eligible options instead:
   exactly: a student's best BFE days are a matching of candidate dates to
   distinct Berufsfelder of at most ``days`` edges (a dynamic programme over
   the fields whose states are the sets of dates used, with a flag for "one of
-  them is a top-3 field"), and the best Praktikum block;
+  them is a top-3 field"), the best Praktikum block, the best
+  Langzeitpraktikum, and the best courses, at most ``courses_needed`` of
+  them in distinct Berufsfelder;
 - for any prices, ``L(λ, μ) = Σ λ·capacity − Σ μ·held value + Σ_s best_s``
   is an upper bound on the level given the earlier levels at their values
   (weak duality). The prices are improved by projected subgradient steps
@@ -18,8 +20,18 @@ module bounds each level over *all* eligible options instead:
   is the bound. Since the per-student problems are integral, the best ``L``
   equals the LP bound over every option in the limit.
 
-Rules the relaxation leaves out (apart pairs, locked rows, a BFE day on a
-Praktikum day of the same student) only make the bound weaker, never wrong.
+Capacity rows: one per offer and day for BFE days, blocks and courses (a
+course's participants are on every day of it, so the row of its first day is
+its capacity), and one per offer and weekday for the Langzeitpraktikum (the
+contract's rule: on each of its weekdays at most ``capacity``).
+
+Rules the relaxation leaves out only make the bound weaker, never wrong:
+apart pairs, locked rows, minimum groups (a level maximised over more plans
+can only rise, a minimised one only fall), and the date rule across kinds
+(a student's BFE days, block, courses and Langzeitpraktikum dates may meet,
+and so may two of its courses): held per kind, the per-student problems
+stay a few vectorised passes; across kinds they would need a DP over every
+date of the year.
 """
 
 from __future__ import annotations
@@ -34,7 +46,7 @@ import numpy as np
 
 from kaoa_match.solvers.budget import DEFAULT_POLICY, Deadline
 from kaoa_match.solvers.levels import DEFAULT_ORDER, Order, bounded_by, signed, spec
-from kaoa_match.solvers.variables import BFE, WishMatches
+from kaoa_match.solvers.variables import BFE, COURSE, LANGZEIT, PRAKTIKUM, WishMatches
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Mapping
@@ -57,6 +69,8 @@ _DEFLECT = 0.5  # share of the last direction kept (measured: tighter than 0 or 
 _HELD_ROW_PLACES = 5.0
 _MAX_STEPS = 400
 _NO_PROGRESS = 40  # steps after which a bound no price has improved is given up
+N_WEEKDAYS = 5
+"""The bits of a Langzeitpraktikum weekday mask: bit 0 Monday to bit 4 Friday."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +107,9 @@ class StudentProblems:
 
     n_students: int
     n_fields: int
-    n_slots: int  # offer-day rows: offer * n_days + day
+    # Capacity rows: offer * n_days + day, then one per offer and weekday
+    # (``weekday_slot``) for the Langzeitpraktikum.
+    n_slots: int
     capacity: NDArray[np.float64]  # per slot
     # The slots whose capacity row can bind: those where some option starts.
     # An offer's load only rises where an option starts and its capacity is
@@ -107,18 +123,32 @@ class StudentProblems:
     group_start: NDArray[np.int64]
     group_of: NDArray[np.int64]  # per sorted BFE option
     classes: list[_DateClass]
-    # Praktikum blocks sorted by student
+    # The other options (Praktikum blocks, courses, Langzeitpraktika) sorted
+    # by student: "blocks" below
     blocks: NDArray[np.int64]
     block_student: NDArray[np.int64]
     block_offer: NDArray[np.int64]
     block_first: NDArray[np.int64]
     block_last: NDArray[np.int64]  # exclusive
     block_top: NDArray[np.bool_]
+    block_kind: NDArray[np.int64]
+    block_weekdays: NDArray[np.int64]  # a Langzeitpraktikum's weekday mask, else 0
+    courses: _Courses
     option_offer: NDArray[np.int64]  # per candidate, for the loads
     option_first: NDArray[np.int64]
     option_days: NDArray[np.int64]
+    option_kind: NDArray[np.int64]
+    option_weekdays: NDArray[np.int64]
     n_days: int
     exact: bool  # False if some student had too many dates for the DP
+
+    @property
+    def n_offers(self) -> int:
+        return self.n_slots // (self.n_days + N_WEEKDAYS)
+
+    def weekday_slot(self, offer: NDArray[np.int64], weekday: int) -> NDArray[np.int64]:
+        """The capacity row of ``offer`` (an array) on ``weekday`` (0 Monday)."""
+        return self.n_offers * self.n_days + offer * N_WEEKDAYS + weekday
 
     @classmethod
     def of(
@@ -128,7 +158,10 @@ class StudentProblems:
         bfe_needed: NDArray[np.int64],
         top: NDArray[np.bool_],
         n_days: int,
+        courses_needed: NDArray[np.int64] | None = None,
     ) -> StudentProblems:
+        """``courses_needed``: per student, the most courses it takes (None:
+        one in each Berufsfeld it has courses in)."""
         n_students, n_fields = top.shape
         bfe = np.flatnonzero(cand.kind == BFE).astype(np.int64)
         # Few option-long arrays alive at once (koeln: 141 MB apiece).
@@ -158,13 +191,25 @@ class StudentProblems:
 
         blocks = np.flatnonzero(cand.kind != BFE).astype(np.int64)
         blocks = blocks[np.argsort(cand.student[blocks], kind="stable")]
-        binding = np.zeros(len(capacity) * n_days, dtype=bool)
-        binding[cand.offer.astype(np.int64) * n_days + cand.first_day] = True
+        n_offers = len(capacity)
+        binding = np.zeros(n_offers * (n_days + N_WEEKDAYS), dtype=bool)
+        dated = cand.kind != LANGZEIT
+        binding[cand.offer[dated].astype(np.int64) * n_days + cand.first_day[dated]] = True
+        langzeit = np.flatnonzero(~dated)
+        for weekday in range(N_WEEKDAYS):
+            on = langzeit[(cand.weekdays[langzeit] >> weekday & 1) == 1]
+            binding[n_offers * n_days + cand.offer[on] * N_WEEKDAYS + weekday] = True
+        if courses_needed is None:
+            courses_needed = np.full(n_students, n_fields, dtype=np.int64)
+        block_kind = cand.kind[blocks]
         return cls(
             n_students=n_students,
             n_fields=n_fields,
-            n_slots=len(capacity) * n_days,
-            capacity=np.repeat(capacity.astype(np.float64), n_days),
+            n_slots=n_offers * (n_days + N_WEEKDAYS),
+            capacity=np.r_[
+                np.repeat(capacity.astype(np.float64), n_days),
+                np.repeat(capacity.astype(np.float64), N_WEEKDAYS),
+            ],
             binding=binding,
             top=top,
             bfe=bfe,
@@ -178,9 +223,20 @@ class StudentProblems:
             block_first=cand.first_day[blocks],
             block_last=cand.first_day[blocks] + cand.n_days[blocks],
             block_top=top[cand.student[blocks], cand.field[blocks]],
+            block_kind=block_kind,
+            block_weekdays=cand.weekdays[blocks],
+            courses=_Courses.of(
+                np.flatnonzero(block_kind == COURSE).astype(np.int64),
+                cand.student[blocks],
+                cand.field[blocks],
+                top,
+                courses_needed,
+            ),
             option_offer=cand.offer,
             option_first=cand.first_day,
             option_days=cand.n_days,
+            option_kind=cand.kind,
+            option_weekdays=cand.weekdays,
             n_days=n_days,
             exact=exact,
         )
@@ -268,43 +324,181 @@ def _choose(
     pick: Callable[[NDArray[np.int64]], NDArray[np.int64]],
 ) -> _Choice:
     """Every student's best placements, given the best weight of each BFE group,
-    each Praktikum block's weight, and ``pick``, which names the option that
-    holds the best weight of each group asked for."""
-    bfe_value = np.zeros(sp.n_students)
-    bfe_flag_value = np.full(sp.n_students, _NEG)  # best with a top field among the days
+    the weight of each other option (``sp.blocks``), and ``pick``, which names
+    the option that holds the best weight of each group asked for.
+
+    The kinds are chosen apart (the date rule across them is relaxed), each
+    at its best and at its best with a top-3 field; the top-3 flag then comes
+    from the kind where it costs least."""
     solved = [(cls, _run_dp(sp, cls, group_best, top_value)) for cls in sp.classes]
+    bfe_value = np.zeros(sp.n_students)
+    bfe_top_value = np.full(sp.n_students, _NEG)  # best with a top field among the days
     for cls, (value, value_with_top, _, _) in solved:
         bfe_value[cls.students] = value
-        bfe_flag_value[cls.students] = value_with_top
+        bfe_top_value[cls.students] = value_with_top
+    singles = [_one_of_kind(sp, block_weight, kind) for kind in (PRAKTIKUM, LANGZEIT)]
+    courses = sp.courses.best(block_weight, sp.n_students)
 
-    # Praktikum: one block or none, and the best block in a top-3 field.
-    block_value, block_pick = _best_per_student(
-        sp, block_weight, np.ones(len(sp.blocks), dtype=bool)
-    )
-    top_block_value, top_block_pick = _best_per_student(sp, block_weight, sp.block_top)
-    take_block = block_value > 0
-    block_value = np.maximum(block_value, 0.0)
-
-    # The top flag may come from the days or from the block.
-    plain = bfe_value + block_value
-    from_days = bfe_flag_value + block_value
-    from_block = bfe_value + top_block_value
-    with_top = np.maximum(from_days, from_block)
+    # In the order of preference on ties: BFE days, block, Langzeitpraktikum, courses.
+    values = [bfe_value, *(one.value for one in singles), courses.value]
+    top_values = [bfe_top_value, *(one.top_value for one in singles), courses.top_value]
+    plain = np.sum(values, axis=0)
+    gain = np.stack([t - v for t, v in zip(top_values, values, strict=True)])
+    source = gain.argmax(axis=0)
+    with_top = plain + gain.max(axis=0)
     flagged: NDArray[np.bool_] = (with_top > _NEG / 2) & (with_top + top_value > plain)
     if top_value <= 0:
         flagged[:] = False
     best = np.where(flagged, with_top + top_value, plain)
+    flag_from = [flagged & (source == k) for k in range(len(values))]
 
-    days_flag = flagged & (from_days >= from_block)
-    block_flag = flagged & ~days_flag
     chosen = [
-        np.where(days_flag[cls.students][:, None], top_groups, plain_groups)
+        np.where(flag_from[0][cls.students][:, None], top_groups, plain_groups)
         for cls, (_, _, plain_groups, top_groups) in solved
     ]
     groups = np.concatenate([g[g >= 0] for g in chosen]) if chosen else np.zeros(0, np.int64)
-    block = np.where(block_flag, top_block_pick, np.where(take_block, block_pick, -1))
-    taken = np.r_[pick(groups) if len(groups) else np.zeros(0, np.int64), block[block >= 0]]
-    return _Choice(float(best.sum()), taken.astype(np.int64), int(flagged.sum()))
+    taken = [pick(groups) if len(groups) else np.zeros(0, np.int64)]
+    for one, flag in zip(singles, flag_from[1:3], strict=True):
+        single = np.where(flag, one.top_pick, np.where(one.value > 0, one.pick, -1))
+        taken.append(single[single >= 0])
+    taken.append(sp.courses.taken(courses, flag_from[3], sp.blocks))
+    return _Choice(float(best.sum()), np.concatenate(taken).astype(np.int64), int(flagged.sum()))
+
+
+@dataclass(frozen=True)
+class _Single:
+    """Per student, the best option of a kind it takes at most one of: its
+    weight (0 if none is worth taking), the best with a top-3 field
+    (``_NEG`` if none), and both options (candidate positions, -1 if none)."""
+
+    value: NDArray[np.float64]
+    top_value: NDArray[np.float64]
+    pick: NDArray[np.int64]
+    top_pick: NDArray[np.int64]
+
+
+def _one_of_kind(sp: StudentProblems, block_weight: NDArray[np.float64], kind: int) -> _Single:
+    """A Praktikum block or a Langzeitpraktikum: one or none per student."""
+    of_kind = sp.block_kind == kind
+    value, pick = _best_per_student(sp, block_weight, of_kind)
+    top_value, top_pick = _best_per_student(sp, block_weight, of_kind & sp.block_top)
+    return _Single(np.maximum(value, 0.0), top_value, pick, top_pick)
+
+
+@dataclass(frozen=True)
+class _CourseChoice:
+    """Each student's best courses at some weights: their value (>= 0) and the
+    best value with a top-3 field among them (``_NEG`` if none can be), the
+    (student, field) cells taken for each, and the best option of each cell."""
+
+    value: NDArray[np.float64]
+    top_value: NDArray[np.float64]
+    plain_cells: NDArray[np.bool_]
+    top_cells: NDArray[np.bool_]
+    cell_pick: NDArray[np.int64]  # index into ``StudentProblems.blocks``
+
+
+@dataclass(frozen=True)
+class _Courses:
+    """The courses among the blocks, grouped by (student, Berufsfeld) cell: a
+    student takes at most one course of a cell and at most ``need`` cells.
+    Two courses whose dates meet count as compatible here (relaxed)."""
+
+    at: NDArray[np.int64]  # indices into the blocks, sorted by cell
+    cell_start: NDArray[np.int64]
+    cell_of: NDArray[np.int64]  # per entry of ``at``
+    cell_student: NDArray[np.int64]
+    cell_top: NDArray[np.bool_]
+    need: NDArray[np.int64]  # per student
+
+    @classmethod
+    def of(
+        cls,
+        at: NDArray[np.int64],
+        block_student: NDArray[np.int64],
+        block_field: NDArray[np.int64],
+        top: NDArray[np.bool_],
+        need: NDArray[np.int64],
+    ) -> _Courses:
+        n_fields = top.shape[1]
+        key = block_student[at] * n_fields + block_field[at]
+        order = np.argsort(key, kind="stable")
+        at, key = at[order], key[order]
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]][: len(key)]).astype(np.int64)
+        cell_of = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(key)]))
+        cell_student, cell_field = key[starts] // n_fields, key[starts] % n_fields
+        return cls(
+            at,
+            starts,
+            cell_of.astype(np.int64),
+            cell_student,
+            top[cell_student, cell_field],
+            need.astype(np.int64),
+        )
+
+    def best(self, block_weight: NDArray[np.float64], n_students: int) -> _CourseChoice:
+        """Each student's best ``need`` cells of positive weight, and the best
+        such set that holds a top-3 cell (the plain set, or its worst cell,
+        if full, traded for the best top-3 cell)."""
+        n_cells = len(self.cell_start)
+        if not n_cells:
+            none = np.zeros(0, dtype=bool)
+            return _CourseChoice(
+                np.zeros(n_students), np.full(n_students, _NEG), none, none, np.zeros(0, np.int64)
+            )
+        w = block_weight[self.at]
+        cell_best = np.maximum.reduceat(w, self.cell_start)
+        hits = np.flatnonzero(w >= cell_best[self.cell_of])
+        _, first = np.unique(self.cell_of[hits], return_index=True)
+        cell_pick = self.at[hits[first]]
+
+        order = np.lexsort((-cell_best, self.cell_student))  # best first per student
+        owner = self.cell_student[order]
+        run_start = np.searchsorted(owner, owner)
+        rank = np.arange(n_cells) - run_start
+        take_sorted = (rank < self.need[owner]) & (cell_best[order] > 0)
+        plain_cells = np.zeros(n_cells, dtype=bool)
+        plain_cells[order] = take_sorted
+        taken_owner = self.cell_student[plain_cells]
+        value = np.bincount(
+            taken_owner, weights=cell_best[plain_cells], minlength=n_students
+        ).astype(np.float64)
+        count = np.bincount(taken_owner, minlength=n_students)
+        top_taken = np.bincount(
+            self.cell_student[plain_cells & self.cell_top], minlength=n_students
+        ).astype(bool)
+
+        # The best top-3 cell of each student (first in the sorted order).
+        top_sorted = np.flatnonzero(self.cell_top[order])
+        top_owner = owner[top_sorted]
+        first_top = top_sorted[np.r_[True, top_owner[1:] != top_owner[:-1]][: len(top_sorted)]]
+        best_top_cell = np.full(n_students, -1, dtype=np.int64)
+        best_top_cell[owner[first_top]] = order[first_top]
+        # Taken cells are a prefix of each student's run: the worst is its last.
+        worst_cell = np.full(n_students, -1, dtype=np.int64)
+        with_taken = np.flatnonzero(count > 0)
+        worst_cell[with_taken] = order[np.searchsorted(owner, with_taken) + count[with_taken] - 1]
+        full = count >= self.need
+        trade = ~top_taken & (best_top_cell >= 0) & (self.need > 0)
+        dropped = np.where(full & (worst_cell >= 0), cell_best[worst_cell], 0.0)
+        traded = value - dropped + cell_best[best_top_cell]
+        top_value = np.where(top_taken, value, np.where(trade, traded, _NEG))
+
+        top_cells = plain_cells.copy()
+        traders = np.flatnonzero(trade)
+        top_cells[worst_cell[traders[full[traders] & (worst_cell[traders] >= 0)]]] = False
+        top_cells[best_top_cell[traders]] = True
+        return _CourseChoice(value, top_value, plain_cells, top_cells, cell_pick)
+
+    def taken(
+        self, choice: _CourseChoice, flagged: NDArray[np.bool_], blocks: NDArray[np.int64]
+    ) -> NDArray[np.int64]:
+        """The candidate positions of the courses taken: the top-3 set for the
+        ``flagged`` students, else the plain one."""
+        if not len(self.cell_start):
+            return np.zeros(0, dtype=np.int64)
+        cells = np.where(flagged[self.cell_student], choice.top_cells, choice.plain_cells)
+        return blocks[choice.cell_pick[cells]]
 
 
 def _best_per_student(
@@ -634,14 +828,25 @@ def _combine(factor: NDArray[np.float64], parts: list[NDArray[np.float64]]) -> N
 
 
 def _block_prices(sp: StudentProblems, lam: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Each Praktikum block's price: the sum of its offer's prices over its days."""
-    per_offer = lam.reshape(-1, sp.n_days)
+    """Each block's price: the sum of its offer's prices over its days (a
+    course's too), and a Langzeitpraktikum's the sum over its weekdays."""
+    per_offer = lam[: sp.n_offers * sp.n_days].reshape(-1, sp.n_days)
     running = np.concatenate([np.zeros((len(per_offer), 1)), per_offer.cumsum(axis=1)], axis=1)
-    return running[sp.block_offer, sp.block_last] - running[sp.block_offer, sp.block_first]
+    dated = sp.block_kind != LANGZEIT
+    price = np.zeros(len(sp.blocks))
+    offer = sp.block_offer[dated]
+    price[dated] = running[offer, sp.block_last[dated]] - running[offer, sp.block_first[dated]]
+    langzeit = np.flatnonzero(~dated)
+    for weekday in range(N_WEEKDAYS):
+        on = langzeit[(sp.block_weekdays[langzeit] >> weekday & 1) == 1]
+        price[on] += lam[sp.weekday_slot(sp.block_offer[on], weekday)]
+    return price
 
 
 def _load(sp: StudentProblems, options: NDArray[np.int64]) -> NDArray[np.float64]:
-    """Students on each offer-day slot when ``options`` are taken."""
+    """Students on each capacity row's slot when ``options`` are taken."""
+    langzeit = options[sp.option_kind[options] == LANGZEIT]
+    options = options[sp.option_kind[options] != LANGZEIT]
     offer, first, length = (
         sp.option_offer[options],
         sp.option_first[options],
@@ -651,10 +856,14 @@ def _load(sp: StudentProblems, options: NDArray[np.int64]) -> NDArray[np.float64
     load = np.bincount(offer[one] * sp.n_days + first[one], minlength=sp.n_slots).astype(float)
     if not one.all():
         # +1 on a block's first day, -1 after its last, summed along each offer.
-        change = np.zeros((sp.n_slots // max(sp.n_days, 1), sp.n_days + 1))
+        change = np.zeros((sp.n_offers, sp.n_days + 1))
         np.add.at(change, (offer[~one], first[~one]), 1.0)
         np.add.at(change, (offer[~one], first[~one] + length[~one]), -1.0)
-        load += change.cumsum(axis=1)[:, : sp.n_days].ravel()
+        load[: sp.n_offers * sp.n_days] += change.cumsum(axis=1)[:, : sp.n_days].ravel()
+    for weekday in range(N_WEEKDAYS):
+        on = langzeit[(sp.option_weekdays[langzeit] >> weekday & 1) == 1]
+        slot = sp.weekday_slot(sp.option_offer[on], weekday)
+        load += np.bincount(slot, minlength=sp.n_slots)
     return load
 
 

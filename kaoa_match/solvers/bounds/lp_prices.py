@@ -10,9 +10,10 @@ the exact Lagrangian of ``lagrangian`` at those prices, valid whatever
 their quality, so PDLP's own tolerances never decide a bound.
 
 The LP has the per-student rows (one place a date, distinct Berufsfelder, at
-most the BFE days, at most one Praktikum block), one capacity row per offer
-and day where an option starts (the others are implied), and a row per held
-level. A held level that sums over every option
+most the BFE days, at most one Praktikum block, one Langzeitpraktikum, the
+courses needed in distinct fields), one capacity row per offer and day where
+an option starts (the others are implied) and per Langzeitpraktikum offer and
+weekday, and a row per held level. A held level that sums over every option
 (coverage) makes PDLP converge about half as fast (measured: 500,574 against
 471,983 in 30 s), so callers hold only sparse levels (the wish points) here.
 PDLP does not run well beside the subgradient steps in a second thread (both
@@ -30,7 +31,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.sparse import coo_matrix, csc_matrix
 
-from kaoa_match.solvers.bounds.lagrangian import Held, Objective, bound_at
+from kaoa_match.solvers.bounds.lagrangian import N_WEEKDAYS, Held, Objective, bound_at
+from kaoa_match.solvers.variables import COURSE, LANGZEIT, PRAKTIKUM
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -142,11 +144,24 @@ def lp_prices(
     dates_of = np.bincount(np.unique(date_key) // (sp.n_days + 1), minlength=sp.n_students)
     more = bfe[dates_of[student[bfe]] > days[student[bfe]]]
     rows.add(student[more], more, lambda keys: days[keys].astype(np.float64))
-    rows.add(student[sp.blocks], sp.blocks, None)
-    # Capacity: a block takes its offer's place on each of its days; only the
-    # rows that can bind (PDLP's iterations cost by the matrix's entries).
-    option, day = cand.expand_days()
-    slot = cand.offer[option].astype(np.int64) * sp.n_days + day
+    # The other kinds as the per-student problems hold them (``lagrangian``):
+    # one block, one Langzeitpraktikum, courses in distinct fields and at
+    # most ``courses_needed``; no date rows across kinds. Every family is
+    # added, empty or not, so that column generation's rounds line up.
+    kind = sp.block_kind
+    for single in (PRAKTIKUM, LANGZEIT):
+        of_kind = sp.blocks[kind == single]
+        rows.add(student[of_kind], of_kind, None)
+    courses = sp.blocks[kind == COURSE]
+    rows.add(student[courses] * sp.n_fields + cand.field[courses].astype(np.int64), courses, None)
+    need = sp.courses.need
+    fields_of = np.bincount(sp.courses.cell_student, minlength=sp.n_students)
+    more = courses[fields_of[student[courses]] > need[student[courses]]]
+    rows.add(student[more], more, lambda keys: need[keys].astype(np.float64))
+    # Capacity: a block or course takes its offer's place on each of its
+    # days, a Langzeitpraktikum on each of its weekdays; only the rows that
+    # can bind (PDLP's iterations cost by the matrix's entries).
+    option, slot = _capacity_entries(sp, cand)
     binding = sp.binding[slot]
     option, slot = option[binding], slot[binding]
     first_slot_row = rows.count
@@ -206,6 +221,25 @@ def lp_prices(
         found.seconds,
     )
     return found
+
+
+def _capacity_entries(
+    sp: StudentProblems, cand: Candidates
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Every (candidate, capacity slot) it takes a place of: an offer-day for
+    each day of a BFE day, block or course, an offer-weekday for each weekday
+    of a Langzeitpraktikum."""
+    option, day = cand.expand_days()
+    dated = cand.kind[option] != LANGZEIT
+    option, day = option[dated], day[dated]
+    options = [option]
+    slots = [cand.offer[option].astype(np.int64) * sp.n_days + day]
+    langzeit = np.flatnonzero(cand.kind == LANGZEIT).astype(np.int64)
+    for weekday in range(N_WEEKDAYS):
+        on = langzeit[(cand.weekdays[langzeit] >> weekday & 1) == 1]
+        options.append(on)
+        slots.append(sp.weekday_slot(cand.offer[on].astype(np.int64), weekday))
+    return np.concatenate(options), np.concatenate(slots)
 
 
 @dataclass(frozen=True)

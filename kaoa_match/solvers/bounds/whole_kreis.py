@@ -26,7 +26,7 @@ from kaoa_match.solvers.objectives import per_student_caps
 from kaoa_match.solvers.reduce import best_per_slot, nearest_per_day_field
 from kaoa_match.solvers.search.lexicographic import announce
 from kaoa_match.solvers.start.flows import FlowKreis, level_values
-from kaoa_match.solvers.variables import COURSE
+from kaoa_match.solvers.variables import LANGZEIT
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -77,7 +77,9 @@ def bounds_over_every_option(
     interest with the wish points held) where the time allows, the others by
     subgradient steps. Also returns the interest LP's prices and last
     iterate, where that LP ran."""
-    problems = StudentProblems.of(cand, kreis.capacity, kreis.bfe_needed, kreis.top, kreis.n_days)
+    problems = StudentProblems.of(
+        cand, kreis.capacity, kreis.bfe_needed, kreis.top, kreis.n_days, kreis.courses_needed
+    )
     if not problems.exact:
         return {}, {}, np.zeros(0, dtype=np.int64), None
     values = level_values(flows, start)
@@ -93,8 +95,8 @@ def bounds_over_every_option(
             planned += seconds * policy.lp_prices_share[name]
             budget = planned - deadline.elapsed()
             # Choosing and building the interest LP's columns takes a second
-            # per million options.
-            building = len(cand) * policy.lp_seconds_per_option if name != "wishes" else 0.0
+            # per million entries of its capacity rows.
+            building = _lp_entries(cand) * policy.lp_seconds_per_option if name != "wishes" else 0.0
             if budget < policy.lp_prices_min_seconds[name] + building:
                 continue
             found = _at_lp_prices(
@@ -124,6 +126,16 @@ def bounds_over_every_option(
     # A bound the warm start beats would be a bug of the relaxation: never report it.
     valid = {name: b for name, b in bounds.items() if not exceeds(name, values[name], b)}
     return valid, held_bounds, np.unique(np.concatenate([*priced, subgradient_priced])), guide
+
+
+def _lp_entries(cand: Candidates) -> int:
+    """About how many entries the LP's capacity rows have: one per day of a BFE
+    day, block or course, one per weekday of a Langzeitpraktikum. A BFE option
+    is one; a Praktikum block ten (kreis-vier-arten, 934,670 options, 5.3 M
+    entries: the LP took 3 s to build, PDLP 7 s for 4 iterations, and its
+    bound was looser than the per-student one)."""
+    langzeit = cand.kind == LANGZEIT
+    return int(cand.n_days[~langzeit].sum()) + 2 * int(langzeit.sum())
 
 
 def _at_lp_prices(
@@ -191,7 +203,9 @@ def _at_lp_prices(
             rounds = _LP_ROUNDS
 
     def problems_of(sub: Candidates) -> StudentProblems:
-        return StudentProblems.of(sub, kreis.capacity, kreis.bfe_needed, kreis.top, kreis.n_days)
+        return StudentProblems.of(
+            sub, kreis.capacity, kreis.bfe_needed, kreis.top, kreis.n_days, kreis.courses_needed
+        )
 
     found_prices = column_generation(
         problems, cand, objective, held, columns, problems_of, seconds, threads, rounds
@@ -225,7 +239,7 @@ def caps_over_every_option(
 ) -> dict[str, tuple[int, str]]:
     """The per-student bounds of coverage, wishes and interest, and the term
     bounds of stability and fairness, over every candidate in ``cand``."""
-    caps = per_student_caps(cand, kreis.most_placeable, flows.wishes)
+    caps = per_student_caps(cand, kreis.most_placeable, flows.wishes, kreis.courses_needed)
     with_top = np.zeros(len(kreis.most_placeable), dtype=bool)
     with_top[cand.student[flows.top]] = True
     caps["fairness"] = (int(with_top.sum()), "terms")
@@ -271,13 +285,6 @@ def bound_every_option(
     least ``_LAGRANGIAN_FROM`` options (smaller ones are proven by the exact
     model's LP and CP-SAT), in the time the policy gives them."""
     if not cut and len(cand) < _LAGRANGIAN_FROM:
-        return KreisBounds.none()
-    if (cand.kind >= COURSE).any():
-        # The relaxations know BFE days and Praktikum blocks only (a student's
-        # best placements as one DP over dates and fields, one block); with
-        # courses and Langzeitpraktika they would miss placements and bound
-        # too low. The per-student caps (``caps_over_every_option``) and the
-        # model's own bounds stay, weaker but valid.
         return KreisBounds.none()
     announce(ctx.progress, "bounds over every option (Lagrangian relaxation)")
     model_size = len(warm.nearest) if cut else len(cand)

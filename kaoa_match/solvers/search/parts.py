@@ -58,7 +58,7 @@ def _solve_part(
     most = np.zeros_like(kreis.most_placeable)
     most[students] = kreis.most_placeable[students]
     wishes = WishMatches.of(kreis.wishes, cand)
-    caps = per_student_caps(cand, most, wishes)
+    caps = per_student_caps(cand, most, wishes, kreis.courses_needed)
     for name, bound in whole_kreis.items():
         if name not in caps or exceeds(name, caps[name][0], bound):
             caps[name] = (bound, "lagrangian")

@@ -35,7 +35,7 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 
 from kaoa_match.solvers.levels import NAMES, spec
-from kaoa_match.solvers.variables import BFE, PRAKTIKUM, WishMatches
+from kaoa_match.solvers.variables import BFE, LANGZEIT, PRAKTIKUM, WishMatches
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -215,7 +215,13 @@ def _block_round(
     moving |= ~has_block
     moving &= k.movable
 
-    day_used, _, has_top = _used(k, kept)
+    _, _, has_top = _used(k, kept)
+    # A Langzeitpraktikum pauses during the student's block: only the other
+    # placements' days keep a block off. Kept off them too (each block holds
+    # its weekdays), such a student lost its block in the round, so every
+    # round of that span fell in coverage and was thrown away (langzeit-dienstag:
+    # the flows after the coverage search reached fairness 324, now 445 of 463).
+    day_used, _, _ = _used(k, kept & (c.kind != LANGZEIT))
     busy = np.any(day_used[:, first : first + length], axis=1)
     taken = np.flatnonzero(kept)
     owner, day = c.take(taken).expand_days()
