@@ -279,7 +279,8 @@ PRESETS: dict[str, Preset] = {
     for p in (
         Preset(
             "example",
-            "Attendorn and Finnentrop: four schools, BFE in grade 8 and Praktikum in grade 9",
+            "Attendorn and Finnentrop: four schools, BFE in grade 8, Praktikum in grade 9, "
+            "a few in Praxiskurse and Langzeitpraktikum",
             cohorts=("bfe", "praktikum"),
             students=250,
             praktikum_students=150,
@@ -288,7 +289,10 @@ PRESETS: dict[str, Preset] = {
             bfe_blocks=2,
             praktikum_periods=2,
             school_types=("Gymnasium", "Gesamtschule", "Realschule", "Förderschule"),
-            # With --kinds: a few participants, one course group of the Förderschule.
+            # A few participants of the new kinds, so the example shows all four
+            # (issue 26): the Förderschule's grade 9 in one course group, and
+            # about 3 % of grades 8-9 in a Langzeitpraktikum.
+            participant_kinds=("praxiskurs", "langzeit"),
             praxiskurs_school_types=("Förderschule",),
         ),
         Preset(

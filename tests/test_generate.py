@@ -90,7 +90,14 @@ def test_sizes_match_the_preset(name: str, fixture: str, request: pytest.Fixture
 
 def test_example_is_small_with_both_cohorts(example: Problem) -> None:
     assert 3 <= len(example.schools) <= 4
-    assert {e.kind for e in example.calendar} == {"bfe", "praktikum"}
+    assert {e.kind for e in example.calendar} == {"bfe", "praktikum", "praxiskurs", "langzeit"}
+    # The two cohorts plus a few of the new kinds (issue 26): small enough that
+    # the shipped example stays proven in about 90 s.
+    assert PRESETS["example"].participant_kinds == BOTH
+    kinds = Counter(p.kind for p in example.participants)
+    assert (kinds["praxiskurs"], kinds["langzeit"]) == (11, 13)
+    offers = Counter(o.kind for o in example.offers)
+    assert (offers["praxiskurs"], offers["langzeit"]) == (2, 10)
 
 
 def test_city_presets_are_bfe_only_and_praktikum_preset_has_no_bfe() -> None:
@@ -360,17 +367,18 @@ def participants_of(problem: Problem, kind: str) -> list[str]:
 def test_the_kinds_leave_every_other_table_as_it_was(example: Problem) -> None:
     # Other benchmarks compare against the presets' data: the new kinds come
     # from a random stream of their own and are appended.
-    assert example.participants == ()
-    assert {o.kind for o in example.offers} == {"bfe", "praktikum"}
+    fewer = generate("example", seed=2026, participant_kinds=())
+    assert fewer.participants == ()
+    assert {o.kind for o in fewer.offers} == {"bfe", "praktikum"}
     more = generate("example", seed=2026, participant_kinds=BOTH)
+    assert more == example  # the preset's own kinds
     for table in ("schools", "students", "interests", "pairs", "wishes"):
-        assert getattr(more, table) == getattr(example, table), table
+        assert getattr(more, table) == getattr(fewer, table), table
     for table in ("companies", "offers", "calendar"):
-        rows = getattr(example, table)
+        rows = getattr(fewer, table)
         assert getattr(more, table)[: len(rows)] == rows, table
-    assert {o.kind for o in more.offers[len(example.offers) :]} == set(BOTH)
+    assert {o.kind for o in more.offers[len(fewer.offers) :]} == set(BOTH)
     assert {p.kind for p in more.participants} == set(BOTH)
-    assert generate("example", seed=2026, participant_kinds=()) == example
     # a few of each: the Förderschule's grade 9 in courses, about 3 % in a Langzeitpraktikum
     types = {s.school_id: s.school_type for s in more.schools}
     grade = {s.student_id: (s.school_id, s.grade) for s in more.students}
