@@ -340,6 +340,13 @@ def test_supply_exceeds_demand_moderately(example: Problem, olpe: Problem) -> No
     assert (ex.bfe_demand, ex.praktikum_demand) == (750, 150)
     assert 1.15 <= ex.bfe_places / ex.bfe_demand <= 1.45
     assert 1.0 <= ex.praktikum_places / ex.praktikum_demand <= 1.35
+    # The few new-kind participants (counted by hand in the shipped files): 11
+    # Förderschule students need one course each of 2 courses, 13 + 14 seats;
+    # 13 Langzeitpraktikum students need 15 days a week (two of them 2) of 27.
+    assert (ex.praxiskurs_students, ex.praxiskurs_demand) == (11, 11)
+    assert (ex.praxiskurs_courses, ex.praxiskurs_seats) == (2, 27)
+    assert (ex.langzeit_students, ex.langzeit_demand) == (13, 15)
+    assert (ex.langzeit_offers, ex.langzeit_weekday_places) == (10, 27)
     ol = supply_summary(olpe)
     assert ol.bfe_demand == 3 * 1300
     assert 1.15 <= ol.bfe_places / ol.bfe_demand <= 1.45
