@@ -1606,11 +1606,12 @@ def _langzeit_takers(
     cohorts: dict[tuple[str, int], list[str]],
     rng: np.random.Generator,
 ) -> list[_Takers]:
-    """Langzeitpraktikum participants of grades 8 and 9, at the Schulform's share,
-    and each school's period: one or two days a week on the weekdays it allows."""
+    """Langzeitpraktikum participants of the preset's grades (8 and 9 unless
+    set), at the Schulform's share, and each school's period: one or two days
+    a week on the weekdays it allows."""
     takers = []
     for s in schools:
-        for grade in (8, 9):
+        for grade in spec.langzeit_grades:
             ids = cohorts.get((s.school_id, grade), [])
             weekly = (
                 spec.weekly_bfe_weekday is not None
