@@ -64,6 +64,7 @@ PER_ORDER_COLUMNS = [
     "interest",
     "travel",
     "students_short",
+    *(f"short_{kind}" for kind in KIND_CODE),
 ]
 """The columns of :attr:`BaselineResult.per_order`."""
 
@@ -79,9 +80,13 @@ class BaselineResult:
     """The portal's objective values, averaged over ``orders`` arrival orders.
 
     ``coverage`` (BFE days plus Praktikum blocks), ``fairness``, ``wishes``,
-    ``interest`` and ``travel`` (minutes) are the contract's levels; ``students_short``
-    counts students short of at least one placement. ``per_order`` has one
-    row per order with the same values (columns :data:`PER_ORDER_COLUMNS`).
+    ``interest`` and ``travel`` (minutes) are the contract's levels of the
+    portal's bookings. ``students_short`` counts students short of at least
+    one placement of any kind, as a plan's ``students_short`` does (Praxiskurse
+    and Langzeitpraktika as booked kind by kind, see :func:`kind_by_kind_plan`);
+    ``short_by_kind`` the students short of a placement of each kind some
+    student needs. ``per_order`` has one row per order with the same values
+    (columns :data:`PER_ORDER_COLUMNS`, ``short_<kind>`` per kind).
     """
 
     orders: int
@@ -102,6 +107,8 @@ class BaselineResult:
     """Mean dates on which the kind-by-kind booking puts a student in two places."""
     students_clashing: float = 0.0
     """Mean students with at least one such date."""
+    short_by_kind: dict[str, float] = field(default_factory=dict)
+    """Mean students short of a placement, per kind needed (``bfe``, ``praktikum``, ...)."""
 
 
 def portal_plan(problem: Problem, rng: np.random.Generator) -> pd.DataFrame:
@@ -141,14 +148,26 @@ def portal_baseline(
     for k in range(orders):
         order = rng.permutation(len(problem.students))
         chosen = portal.run(order)
-        rows.append({"order": k, **_values(opts, chosen, portal.wishes)})
         plan = np.zeros(len(opts), dtype=bool)
         plan[chosen] = True
         granted += portal.wishes.granted(plan)
+        every = chosen
         if later is not None:
             courses, langzeit = later.run(order)
-            clashes = later.clashes(np.concatenate([chosen, courses, langzeit]))
+            every = np.concatenate([chosen, courses, langzeit])
+            clashes = later.clashes(every)
             kinds[k] = (len(courses), len(langzeit), sum(clashes.values()), len(clashes))
+        # Students short over every kind, as in a plan; the levels are the portal's.
+        short = _short_by_kind(opts, every)
+        union = np.logical_or.reduce(list(short.values()))
+        rows.append(
+            {
+                "order": k,
+                **_values(opts, chosen, portal.wishes),
+                "students_short": int(union.sum()),
+                **{f"short_{kind}": int(v.sum()) for kind, v in short.items()},
+            }
+        )
     rank = WISH_RANKS.stop - portal.wishes.weight
     per_order = pd.DataFrame(rows, columns=PER_ORDER_COLUMNS)
     mean = per_order.mean()
@@ -166,6 +185,11 @@ def portal_baseline(
         langzeit=float(kinds[:, 1].mean()),
         clashes=float(kinds[:, 2].mean()),
         students_clashing=float(kinds[:, 3].mean()),
+        short_by_kind={
+            kind: float(mean[f"short_{kind}"])
+            for kind in KIND_CODE
+            if np.asarray(opts.needed(kind)).any()
+        },
     )
 
 
@@ -308,24 +332,28 @@ def _table(problem: Problem, opts: Options, chosen: NDArray[np.int64]) -> pd.Dat
 
 
 def _values(opts: Options, chosen: NDArray[np.int64], wishes: WishMatches) -> dict[str, int]:
-    """The contract's levels (and students short) of the chosen options."""
+    """The contract's levels of the chosen options (students short: the caller's)."""
     plan = np.zeros(len(opts), dtype=bool)
     plan[chosen] = True
     student = opts.student[chosen]
     pairs = zip(student.tolist(), opts.field[chosen].tolist(), strict=True)
     in_top = {s for s, f in pairs if f in opts.top_fields[s]}
-    n = len(opts.bfe_needed)
-    is_bfe = opts.kind[chosen] == KIND_CODE["bfe"]
-    got_bfe = np.bincount(student[is_bfe], minlength=n)
-    got_block = np.bincount(student[~is_bfe], minlength=n)
-    short = (got_bfe < opts.bfe_needed) | (got_block < opts.praktikum_needed)
     return {
         "coverage": len(chosen),
         "fairness": len(in_top),
         "wishes": wishes.value(plan),
         "interest": int(opts.score[chosen].sum(dtype=_I64)),
         "travel": int(opts.travel_min[chosen].sum(dtype=_I64)),
-        "students_short": int(short.sum()),
+    }
+
+
+def _short_by_kind(opts: Options, chosen: NDArray[np.int64]) -> dict[str, NDArray[np.bool_]]:
+    """Per kind: which students got fewer placements of it than they need."""
+    n = len(opts.bfe_needed)
+    student, kind = opts.student[chosen], opts.kind[chosen]
+    return {
+        name: np.bincount(student[kind == code], minlength=n) < opts.needed(name)
+        for name, code in KIND_CODE.items()
     }
 
 

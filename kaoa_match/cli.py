@@ -209,7 +209,7 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="Praxiskurs and/or Langzeitpraktikum participants, courses and places: "
         "praxiskurs,langzeit (both), one of them, or none (default: those of the preset; "
-        "kreis-vier-arten and langzeit-dienstag have both)",
+        "example, kreis-vier-arten and langzeit-dienstag have both)",
     )
     generate.add_argument(
         "--german", action="store_true", help="write ';', decimal comma, dd.mm.yyyy"

@@ -363,6 +363,15 @@ class SupplySummary:
     ``praktikum_places`` counts, for each group of overlapping school windows,
     the capacity of offers whose range holds the window of a school of the
     group within reach.
+
+    The kinds only listed participants take are counted per kind:
+    ``praxiskurs_students`` participants with a course window need
+    ``praxiskurs_demand`` courses in all, against ``praxiskurs_courses``
+    courses of ``praxiskurs_seats`` seats; ``langzeit_students`` participants
+    with a period need ``langzeit_demand`` days a week in all, against
+    ``langzeit_offers`` places taking ``langzeit_weekday_places`` students a
+    week (each offer's capacity on each of its weekdays). Reach is not
+    checked for these: they are few, and ``validate`` lists who has no option.
     """
 
     schools: int
@@ -376,6 +385,14 @@ class SupplySummary:
     bfe_places: int
     praktikum_demand: int
     praktikum_places: int
+    praxiskurs_students: int
+    praxiskurs_demand: int
+    praxiskurs_courses: int
+    praxiskurs_seats: int
+    langzeit_students: int
+    langzeit_demand: int
+    langzeit_offers: int
+    langzeit_weekday_places: int
 
     @property
     def bfe_supply_ratio(self) -> float:
@@ -386,6 +403,18 @@ class SupplySummary:
     def praktikum_supply_ratio(self) -> float:
         """Praktikum places per block needed (0 without Praktikum)."""
         return self.praktikum_places / self.praktikum_demand if self.praktikum_demand else 0.0
+
+    @property
+    def praxiskurs_supply_ratio(self) -> float:
+        """Course seats per course needed (0 without Praxiskurse)."""
+        return self.praxiskurs_seats / self.praxiskurs_demand if self.praxiskurs_demand else 0.0
+
+    @property
+    def langzeit_supply_ratio(self) -> float:
+        """Langzeitpraktikum weekday places per day a week needed (0 without)."""
+        if not self.langzeit_demand:
+            return 0.0
+        return self.langzeit_weekday_places / self.langzeit_demand
 
 
 def supply_summary(problem: Problem) -> SupplySummary:
@@ -407,7 +436,33 @@ def supply_summary(problem: Problem) -> SupplySummary:
         bfe_places=_bfe_places(problem, offers_by_kind["bfe"]),
         praktikum_demand=len(prak),
         praktikum_places=_praktikum_places(problem, offers_by_kind["praktikum"]),
+        **_participant_supply(problem),
     )
+
+
+def _participant_supply(problem: Problem) -> dict[str, int]:
+    """The ``praxiskurs_*`` and ``langzeit_*`` fields of :class:`SupplySummary`."""
+    # A listed participant needs the kind only when the school's grade has a row for it.
+    need = {(e.school_id, e.grade, e.kind): e.needed_days for e in problem.calendar}
+    grade = {s.student_id: (s.school_id, s.grade) for s in problem.students}
+    counts = dict.fromkeys(("praxiskurs", "langzeit"), (0, 0))
+    for p in problem.participants:
+        days = need.get((*grade[p.student_id], p.kind)) if p.student_id in grade else None
+        if days is not None:
+            students, demand = counts[p.kind]
+            counts[p.kind] = (students + 1, demand + days)
+    courses = [o for o in problem.offers if o.kind == "praxiskurs"]
+    places = [o for o in problem.offers if o.kind == "langzeit"]
+    return {
+        "praxiskurs_students": counts["praxiskurs"][0],
+        "praxiskurs_demand": counts["praxiskurs"][1],
+        "praxiskurs_courses": len(courses),
+        "praxiskurs_seats": sum(o.capacity for o in courses),
+        "langzeit_students": counts["langzeit"][0],
+        "langzeit_demand": counts["langzeit"][1],
+        "langzeit_offers": len(places),
+        "langzeit_weekday_places": sum(o.capacity * len(o.weekdays) for o in places),
+    }
 
 
 # --- all of NRW --------------------------------------------------------------
@@ -1551,11 +1606,12 @@ def _langzeit_takers(
     cohorts: dict[tuple[str, int], list[str]],
     rng: np.random.Generator,
 ) -> list[_Takers]:
-    """Langzeitpraktikum participants of grades 8 and 9, at the Schulform's share,
-    and each school's period: one or two days a week on the weekdays it allows."""
+    """Langzeitpraktikum participants of the preset's grades (8 and 9 unless
+    set), at the Schulform's share, and each school's period: one or two days
+    a week on the weekdays it allows."""
     takers = []
     for s in schools:
-        for grade in (8, 9):
+        for grade in spec.langzeit_grades:
             ids = cohorts.get((s.school_id, grade), [])
             weekly = (
                 spec.weekly_bfe_weekday is not None

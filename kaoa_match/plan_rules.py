@@ -221,10 +221,17 @@ class _Rows:
         return broken
 
     def apart(self) -> list[str]:
+        # A Langzeitpraktikum pauses during the student's Praktikum block: its
+        # dates there are no dates at its company.
+        block: dict[str, set[dt.date]] = defaultdict(set)
+        for k, sid in enumerate(self.frame["student_id"]):
+            if self._offer(k).kind == "praktikum":
+                block[sid].update(self.days[k])
         at: dict[str, set[tuple[str, dt.date]]] = defaultdict(set)
         for k, sid in enumerate(self.frame["student_id"]):
-            company = self._offer(k).company_id
-            at[sid].update((company, day) for day in self.days[k])
+            offer = self._offer(k)
+            paused = block[sid] if offer.kind == "langzeit" else set()
+            at[sid].update((offer.company_id, day) for day in self.days[k] if day not in paused)
         broken = []
         for pair in self.problem.pairs:
             shared = at[pair.student_a] & at[pair.student_b]

@@ -15,6 +15,12 @@ Demand is an expectation, not a plan:
   over the top-3 fields. Places are the offers' capacities (interns present at
   the same time), so an offer whose range spans two school windows can take
   more students over the year than this shows.
+- Praxiskurs: per course, its seats against the participants who may take it
+  (an option exists for them: window, Schulform, reach), so a course that
+  cannot fill its minimum group shows before the solve.
+- Langzeitpraktikum: a participant who needs ``k`` days a week and whose
+  school allows ``n`` weekdays counts ``k / n`` on each of them; places are
+  the offers' capacities on each weekday they take students.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from kaoa_match.model import DEFAULT_PRIORITIES
+from kaoa_match.model import DEFAULT_PRIORITIES, WEEKDAYS
 from kaoa_match.options import KIND_CODE, interest_matrix, top_fields
 
 if TYPE_CHECKING:
@@ -47,14 +53,20 @@ class KreisSummary:
 
     - ``students``: per school and grade: ``school_id, school_type, grade,
       students, bfe_days`` (BFE days each needs, 0 = none), ``praktikum``
-      (True when they need a block), ``bfe_no_option, praktikum_no_option``
-      (students with no possible placement of that kind).
+      (True when they need a block), ``praxiskurs, langzeit`` (participants
+      listed for each), ``bfe_no_option, praktikum_no_option`` (students
+      with no possible placement of that kind).
     - ``bfe_places``: ``field_id, date, places``: summed capacity of the BFE
       offers open on that working day.
     - ``bfe_balance``: per field and candidate date: ``field_id, date,
       demand, places, shortfall`` (``max(0, demand - places)``).
     - ``praktikum_balance``: per field: ``field_id, demand, places,
       shortfall``.
+    - ``courses``: per Praxiskurs offer: ``offer_id, field_id, start_date,
+      end_date, seats, min_group`` (1 when not given) and ``takers``
+      (participants who may take it).
+    - ``langzeit_balance``: per weekday (``mo`` .. ``fr``): ``weekday,
+      demand, places, shortfall``.
     - ``no_option``: ``student_id, school_id, kind, reason`` for each student
       who needs a placement of that kind but has no possible one at all.
     - ``priorities``: the order of the levels a solve follows, highest first,
@@ -67,12 +79,14 @@ class KreisSummary:
     bfe_balance: pd.DataFrame
     praktikum_balance: pd.DataFrame
     no_option: pd.DataFrame
+    courses: pd.DataFrame
+    langzeit_balance: pd.DataFrame
     priorities: tuple[Priority, ...] = DEFAULT_PRIORITIES
     priorities_given: bool = False
 
 
 def summarize(problem: Problem, options: Options) -> KreisSummary:
-    """Tables of students, BFE and Praktikum places and demand for ``problem``."""
+    """Tables of students, places and demand of every kind for ``problem``."""
     weights = _field_weights(problem)
     places = _bfe_places(problem, options)
     return KreisSummary(
@@ -81,6 +95,8 @@ def summarize(problem: Problem, options: Options) -> KreisSummary:
         bfe_balance=_bfe_balance(problem, options, weights, places),
         praktikum_balance=_praktikum_balance(problem, options, weights),
         no_option=_no_option(problem, options),
+        courses=_courses(problem, options),
+        langzeit_balance=_langzeit_balance(problem, options),
         priorities=problem.effective_priorities,
         priorities_given=bool(problem.priorities),
     )
@@ -110,6 +126,8 @@ def _students(problem: Problem, options: Options) -> pd.DataFrame:
             "grade": [s.grade for s in problem.students],
             "bfe_days": options.bfe_needed.astype(int),
             "praktikum": options.praktikum_needed > 0,
+            "praxiskurs": options.courses_needed > 0,
+            "langzeit": options.langzeit_needed > 0,
             "bfe_no_option": no_bfe,
             "praktikum_no_option": no_praktikum,
         }
@@ -120,6 +138,8 @@ def _students(problem: Problem, options: Options) -> pd.DataFrame:
             students=("grade", "size"),
             bfe_days=("bfe_days", "max"),
             praktikum=("praktikum", "any"),
+            praxiskurs=("praxiskurs", "sum"),
+            langzeit=("langzeit", "sum"),
             bfe_no_option=("bfe_no_option", "sum"),
             praktikum_no_option=("praktikum_no_option", "sum"),
         )
@@ -210,6 +230,63 @@ def _praktikum_balance(
     return _with_shortfall(frame)
 
 
+def _courses(problem: Problem, options: Options) -> pd.DataFrame:
+    """Each Praxiskurs with its seats and the participants who may take it."""
+    course = options.kind == KIND_CODE["praxiskurs"]
+    pairs = np.unique(
+        np.c_[options.offer[course].astype(np.int64), options.student[course].astype(np.int64)],
+        axis=0,
+    )
+    takers = np.bincount(pairs[:, 0], minlength=len(problem.offers)) if len(pairs) else None
+    rows = [
+        (
+            o.offer_id,
+            o.field_id,
+            o.start_date,
+            o.last_date,
+            o.capacity,
+            o.min_group or 1,
+            int(takers[j]) if takers is not None else 0,
+        )
+        for j, o in enumerate(problem.offers)
+        if o.kind == "praxiskurs"
+    ]
+    columns = ["offer_id", "field_id", "start_date", "end_date", "seats", "min_group", "takers"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _langzeit_balance(problem: Problem, options: Options) -> pd.DataFrame:
+    """Expected Langzeitpraktikum students against places, per weekday."""
+    allowed = {
+        (e.school_id, e.grade): (e.needed_days, e.allowed_weekdays)
+        for e in problem.calendar
+        if e.kind == "langzeit"
+    }
+    demand = dict.fromkeys(WEEKDAYS, 0.0)
+    for i, student in enumerate(problem.students):
+        row = allowed.get((student.school_id, student.grade))
+        if options.langzeit_needed[i] == 0 or row is None:
+            continue
+        days, weekdays = row
+        for day in weekdays:
+            demand[day] += min(1.0, days / len(weekdays))
+    places = dict.fromkeys(WEEKDAYS, 0)
+    for offer in problem.offers:
+        if offer.kind == "langzeit":
+            for day in offer.weekdays:
+                places[day] += offer.capacity
+    if not any(demand.values()) and not any(places.values()):
+        return pd.DataFrame(columns=["weekday", "demand", "places", "shortfall"])
+    frame = pd.DataFrame(
+        {
+            "weekday": list(WEEKDAYS),
+            "demand": [demand[d] for d in WEEKDAYS],
+            "places": [places[d] for d in WEEKDAYS],
+        }
+    )
+    return _with_shortfall(frame)
+
+
 def _with_shortfall(frame: pd.DataFrame) -> pd.DataFrame:
     frame["demand"] = frame["demand"].astype(float).round(1)
     frame["shortfall"] = (frame["demand"] - frame["places"]).clip(lower=0).round(1)
@@ -247,9 +324,17 @@ def render_summary(summary: KreisSummary, max_rows: int = _MAX_ROWS) -> str:
             short.sort_values(["shortfall", "date"], ascending=[False, True]),
         ),
         ("Praktikum per Berufsfeld", summary.praktikum_balance),
+        ("Praxiskurse: seats and participants who may take each course", summary.courses),
+        ("Langzeitpraktikum per weekday", summary.langzeit_balance),
         (_no_option_title(summary.no_option), summary.no_option),
     ]
-    parts = [_section(title, table, max_rows) for title, table in sections]
+    # A Kreis without Praxiskurse or Langzeitpraktikum shows no empty sections of them.
+    optional = {id(summary.courses), id(summary.langzeit_balance)}
+    parts = [
+        _section(title, table, max_rows)
+        for title, table in sections
+        if not (table.empty and id(table) in optional)
+    ]
     return "\n\n".join([*parts, _priorities_section(summary)])
 
 

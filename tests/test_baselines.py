@@ -18,7 +18,12 @@ import pytest
 
 import kaoa_match
 from kaoa_match import Problem, SolveOptions, solve
-from kaoa_match.baselines import PER_ORDER_COLUMNS, portal_baseline, portal_plan
+from kaoa_match.baselines import (
+    PER_ORDER_COLUMNS,
+    kind_by_kind_plan,
+    portal_baseline,
+    portal_plan,
+)
 from kaoa_match.exceptions import LockedConflictError
 from kaoa_match.io.read import read_dir
 from kaoa_match.model import (
@@ -241,15 +246,19 @@ def test_locked_rows_that_overfill_an_offer_are_refused() -> None:
 # --- the shipped example ------------------------------------------------------
 
 
-def students_short(problem: Problem, plan: pd.DataFrame) -> int:
-    """Students with fewer rows of a kind than they need."""
+def students_short(problem: Problem, plan: pd.DataFrame) -> tuple[int, dict[str, int]]:
+    """Students with fewer rows of some kind than they need, and per kind."""
     opts = build_options(problem)
     got = plan.groupby(["student_id", "kind"]).size()
-    short = 0
+    kinds = ("bfe", "praktikum", "praxiskurs", "langzeit")
+    per_kind = dict.fromkeys(kinds, 0)
+    union = 0
     for i, s in enumerate(problem.students):
-        bfe, block = got.get((s.student_id, "bfe"), 0), got.get((s.student_id, "praktikum"), 0)
-        short += bfe < opts.bfe_needed[i] or block < opts.praktikum_needed[i]
-    return short
+        short = [k for k in kinds if got.get((s.student_id, k), 0) < opts.needed(k)[i]]
+        union += bool(short)
+        for k in short:
+            per_kind[k] += 1
+    return union, per_kind
 
 
 @pytest.fixture(scope="module")
@@ -275,7 +284,16 @@ def test_every_example_plan_is_valid_and_counted_as_the_contract_says(example: P
         recount = objective_values(example, plan)
         for name in ("coverage", "fairness", "interest", "travel"):
             assert getattr(row, name) == recount[name], (row.order, name)
-        assert row.students_short == students_short(example, plan)
+        # Students short count every kind, the new ones as booked kind by kind.
+        union, per_kind = students_short(
+            example,
+            kind_by_kind_plan(example, np.random.default_rng(0)) if row.order == 0 else plan,
+        )
+        if row.order == 0:
+            assert row.students_short == union
+            assert {k: getattr(row, f"short_{k}") for k in per_kind} == per_kind
+        else:  # the portal's own kinds agree in every order
+            assert (row.short_bfe, row.short_praktikum) == (per_kind["bfe"], per_kind["praktikum"])
     assert result.coverage == pytest.approx(result.per_order["coverage"].mean())
 
 

@@ -113,3 +113,60 @@ def test_the_report_shows_the_clashes_beside_the_portal() -> None:
         )  # fmt: skip
     assert "date clashes across kinds (a student in two places on one date)" in page
     assert "students with a date clash" in page
+
+
+def short_of_two_kinds() -> Problem:
+    """A and B (grade 9) need a Praktikum block; PR has one place. B also takes a
+    Langzeitpraktikum, but the school allows Tuesdays and the only place takes
+    Mondays: B is always short of it. So every order leaves one student short
+    of a block and one of a Langzeitpraktikum: 1 student short in all when
+    that is B, 2 when it is A."""
+    return kreis(
+        students=(student("A", grade=9), student("B", grade=9)),
+        companies=(company("C1"), company("C2")),
+        offers=(
+            Offer(offer_id="PR", company_id="C1", field_id="bau", kind="praktikum",
+                  start_date=D(2027, 1, 11), end_date=D(2027, 1, 22), capacity=1),
+            langzeit("MONDAYS", "C2", "metall", "mo"),
+        ),
+        calendar=(
+            CalendarEntry(school_id="S", kind="praktikum", grade=9,
+                          start_date=D(2027, 1, 11), end_date=D(2027, 1, 22)),
+            CalendarEntry(school_id="S", kind="langzeit", grade=9, start_date=D(2027, 1, 7),
+                          end_date=D(2027, 2, 26), weekdays=frozenset({"di"})),
+        ),
+        participants=participants("langzeit", "B"),
+        travel=minutes({("S", "C1"): 15, ("S", "C2"): 20}),
+    )  # fmt: skip
+
+
+def test_students_short_are_counted_per_kind() -> None:
+    problem = short_of_two_kinds()
+    baseline = portal_baseline(problem, orders=4)
+    assert baseline.short_by_kind == {"praktikum": 1.0, "langzeit": 1.0}
+    per_order = baseline.per_order
+    assert per_order["short_praktikum"].tolist() == [1] * 4
+    assert per_order["short_langzeit"].tolist() == [1] * 4
+    assert per_order["short_bfe"].tolist() == [0] * 4  # nobody needs a BFE day
+    # Order 0 is kind_by_kind_plan's order: whoever holds PR decides the union.
+    booked = kind_by_kind_plan(problem, np.random.default_rng(0))
+    holder = booked.student_id[booked.offer_id == "PR"].tolist()
+    assert per_order["students_short"][0] == (1 if holder == ["A"] else 2)
+    assert set(per_order["students_short"]) <= {1, 2}
+
+
+def test_the_report_compares_students_short_kind_by_kind() -> None:
+    from kaoa_match.i18n import language
+    from kaoa_match.report.data import headline, kind_by_kind_rows
+
+    problem = short_of_two_kinds()
+    plan = solve(problem, OPTIONS)
+    with language("en"):
+        h = headline(problem, plan.assignments, plan.unassigned, {"status": "optimal"})
+        rows = kind_by_kind_rows(h, portal_baseline(problem, orders=2))
+    short = {label: (mine, theirs) for label, mine, theirs, _more in rows if "short" in label}
+    # The plan, too, places one block and cannot place B's Langzeitpraktikum.
+    assert short == {
+        "students short of a placement: Praktikum": (1, 1.0),
+        "students short of a placement: Langzeitpraktikum": (1, 1.0),
+    }

@@ -104,6 +104,8 @@ def test_validate_prints_the_summary(capsys: pytest.CaptureFixture[str]) -> None
     assert main(["validate", str(EXAMPLE)]) == 0
     out = capsys.readouterr().out
     assert "Students per school and grade" in out
+    assert "Praxiskurse: seats and participants who may take each course" in out
+    assert "Langzeitpraktikum per weekday" in out
     assert (
         "Order of the levels, highest first (the default)\n"
         "  coverage > stability > fairness > wishes > together > interest (tolerance 1 %)"
@@ -133,6 +135,7 @@ def test_example_is_shipped_complete(tmp_path: Path) -> None:
     names = sorted(p.name for p in copy.iterdir())
     for required in ("calendar.csv", "companies.csv", "offers.csv", "schools.csv", "students.csv"):
         assert required in names
+    assert "participants.csv" in names  # all four kinds since issue 26
 
 
 def test_generate_nrw_writes_every_kreis_and_refuses_cohort_sizes(

@@ -90,7 +90,17 @@ def test_sizes_match_the_preset(name: str, fixture: str, request: pytest.Fixture
 
 def test_example_is_small_with_both_cohorts(example: Problem) -> None:
     assert 3 <= len(example.schools) <= 4
-    assert {e.kind for e in example.calendar} == {"bfe", "praktikum"}
+    assert {e.kind for e in example.calendar} == {"bfe", "praktikum", "praxiskurs", "langzeit"}
+    # The two cohorts plus a few of the new kinds (issue 26): small enough that
+    # the shipped example stays proven in about 90 s.
+    assert PRESETS["example"].participant_kinds == BOTH
+    kinds = Counter(p.kind for p in example.participants)
+    assert (kinds["praxiskurs"], kinds["langzeit"]) == (13, 6)
+    offers = Counter(o.kind for o in example.offers)
+    assert (offers["praxiskurs"], offers["langzeit"]) == (2, 4)
+    # Grade 9 only: the BFE cohort stays a part of its own (see the preset).
+    grade = {s.student_id: s.grade for s in example.students}
+    assert {grade[p.student_id] for p in example.participants} == {9}
 
 
 def test_city_presets_are_bfe_only_and_praktikum_preset_has_no_bfe() -> None:
@@ -333,6 +343,14 @@ def test_supply_exceeds_demand_moderately(example: Problem, olpe: Problem) -> No
     assert (ex.bfe_demand, ex.praktikum_demand) == (750, 150)
     assert 1.15 <= ex.bfe_places / ex.bfe_demand <= 1.45
     assert 1.0 <= ex.praktikum_places / ex.praktikum_demand <= 1.35
+    # The few new-kind participants (counted by hand in the shipped files): the
+    # Förderschule's 13 in grade 9 need one course each of 2 courses, 13 + 14
+    # seats; 6 Langzeitpraktikum students need one day a week each, of 4 places
+    # taking one student on 3, 3, 2 and 2 weekdays.
+    assert (ex.praxiskurs_students, ex.praxiskurs_demand) == (13, 13)
+    assert (ex.praxiskurs_courses, ex.praxiskurs_seats) == (2, 27)
+    assert (ex.langzeit_students, ex.langzeit_demand) == (6, 6)
+    assert (ex.langzeit_offers, ex.langzeit_weekday_places) == (4, 10)
     ol = supply_summary(olpe)
     assert ol.bfe_demand == 3 * 1300
     assert 1.15 <= ol.bfe_places / ol.bfe_demand <= 1.45
@@ -360,18 +378,19 @@ def participants_of(problem: Problem, kind: str) -> list[str]:
 def test_the_kinds_leave_every_other_table_as_it_was(example: Problem) -> None:
     # Other benchmarks compare against the presets' data: the new kinds come
     # from a random stream of their own and are appended.
-    assert example.participants == ()
-    assert {o.kind for o in example.offers} == {"bfe", "praktikum"}
+    fewer = generate("example", seed=2026, participant_kinds=())
+    assert fewer.participants == ()
+    assert {o.kind for o in fewer.offers} == {"bfe", "praktikum"}
     more = generate("example", seed=2026, participant_kinds=BOTH)
+    assert more == example  # the preset's own kinds
     for table in ("schools", "students", "interests", "pairs", "wishes"):
-        assert getattr(more, table) == getattr(example, table), table
+        assert getattr(more, table) == getattr(fewer, table), table
     for table in ("companies", "offers", "calendar"):
-        rows = getattr(example, table)
+        rows = getattr(fewer, table)
         assert getattr(more, table)[: len(rows)] == rows, table
-    assert {o.kind for o in more.offers[len(example.offers) :]} == set(BOTH)
+    assert {o.kind for o in more.offers[len(fewer.offers) :]} == set(BOTH)
     assert {p.kind for p in more.participants} == set(BOTH)
-    assert generate("example", seed=2026, participant_kinds=()) == example
-    # a few of each: the Förderschule's grade 9 in courses, about 3 % in a Langzeitpraktikum
+    # a few of each: the Förderschule's grade 9 in courses, a few of grade 9 in a Langzeitpraktikum
     types = {s.school_id: s.school_type for s in more.schools}
     grade = {s.student_id: (s.school_id, s.grade) for s in more.students}
     courses = participants_of(more, "praxiskurs")

@@ -7,11 +7,13 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from kaoa_match.generate import supply_summary
 from kaoa_match.model import (
     CalendarEntry,
     Company,
     Interest,
     Offer,
+    Participant,
     Priority,
     Problem,
     School,
@@ -108,6 +110,8 @@ def test_students_per_school_and_grade(summary: KreisSummary) -> None:
             "students": [2, 1, 2],
             "bfe_days": [3, 0, 0],
             "praktikum": [False, False, True],
+            "praxiskurs": [0, 0, 0],
+            "langzeit": [0, 0, 0],
             "bfe_no_option": [0, 0, 0],
             "praktikum_no_option": [0, 0, 1],
         }
@@ -225,3 +229,95 @@ def test_render_names_the_order_of_the_levels(kreis: Problem) -> None:
         "  wishes > coverage > fairness > stability > interest (tolerance 0.5 %) > together"
         " > travel"
     )
+
+
+# --- Praxiskurs and Langzeitpraktikum -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def new_kinds() -> Problem:
+    """One school: K1-K3 (grade 9) take one Praxiskurs each in 12.04.-07.05.2027;
+    L9 (grade 9) a Langzeitpraktikum one day a week on Mo or Di, L8 (grade 8)
+    two days a week on any weekday. PK1 (2 seats, groups of 2) lies in the
+    window, PK2 (4 seats) in June does not: nobody may take it. LZ1 takes 2
+    students on Mo and Mi, LZ2 one on Fr."""
+    school = School(school_id="S1", school_type="Förderschule", lat=51.0, lon=7.0)
+    ids = {"K1": 9, "K2": 9, "K3": 9, "L9": 9, "L8": 8}
+    year = {"start_date": D(2026, 9, 1), "end_date": D(2027, 7, 1)}
+    period = {"start_date": D(2026, 11, 2), "end_date": D(2027, 6, 25)}
+    return Problem(
+        schools=(school,),
+        students=tuple(Student(student_id=s, school_id="S1", grade=g) for s, g in ids.items()),
+        companies=(Company(company_id="C1", lat=51.0, lon=7.0),),
+        offers=(
+            _offer("PK1", "bau", "praxiskurs", D(2027, 4, 12), D(2027, 4, 16), 2).model_copy(
+                update={"min_group": 2}
+            ),
+            _offer("PK2", "metall", "praxiskurs", D(2027, 6, 7), D(2027, 6, 11), 4),
+            Offer(offer_id="LZ1", company_id="C1", field_id="it", kind="langzeit",
+                  capacity=2, weekdays=frozenset({"mo", "mi"}), **year),
+            Offer(offer_id="LZ2", company_id="C1", field_id="it", kind="langzeit",
+                  capacity=1, weekdays=frozenset({"fr"}), **year),
+        ),
+        calendar=(
+            CalendarEntry(school_id="S1", kind="praxiskurs", grade=9, start_date=D(2027, 4, 12),
+                          end_date=D(2027, 5, 7), days=1),
+            CalendarEntry(school_id="S1", kind="langzeit", grade=9, days=1,
+                          weekdays=frozenset({"mo", "di"}), **period),
+            CalendarEntry(school_id="S1", kind="langzeit", grade=8, days=2, **period),
+        ),
+        participants=(
+            *(Participant(student_id=s, kind="praxiskurs") for s in ("K1", "K2", "K3")),
+            Participant(student_id="L9", kind="langzeit"),
+            Participant(student_id="L8", kind="langzeit"),
+        ),
+    )  # fmt: skip
+
+
+def test_participants_per_school_and_grade(new_kinds: Problem) -> None:
+    table = summarize(new_kinds, build_options(new_kinds)).students
+    assert table[["grade", "students", "praxiskurs", "langzeit"]].values.tolist() == [
+        [8, 1, 0, 1],
+        [9, 4, 3, 1],
+    ]
+
+
+def test_courses_with_their_seats_and_takers(new_kinds: Problem) -> None:
+    courses = summarize(new_kinds, build_options(new_kinds)).courses
+    assert courses[["offer_id", "seats", "min_group", "takers"]].values.tolist() == [
+        ["PK1", 2, 2, 3],  # K1-K3 may all take it, two seats
+        ["PK2", 4, 1, 0],  # after the window: nobody
+    ]
+
+
+def test_langzeit_demand_and_places_per_weekday(new_kinds: Problem) -> None:
+    # L9: 1 day of {mo, di} = 0.5 on each; L8: 2 days of five = 0.4 on each.
+    balance = summarize(new_kinds, build_options(new_kinds)).langzeit_balance
+    assert balance.values.tolist() == [
+        ["mo", 0.9, 2, 0.0],
+        ["di", 0.9, 0, 0.9],
+        ["mi", 0.4, 2, 0.0],
+        ["do", 0.4, 0, 0.4],
+        ["fr", 0.4, 1, 0.0],
+    ]
+
+
+def test_render_shows_the_new_kinds_only_where_they_are(
+    new_kinds: Problem, summary: KreisSummary
+) -> None:
+    text = render_summary(summarize(new_kinds, build_options(new_kinds)))
+    assert "Praxiskurse: seats and participants who may take each course" in text
+    assert "Langzeitpraktikum per weekday" in text
+    assert "(bfe: 0, praktikum: 0, praxiskurs: 0, langzeit: 0)\n  (none)" in text
+    old = render_summary(summary)
+    assert "Praxiskurse" not in old and "Langzeitpraktikum per weekday" not in old
+
+
+def test_supply_summary_counts_each_kind(new_kinds: Problem) -> None:
+    supply = supply_summary(new_kinds)
+    assert (supply.praxiskurs_students, supply.praxiskurs_demand) == (3, 3)
+    assert (supply.praxiskurs_courses, supply.praxiskurs_seats) == (2, 6)
+    assert (supply.langzeit_students, supply.langzeit_demand) == (2, 3)  # 1 + 2 days a week
+    assert (supply.langzeit_offers, supply.langzeit_weekday_places) == (2, 5)  # 2 x 2 + 1
+    assert supply.praxiskurs_supply_ratio == 2.0
+    assert supply.langzeit_supply_ratio == pytest.approx(5 / 3)

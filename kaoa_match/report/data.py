@@ -25,6 +25,7 @@ import pandas as pd
 from kaoa_match.calendar import WorkingDays
 from kaoa_match.exceptions import KaoaMatchError
 from kaoa_match.i18n import _
+from kaoa_match.labels import kind_text
 from kaoa_match.options import interest_matrix, top_fields
 from kaoa_match.plan import ASSIGNMENT_COLUMNS, OBJECTIVES, UNASSIGNED_COLUMNS
 from kaoa_match.wishes import granted_wishes
@@ -211,12 +212,20 @@ def kind_by_kind_rows(
     h: Headline, baseline: BaselineResult
 ) -> list[tuple[str, float, float, bool]]:
     """(label, this plan, kind-by-kind booking, more is better) for the
-    Praxiskurse and Langzeitpraktika and the date clashes across kinds, where
-    the Kreis has either kind; the plan never has a clash (its rules forbid it)."""
+    Praxiskurse and Langzeitpraktika, the students short per kind and the date
+    clashes across kinds, where the Kreis has either new kind; the plan never
+    has a clash (its rules forbid it)."""
     placed = {k.kind: k.placements for k in h.kinds}
     if not (baseline.courses or baseline.langzeit or {"praxiskurs", "langzeit"} & set(placed)):
         return []
+    # Per kind: a student short of a course is not short of a BFE day.
+    short = [
+        (_("students short of a placement: {kind}").format(kind=kind_text(k.kind)),
+         k.students - k.students_full, baseline.short_by_kind.get(k.kind, 0.0), False)
+        for k in h.kinds
+    ]  # fmt: skip
     return [
+        *short,
         (_("Praxiskurse (booked after the portal)"), placed.get("praxiskurs", 0),
          baseline.courses, True),
         (_("Langzeitpraktika (nearest company with room)"), placed.get("langzeit", 0),

@@ -306,7 +306,8 @@ def _baseline_section(data: ReportData) -> str:
             "portal: courses first come, first served, then the Langzeitpraktikum at the "
             "nearest company with room on its weekdays, neither seeing the student's other "
             "dates; the date clashes this books are counted (the portal's own figures above "
-            "are BFE days and Praktikum blocks only)."
+            "are BFE days and Praktikum blocks only, students short count every kind, and "
+            "below kind by kind)."
         )
     return _section("baseline", _("Against portal booking"), intro, table)
 

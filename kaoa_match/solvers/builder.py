@@ -83,7 +83,8 @@ class ModelBuilder:
         self.num_constraints = 0
         # Variables defined by others, in creation order, to complete hints:
         # ("sum", [members]) = sum of members; ("all_any", groups) = 1 iff
-        # every group has a true member.
+        # every group has a true member; ("any_unless", [members, blockers])
+        # = 1 iff a member is true and no blocker.
         self._derived: list[tuple[int, str, list[NDArray[np.int64]]]] = []
         # The same model as plain rows and bounds, for the LP relaxation.
         self._row_vars: list[NDArray[np.int64]] = []
@@ -208,6 +209,16 @@ class ModelBuilder:
         self._derived.append((var, "all_any", groups))
         return var
 
+    def new_unless(self, members: NDArray[np.int64], blockers: NDArray[np.int64]) -> int:
+        """A 0/1 variable that can be 1 only if one of ``members`` is true and
+        none of ``blockers`` (which the model lets sum to at most 1)."""
+        var = int(self.new_bools(1)[0])
+        self.add_le(var, members)
+        # var + sum(blockers) <= 1: one row, as the blockers are exclusive anyway.
+        self.add_linear(np.r_[np.int64(var), blockers].astype(np.int64), None, 0, 1)
+        self._derived.append((var, "any_unless", [members, blockers]))
+        return var
+
     def new_switch(self, members: NDArray[np.int64], lo: int, hi: int) -> int:
         """A 0/1 variable ``on`` with ``lo * on <= sum(members) <= hi * on``:
         the members are all off, or between ``lo`` and ``hi`` of them on.
@@ -235,6 +246,9 @@ class ModelBuilder:
         for var, how, groups in self._derived:
             if how == "sum":
                 solution[var] = int(solution[groups[0]].sum())
+            elif how == "any_unless":
+                members, blockers = groups
+                solution[var] = int(solution[members].any() and not solution[blockers].any())
             else:
                 solution[var] = int(all(solution[g].any() for g in groups))
         return solution

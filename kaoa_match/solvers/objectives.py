@@ -253,15 +253,49 @@ def _together(
     pairs: list[tuple[int, int]],
     n_days: int,
 ) -> Level:
-    """``together`` pairs at the same company on at least one common day."""
-    slots = company_days(cand, {s for pair in pairs for s in pair}, n_days)
+    """``together`` pairs at the same company on at least one common day.
+
+    A Langzeitpraktikum date inside the student's Praktikum block is no date
+    (it pauses): there it counts only while no block of the student covers
+    the day."""
+    students = {s for pair in pairs for s in pair}
+    slots = company_days(cand, students, n_days)
+    blocks = _block_days(cand, students)
     flags = []
     for first, second in pairs:
         mine, theirs = slots.get(first, {}), slots.get(second, {})
-        shared = [
-            b.new_indicator([np.asarray(mine[s], np.int64), np.asarray(theirs[s], np.int64)])
-            for s in sorted(mine.keys() & theirs.keys())
-        ]
+        shared = []
+        for slot in sorted(mine.keys() & theirs.keys()):
+            day = slot % n_days
+            here = [
+                _present(b, cand, np.asarray(members, np.int64), blocks.get((s, day), []))
+                for s, members in ((first, mine[slot]), (second, theirs[slot]))
+            ]
+            shared.append(b.new_indicator(here))
         if shared:
             flags.append(b.new_indicator([np.asarray(shared, np.int64)]))
     return Level("together", np.asarray(flags, np.int64), np.ones(len(flags), np.int64))
+
+
+def _block_days(cand: Candidates, students: set[int]) -> dict[tuple[int, int], list[int]]:
+    """(student, day) -> the Praktikum blocks of ``students`` that cover the day."""
+    covering: dict[tuple[int, int], list[int]] = {}
+    chosen = np.fromiter(students, np.int64, len(students))
+    blocks = np.flatnonzero((cand.kind == PRAKTIKUM) & np.isin(cand.student, chosen))
+    for i in blocks.tolist():
+        for day in cand.days_of(i):
+            covering.setdefault((int(cand.student[i]), day), []).append(i)
+    return covering
+
+
+def _present(
+    b: ModelBuilder, cand: Candidates, members: NDArray[np.int64], blocks: list[int]
+) -> NDArray[np.int64]:
+    """The candidates (and at most one indicator) of which one is true when
+    the student is at the slot's company on its day: a Langzeitpraktikum
+    only while none of ``blocks`` is chosen."""
+    lz = cand.kind[members] == LANGZEIT
+    if not blocks or not lz.any():
+        return members
+    paused = b.new_unless(members[lz], np.asarray(blocks, np.int64))
+    return np.r_[members[~lz], np.int64(paused)].astype(np.int64)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -365,6 +366,87 @@ def test_wishes_and_together_pairs_hold_for_the_new_kinds() -> None:
     rows = rows_of(plan, "langzeit")
     assert [r[1] for r in rows] == ["FAR", "FAR"] and rows[0][4] == rows[1][4]
     assert plan.objectives == objectives(coverage=2, wishes=5, together=1, travel=60)
+
+
+def _pause_and_pair(second_window: D, relation: str = "together") -> Problem:
+    """P (school S) needs a Praktikum block 11-22 Jan and takes its
+    Langzeitpraktikum on Tuesdays at C2 (LZ); Q (school S2) needs a block
+    starting ``second_window``. PR (C1) holds only S's window, PR2 (C2) both.
+    P and Q wish to be together. Every student is placed (coverage 3): P at
+    PR, Q at PR2 is the only plan where Q is ever at C2."""
+    q_window = CalendarEntry(
+        school_id="S2",
+        kind="praktikum",
+        grade=9,
+        start_date=second_window,
+        end_date=second_window + dt.timedelta(11),
+    )
+    return kreis(
+        schools=(school("S"), school("S2")),
+        students=(student("P", grade=9), student("Q", school_id="S2", grade=9)),
+        companies=(company("C1"), company("C2")),
+        offers=(
+            Offer(offer_id="PR", company_id="C1", field_id="it", kind="praktikum",
+                  start_date=D(2027, 1, 11), end_date=D(2027, 1, 22), capacity=1),
+            Offer(offer_id="PR2", company_id="C2", field_id="bau", kind="praktikum",
+                  start_date=D(2027, 1, 11), end_date=D(2027, 2, 5), capacity=1),
+            langzeit("LZ", "C2", "metall", "di"),
+        ),
+        calendar=(
+            CalendarEntry(school_id="S", kind="praktikum", grade=9,
+                          start_date=D(2027, 1, 11), end_date=D(2027, 1, 22)),
+            q_window,
+            CalendarEntry(school_id="S", kind="langzeit", grade=9, start_date=D(2027, 1, 7),
+                          end_date=D(2027, 2, 26), weekdays=frozenset({"di"})),
+        ),
+        participants=participants("langzeit", "P"),
+        pairs=(Pair(student_a="P", student_b="Q", relation=relation),),  # type: ignore[arg-type]
+        travel=minutes({("S", "C1"): 15, ("S", "C2"): 25, ("S2", "C1"): 15, ("S2", "C2"): 25}),
+    )  # fmt: skip
+
+
+def test_a_paused_langzeit_day_is_not_together() -> None:
+    """Same window (11-22 Jan): Q is at C2 only in the block, when P's
+    Langzeitpraktikum pauses (Tuesdays 12 and 19 Jan are no Langzeit dates),
+    so no plan has them together: 0, not 1."""
+    plan = solve_checked(_pause_and_pair(D(2027, 1, 11)))
+    assert plan.objectives["coverage"] == 3
+    assert plan.objectives["together"] == 0
+
+
+def test_a_langzeit_day_outside_the_block_is_together() -> None:
+    """Q's block 25 Jan - 5 Feb at C2 holds P's Langzeit Tuesdays 26 Jan and
+    2 Feb, after P's own block: together 1, with P at PR and Q at PR2."""
+    plan = solve_checked(_pause_and_pair(D(2027, 1, 25)))
+    assert plan.objectives["together"] == 1
+    assert [r[:2] for r in rows_of(plan, "praktikum")] == [("P", "PR"), ("Q", "PR2")]
+
+
+def test_an_apart_pair_may_share_a_paused_langzeit_day() -> None:
+    """P at PR (C1) and Langzeit Tuesdays at C2, Q at PR2 (C2), an ``apart``
+    pair: with the same window P's Tuesdays at C2 pause while Q is there, so
+    both checks accept it; with Q's block 25 Jan - 5 Feb they meet on Tuesday
+    26 Jan and 2 Feb, and both reject it (the first date named)."""
+    from kaoa_match.plan import ASSIGNMENT_COLUMNS
+
+    def plan(q_start: D) -> pd.DataFrame:
+        rows = [
+            ("P", "S", "praktikum", "PR", "C1", "it", D(2027, 1, 11), D(2027, 1, 22), 15, 0, ""),
+            ("P", "S", "langzeit", "LZ", "C2", "metall", D(2027, 1, 7), D(2027, 2, 26), 25, 0,
+             "di"),
+            ("Q", "S2", "praktikum", "PR2", "C2", "bau", q_start, q_start + dt.timedelta(11), 25,
+             0, ""),
+        ]  # fmt: skip
+        return pd.DataFrame(rows, columns=ASSIGNMENT_COLUMNS)
+
+    same = _pause_and_pair(D(2027, 1, 11), "apart")
+    assert broken_rules(same, plan(D(2027, 1, 11))) == []
+    assert check_plan(same, plan(D(2027, 1, 11))) == []
+    later = _pause_and_pair(D(2027, 1, 25), "apart")
+    assert broken_rules(later, plan(D(2027, 1, 25))) == [
+        "[apart] students P and Q are both at company C2 on 2027-01-26"
+    ]
+    assert len(check_plan(later, plan(D(2027, 1, 25)))) == 1
 
 
 # --- the fixture of the input side, now planned --------------------------------
