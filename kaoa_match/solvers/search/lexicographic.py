@@ -598,8 +598,11 @@ class _LevelRun:
         n = len(self.owner)
         values = incumbent.copy()
         values[:n] = fixed_at
-        free = np.r_[np.flatnonzero(free_student[self.owner]), np.arange(n, self.b.num_vars)]
-        free = free.astype(np.int64)
+        # Derived variables only where a free option, or one fixed away from the
+        # incumbent, may change them; the others keep their incumbent value.
+        moves = free_student[self.owner] | (fixed_at != incumbent[:n])
+        free = np.flatnonzero(self.b.moved_with(moves)).astype(np.int64)
+        free = np.r_[np.flatnonzero(free_student[self.owner]), free[free >= n]].astype(np.int64)
         writing = time.monotonic()
         model = restricted_model(self._system(), free, values)
         written_in = time.monotonic() - writing
