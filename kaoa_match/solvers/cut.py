@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from kaoa_match.solvers.constraints import meeting_places
 from kaoa_match.solvers.kreis import most_placements, short_and_rivals
 from kaoa_match.solvers.reduce import nearest_per_day_field, prune_dominated_bfe
 from kaoa_match.solvers.variables import (
@@ -153,5 +154,10 @@ def cut_mask(
     theirs = np.flatnonzero((placed < kreis.most_placeable)[cand.student])
     if len(theirs) <= _SHORT_STUDENTS_OPTIONS:
         cut_to[cand.source[theirs]] = True
+    # Where a together pair can meet: the nearest offers of the two students
+    # need not share a company, and a pair is never together outside the model.
+    for shared in meeting_places(cand, kreis.together, kreis.n_days, kreis.capacity):
+        for first, second in shared.values():
+            cut_to[cand.source[np.asarray(first + second, np.int64)]] = True
     cut_to[cand.source[settled[cand.student] & ~start]] = False
     return cut_to

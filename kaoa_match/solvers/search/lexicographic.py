@@ -76,7 +76,7 @@ _REPAIR_ROUNDS = 4
 _LNS_STUDENTS = 120  # students free in one neighbourhood round
 _LNS_ROUNDS = 40  # without a time limit
 _PAIR_RIVALS = 30  # students who may make room for a together pair in one round
-_PAIR_TRIES = 3  # rounds of such neighbourhoods for each pair kept apart
+_PAIR_TRIES = 6  # rounds of such neighbourhoods for each pair kept apart
 # A search for a strictly better plan starts over in a smaller model once a plan
 # it found lets reduced-cost fixing fix this many more variables and this share
 # of those still free (the example's travel below interest held within 1 %:
@@ -511,15 +511,24 @@ class _LevelRun:
                 incumbent, near.of(students), level.trivial_bound(), limit, "pairs"
             )
         # Each pair kept apart, with the students at a few of the places it
-        # could share, in new random choices while the time lasts.
-        for _ in range(_PAIR_TRIES):
+        # could share, in new random choices while the time lasts; every other
+        # try also with those who could make room for these rivals (a chain:
+        # praktikum-2700's pairs stayed apart with their rivals alone free).
+        for attempt in range(_PAIR_TRIES):
             apart = near.apart(self.pairs, incumbent)
+            chain = attempt % 2 == 1
             for k in apart:
                 if stop():
                     return incumbent
-                free_student = near.pair_and_rivals(self.pairs[k], incumbent, _PAIR_RIVALS)
+                free_student = near.pair_and_rivals(
+                    self.pairs[k], incumbent, 2 * _PAIR_RIVALS if chain else _PAIR_RIVALS, chain
+                )
                 incumbent = self._kept_if_better(
-                    incumbent, free_student, level.trivial_bound(), limit, "pair and rivals"
+                    incumbent,
+                    free_student,
+                    level.trivial_bound(),
+                    limit,
+                    "pair, rivals and chain" if chain else "pair and rivals",
                 )
         return incumbent
 
