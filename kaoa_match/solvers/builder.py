@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from ortools.sat.python import cp_model
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, vstack
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -93,6 +93,7 @@ class ModelBuilder:
         self._var_lo: list[int] = []
         self._var_hi: list[int] = []
         self._not_in_lp: list[int] = []  # rows the LP relaxation leaves out
+        self._matrix: csr_matrix | None = None  # the rows as last written: see linear_system
         # (derived count, variable, start, members): see ``_dependencies``
         self._deps: tuple[int, NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]] | None = (
             None
@@ -154,25 +155,39 @@ class ModelBuilder:
         self.num_constraints += 1
 
     def linear_system(self) -> LinearSystem:
-        """The model as ``row_lo <= A x <= row_hi``, ``var_lo <= x <= var_hi``."""
-        lengths = np.fromiter((len(v) for v in self._row_vars), np.int64, len(self._row_vars))
-        matrix = csr_matrix(
-            (
-                np.concatenate(self._row_coeffs or [np.zeros(0, np.int64)]).astype(np.float64),
-                np.concatenate(self._row_vars or [np.zeros(0, np.int64)]),
-                np.r_[0, np.cumsum(lengths)],
-            ),
-            shape=(len(self._row_vars), self.num_vars),
-        )
+        """The model as ``row_lo <= A x <= row_hi``, ``var_lo <= x <= var_hi``.
+        Rows are only ever added: the matrix of the rows seen last time is kept
+        and only the new ones are written (each level asks again after its
+        level was held; praktikum-2700: 1-3 s a time on a busy machine)."""
+        rows = len(self._row_vars)
+        kept = self._matrix
+        if kept is not None and kept.shape == (kept.shape[0], self.num_vars):
+            matrix = kept if kept.shape[0] == rows else vstack([kept, self._rows(kept.shape[0])])
+        else:
+            matrix = self._rows(0)
+        self._matrix = csr_matrix(matrix)
         in_lp = np.ones(len(self._row_vars), dtype=bool)
         in_lp[self._not_in_lp] = False
         return LinearSystem(
-            matrix,
+            self._matrix,
             np.asarray(self._row_lo, np.float64),
             np.asarray(self._row_hi, np.float64),
             np.asarray(self._var_lo, np.float64),
             np.asarray(self._var_hi, np.float64),
             in_lp,
+        )
+
+    def _rows(self, first: int) -> csr_matrix:
+        """The rows from ``first`` on as a sparse matrix over every variable."""
+        row_vars, row_coeffs = self._row_vars[first:], self._row_coeffs[first:]
+        lengths = np.fromiter((len(v) for v in row_vars), np.int64, len(row_vars))
+        return csr_matrix(
+            (
+                np.concatenate(row_coeffs or [np.zeros(0, np.int64)]).astype(np.float64),
+                np.concatenate(row_vars or [np.zeros(0, np.int64)]),
+                np.r_[0, np.cumsum(lengths)],
+            ),
+            shape=(len(row_vars), self.num_vars),
         )
 
     def satisfied_by(self, solution: NDArray[np.int64]) -> bool:
