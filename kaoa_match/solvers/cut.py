@@ -133,11 +133,14 @@ def cut_mask(
     start: NDArray[np.bool_],
     priced: NDArray[np.int64],
     settled: NDArray[np.bool_],
+    meeting: list[dict[int, tuple[list[int], list[int]]]] | None = None,
 ) -> NDArray[np.bool_]:
     """Mask over all options: the options a cut model keeps. The ``nearest``
     offers, the previous plan, the warm ``start`` (so the cut model is never
-    worse), what the bounds' prices say is worth having (``priced``), and
-    every option of a student the start leaves short; ``settled`` students
+    worse), what the bounds' prices say is worth having (``priced``), every
+    option of a student the start leaves short, and the places where a
+    together pair can meet (``meeting``, see ``constraints.meeting_places``,
+    computed here if not given); ``settled`` students
     keep only their place in ``start``. (``nearest``, ``priced``: positions
     in ``cand``; ``start``: per candidate; ``settled``: per student.)"""
     previous = kreis.previous.option
@@ -156,7 +159,9 @@ def cut_mask(
         cut_to[cand.source[theirs]] = True
     # Where a together pair can meet: the nearest offers of the two students
     # need not share a company, and a pair is never together outside the model.
-    for shared in meeting_places(cand, kreis.together, kreis.n_days, kreis.capacity):
+    if meeting is None:
+        meeting = meeting_places(cand, kreis.together, kreis.n_days, kreis.capacity)
+    for shared in meeting:
         for first, second in shared.values():
             cut_to[cand.source[np.asarray(first + second, np.int64)]] = True
     cut_to[cand.source[settled[cand.student] & ~start]] = False

@@ -206,3 +206,17 @@ def test_a_pair_that_needs_a_chain_of_moves_is_placed_together() -> None:
         assert values["coverage"] == (4, 4)
         assert values["fairness"] == (4, 4)
         assert values["together"] == (1, 1)
+        assert (plan.stats["together_pairs"], plan.stats["together_can_share"]) == (1, 1)
+
+
+def test_a_pair_with_no_place_that_takes_both_is_not_counted_as_one_that_can_share() -> None:
+    # K1 takes one student: A and B share no place with room for both.
+    problem = _chain_kreis()
+    offers = [
+        o.model_copy(update={"capacity": 1}) if o.company_id == "K1" else o for o in problem.offers
+    ]
+    problem = problem.model_copy(update={"offers": offers})
+    plan = solve(problem, SolveOptions(workers=1, seed=0, time_limit_s=20))
+    assert (plan.stats["together_pairs"], plan.stats["together_can_share"]) == (1, 0)
+    together = next(lv for lv in plan.levels if lv.name == "together")
+    assert (together.value, together.bound) == (0, 0)
