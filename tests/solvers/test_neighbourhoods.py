@@ -159,9 +159,7 @@ def _chain_kreis() -> Problem:
     fields = {"K1": "it", "K2": "bau", "K3": "medien", "K4": "gesundheit"}
     return Problem(
         schools=[school("S")],
-        students=[
-            Student(student_id=s, school_id="S", grade=8, max_travel_min=30) for s in "ABCD"
-        ],
+        students=[Student(student_id=s, school_id="S", grade=8, max_travel_min=30) for s in "ABCD"],
         companies=[Company(company_id=c, lat=51.46, lon=7.01) for c in fields],
         offers=[
             offer(f"O{k}", c, f, DAY, capacity=2 if c == "K1" else 1)
