@@ -246,7 +246,10 @@ def optimise(
                 results.append(_not_optimised(level, solution))
                 continue
             budget = _budget(deadline, levels[k:], policy, levels_time, cut=not bounds_hold)
-            if polish is not None and k > 0:
+            # The flows know nothing of pairs: before together their time goes
+            # to the pair rounds instead (praktikum-2700: 0.3 of the level's
+            # time, no flow round changed the plan); the interest level polishes.
+            if polish is not None and k > 0 and not (level.name == "together" and pairs):
                 seconds = policy.polish_seconds if budget is None else budget * policy.polish_share
                 solution = _polished(b, levels[k:], solution, len(owner), polish, seconds)
             second = levels[k + 1] if k == 0 and len(levels) > 1 else None
