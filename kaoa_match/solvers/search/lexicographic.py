@@ -559,10 +559,20 @@ class _LevelRun:
             window = rounds_until.left()
             if self.interrupt.requested or (window is not None and window <= last_round):
                 break
+            if self.level.value(incumbent) == self.level.trivial_bound():
+                break  # nothing better exists: the time passes on
             began = time.monotonic()
-            # Every other round around students who could gain on this level.
+            # Every other round around students who could gain on this level;
+            # for together every round around a pair kept apart, growing while
+            # rounds finish (after the pair rounds' fixed sizes found nothing).
             gains = near.gains(self.level.name, incumbent) if k % 2 == 0 else None
-            if gains is not None and len(gains) > 0:
+            apart = near.apart(self.pairs, incumbent) if self.level.name == "together" else []
+            if apart:
+                pair = self.pairs[apart[k % len(apart)]]
+                size = max(round(near.size), 2)
+                free_student = near.pair_and_rivals(pair, incumbent, size, chain=True)
+                what = "pair, rivals and chain"
+            elif gains is not None and len(gains) > 0:
                 free_student, what = near.seeds_and_rivals(gains, incumbent), "gains"
             else:
                 free_student, what = near.sample(), "neighbourhood"
