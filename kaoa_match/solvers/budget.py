@@ -137,6 +137,10 @@ class TimePolicy:
     levels_share_after_model: float = 0.15
 
     # --- The levels ---------------------------------------------------------
+    # A cut model's pair rounds run first, before any level, with every level
+    # above together held locally: this share of the levels' time.
+    pairs_first_share: float = 0.15
+
     # Share of the time left each level may use; unused time passes on.
     level_share: Mapping[str, float] = field(
         default_factory=lambda: _frozen(
@@ -279,6 +283,10 @@ class TimePolicy:
         each (the flows' time without a limit), never into the levels' time."""
         left = self.until_levels(deadline, model_options)
         return flow_seconds if left is None else min(flow_seconds, left / 2)
+
+    def pairs_first_seconds(self, levels_time: float | None) -> float | None:
+        """Seconds for the pair rounds before the levels (None without a limit)."""
+        return None if levels_time is None else levels_time * self.pairs_first_share
 
     def level_seconds(
         self,
