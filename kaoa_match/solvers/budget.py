@@ -24,7 +24,10 @@ the limit: no stage before them runs into the last
    (``lagrangian_level_share``);
 4. a cut model's second warm start from the interest LP's plan:
    ``pdlp_guide_share * T``, if the levels' time is not reached;
-5. the levels, one after another, each with its ``level_share`` (a cut
+5. a cut model with ``together`` pairs: the pair rounds first,
+   ``pairs_first_share`` of the levels' time, every level above together
+   held locally (see ``lexicographic._pairs_first``);
+6. the levels, one after another, each with its ``level_share`` (a cut
    model: ``level_share_cut``) of the time left among the levels still to
    come, at least ``level_min_share`` of the levels' time, and never what
    the levels after it are guaranteed; time a stage leaves unused passes on.
