@@ -230,6 +230,31 @@ def company_days(
     return result
 
 
+def meeting_places(
+    cand: Candidates,
+    pairs: list[tuple[int, int]],
+    n_days: int,
+    capacity: NDArray[np.int64] | None = None,
+) -> list[dict[int, tuple[list[int], list[int]]]]:
+    """Per ``together`` pair: each (company, day) slot (see :func:`company_days`)
+    where both students have an option, with the options that put each of them
+    there; with ``capacity`` (per offer) only slots whose offers there take two
+    students on that day: at the others the pair can never meet."""
+    slots = company_days(cand, {s for pair in pairs for s in pair}, n_days)
+    places: list[dict[int, tuple[list[int], list[int]]]] = []
+    for first, second in pairs:
+        mine, theirs = slots.get(first, {}), slots.get(second, {})
+        shared = {s: (mine[s], theirs[s]) for s in sorted(mine.keys() & theirs.keys())}
+        if capacity is not None:
+            shared = {
+                s: (a, b)
+                for s, (a, b) in shared.items()
+                if int(capacity[np.unique(cand.offer[np.asarray(a + b, np.int64)])].sum()) >= 2
+            }
+        places.append(shared)
+    return places
+
+
 def locked_rows(b: ModelBuilder, locked_candidates: NDArray[np.int64]) -> None:
     """``locked`` rows of the previous plan are kept exactly."""
     for var in locked_candidates.tolist():

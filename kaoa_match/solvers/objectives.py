@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kaoa_match.solvers.builder import iter_groups
-from kaoa_match.solvers.constraints import company_days
+from kaoa_match.solvers.constraints import meeting_places
 from kaoa_match.solvers.levels import DEFAULT_ORDER, Order, spec
 from kaoa_match.solvers.variables import BFE, COURSE, LANGZEIT, PRAKTIKUM, WishMatches
 
@@ -69,10 +69,12 @@ def build_levels(
     caps: dict[str, tuple[int, str]] | None = None,
     wishes: WishMatches | None = None,
     order: Order = DEFAULT_ORDER,
+    capacity: NDArray[np.int64] | None = None,
 ) -> list[Level]:
     """Every level of the catalogue, in the solve's ``order``; ``caps`` are
     bounds known beforehand, each with its source
-    (:data:`kaoa_match.plan.BOUND_SOURCES`)."""
+    (:data:`kaoa_match.plan.BOUND_SOURCES`); ``capacity`` (per offer) leaves
+    out of ``together`` the pairs with no place that takes both."""
     everything = np.arange(len(cand), dtype=np.int64)
     # Built in the solve's order: the indicators of the counting levels are
     # new variables, numbered in that order.
@@ -83,7 +85,7 @@ def build_levels(
         "wishes": lambda: _wishes(b, cand, wishes or WishMatches.none()),
         "interest": lambda: _positive("interest", everything, cand.score),
         "travel": lambda: _positive("travel", everything, cand.travel),
-        "together": lambda: _together(b, cand, together, n_days),
+        "together": lambda: _together(b, cand, together, n_days, capacity),
     }
     levels = [expressions[name]() for name in order.names]
     for name, (cap, source) in (caps or {}).items():
@@ -252,28 +254,30 @@ def _together(
     cand: Candidates,
     pairs: list[tuple[int, int]],
     n_days: int,
+    capacity: NDArray[np.int64] | None,
 ) -> Level:
-    """``together`` pairs at the same company on at least one common day.
+    """``together`` pairs at the same company on at least one common day: a
+    flag only for a pair with a place that takes both, so that the level's
+    terms count the pairs that can share a company day at all.
 
     A Langzeitpraktikum date inside the student's Praktikum block is no date
     (it pauses): there it counts only while no block of the student covers
     the day."""
-    students = {s for pair in pairs for s in pair}
-    slots = company_days(cand, students, n_days)
-    blocks = _block_days(cand, students)
+    blocks = _block_days(cand, {s for pair in pairs for s in pair})
     flags = []
-    for first, second in pairs:
-        mine, theirs = slots.get(first, {}), slots.get(second, {})
-        shared = []
-        for slot in sorted(mine.keys() & theirs.keys()):
+    for (first, second), shared in zip(
+        pairs, meeting_places(cand, pairs, n_days, capacity), strict=True
+    ):
+        slots = []
+        for slot, (mine, theirs) in shared.items():
             day = slot % n_days
             here = [
                 _present(b, cand, np.asarray(members, np.int64), blocks.get((s, day), []))
-                for s, members in ((first, mine[slot]), (second, theirs[slot]))
+                for s, members in ((first, mine), (second, theirs))
             ]
-            shared.append(b.new_indicator(here))
-        if shared:
-            flags.append(b.new_indicator([np.asarray(shared, np.int64)]))
+            slots.append(b.new_indicator(here))
+        if slots:
+            flags.append(b.new_indicator([np.asarray(slots, np.int64)]))
     return Level("together", np.asarray(flags, np.int64), np.ones(len(flags), np.int64))
 
 

@@ -31,6 +31,7 @@ from kaoa_match.solvers.bounds.whole_kreis import (
     caps_over_every_option,
 )
 from kaoa_match.solvers.budget import DEFAULT_POLICY, Deadline, TimePolicy
+from kaoa_match.solvers.constraints import meeting_places
 from kaoa_match.solvers.context import Context
 from kaoa_match.solvers.cut import cut_mask, is_cut, model_options
 from kaoa_match.solvers.kreis import Kreis
@@ -72,6 +73,11 @@ class SolveStats:
     greedy_coverage: int
     warm_start_coverage: int
     restricted_to_nearest: bool
+    # ``together`` pairs, and those with a place (company and day) that both
+    # students may go to and that takes both: the most that can ever be
+    # together, over every option (the levels above may allow fewer).
+    together_pairs: int
+    together_can_share: int
 
     def as_dict(self) -> dict[str, float | int | str]:
         """The record as ``Plan.stats`` holds it (seconds to the millisecond)."""
@@ -158,6 +164,8 @@ def _stats(
         greedy_coverage=handover.greedy_coverage,
         warm_start_coverage=len(handover.plan),
         restricted_to_nearest=handover.cut_to is not None,
+        together_pairs=len(kreis.together),
+        together_can_share=handover.together_can_share,
     )
 
 
@@ -190,6 +198,7 @@ class _Handover:
     greedy_coverage: int
     seconds_warm_start: float
     seconds_bounds: float
+    together_can_share: int  # see SolveStats
 
 
 def _over_every_option(
@@ -205,9 +214,10 @@ def _over_every_option(
     start = warm.plan
     if cut and bounds.guide is not None and not warm.settled.any():
         start = interest_lp_guided(kreis, cand, warm, bounds.guide, ctx)
+    places = meeting_places(cand, kreis.together, kreis.n_days, kreis.capacity)
     cut_to = None
     if cut:
-        cut_to = cut_mask(kreis, cand, warm.nearest, start, bounds.priced, warm.settled)
+        cut_to = cut_mask(kreis, cand, warm.nearest, start, bounds.priced, warm.settled, places)
     return _Handover(
         plan=cand.source[start],
         cut_to=cut_to,
@@ -216,4 +226,5 @@ def _over_every_option(
         greedy_coverage=warm.greedy_coverage,
         seconds_warm_start=flows_done - began,
         seconds_bounds=time.monotonic() - flows_done,
+        together_can_share=sum(1 for shared in places if shared),
     )

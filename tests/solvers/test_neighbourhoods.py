@@ -140,3 +140,81 @@ def test_without_the_levels_lps_the_rounds_keep_every_rule_and_the_tolerance() -
     for lv in plan.levels:
         assert lv.value <= lv.bound if lv.sense == "max" else lv.value >= lv.bound
         assert lv.status != "unknown"
+
+
+def _chain_kreis() -> Problem:
+    """A and B (a together pair) can meet only at K1 (it, 2 places); C reaches
+    K1 and K2 (bau), D reaches K2 and K3 (medien); A also K3, B also K4
+    (gesundheit), one place each. Every student reaches only fields of its top 3,
+    so coverage and fairness are 4 in every plan that places all four. From
+    A, C at K1, B at K4 and D at K2 the pair meets only if C moves to K2 and
+    D on to K3: freeing the pair and C alone is not enough."""
+    reach = {"A": ("K1", "K3"), "B": ("K1", "K4"), "C": ("K1", "K2"), "D": ("K2", "K3")}
+    likes = {
+        "A": {"it": 90, "medien": 50},
+        "B": {"it": 90, "gesundheit": 50},
+        "C": {"it": 90, "bau": 50},
+        "D": {"bau": 90, "medien": 40},
+    }
+    fields = {"K1": "it", "K2": "bau", "K3": "medien", "K4": "gesundheit"}
+    return Problem(
+        schools=[school("S")],
+        students=[Student(student_id=s, school_id="S", grade=8, max_travel_min=30) for s in "ABCD"],
+        companies=[Company(company_id=c, lat=51.46, lon=7.01) for c in fields],
+        offers=[
+            offer(f"O{k}", c, f, DAY, capacity=2 if c == "K1" else 1)
+            for k, (c, f) in enumerate(fields.items(), start=1)
+        ],
+        calendar=[CalendarEntry(school_id="S", kind="bfe", grade=8, start_date=DAY, days=1)],
+        interests=[
+            Interest(student_id=s, field_id=f, score=likes[s].get(f, 0))
+            for s in "ABCD"
+            for f in fields.values()
+        ],
+        travel=[
+            TravelTime(origin_id=s, company_id=c, minutes=10 if c in reach[s] else 60)
+            for s in "ABCD"
+            for c in fields
+        ],
+        pairs=[Pair(student_a="A", student_b="B", relation="together")],
+    )
+
+
+def test_a_pair_whose_rival_must_push_a_third_student_on_is_freed_with_both() -> None:
+    near, cand = _neighbourhoods(_chain_kreis())
+    apart = _plan(cand, {0: 0, 1: 3, 2: 0, 3: 1})  # A, C at K1, B at K4, D at K2
+    assert near.apart([(0, 1)], apart) == [0]
+    # The pair's only shared place is K1: its rival is C.
+    assert np.flatnonzero(near.pair_and_rivals((0, 1), apart, 10)).tolist() == [0, 1, 2]
+    # C can only go on to K2, where D is: the chain frees D too.
+    chain = near.pair_and_rivals((0, 1), apart, 10, chain=True)
+    assert np.flatnonzero(chain).tolist() == [0, 1, 2, 3]
+
+
+def test_a_pair_that_needs_a_chain_of_moves_is_placed_together() -> None:
+    problem = _chain_kreis()
+    for use_lp in (True, False):
+        plan = solve(problem, SolveOptions(workers=1, seed=0, use_lp=use_lp, time_limit_s=20))
+        assert check_plan(problem, plan.assignments) == []
+        a = plan.assignments
+        company = dict(zip(a.student_id, a.company_id, strict=True))
+        assert company == {"A": "K1", "B": "K1", "C": "K2", "D": "K3"}
+        values = {lv.name: (lv.value, lv.bound) for lv in plan.levels}
+        # The levels above keep their optimum, and the pair counts.
+        assert values["coverage"] == (4, 4)
+        assert values["fairness"] == (4, 4)
+        assert values["together"] == (1, 1)
+        assert (plan.stats["together_pairs"], plan.stats["together_can_share"]) == (1, 1)
+
+
+def test_a_pair_with_no_place_that_takes_both_is_not_counted_as_one_that_can_share() -> None:
+    # K1 takes one student: A and B share no place with room for both.
+    problem = _chain_kreis()
+    offers = [
+        o.model_copy(update={"capacity": 1}) if o.company_id == "K1" else o for o in problem.offers
+    ]
+    problem = problem.model_copy(update={"offers": offers})
+    plan = solve(problem, SolveOptions(workers=1, seed=0, time_limit_s=20))
+    assert (plan.stats["together_pairs"], plan.stats["together_can_share"]) == (1, 0)
+    together = next(lv for lv in plan.levels if lv.name == "together")
+    assert (together.value, together.bound) == (0, 0)

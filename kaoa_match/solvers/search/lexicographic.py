@@ -76,7 +76,7 @@ _REPAIR_ROUNDS = 4
 _LNS_STUDENTS = 120  # students free in one neighbourhood round
 _LNS_ROUNDS = 40  # without a time limit
 _PAIR_RIVALS = 30  # students who may make room for a together pair in one round
-_PAIR_TRIES = 3  # rounds of such neighbourhoods for each pair kept apart
+_PAIR_TRIES = 6  # rounds of such neighbourhoods for each pair kept apart
 # A search for a strictly better plan starts over in a smaller model once a plan
 # it found lets reduced-cost fixing fix this many more variables and this share
 # of those still free (the example's travel below interest held within 1 %:
@@ -217,7 +217,7 @@ def optimise(
     """Optimise ``levels`` in order from the feasible plan ``hint`` (all variables);
     ``order`` gives each level's tolerance (the levels come in its order);
     ``pairs`` are the ``together`` pairs (students), searched first by moving
-    the pairs kept apart (see ``_LevelRun._pair_rounds``); ``neighbourhoods``
+    the pairs kept apart (see ``_LevelRun.pair_rounds``); ``neighbourhoods``
     say who moves in a round of local search.
 
     ``owner[i]`` is the student of candidate variable ``i``. With
@@ -241,12 +241,29 @@ def optimise(
     levels_time = deadline.left()
     tolerant: list[_Tolerance] = []  # the levels held within a tolerance
     with _Interrupt() as interrupt:
+        if not bounds_hold and pairs and neighbourhoods is not None:
+            solution = _pairs_first(
+                b,
+                levels,
+                solution,
+                options,
+                rounder,
+                owner,
+                interrupt,
+                neighbourhoods,
+                pairs,
+                policy.pairs_first_seconds(levels_time),
+                policy,
+            )
         for k, level in enumerate(levels):
             if interrupt.requested:
                 results.append(_not_optimised(level, solution))
                 continue
             budget = _budget(deadline, levels[k:], policy, levels_time, cut=not bounds_hold)
-            if polish is not None and k > 0:
+            # The flows know nothing of pairs: before together their time goes
+            # to the pair rounds instead (praktikum-2700: 0.3 of the level's
+            # time, no flow round changed the plan); the interest level polishes.
+            if polish is not None and k > 0 and not (level.name == "together" and pairs):
                 seconds = policy.polish_seconds if budget is None else budget * policy.polish_share
                 solution = _polished(b, levels[k:], solution, len(owner), polish, seconds)
             second = levels[k + 1] if k == 0 and len(levels) > 1 else None
@@ -306,6 +323,37 @@ def optimise(
     return LexResult(solution, final, interrupt.requested)
 
 
+def _pairs_first(
+    b: ModelBuilder,
+    levels: list[Level],
+    solution: NDArray[np.int64],
+    options: SolveOptions,
+    rounder: Rounder,
+    owner: NDArray[np.int64],
+    interrupt: _Interrupt,
+    neighbourhoods: Neighbourhoods,
+    pairs: list[tuple[int, int]],
+    seconds: float | None,
+    policy: TimePolicy,
+) -> NDArray[np.int64]:
+    """The pair rounds of ``together`` before any level runs, each round's
+    free students giving every level above it at least what they gave it: no
+    level above gets worse, and a pair placed here usually stays (on a cut
+    model the levels above rarely move many students). A busy machine leaves
+    the levels of a cut model a few seconds (praktikum-2700 at 120 s: 2-5 s
+    for together, after the warm start and the bounds overran theirs)."""
+    k = next((i for i, lv in enumerate(levels) if lv.name == "together"), None)
+    if k is None or len(levels[k].variables) == 0:
+        return solution
+    run = _LevelRun(b, levels[k], [], options, seconds, rounder, owner, interrupt, None)
+    run.policy, run.neighbourhoods, run.pairs = policy, neighbourhoods, pairs
+    run.tolerant = [_Tolerance(lv, solution.copy(), 0.0) for lv in levels[:k]]
+    before = levels[k].value(solution)
+    found = run.pair_rounds(solution, Deadline(seconds))
+    _log.debug("pairs first: together %d -> %d", before, levels[k].value(found))
+    return found
+
+
 @dataclass
 class _LevelRun:
     """One level: LP bound and LP rounding first; a CP-SAT search for a strictly
@@ -324,8 +372,8 @@ class _LevelRun:
     policy: TimePolicy = field(default_factory=TimePolicy)
     lp: LpResult | None = None  # the level's relaxation, once solved
     repair: Repair | None = None  # coverage only: see _repair
-    neighbourhoods: Neighbourhoods | None = None  # see _lns and _pair_rounds
-    pairs: list[tuple[int, int]] = field(default_factory=list)  # together: see _pair_rounds
+    neighbourhoods: Neighbourhoods | None = None  # see _lns and pair_rounds
+    pairs: list[tuple[int, int]] = field(default_factory=list)  # together: see pair_rounds
     skip_lp: bool = False  # an LP of this model did not finish in more time than this level has
     lp_limit: float | None = None  # the time the LP was given, if it ran
     below_tolerance: bool = False  # a level above is held within a tolerance
@@ -354,7 +402,7 @@ class _LevelRun:
             return incumbent, self._result(0, 0, status_at(0, 0, "feasible"), level_time)
         bound = level.trivial_bound()
         if level.name == "together" and self.pairs:
-            incumbent = self._pair_rounds(incumbent, level_time)
+            incumbent = self.pair_rounds(incumbent, level_time)
         lp = None
         if self.options.use_lp and not self.skip_lp and level.value(incumbent) != bound:
             system = self._system()
@@ -474,7 +522,7 @@ class _LevelRun:
             incumbent = found
         return incumbent
 
-    def _pair_rounds(self, incumbent: NDArray[np.int64], level_time: Deadline) -> NDArray[np.int64]:
+    def pair_rounds(self, incumbent: NDArray[np.int64], level_time: Deadline) -> NDArray[np.int64]:
         """Rounds in which ``together`` pairs that the plan keeps apart may move,
         everyone else keeping their placements: first the pairs' own students
         (many pairs at once), then each pair with the students placed where it
@@ -511,15 +559,24 @@ class _LevelRun:
                 incumbent, near.of(students), level.trivial_bound(), limit, "pairs"
             )
         # Each pair kept apart, with the students at a few of the places it
-        # could share, in new random choices while the time lasts.
-        for _ in range(_PAIR_TRIES):
+        # could share, in new random choices while the time lasts; every other
+        # try also with those who could make room for these rivals (a chain:
+        # praktikum-2700's pairs stayed apart with their rivals alone free).
+        for attempt in range(_PAIR_TRIES):
             apart = near.apart(self.pairs, incumbent)
+            chain = attempt % 2 == 1
             for k in apart:
                 if stop():
                     return incumbent
-                free_student = near.pair_and_rivals(self.pairs[k], incumbent, _PAIR_RIVALS)
+                free_student = near.pair_and_rivals(
+                    self.pairs[k], incumbent, 2 * _PAIR_RIVALS if chain else _PAIR_RIVALS, chain
+                )
                 incumbent = self._kept_if_better(
-                    incumbent, free_student, level.trivial_bound(), limit, "pair and rivals"
+                    incumbent,
+                    free_student,
+                    level.trivial_bound(),
+                    limit,
+                    "pair, rivals and chain" if chain else "pair and rivals",
                 )
         return incumbent
 
@@ -547,10 +604,20 @@ class _LevelRun:
             window = rounds_until.left()
             if self.interrupt.requested or (window is not None and window <= last_round):
                 break
+            if self.level.value(incumbent) == self.level.trivial_bound():
+                break  # nothing better exists: the time passes on
             began = time.monotonic()
-            # Every other round around students who could gain on this level.
+            # Every other round around students who could gain on this level;
+            # for together every round around a pair kept apart, growing while
+            # rounds finish (after the pair rounds' fixed sizes found nothing).
             gains = near.gains(self.level.name, incumbent) if k % 2 == 0 else None
-            if gains is not None and len(gains) > 0:
+            apart = near.apart(self.pairs, incumbent) if self.level.name == "together" else []
+            if apart:
+                pair = self.pairs[apart[k % len(apart)]]
+                size = max(round(near.size), 2)
+                free_student = near.pair_and_rivals(pair, incumbent, size, chain=True)
+                what = "pair, rivals and chain"
+            elif gains is not None and len(gains) > 0:
                 free_student, what = near.seeds_and_rivals(gains, incumbent), "gains"
             else:
                 free_student, what = near.sample(), "neighbourhood"
@@ -598,8 +665,11 @@ class _LevelRun:
         n = len(self.owner)
         values = incumbent.copy()
         values[:n] = fixed_at
-        free = np.r_[np.flatnonzero(free_student[self.owner]), np.arange(n, self.b.num_vars)]
-        free = free.astype(np.int64)
+        # Derived variables only where a free option, or one fixed away from the
+        # incumbent, may change them; the others keep their incumbent value.
+        moves = free_student[self.owner] | (fixed_at != incumbent[:n])
+        free = np.flatnonzero(self.b.moved_with(moves)).astype(np.int64)
+        free = np.r_[np.flatnonzero(free_student[self.owner]), free[free >= n]].astype(np.int64)
         writing = time.monotonic()
         model = restricted_model(self._system(), free, values)
         written_in = time.monotonic() - writing

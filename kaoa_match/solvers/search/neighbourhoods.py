@@ -76,28 +76,74 @@ class Neighbourhoods:
         ]
 
     def pair_and_rivals(
-        self, pair: tuple[int, int], plan: NDArray[np.int64], size: int
+        self, pair: tuple[int, int], plan: NDArray[np.int64], size: int, chain: bool = False
     ) -> NDArray[np.bool_]:
         """A pair and up to ``size`` students placed where both could go on a
-        common day (a company and day both have an option for), whole slots
-        at a time in random order: those who may have to make room for them."""
+        common day (a company and day both have an option for), whole slots at
+        a time, the slots the pair likes best first (the lower of the two
+        scores, with random ties): those who may have to make room for them.
+        With ``chain``, half of ``size`` such rivals and, for the rest, students
+        placed where those rivals could go instead, their best-scoring such
+        places first: a rival whose other places are full needs one of their
+        holders to move on (an ejection chain; the levels above hold only if
+        the rivals keep what they give them)."""
         a, b = pair
         cand = self.cand
         mine = np.flatnonzero((cand.student == a) | (cand.student == b))
         position, slot = self.slots(mine)
         owner = cand.student[position]
         shared = np.intersect1d(slot[owner == a], slot[owner == b])
+        if len(shared) == 0:
+            return self.of([a, b])
+        # The pair's best score at each shared slot, the lower of the two.
+        liking = np.full(len(shared), np.iinfo(np.int64).max, dtype=np.int64)
+        for student in (a, b):
+            at = np.isin(slot, shared) & (owner == student)
+            best = np.zeros(len(shared), dtype=np.int64)
+            np.maximum.at(best, np.searchsorted(shared, slot[at]), cand.score[position[at]])
+            liking = np.minimum(liking, best)
+        order = np.lexsort((self.rng.random(len(shared)), -liking))
         placed = np.flatnonzero(plan[: len(cand)] == 1)
         placed_position, placed_slot = self.slots(placed)
         at_shared = np.isin(placed_slot, shared)
         occupant, occupied = cand.student[placed_position[at_shared]], placed_slot[at_shared]
+        first_ring = size // 2 if chain else size
         chosen: set[int] = set()
-        for key in self.rng.permutation(np.unique(occupied)).tolist():
+        for key in shared[order].tolist():
             there = set(occupant[occupied == key].tolist()) - {a, b}
-            if chosen and len(chosen | there) > size:
+            if chosen and len(chosen | there) > first_ring:
                 break
             chosen |= there
-        return self.of([a, b, *sorted(chosen)])
+        if chain and chosen:
+            rivals = np.asarray(sorted(chosen), np.int64)
+            chosen |= self._next_in_chain(rivals, plan, size - len(chosen), shared)
+        return self.of([a, b, *sorted(chosen - {a, b})])
+
+    def _next_in_chain(
+        self, rivals: NDArray[np.int64], plan: NDArray[np.int64], size: int, away: NDArray[np.int64]
+    ) -> set[int]:
+        """Up to ``size`` students placed where one of ``rivals`` could go
+        instead (not at the slots ``away``, which the pair wants), at the
+        rivals' best-scoring such places first."""
+        cand = self.cand
+        chosen = plan[: len(cand)] == 1
+        theirs = np.flatnonzero(np.isin(cand.student, rivals) & ~chosen)
+        if len(theirs) == 0 or size <= 0:
+            return set()
+        position, slot = self.slots(theirs)
+        elsewhere = ~np.isin(slot, away)
+        position, slot = position[elsewhere], slot[elsewhere]
+        placed_position, placed_slot = self.slots(np.flatnonzero(chosen))
+        occupant = cand.student[placed_position]
+        found: list[int] = []
+        order = np.lexsort((self.rng.random(len(slot)), -cand.score[position]))
+        for key in slot[order].tolist():
+            for student in occupant[placed_slot == key].tolist():
+                if student not in found and student not in rivals:
+                    found.append(student)
+            if len(found) >= size:
+                break
+        return set(found[:size])
 
     def gains(self, level: str, plan: NDArray[np.int64]) -> NDArray[np.int64]:
         """Positions of the candidates not in ``plan`` that would do better on

@@ -70,7 +70,16 @@ def _solve_part(
     b.new_bools(len(cand))
     kreis.add_rules(b, cand)
     levels = build_levels(
-        b, cand, published, kreis.top, together, kreis.n_days, caps, wishes, kreis.order
+        b,
+        cand,
+        published,
+        kreis.top,
+        together,
+        kreis.n_days,
+        caps,
+        wishes,
+        kreis.order,
+        kreis.capacity,
     )
     hint = np.zeros(b.num_vars, dtype=np.int64)
     hint[present_positions(cand, warm_start)] = 1
