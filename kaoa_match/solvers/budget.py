@@ -18,10 +18,10 @@ the limit: no stage before them runs into the last
 3. bounds over every option (Kreise of ``lagrangian_from`` options and
    more, or a cut model): ``lagrangian_share * T`` (a cut model
    ``lagrangian_share_cut``, a rerun with settled students
-   ``lagrangian_share_rerun``); the LP-priced bounds first
-   (``lp_prices_share``: wishes, interest, travel with the levels above
-   held), the subgradient steps with what they leave
-   (``lagrangian_level_share``);
+   ``lagrangian_share_rerun``), at least ``bounds_min_seconds`` (at most the
+   share); the LP-priced bounds first (``lp_prices_share``: wishes, interest,
+   travel with the levels above held), the subgradient steps with what they
+   leave, at least ``lagrangian_min_share`` of it (``lagrangian_level_share``);
 4. a cut model's second warm start from the interest LP's plan:
    ``pdlp_guide_share * T``, if the levels' time is not reached;
 5. a cut model with ``together`` pairs: the pair rounds first,
@@ -92,6 +92,12 @@ class TimePolicy:
     # gave the LP's 528,324, 6 s later; 12 s, a PDLP bound of 589,710, worse
     # than the per-student one).
     lagrangian_share_rerun: float = 0.15
+    # The bounds get at least this many seconds (at most their share), even
+    # from the levels' reserve: enough for the wishes LP over the options that
+    # grant a wish (siegen-wittgenstein, 26,000 of them: 0.6-2.4 s; koeln,
+    # 182,537: 154 PDLP iterations in 7.3 s on a loaded machine), which
+    # koeln's options and warm starts once left no time at all.
+    bounds_min_seconds: float = 8.0
     # Shares of the bounds' time for the LP-priced bounds, in the catalogue's
     # order: interest what its subgradient steps had; the wishes 0.15
     # (siegen-wittgenstein: 4,198 after 8 s against the per-student 4,385);
@@ -108,6 +114,9 @@ class TimePolicy:
         default_factory=lambda: _frozen({"wishes": 1.0, "interest": 5.0, "travel": 10.0})
     )
     lp_seconds_per_option: float = 1e-6
+    # Share of the bounds' time the LPs leave to the subgradient steps (none
+    # when that is too short to build their problems over every option).
+    lagrangian_min_share: float = 0.25
     # Share of the subgradient steps' time for each level; a level whose plan
     # meets its bound at once passes its time on.
     lagrangian_level_share: Mapping[str, float] = field(
@@ -272,7 +281,8 @@ class TimePolicy:
         if limit is None:
             return None
         until_levels = self.until_levels(deadline, model_options) or 0.0
-        return min(limit * self.bounds_share(cut, settled), until_levels)
+        share = limit * self.bounds_share(cut, settled)
+        return max(min(share, until_levels), min(share, self.bounds_min_seconds))
 
     def pdlp_guide_seconds(
         self, deadline: Deadline, model_options: int, flow_seconds: float

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -66,3 +68,17 @@ def test_a_level_without_variables_gets_no_more_than_the_time_left() -> None:
     budget = _budget(Deadline(10.0), [_level("together", 0)], DEFAULT_POLICY, 10.0)
     assert budget is not None
     assert budget <= 10.0
+
+
+def test_the_bounds_keep_their_minimum_when_the_warm_start_took_the_rest() -> None:
+    # 119 of 120 s gone (koeln's options and warm starts on a loaded machine):
+    # the levels' reserve leaves the bounds nothing, yet the wishes LP gets its
+    # seconds; with a limit too short for them, no more than the bounds' share.
+    late = Deadline(120.0, started=time.monotonic() - 119.0)
+    assert DEFAULT_POLICY.until_levels(late, 700_000) == 0.0
+    seconds = DEFAULT_POLICY.bounds_seconds(late, True, False, 700_000)
+    assert seconds == DEFAULT_POLICY.bounds_min_seconds
+    short = Deadline(2.0)
+    assert DEFAULT_POLICY.bounds_seconds(short, True, False, 700_000) == pytest.approx(
+        2.0 * DEFAULT_POLICY.lagrangian_share_cut
+    )

@@ -22,7 +22,10 @@ from kaoa_match.solvers.bounds.lagrangian import (
     bound_at,
     lagrangian_bound,
 )
-from kaoa_match.solvers.bounds.lp_prices import column_generation, lp_prices
+from kaoa_match.solvers.bounds.lp_prices import LpPrices, column_generation, lp_prices
+from kaoa_match.solvers.bounds.whole_kreis import bounds_over_every_option
+from kaoa_match.solvers.budget import TimePolicy
+from kaoa_match.solvers.start.flows import level_values
 from kaoa_match.solvers.start.lp_guided import coverage_repaired as _coverage_repaired
 from kaoa_match.solvers.start.lp_guided import lp_plan_guided as _lp_plan_guided
 from kaoa_match.solvers.variables import Candidates, WishMatches
@@ -318,3 +321,106 @@ def test_the_travel_bound_never_cuts_off_the_optimum(problem: Problem) -> None:
     assert exact.status == "optimal"
     bound = _travel_bound(problem, exact.objectives)
     assert bound.for_plan(exact.objectives) <= exact.objectives["travel"]
+
+
+def _interest_prices(problem: Problem, wishes_held: int) -> LpPrices:
+    """The interest LP's prices and last iterate, the wish points held."""
+    cand, sp, interest, wishes = _interest_and_wishes(problem)
+    prices = lp_prices(sp, cand, interest, [Held(wishes, float(wishes_held))], seconds=30.0)
+    assert prices is not None
+    return prices
+
+
+def _travel_from_interest(problem: Problem, values: dict[str, int]) -> _HeldBound:
+    """The travel bound of the LP with coverage, the wish points and interest
+    held at ``values``, started from the interest LP's plan and prices (its
+    held rows differ: only the shared rows' duals carry over)."""
+    cand, sp, interest, wishes = _interest_and_wishes(problem)
+    names = ["coverage", "wishes", "interest"]
+    objectives = (Objective(np.ones(len(cand))), wishes, interest)
+    held = [
+        Held(objective, float(values[name]))
+        for name, objective in zip(names, objectives, strict=True)
+    ]
+    found = column_generation(
+        sp,
+        cand,
+        Objective(-cand.travel.astype(np.float64)),
+        held,
+        np.arange(len(cand), dtype=np.int64),
+        _problems_of(problem),
+        seconds=30.0,
+        start=_interest_prices(problem, values["wishes"]),
+    )
+    assert found is not None
+    return _HeldBound(
+        found.value,
+        {name: values[name] for name in names},
+        dict(zip(names, map(float, found.prices.held), strict=True)),
+        maximize=False,
+    )
+
+
+def test_the_travel_lp_started_from_the_interest_lp_proves_the_optimum() -> None:
+    # A and B both score IT 90 and Soziales 50, one place each; IT is 40
+    # minutes from both, Soziales 10. With interest held at 140 one of them
+    # goes far: CP-SAT's optimum is 50 minutes, and the travel LP started from
+    # the interest LP's iterate proves it (not the fallback 0).
+    problem = kreis(
+        students=(student("A"), student("B")),
+        companies=(company("C1"), company("C2")),
+        offers=(offer("IT", "C1", "it", NOV3), offer("SOZ", "C2", "soziales", NOV3)),
+        calendar=bfe_dates("S", NOV3),
+        interests=scores(
+            {("A", "it"): 90, ("A", "soziales"): 50, ("B", "it"): 90, ("B", "soziales"): 50}
+        ),
+        travel=tuple(
+            TravelTime(origin_id=s, company_id=c, minutes=m)
+            for s in ("A", "B")
+            for c, m in (("C1", 40), ("C2", 10))
+        ),
+    )
+    exact = solve(problem, EXACT)
+    assert exact.objectives["travel"] == 50
+    assert _travel_from_interest(problem, exact.objectives).for_plan(exact.objectives) == 50
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(problem=small_problems())
+def test_the_travel_bound_from_the_interest_lp_never_cuts_off_the_optimum(
+    problem: Problem,
+) -> None:
+    exact = solve(problem, EXACT)
+    assert exact.status == "optimal"
+    bound = _travel_from_interest(problem, exact.objectives)
+    assert bound.for_plan(exact.objectives) <= exact.objectives["travel"]
+
+
+def test_the_wish_bound_over_the_wished_options_alone_holds_for_every_option() -> None:
+    # As above, A and B both wish C2 (one place) first; the bound over every
+    # option is computed from the LP and the student problems of the two
+    # wished options alone, and it is the optimum, 5 (per student: 10).
+    problem = kreis(
+        students=(student("A"), student("B")),
+        companies=(company("C1"), company("C2")),
+        offers=(
+            offer("IT", "C1", "it", NOV3, capacity=2),
+            offer("SOZ", "C2", "soziales", NOV3),
+        ),
+        calendar=bfe_dates("S", NOV3),
+        wishes=(
+            Wish(student_id="A", rank=1, company_id="C2"),
+            Wish(student_id="B", rank=1, company_id="C2"),
+        ),
+    )
+    assert solve(problem, EXACT).objectives["wishes"] == 5
+    k, cand = kreis_and_options(problem)
+    flows = k.flow_kreis(cand, np.zeros(0, dtype=np.int64), WishMatches.of(k.wishes, cand))
+    start = np.zeros(len(cand), dtype=bool)
+    nowhere = np.zeros(0, dtype=np.int64)
+    _, held, _, _ = bounds_over_every_option(k, cand, flows, start, nowhere, 30.0, 1, TimePolicy())
+    assert held["wishes"].for_plan(level_values(flows, start)) == 5

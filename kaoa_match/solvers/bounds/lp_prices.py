@@ -49,6 +49,14 @@ _log = logging.getLogger(__name__)
 _RELATIVE_EPS = 1e-4
 # Rounds of column generation; each goes on from the last one's iterate.
 _ROUNDS = 3
+# Seconds to build the LP per option (siegen-wittgenstein on a loaded 2-core
+# machine: 4.0 s for 1.95 M options, 0.6 s for 380,000): an LP whose time
+# would go to building it is not built (it once took 7 s for nothing).
+_BUILD_SECONDS_PER_OPTION = 2.5e-6
+# Seconds per option of the Kreis for the pricing pass after each round
+# (siegen-wittgenstein, 1.95 M options, loaded machine: 1.1-4.1 s), kept out
+# of PDLP's time so that a round ends within its share.
+_PRICE_SECONDS_PER_OPTION = 1.5e-6
 
 
 @dataclass(frozen=True)
@@ -86,17 +94,26 @@ class _Iterate:
     primal: NDArray[np.float64]
     row_keys: list[NDArray[np.int64]]
     dual: NDArray[np.float64]
+    # The leading families of rows that every LP of the Kreis has (per-student
+    # and capacity rows); the held rows after them differ by level.
+    shared: int = 0
 
     def start_for(
         self, source: NDArray[np.int64], row_keys: list[NDArray[np.int64]]
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """The primal and dual start of an LP with these columns and rows:
-        the values of the same column or row here, 0 for the new ones."""
+        the values of the same column or row here, 0 for the new ones. An LP
+        of another level (its held rows differ) gets only the shared rows'."""
         primal = _carried(self.source, self.primal, source)
+        same_level = len(row_keys) == len(self.row_keys)
         parts, first = [], 0
-        for old, new in zip(self.row_keys, row_keys, strict=True):
-            parts.append(_carried(old, self.dual[first : first + len(old)], new))
+        for k, (old, new) in enumerate(zip(self.row_keys, row_keys, strict=False)):
+            if k < self.shared or same_level:
+                parts.append(_carried(old, self.dual[first : first + len(old)], new))
+            else:
+                parts.append(np.zeros(len(new)))
             first += len(old)
+        parts.extend(np.zeros(len(new)) for new in row_keys[len(parts) :])
         return primal, np.concatenate(parts) if parts else np.zeros(0)
 
 
@@ -131,6 +148,8 @@ def lp_prices(
     if objective.top_value or any(h.objective.top_value for h in held):
         raise ValueError("the LP prices take plain sums over the options only")
     started = time.monotonic()
+    if seconds < 1.0 + len(cand) * _BUILD_SECONDS_PER_OPTION:
+        return None
     rows = _Rows()
     student = cand.student.astype(np.int64)
     bfe = sp.bfe
@@ -166,7 +185,7 @@ def lp_prices(
     option, slot = option[binding], slot[binding]
     first_slot_row = rows.count
     slots = rows.add(slot, option, lambda keys: sp.capacity[keys])
-    first_held_row = rows.count
+    first_held_row, shared = rows.count, len(rows.keys)
     for k, h in enumerate(held):
         terms = np.flatnonzero(h.objective.option_value)
         rows.add_row(k, terms, -h.objective.option_value[terms], -h.value)
@@ -178,7 +197,8 @@ def lp_prices(
     program.constraint_upper_bounds = rows.upper()
     program.variable_lower_bounds = np.zeros(len(cand))
     program.variable_upper_bounds = np.ones(len(cand))
-    left = seconds - (time.monotonic() - started)
+    built = time.monotonic() - started
+    left = seconds - built
     if left < 1.0:
         return None
     params = solvers_pb2.PrimalDualHybridGradientParams()
@@ -210,15 +230,17 @@ def lp_prices(
             np.asarray(result.primal_solution),
             rows.keys,
             np.asarray(result.dual_solution),
+            shared,
         ),
     )
     _log.debug(
-        "PDLP over %d options, %d rows: %s after %d iterations, %.1f s",
+        "PDLP over %d options, %d rows: %s after %d iterations, %.1f s (%.1f s to build)",
         len(cand),
         rows.count,
         found.termination,
         found.iterations,
         found.seconds,
+        built,
     )
     return found
 
@@ -265,6 +287,7 @@ def column_generation(
     seconds: float,
     threads: int = 1,
     rounds: int = _ROUNDS,
+    start: LpPrices | None = None,
 ) -> PricedBound | None:
     """Bound ``objective`` over every option of ``cand`` at the prices of the
     LP over ``columns`` (candidate positions), in up to ``rounds`` rounds:
@@ -272,15 +295,23 @@ def column_generation(
     the columns, and PDLP goes on from where it was. Every round's bound
     holds (it is the Lagrangian over every option, ``bound_at``); once no
     option joins and PDLP proved its LP optimal, the bound is the full LP's.
-    ``problems_of`` gives the student problems of a subset of ``cand``."""
+    ``problems_of`` gives the student problems of a subset of ``cand``.
+    The first round starts from ``start`` (an LP of another level of the same
+    Kreis: its plan and the duals of the rows both have) where given."""
     started = time.monotonic()
     best: PricedBound | None = None
     chosen_any: list[NDArray[np.int64]] = []
-    prices: LpPrices | None = None
+    prices = start
     columns = np.unique(columns)
     for done in range(rounds):
         left = seconds - (time.monotonic() - started)
-        share = left / (rounds - done)
+        pricing = len(cand) * _PRICE_SECONDS_PER_OPTION
+        share = left / (rounds - done) - pricing
+        least = 1.0 + len(columns) * _BUILD_SECONDS_PER_OPTION
+        if share < least:
+            share = left - pricing  # too short for the rounds planned: one last
+        if share < least:
+            break  # not worth the copies of the candidates and their problems
         if len(columns) == len(cand):
             # Every option: no copies of the candidates and their problems
             # (siegen-wittgenstein: 270 MB more at the peak with them).

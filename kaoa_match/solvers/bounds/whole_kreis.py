@@ -15,6 +15,7 @@ from kaoa_match.solvers.bounds.combine import (
 )
 from kaoa_match.solvers.bounds.lagrangian import (
     Held,
+    Objective,
     StudentProblems,
     level_objectives,
     whole_kreis_bounds,
@@ -29,6 +30,8 @@ from kaoa_match.solvers.start.flows import FlowKreis, level_values
 from kaoa_match.solvers.variables import LANGZEIT
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from numpy.typing import NDArray
 
     from kaoa_match.solvers.context import Context
@@ -45,16 +48,19 @@ _log = logging.getLogger(__name__)
 # the exact model's LP and CP-SAT); their time: see budget.TimePolicy.
 _LAGRANGIAN_FROM = 100_000
 
-# The interest level's LP goes to PDLP (``lp_prices``) over every option on
-# Kreise up to this many options: its matrix takes about 60 bytes an option
-# (koeln, 17.7 M options, is already at 4.3 GB without it). Above, it runs
+# The interest and travel LPs go to PDLP (``lp_prices``) over every option on
+# Kreise up to this many options: above, PDLP gets too few iterations in a
+# run's time (siegen-wittgenstein, 1.95 M options, 20 s on a loaded machine:
+# 11 iterations and 529,361 over every option, 474,280 over 380,000 columns
+# in three rounds; per-student 568,229), and the matrix takes about 60 bytes
+# an option (koeln, 17.7 M options, is already at 4.3 GB without it). Above, it runs
 # over the nearest offers (the cut model's, else at most this many options),
 # the warm start and the best-scored options of each offer-day (this many
 # per place, and as many more), in rounds of column generation (duesseldorf,
 # 10.2 M options, 24 s: 1,014,740 in one round over 461,638 columns, 990,317
 # in three; the per-student bound is 1,183,384). The wishes LP is small
 # (the options that grant a wish) and needs only a second or two.
-_LP_PRICES_MAX_OPTIONS = 4_000_000
+_LP_PRICES_MAX_OPTIONS = 1_000_000
 _LP_NEAREST_OPTIONS = 700_000
 _LP_PER_PLACE = 3
 _LP_ROUNDS = 3
@@ -76,31 +82,82 @@ def bounds_over_every_option(
     interest levels are bounded at the prices of their LPs (PDLP; for
     interest with the wish points held) where the time allows, the others by
     subgradient steps. Also returns the interest LP's prices and last
-    iterate, where that LP ran."""
-    problems = StudentProblems.of(
-        cand, kreis.capacity, kreis.bfe_needed, kreis.top, kreis.n_days, kreis.courses_needed
-    )
-    if not problems.exact:
-        return {}, {}, np.zeros(0, dtype=np.int64), None
+    iterate, where that LP ran.
+
+    The student problems over every option are built only for what needs
+    them (koeln, 17.7 M options: 12 s on a loaded machine, once spent with
+    no time left to use them); the wishes LP needs only its own options."""
+    built: list[StudentProblems] = []
+
+    def every_option() -> StudentProblems:
+        if not built:
+            built.append(
+                StudentProblems.of(
+                    cand,
+                    kreis.capacity,
+                    kreis.bfe_needed,
+                    kreis.top,
+                    kreis.n_days,
+                    kreis.courses_needed,
+                )
+            )
+        return built[0]
+
+    # Choosing the columns and building the problems over every option take
+    # about a second per million entries of the capacity rows.
+    building = _lp_entries(cand) * policy.lp_seconds_per_option
     values = level_values(flows, start)
     held_bounds: dict[str, HeldBound] = {}
     priced = [np.zeros(0, dtype=np.int64)]
     guide = None
+    deadline = Deadline(seconds)
     if seconds is not None:
-        deadline, planned = Deadline(seconds), 0.0
-        for name in bounded_by("lp-prices"):
-            if name == "wishes" and not len(flows.wishes.option):
+        # The LPs leave the subgradient steps a share of their own: the only
+        # travel bound where the travel LP gets too little time
+        # (siegen-wittgenstein on a loaded machine: 0 without; the example cut
+        # to 20,000 options, a 30 s run, needs two steps).
+        steps = policy.lagrangian_min_share * seconds
+        if steps < policy.lp_prices_min_seconds["wishes"] + building:
+            steps = 0.0  # too short for the problems over every option
+        lp_deadline, planned = Deadline(seconds - steps), 0.0
+
+        def least(name: str) -> float:
+            return policy.lp_prices_min_seconds[name] + (building if name != "wishes" else 0.0)
+
+        # The LPs that can run share the time: one that cannot have its
+        # minimum leaves its share to the others (koeln, 17.7 M options, 8 s:
+        # the wishes LP got 1 s and did not run; alone, 154 PDLP iterations
+        # over its 182,537 columns gave 27,964 against the per-student 30,496).
+        names = [
+            name
+            for name in bounded_by("lp-prices")
+            if (name != "wishes" or len(flows.wishes.option)) and least(name) <= seconds - steps
+        ]
+        total = sum(policy.lp_prices_share[name] for name in names)
+        for name in names:
+            # What an earlier LP left of its share goes on to the next, and
+            # each gets at least its minimum while the bounds' time lasts.
+            planned += (seconds - steps) * policy.lp_prices_share[name] / total
+            budget = min(
+                max(planned - lp_deadline.elapsed(), least(name)), lp_deadline.left() or 0.0
+            )
+            if budget < least(name):
                 continue
-            # What an earlier LP left of its share goes on to the next.
-            planned += seconds * policy.lp_prices_share[name]
-            budget = planned - deadline.elapsed()
-            # Choosing and building the interest LP's columns takes a second
-            # per million entries of its capacity rows.
-            building = _lp_entries(cand) * policy.lp_seconds_per_option if name != "wishes" else 0.0
-            if budget < policy.lp_prices_min_seconds[name] + building:
-                continue
+            if name != "wishes" and not every_option().exact:
+                break
+            # The travel LP starts from the interest LP's plan and prices.
             found = _at_lp_prices(
-                name, kreis, problems, cand, flows, start, nearest, values, budget, threads
+                name,
+                kreis,
+                every_option,
+                cand,
+                flows,
+                start,
+                nearest,
+                values,
+                budget,
+                threads,
+                guide if name == "travel" else None,
             )
             if found is not None:
                 held_bounds[name], chosen, prices = found
@@ -108,8 +165,12 @@ def bounds_over_every_option(
                 if name == "interest":
                     guide = prices
         seconds = deadline.left()
+    if seconds is not None and seconds < policy.lp_prices_min_seconds["wishes"] + building:
+        return {}, held_bounds, np.unique(np.concatenate(priced)), guide
+    if not every_option().exact:
+        return {}, held_bounds, np.unique(np.concatenate(priced)), guide
     bounds, subgradient_priced = whole_kreis_bounds(
-        problems,
+        every_option(),
         cand,
         flows.published,
         values,
@@ -141,7 +202,7 @@ def _lp_entries(cand: Candidates) -> int:
 def _at_lp_prices(
     name: str,
     kreis: Kreis,
-    problems: StudentProblems,
+    every_option: Callable[[], StudentProblems],
     cand: Candidates,
     flows: FlowKreis,
     start: NDArray[np.bool_],
@@ -149,6 +210,7 @@ def _at_lp_prices(
     values: dict[str, int],
     seconds: float,
     threads: int,
+    from_lp: LpPrices | None = None,
 ) -> tuple[HeldBound, NDArray[np.int64], LpPrices] | None:
     """The bound of level ``name`` (wishes, interest or travel) at the prices of
     its LP, with the levels above it that the catalogue lets it hold held at
@@ -161,7 +223,8 @@ def _at_lp_prices(
     The interest LP runs over every option up to ``_LP_PRICES_MAX_OPTIONS``,
     above that by column generation from the ``nearest`` offers (those of the
     cut model, if any), the warm start and the best-scored options of each
-    offer-day."""
+    offer-day, and the last columns of ``from_lp`` (the interest LP, which
+    the travel LP starts from)."""
     # The levels an LP may hold, as maximised objectives over the options.
     expressions = level_objectives(cand, flows.published, flows.wishes)
     names = [
@@ -182,9 +245,13 @@ def _at_lp_prices(
             if not len(nearest):
                 n_fields = len(kreis.problem.fields)
                 nearest = nearest_per_day_field(cand, _LP_NEAREST_OPTIONS, kreis.n_days, n_fields)
+            earlier = np.zeros(0, dtype=np.int64)
+            if from_lp is not None:
+                earlier = np.searchsorted(cand.source, from_lp.iterate.source).astype(np.int64)
             columns = np.unique(
                 np.concatenate(
                     [
+                        earlier,
                         nearest,
                         np.flatnonzero(start),
                         best_per_slot(
@@ -207,8 +274,30 @@ def _at_lp_prices(
             sub, kreis.capacity, kreis.bfe_needed, kreis.top, kreis.n_days, kreis.courses_needed
         )
 
+    over, positions = cand, np.arange(len(cand), dtype=np.int64)
+    if name == "wishes" and not held:
+        # Bounded over the options that grant a wish alone: another option
+        # adds nothing and costs its prices (>= 0), and a student may always
+        # take fewer options, so at any prices no student's best uses it.
+        over, positions = cand.take(columns), columns
+        objective = Objective(objective.option_value[columns], objective.top_value)
+        columns = np.arange(len(columns), dtype=np.int64)
+        problems = problems_of(over)
+    else:
+        problems = every_option()
+    if not problems.exact:
+        return None
     found_prices = column_generation(
-        problems, cand, objective, held, columns, problems_of, seconds, threads, rounds
+        problems,
+        over,
+        objective,
+        held,
+        columns,
+        problems_of,
+        seconds,
+        threads,
+        rounds,
+        from_lp,
     )
     if found_prices is None:
         return None
@@ -231,7 +320,7 @@ def _at_lp_prices(
     # A bound the warm start beats would be a bug: never report it.
     if exceeds(name, values[name], found.for_plan(values)):
         return None
-    return found, found_prices.chosen, prices
+    return found, positions[found_prices.chosen], prices
 
 
 def caps_over_every_option(
