@@ -68,14 +68,14 @@ class TimePolicy:
     # at least this many seconds are left for it.
     pdlp_guide_share: float = 0.1
     pdlp_guide_min_seconds: float = 3.0
-    # The search that completes an LP-guided plan short of placements, in
-    # deterministic and wall seconds (duesseldorf: 34 students free over all
-    # their options, 1.3 s).
     # The LP of the nearest offers is tried only with this many seconds per
     # option of it, build and solve: siegen-wittgenstein's (345,000 options)
     # takes 10 s to solve and 5-13 s to build; short of that, its time goes
     # to the flows (at 30 s it once ran 27 s past the limit).
     lp_guided_seconds_per_option: float = 40e-6
+    # The search that completes an LP-guided plan short of placements, in
+    # deterministic and wall seconds (duesseldorf: 34 students free over all
+    # their options, 1.3 s).
     start_repair_deterministic_seconds: float = 1.0
     start_repair_seconds: float = 3.0
 

@@ -89,13 +89,21 @@ def _students(draw: st.DrawFn) -> tuple[Candidates, np.ndarray, np.ndarray, floa
             blocks = draw(st.integers(1, 4))
             rows += [(s, PRAKTIKUM, 10 + 3 * b, draw(st.integers(0, 3)), 3) for b in range(blocks)]
             needed.append(0)
-    rows.sort()
+    cand = candidates_of_rows([(*row, 0) for row in rows])
+    weight, top, top_value = random_prices(draw, len(cand), n_students)
+    return cand, weight, top, top_value, np.asarray(needed, np.int64)
+
+
+def candidates_of_rows(rows: list[tuple[int, int, int, int, int, int]]) -> Candidates:
+    """Options from rows (student, kind, first day, field, days, weekday mask),
+    sorted by student; every option its own offer: the prices are per option."""
+    rows = sorted(rows)
     n = len(rows)
-    arr = np.asarray(rows, dtype=np.int64)
-    cand = Candidates(
+    arr = np.asarray(rows, dtype=np.int64).reshape(n, 6)
+    return Candidates(
         source=np.arange(n),
         student=arr[:, 0],
-        offer=np.arange(n),  # every option its own offer: the prices are per option
+        offer=np.arange(n),
         company=np.arange(n),
         field=arr[:, 3],
         kind=arr[:, 1],
@@ -103,14 +111,21 @@ def _students(draw: st.DrawFn) -> tuple[Candidates, np.ndarray, np.ndarray, floa
         n_days=arr[:, 4],
         travel=np.zeros(n, np.int64),
         score=np.zeros(n, np.int64),
-        weekdays=np.zeros(n, np.int64),
+        weekdays=arr[:, 5],
     )
-    weight = np.asarray(draw(st.lists(st.integers(-5, 9), min_size=n, max_size=n)), float)
+
+
+def random_prices(
+    draw: st.DrawFn, n_options: int, n_students: int
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Weights of any sign per option, top fields (4 per student) and their value."""
+    weight = np.asarray(
+        draw(st.lists(st.integers(-5, 9), min_size=n_options, max_size=n_options)), float
+    )
     top = np.asarray(
         draw(st.lists(st.booleans(), min_size=n_students * 4, max_size=n_students * 4))
     ).reshape(n_students, 4)
-    top_value = float(draw(st.sampled_from([0, 3, 20])))
-    return cand, weight, top, top_value, np.asarray(needed, np.int64)
+    return weight, top, float(draw(st.sampled_from([0, 3, 20])))
 
 
 def _brute_force(

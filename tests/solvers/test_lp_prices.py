@@ -174,12 +174,10 @@ def test_the_tighter_bound_is_reported_with_its_source() -> None:
     assert _whole_kreis_bound("travel", {"travel": 50}, held, {"wishes": 5}) == (50, "lagrangian")
 
 
-def test_the_wish_bound_sees_the_capacity_that_per_student_limits_ignore() -> None:
-    # A and B both wish company C2 first (5 points each), which has one place;
-    # C1 has places for both. Each alone could have their wish (per-student
-    # limit 10), but only one can: the LP prices C2's place at 5 points, and
-    # at that price the bound is the optimum, 5.
-    problem = kreis(
+def _one_wished_place() -> Problem:
+    """A and B both wish company C2 (one place) first, 5 points each; C1 has
+    places for both."""
+    return kreis(
         students=(student("A"), student("B")),
         companies=(company("C1"), company("C2")),
         offers=(
@@ -192,6 +190,14 @@ def test_the_wish_bound_sees_the_capacity_that_per_student_limits_ignore() -> No
             Wish(student_id="B", rank=1, company_id="C2"),
         ),
     )
+
+
+def test_the_wish_bound_sees_the_capacity_that_per_student_limits_ignore() -> None:
+    # A and B both wish company C2 first (5 points each), which has one place;
+    # C1 has places for both. Each alone could have their wish (per-student
+    # limit 10), but only one can: the LP prices C2's place at 5 points, and
+    # at that price the bound is the optimum, 5.
+    problem = _one_wished_place()
     assert solve(problem, EXACT).objectives["wishes"] == 5
     cand, sp, _, wishes = _interest_and_wishes(problem)
     prices = lp_prices(sp, cand, wishes, [], seconds=30.0)
@@ -404,19 +410,7 @@ def test_the_wish_bound_over_the_wished_options_alone_holds_for_every_option() -
     # As above, A and B both wish C2 (one place) first; the bound over every
     # option is computed from the LP and the student problems of the two
     # wished options alone, and it is the optimum, 5 (per student: 10).
-    problem = kreis(
-        students=(student("A"), student("B")),
-        companies=(company("C1"), company("C2")),
-        offers=(
-            offer("IT", "C1", "it", NOV3, capacity=2),
-            offer("SOZ", "C2", "soziales", NOV3),
-        ),
-        calendar=bfe_dates("S", NOV3),
-        wishes=(
-            Wish(student_id="A", rank=1, company_id="C2"),
-            Wish(student_id="B", rank=1, company_id="C2"),
-        ),
-    )
+    problem = _one_wished_place()
     assert solve(problem, EXACT).objectives["wishes"] == 5
     k, cand = kreis_and_options(problem)
     flows = k.flow_kreis(cand, np.zeros(0, dtype=np.int64), WishMatches.of(k.wishes, cand))

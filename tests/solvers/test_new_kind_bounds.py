@@ -41,6 +41,7 @@ from kaoa_match.solvers.variables import (
 from tests.checker import check_plan
 from tests.solvers.test_bfe_instances import company, kreis, minutes, scores, student
 from tests.solvers.test_flows import kreis_and_options
+from tests.solvers.test_lagrangian import candidates_of_rows, random_prices
 from tests.solvers.test_new_kinds import (
     block_and_tuesdays,
     course,
@@ -110,27 +111,8 @@ def _mixed_students(draw: st.DrawFn) -> _Case:
             rows.append((s, COURSE, 20 + c, draw(st.integers(0, 2)), 2, 0))
         for _ in range(draw(st.integers(0, 2))):
             rows.append((s, LANGZEIT, 0, draw(st.integers(0, 3)), 28, draw(st.integers(1, 31))))
-    rows.sort()
-    n = len(rows)
-    arr = np.asarray(rows, dtype=np.int64).reshape(n, 6)
-    cand = Candidates(
-        source=np.arange(n),
-        student=arr[:, 0],
-        offer=np.arange(n),  # every option its own offer: the prices are per option
-        company=np.arange(n),
-        field=arr[:, 3],
-        kind=arr[:, 1],
-        first_day=arr[:, 2],
-        n_days=arr[:, 4],
-        travel=np.zeros(n, np.int64),
-        score=np.zeros(n, np.int64),
-        weekdays=arr[:, 5],
-    )
-    weight = np.asarray(draw(st.lists(st.integers(-5, 9), min_size=n, max_size=n)), float)
-    top = np.asarray(
-        draw(st.lists(st.booleans(), min_size=n_students * 4, max_size=n_students * 4))
-    ).reshape(n_students, 4)
-    top_value = float(draw(st.sampled_from([0, 3, 20])))
+    cand = candidates_of_rows(rows)
+    weight, top, top_value = random_prices(draw, len(cand), n_students)
     bfe_needed = np.asarray(
         draw(st.lists(st.integers(1, 3), min_size=n_students, max_size=n_students))
     )
