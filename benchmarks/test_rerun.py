@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import time
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 import pytest
@@ -68,11 +68,18 @@ def next_term(problem: Problem, plan: Plan, seed: int = SEED) -> Problem:
             ),
             "pairs": tuple(p for p in problem.pairs if not {p.student_a, p.student_b} & leaving),
             "previous": tuple(
-                PreviousAssignment(**row, status="published")
+                PreviousAssignment(**_weekdays_as_set(row), status="published")
                 for row in plan.assignments.to_dict("records")
             ),
         }
     )
+
+
+def _weekdays_as_set(row: dict[str, Any]) -> dict[str, Any]:
+    """An ``assignments`` row with its ``weekdays`` cell (``di|do``, empty for
+    other kinds than langzeit) as the set a previous row holds."""
+    cell = row.get("weekdays") or ""
+    return {**row, "weekdays": frozenset(str(cell).split("|")) - {""}}
 
 
 def _copied(
