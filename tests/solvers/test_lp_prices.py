@@ -35,6 +35,7 @@ from tests.solvers.test_bfe_instances import (
     company,
     first_come_fails,
     kreis,
+    minutes,
     offer,
     school,
     scores,
@@ -372,20 +373,8 @@ def test_the_travel_lp_started_from_the_interest_lp_proves_the_optimum() -> None
     # minutes from both, Soziales 10. With interest held at 140 one of them
     # goes far: CP-SAT's optimum is 50 minutes, and the travel LP started from
     # the interest LP's iterate proves it (not the fallback 0).
-    problem = kreis(
-        students=(student("A"), student("B")),
-        companies=(company("C1"), company("C2")),
-        offers=(offer("IT", "C1", "it", NOV3), offer("SOZ", "C2", "soziales", NOV3)),
-        calendar=bfe_dates("S", NOV3),
-        interests=scores(
-            {("A", "it"): 90, ("A", "soziales"): 50, ("B", "it"): 90, ("B", "soziales"): 50}
-        ),
-        travel=tuple(
-            TravelTime(origin_id=s, company_id=c, minutes=m)
-            for s in ("A", "B")
-            for c, m in (("C1", 40), ("C2", 10))
-        ),
-    )
+    travel = {(s, c): m for s in ("A", "B") for c, m in (("C1", 40), ("C2", 10))}
+    problem = _two_students_one_place_each().model_copy(update={"travel": minutes(travel)})
     exact = solve(problem, EXACT)
     assert exact.objectives["travel"] == 50
     assert _travel_from_interest(problem, exact.objectives).for_plan(exact.objectives) == 50
