@@ -73,6 +73,12 @@ class TimePolicy:
     # takes 10 s to solve and 5-13 s to build; short of that, its time goes
     # to the flows (at 30 s it once ran 27 s past the limit).
     lp_guided_seconds_per_option: float = 40e-6
+    # The LP's share of that stage (the LP's time and the flows' after it),
+    # its build included: duesseldorf's (369,000 options) takes 2.4-3.1 s to
+    # build and 15.8-17.7 s to solve, and with half of 2 x 18 s it was not
+    # solved in 3 of 5 runs (fairness 5,290 against 5,322); the flows after
+    # it improve most in their first rounds.
+    lp_guided_lp_share: float = 0.6
     # The search that completes an LP-guided plan short of placements, in
     # deterministic and wall seconds (duesseldorf: 34 students free over all
     # their options, 1.3 s).
@@ -117,6 +123,11 @@ class TimePolicy:
     # Share of the bounds' time the LPs leave to the subgradient steps (none
     # when that is too short to build their problems over every option).
     lagrangian_min_share: float = 0.25
+    # ... of which an LP short of its least time may take this share (see
+    # ``bounds.whole_kreis``).
+    lp_of_steps_share: Mapping[str, float] = field(
+        default_factory=lambda: _frozen({"interest": 0.5})
+    )
     # Share of the subgradient steps' time for each level; a level whose plan
     # meets its bound at once passes its time on.
     lagrangian_level_share: Mapping[str, float] = field(
@@ -226,6 +237,11 @@ class TimePolicy:
     # 2-core machine) as after 15; a level not proven by then is `feasible`
     # with its bound.
     search_below_tolerance: float = 15.0
+    # ... and with or without a limit, such a level's search ends once its plan
+    # is within this share of its bound (`feasible`, the gap reported): on
+    # kreis-olpe's rerun, travel at 68,161 against an LP bound of 68,113
+    # (0.07 %) took 25 s of a 60 s run and closed nothing.
+    gap_below_tolerance: float = 1e-3
     too_little_time: float = 0.5  # seconds: not worth a level's LP or search
     # The search near the LP optimum: at most this share of the level's time
     # and these seconds; its narrow first try takes this share of it.
@@ -241,6 +257,11 @@ class TimePolicy:
     lns_share: float = 0.8
     lns_round_share: float = 1 / 6
     lns_seconds: float = 2.0
+    # ... ending early after this many rounds in a row proven to find nothing
+    # better (each round's neighbourhood larger than the last): the plan is a
+    # local optimum, and the time passes on; a rerun, most of whose students
+    # are settled, then ends before its limit.
+    lns_stale_rounds: int = 8
     # The flows that polish the plan before each level after the first.
     polish_share: float = 0.3
     polish_seconds: float = 30.0  # without a time limit

@@ -53,10 +53,13 @@ _ROUNDS = 3
 # machine: 4.0 s for 1.95 M options, 0.6 s for 380,000): an LP whose time
 # would go to building it is not built (it once took 7 s for nothing).
 _BUILD_SECONDS_PER_OPTION = 2.5e-6
-# Seconds per option of the Kreis for the pricing pass after each round
-# (siegen-wittgenstein, 1.95 M options, loaded machine: 1.1-4.1 s), kept out
-# of PDLP's time so that a round ends within its share.
-_PRICE_SECONDS_PER_OPTION = 1.5e-6
+# Seconds per option of the Kreis for the pricing pass after each round, kept
+# out of PDLP's time so that a round ends within its share: the first round's
+# estimate (duesseldorf, 10.2 M options, quiet machine: 1.5 s; siegen-wittgenstein,
+# 1.95 M, loaded: 1.1-4.1 s); later rounds use the pass measured. With 1.5e-6
+# duesseldorf's estimate was 15 s a round, and its interest LP got one round
+# or none.
+_PRICE_SECONDS_PER_OPTION = 0.5e-6
 
 
 @dataclass(frozen=True)
@@ -303,9 +306,9 @@ def column_generation(
     chosen_any: list[NDArray[np.int64]] = []
     prices = start
     columns = np.unique(columns)
+    pricing = len(cand) * _PRICE_SECONDS_PER_OPTION
     for done in range(rounds):
         left = seconds - (time.monotonic() - started)
-        pricing = len(cand) * _PRICE_SECONDS_PER_OPTION
         share = left / (rounds - done) - pricing
         least = 1.0 + len(columns) * _BUILD_SECONDS_PER_OPTION
         if share < least:
@@ -328,7 +331,9 @@ def column_generation(
             )
         if prices is None:
             break
+        priced_at = time.monotonic()
         value, chosen = bound_at(sp, objective, held, prices.capacity, prices.held)
+        pricing = time.monotonic() - priced_at
         if not math.isfinite(value):
             break  # PDLP diverged (not seen, but no bound from such prices)
         chosen_any.append(chosen)

@@ -122,7 +122,9 @@ def bounds_over_every_option(
         lp_deadline, planned = Deadline(seconds - steps), 0.0
 
         def least(name: str) -> float:
-            return policy.lp_prices_min_seconds[name] + (building if name != "wishes" else 0.0)
+            # The first LP over every option also builds the student problems.
+            unbuilt = name != "wishes" and not built
+            return policy.lp_prices_min_seconds[name] + (building if unbuilt else 0.0)
 
         # The LPs that can run share the time: one that cannot have its
         # minimum leaves its share to the others (koeln, 17.7 M options, 8 s:
@@ -138,11 +140,20 @@ def bounds_over_every_option(
             # What an earlier LP left of its share goes on to the next, and
             # each gets at least its minimum while the bounds' time lasts.
             planned += (seconds - steps) * policy.lp_prices_share[name] / total
+            # The interest LP, whose gap is the widest, may take a share of
+            # the steps' time too: at Kreis size they rarely beat the
+            # per-student bound there (duesseldorf, 10.2 M options: 13.7 s
+            # left of its least 15.2 s, and the steps' interest bound was
+            # the per-student 1,183,384 against the LP's 974,353).
+            borrow = steps * policy.lp_of_steps_share.get(name, 0.0)
             budget = min(
-                max(planned - lp_deadline.elapsed(), least(name)), lp_deadline.left() or 0.0
+                max(planned - lp_deadline.elapsed(), least(name)),
+                (lp_deadline.left() or 0.0) + borrow,
             )
             if budget < least(name):
+                _log.debug("%s LP: %.1f s left of its least %.1f s", name, budget, least(name))
                 continue
+            _log.debug("%s LP: %.1f s", name, budget)
             if name != "wishes" and not every_option().exact:
                 break
             # The travel LP starts from the interest LP's plan and prices.
@@ -165,7 +176,9 @@ def bounds_over_every_option(
                 if name == "interest":
                     guide = prices
         seconds = deadline.left()
-    if seconds is not None and seconds < policy.lp_prices_min_seconds["wishes"] + building:
+    # Once built for an LP, the student problems cost the steps nothing more.
+    building_left = 0.0 if built else building
+    if seconds is not None and seconds < policy.lp_prices_min_seconds["wishes"] + building_left:
         return {}, held_bounds, np.unique(np.concatenate(priced)), guide
     if not every_option().exact:
         return {}, held_bounds, np.unique(np.concatenate(priced)), guide
@@ -225,6 +238,9 @@ def _at_lp_prices(
     cut model, if any), the warm start and the best-scored options of each
     offer-day, and the last columns of ``from_lp`` (the interest LP, which
     the travel LP starts from)."""
+    # Choosing the columns and building the problems count against the LP's
+    # time (duesseldorf, 10.2 M options: 6 s, and the run once overran by as much).
+    deadline = Deadline(seconds)
     # The levels an LP may hold, as maximised objectives over the options.
     expressions = level_objectives(cand, flows.published, flows.wishes)
     names = [
@@ -294,7 +310,7 @@ def _at_lp_prices(
         held,
         columns,
         problems_of,
-        seconds,
+        deadline.left() or 0.0,
         threads,
         rounds,
         from_lp,

@@ -118,10 +118,12 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         progress: Progress | None,
         start: float,
         refix: tuple[LpResult, int] | None = None,
+        close_enough: Callable[[int], bool] | None = None,
     ) -> None:
         super().__init__()
         self._level, self._progress, self._start = level, progress, start
         self._refix = refix
+        self._close_enough = close_enough
         self.refixed = False  # stopped for a smaller model
 
     def on_solution_callback(self) -> None:
@@ -134,6 +136,10 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
                 time.monotonic() - self._start,
                 False,
             )
+        if self._close_enough is not None and self._close_enough(value):
+            # Near enough to a bound CP-SAT may not know (the LP's): done.
+            self.stop_search()
+            return
         if self._refix is not None and not self.refixed:
             lp, fixed = self._refix
             now = lp.fixable(value)
@@ -445,7 +451,7 @@ class _LevelRun:
         left = level_time.left()
         needed = len(self.owner) * self.policy.search_seconds_per_option
         too_large = left is not None and left < needed
-        if value == bound or too_large:
+        if value == bound or too_large or self._close_enough(value, bound):
             # CP-SAT over a model this large takes seconds before it searches
             # (kreis-olpe's 388,000 options: 2 s when given 0.05 s).
             return incumbent, self._result(
@@ -597,15 +603,19 @@ class _LevelRun:
             rounds = 1_000_000  # the clock ends them
             limit = min(max(left, 0.0) * policy.lns_round_share, policy.lns_seconds)
         rounds_until = Deadline(None if left is None else left * policy.lns_share)
-        improved = done = 0
+        improved = done = stale = 0
         last_round = 0.0
         for k in range(rounds):
+            if stale >= policy.lns_stale_rounds:
+                break  # a local optimum: the time passes on
             # Stop before a round that would likely end past the window.
             window = rounds_until.left()
             if self.interrupt.requested or (window is not None and window <= last_round):
                 break
             if self.level.value(incumbent) == self.level.trivial_bound():
                 break  # nothing better exists: the time passes on
+            if self._close_enough(self.level.value(incumbent), self.level.trivial_bound()):
+                break
             began = time.monotonic()
             # Every other round around students who could gain on this level;
             # for together every round around a pair kept apart, growing while
@@ -625,6 +635,8 @@ class _LevelRun:
             last_round = time.monotonic() - began
             near.adapt(self.last_search_proven)
             improved += found is not incumbent
+            # Rounds proven to find nothing better, the neighbourhood growing.
+            stale = stale + 1 if found is incumbent and self.last_search_proven else 0
             done += 1
             incumbent = found
         _log.debug(
@@ -752,6 +764,13 @@ class _LevelRun:
         plan[: len(chosen)] = chosen
         return self.b.complete(plan)
 
+    def _close_enough(self, value: int, bound: int) -> bool:
+        """Whether the plan's ``value`` is so near ``bound`` that a level below
+        a tolerance ends its search there (``TimePolicy.gap_below_tolerance``)."""
+        if not self.below_tolerance:
+            return False
+        return abs(bound - value) <= self.policy.gap_below_tolerance * max(abs(bound), 1)
+
     def _keeps_held(self, plan: NDArray[np.int64]) -> bool:
         return all(not exceeds(lv.name, value, lv.value(plan)) for lv, value in self.held)
 
@@ -799,7 +818,15 @@ class _LevelRun:
                 deterministic_seconds=None if work_left is None else max(work_left, 0.05),
                 interruptible=True,
             )
-            watcher = _Watcher(level.name, self.progress, self.run.started, refix)
+            if self.below_tolerance:
+                solver.parameters.relative_gap_limit = self.policy.gap_below_tolerance
+            watcher = _Watcher(
+                level.name,
+                self.progress,
+                self.run.started,
+                refix,
+                lambda found: self._close_enough(found, bound),
+            )
             status = self.interrupt.run(solver, model, watcher)
             if work_left is not None:
                 work_left -= solver.response_proto.deterministic_time
@@ -809,7 +836,8 @@ class _LevelRun:
             if _better(level, found, incumbent):
                 incumbent, value = found, level.value(found)
             at_bound = not exceeds(level.name, bound, value)  # nothing better can exist
-            if at_bound or search_time.passed() or (work_left is not None and work_left <= 0):
+            done = at_bound or self._close_enough(value, bound) or search_time.passed()
+            if done or (work_left is not None and work_left <= 0):
                 break
         _log.debug(
             "%s: search from %d, bound %d: %s in %.1f s",
@@ -843,7 +871,9 @@ class _LevelRun:
         trusted = found_plan(status) or (lp is not None and exceeds(level.name, cp_bound, value))
         if trusted and not exceeds(level.name, value, cp_bound):
             bound = tighter(level.name, bound, cp_bound)
-        if proven_optimal(status):
+        # CP-SAT calls a search stopped at its relative gap limit optimal: only
+        # a bound that meets the plan proves it.
+        if proven_optimal(status) and not exceeds(level.name, cp_bound, value):
             bound = value
         return incumbent, self._result(
             value, bound, status_at(value, bound, "feasible"), level_time

@@ -87,7 +87,8 @@ def lp_guided(
     built = time.monotonic()
     # Building the LP counts against its time (siegen-wittgenstein at 30 s on
     # a busy machine: 13 s to build, and the run ended 27 s late).
-    lp = solve_relaxation(b.linear_system(), guide, min(seconds, deadline.left() or 0.0))
+    lp_seconds = 2 * seconds * policy.lp_guided_lp_share - (time.monotonic() - started)
+    lp = solve_relaxation(b.linear_system(), guide, max(lp_seconds, 0.0))
     _log.debug(
         "guiding LP over %d options: model %.1f s, LP %s",
         len(sub),
