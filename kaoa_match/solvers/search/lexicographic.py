@@ -119,15 +119,17 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         start: float,
         refix: tuple[LpResult, int] | None = None,
         close_enough: Callable[[int], bool] | None = None,
+        offset: int = 0,
     ) -> None:
         super().__init__()
         self._level, self._progress, self._start = level, progress, start
         self._refix = refix
         self._close_enough = close_enough
+        self._offset = offset  # the level's value outside the model (fixed variables)
         self.refixed = False  # stopped for a smaller model
 
     def on_solution_callback(self) -> None:
-        value = round(self.objective_value)
+        value = round(self.objective_value) + self._offset
         if self._progress is not None:
             self._progress(
                 self._level,
@@ -497,7 +499,9 @@ class _LevelRun:
         if found is not None and _better(self.level, found, incumbent):
             incumbent = found
         free_student[self.owner[in_broken]] = True
-        if self.level.value(incumbent) == lp.bound or np.array_equal(free_student, narrow):
+        value = self.level.value(incumbent)
+        done = value == lp.bound or self._close_enough(value, lp.bound)
+        if done or np.array_equal(free_student, narrow):
             return incumbent
         left = near.left() or 0.0
         found = self._local_search(incumbent, rounded[:n], free_student, lp.bound, left, "near-LP")
@@ -690,10 +694,21 @@ class _LevelRun:
         mine = position[level.variables] >= 0
         # The level over the free variables; the fixed ones add a constant.
         sub = Level(level.name, position[level.variables[mine]], level.coeffs[mine])
+        fixed_part = int(np.dot(values[level.variables[~mine]], level.coeffs[~mine]))
+        watcher = None
         if cut is not None:
-            fixed_part = int(np.dot(values[level.variables[~mine]], level.coeffs[~mine]))
             expr = _level_expr(model, sub)
             model.add(expr <= cut - fixed_part if level.maximize else expr >= cut - fixed_part)
+            if self.below_tolerance:
+                # Ends the search near the bound (the example's travel: 16 s for
+                # nothing beyond 0.04 % of it).
+                watcher = _Watcher(
+                    level.name,
+                    None,
+                    self.run.started,
+                    close_enough=lambda found: self._close_enough(found, cut),
+                    offset=fixed_part,
+                )
         set_objective(model, sub.variables, sub.coeffs, level.maximize)
         self._local_floors(model, position)
         set_hint(model, np.arange(len(free), dtype=np.int64), incumbent[free])
@@ -710,7 +725,7 @@ class _LevelRun:
             presolve=False,
             interruptible=True,
         )
-        status = self.interrupt.run(solver, model)
+        status = self.interrupt.run(solver, model, watcher)
         solved = found_plan(status)
         self.last_search_proven = proven_optimal(status) or proven_infeasible(status)
         _log.debug(
