@@ -85,6 +85,9 @@ LEVELS: tuple[LevelSpec, ...] = (
         "max",
         "wish point (6 - rank per wish granted)",
         whole_kreis=("lp-prices", "lagrangian"),
+        # fairness as the students it may leave without a top-3 field
+        # (``bounds.whole_kreis._off_top_row``)
+        lp_prices_holds=("fairness",),
     ),
     LevelSpec("together", "max", "together pair at one company on a common day"),
     LevelSpec(
@@ -92,7 +95,7 @@ LEVELS: tuple[LevelSpec, ...] = (
         "max",
         "interest score point",
         whole_kreis=("lp-prices", "lagrangian"),
-        lp_prices_holds=("wishes",),
+        lp_prices_holds=("fairness", "wishes"),
     ),
     LevelSpec(
         "travel",
@@ -102,7 +105,7 @@ LEVELS: tuple[LevelSpec, ...] = (
         # bound says nothing of a plan that holds interest: the LP holds both.
         whole_kreis=("lp-prices", "lagrangian"),
         lagrangian_holds=("coverage",),
-        lp_prices_holds=("coverage", "wishes", "interest"),
+        lp_prices_holds=("coverage", "fairness", "wishes", "interest"),
     ),
 )
 """The spec's levels in the contract's listing (``levels.bounded_by`` keeps it:

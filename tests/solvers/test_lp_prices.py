@@ -23,7 +23,7 @@ from kaoa_match.solvers.bounds.lagrangian import (
     lagrangian_bound,
 )
 from kaoa_match.solvers.bounds.lp_prices import LpPrices, column_generation, lp_prices
-from kaoa_match.solvers.bounds.whole_kreis import bounds_over_every_option
+from kaoa_match.solvers.bounds.whole_kreis import _at_lp_prices, bounds_over_every_option
 from kaoa_match.solvers.budget import TimePolicy
 from kaoa_match.solvers.start.flows import level_values
 from kaoa_match.solvers.start.lp_guided import coverage_repaired as _coverage_repaired
@@ -407,3 +407,68 @@ def test_the_wish_bound_over_the_wished_options_alone_holds_for_every_option() -
     nowhere = np.zeros(0, dtype=np.int64)
     _, held, _, _ = bounds_over_every_option(k, cand, flows, start, nowhere, 30.0, 1, TimePolicy())
     assert held["wishes"].for_plan(level_values(flows, start)) == 5
+
+
+def _wished_outside_the_top_fields() -> Problem:
+    """A and B, one BFE day each, score it 90, bau 80, medien 70 and soziales
+    10: soziales is no top-3 field. Both wish C2 first (soziales, places for
+    both); C1 (it) has places for both too."""
+    fields = {"it": 90, "bau": 80, "medien": 70, "soziales": 10}
+    return kreis(
+        students=(student("A"), student("B")),
+        companies=(company("C1"), company("C2")),
+        offers=(
+            offer("IT", "C1", "it", NOV3, capacity=2),
+            offer("SOZ", "C2", "soziales", NOV3, capacity=2),
+        ),
+        calendar=bfe_dates("S", NOV3),
+        interests=scores({(s, f): v for s in ("A", "B") for f, v in fields.items()}),
+        wishes=(
+            Wish(student_id="A", rank=1, company_id="C2"),
+            Wish(student_id="B", rank=1, company_id="C2"),
+        ),
+    )
+
+
+def _wish_bound(problem: Problem, values: dict[str, int]) -> _HeldBound | None:
+    """The wishes bound at the LP's prices, the levels above held at ``values``."""
+    k, cand = kreis_and_options(problem)
+    flows = k.flow_kreis(cand, np.zeros(0, dtype=np.int64), WishMatches.of(k.wishes, cand))
+    sp = StudentProblems.of(cand, k.capacity, k.bfe_needed, k.top, k.n_days, k.courses_needed)
+    nowhere = np.zeros(0, dtype=np.int64)
+    start = np.zeros(len(cand), dtype=bool)
+    found = _at_lp_prices("wishes", k, lambda: sp, cand, flows, start, nowhere, values, 30.0, 1)
+    return None if found is None else found[0]
+
+
+def test_the_wish_bound_holds_fairness() -> None:
+    # Fairness, above wishes, puts both in IT (their top field), so no wish is
+    # granted. The wishes LP alone would grant both (10 points); holding
+    # fairness, a student with one placement outside a top-3 field counts
+    # against the students fairness may leave without one: none here.
+    problem = _wished_outside_the_top_fields()
+    exact = solve(problem, EXACT)
+    assert (exact.objectives["fairness"], exact.objectives["wishes"]) == (2, 0)
+    bound = _wish_bound(problem, exact.objectives)
+    assert bound is not None
+    assert bound.for_plan(exact.objectives) == 0
+    # A plan with one student fewer in a top field may grant one wish: 5.
+    assert bound.for_plan({**exact.objectives, "fairness": 1}) == 5
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(problem=small_problems())
+def test_the_wish_bound_with_fairness_held_never_cuts_off_the_optimum(problem: Problem) -> None:
+    exact = solve(problem, EXACT)
+    assert exact.status == "optimal"
+    # The plan's own wish points at 0: the guard against a bound below the
+    # plan in hand must not hide one here.
+    bound = _wish_bound(problem, {**exact.objectives, "wishes": 0})
+    if bound is None:  # no LP: only where no option grants a wish
+        assert exact.objectives["wishes"] == 0
+    else:
+        assert bound.for_plan(exact.objectives) >= exact.objectives["wishes"]

@@ -27,7 +27,7 @@ from kaoa_match.solvers.objectives import per_student_caps
 from kaoa_match.solvers.reduce import best_per_slot, nearest_per_day_field
 from kaoa_match.solvers.search.lexicographic import announce
 from kaoa_match.solvers.start.flows import FlowKreis, level_values
-from kaoa_match.solvers.variables import LANGZEIT
+from kaoa_match.solvers.variables import LANGZEIT, PRAKTIKUM
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -243,12 +243,18 @@ def _at_lp_prices(
     deadline = Deadline(seconds)
     # The levels an LP may hold, as maximised objectives over the options.
     expressions = level_objectives(cand, flows.published, flows.wishes)
+    off_top = _off_top_row(kreis, cand, flows, values["fairness"])
     names = [
         k
         for k in kreis.order.holds(name, spec(name).lp_prices_holds)
-        if k != "wishes" or len(flows.wishes.option)
+        if (k != "wishes" or len(flows.wishes.option)) and (k != "fairness" or off_top)
     ]
-    held = [Held(expressions[k](), float(signed(k, values[k]))) for k in names]
+    held = [
+        off_top
+        if k == "fairness" and off_top
+        else Held(expressions[k](), float(signed(k, values[k])))
+        for k in names
+    ]
     if name == "travel" and "coverage" not in names:
         return None  # with nobody placed, travel would be 0: no bound worth its time
     rounds = 1
@@ -291,12 +297,14 @@ def _at_lp_prices(
         )
 
     over, positions = cand, np.arange(len(cand), dtype=np.int64)
-    if name == "wishes" and not held:
+    if name == "wishes" and set(names) <= {"fairness"}:
         # Bounded over the options that grant a wish alone: another option
-        # adds nothing and costs its prices (>= 0), and a student may always
-        # take fewer options, so at any prices no student's best uses it.
+        # adds nothing and costs its prices (>= 0; in the off-top row too),
+        # and a student may always take fewer options, so at any prices no
+        # student's best uses it.
         over, positions = cand.take(columns), columns
         objective = Objective(objective.option_value[columns], objective.top_value)
+        held = [Held(Objective(h.objective.option_value[columns]), h.value) for h in held]
         columns = np.arange(len(columns), dtype=np.int64)
         problems = problems_of(over)
     else:
@@ -337,6 +345,32 @@ def _at_lp_prices(
     if exceeds(name, values[name], found.for_plan(values)):
         return None
     return found, positions[found_prices.chosen], prices
+
+
+def _off_top_row(kreis: Kreis, cand: Candidates, flows: FlowKreis, fairness: int) -> Held | None:
+    """Fairness held at ``fairness`` as a row an LP can hold. Of the students
+    with an option in a top-3 field, at most ``T - fairness`` are left without
+    a placement there (``T`` the number of such students). A student who can
+    have only one placement (a Praktikum block and nothing else, one BFE day)
+    and takes it outside a top-3 field is one of them, so those placements
+    number at most ``T - fairness``: as a held row, minus their count is at
+    least ``fairness - T``. Each unit of fairness moves the row by one, so the
+    LP's price of the row is the price of fairness (``HeldBound.for_plan``).
+    None where no student counts (BFE students with three days can take a
+    top-3 field on another day)."""
+    n = len(kreis.most_placeable)
+    with_top = np.zeros(n, dtype=bool)
+    with_top[cand.student[flows.top]] = True
+    placements = kreis.bfe_needed + kreis.courses_needed
+    for kind in (PRAKTIKUM, LANGZEIT):
+        has_kind = np.zeros(n, dtype=bool)
+        has_kind[cand.student[cand.kind == kind]] = True
+        placements = placements + has_kind
+    single = with_top & (placements <= 1)
+    counted = single[cand.student] & ~flows.top
+    if not counted.any():
+        return None
+    return Held(Objective(-counted.astype(np.float64)), float(fairness - int(with_top.sum())))
 
 
 def caps_over_every_option(
