@@ -40,6 +40,7 @@ BOUND_SOURCES: dict[str, str] = {
     "lp-prices": "the same relaxation at the prices of its LP (PDLP; interest: wishes held)",
     "per-student": "each student's own best placements, capacity ignored",
     "terms": "every term of the level at its best",
+    "pairs": "pairs with a place for both, as far as fairness above lets them meet",
     "mixed": "independent parts of the Kreis, bounded in different ways",
 }
 """Where a level's bound comes from; every one of them holds for the whole Kreis."""

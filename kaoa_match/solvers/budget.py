@@ -21,7 +21,9 @@ the limit: no stage before them runs into the last
    ``lagrangian_share_rerun``), at least ``bounds_min_seconds`` (at most the
    share); the LP-priced bounds first (``lp_prices_share``: wishes, interest,
    travel with the levels above held), the subgradient steps with what they
-   leave, at least ``lagrangian_min_share`` of it (``lagrangian_level_share``);
+   leave, at least ``lagrangian_min_share`` of it (``lagrangian_level_share``),
+   of which the interest LP may borrow ``lp_of_steps_share`` when short of its
+   least time;
 4. a cut model's second warm start from the interest LP's plan:
    ``pdlp_guide_share * T``, if the levels' time is not reached;
 5. a cut model with ``together`` pairs: the pair rounds first,
@@ -31,6 +33,10 @@ the limit: no stage before them runs into the last
    model: ``level_share_cut``) of the time left among the levels still to
    come, at least ``level_min_share`` of the levels' time, and never what
    the levels after it are guaranteed; time a stage leaves unused passes on.
+   A level's neighbourhood rounds end early at a local optimum
+   (``lns_stale_rounds``), and a level below one held within a tolerance ends
+   once within ``gap_below_tolerance`` of its bound, so a run may end before
+   its limit.
 """
 
 from __future__ import annotations

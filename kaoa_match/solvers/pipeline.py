@@ -24,9 +24,10 @@ from kaoa_match.changes import changes_table
 from kaoa_match.exceptions import LockedConflictError
 from kaoa_match.model import SolveOptions
 from kaoa_match.options import build_options
-from kaoa_match.solvers.bounds.combine import final_levels
+from kaoa_match.solvers.bounds.combine import final_levels, tightened
 from kaoa_match.solvers.bounds.whole_kreis import (
     KreisBounds,
+    PairsCap,
     bound_every_option,
     caps_over_every_option,
 )
@@ -134,6 +135,12 @@ def solve_with_options(
         handover.bounds.held_bounds,
         handover.bounds.held_for,
     )
+    if "fairness" in kreis.order.above("together"):
+        fairness = next(lv.value for lv in result.levels if lv.name == "fairness")
+        pairs = handover.pairs_cap.bound(fairness)
+        result.levels = [
+            tightened(lv, pairs, "pairs") if lv.name == "together" else lv for lv in result.levels
+        ]
     stats = _stats(kreis, searched, handover, seconds_options, seconds_model)
     plan = make_plan(
         problem, kreis.opts, searched.cand, result, ctx.deadline.elapsed(), stats.as_dict()
@@ -199,6 +206,7 @@ class _Handover:
     seconds_warm_start: float
     seconds_bounds: float
     together_can_share: int  # see SolveStats
+    pairs_cap: PairsCap  # together with fairness held
 
 
 def _over_every_option(
@@ -227,4 +235,5 @@ def _over_every_option(
         seconds_warm_start=flows_done - began,
         seconds_bounds=time.monotonic() - flows_done,
         together_can_share=sum(1 for shared in places if shared),
+        pairs_cap=PairsCap.of(kreis, cand, warm.flows.top, places),
     )

@@ -4,6 +4,7 @@ allows, the subgradient steps of the Lagrangian for the other levels."""
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -358,19 +359,81 @@ def _off_top_row(kreis: Kreis, cand: Candidates, flows: FlowKreis, fairness: int
     LP's price of the row is the price of fairness (``HeldBound.for_plan``).
     None where no student counts (BFE students with three days can take a
     top-3 field on another day)."""
+    with_top, single = _single_with_top(kreis, cand, flows.top)
+    counted = single[cand.student] & ~flows.top
+    if not counted.any():
+        return None
+    return Held(Objective(-counted.astype(np.float64)), float(fairness - int(with_top.sum())))
+
+
+def _single_with_top(
+    kreis: Kreis, cand: Candidates, top: NDArray[np.bool_]
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Per student: whether it has an option in a top-3 field (``top``, per
+    candidate), and whether it also has one placement at most, so that the
+    placement it takes decides whether it counts for fairness."""
     n = len(kreis.most_placeable)
     with_top = np.zeros(n, dtype=bool)
-    with_top[cand.student[flows.top]] = True
+    with_top[cand.student[top]] = True
     placements = kreis.bfe_needed + kreis.courses_needed
     for kind in (PRAKTIKUM, LANGZEIT):
         has_kind = np.zeros(n, dtype=bool)
         has_kind[cand.student[cand.kind == kind]] = True
         placements = placements + has_kind
-    single = with_top & (placements <= 1)
-    counted = single[cand.student] & ~flows.top
-    if not counted.any():
-        return None
-    return Held(Objective(-counted.astype(np.float64)), float(fairness - int(with_top.sum())))
+    return with_top, with_top & (placements <= 1)
+
+
+@dataclass(frozen=True)
+class PairsCap:
+    """What bounds ``together`` with fairness held, once the plan's fairness
+    is known. A pair can be together only at a place (company and day) both
+    can go to. Where one of them has one placement at most, has a top-3 field
+    and has no option there in one, that student is left without a top-3
+    field: one of the ``T - fairness`` students fairness allows. So at most
+    ``free`` pairs (those with a place where nobody needs that) plus, of the
+    others, as many as ``T - fairness`` such students can be in: the sum of
+    the largest numbers of pairs a student is among the ``needs`` of."""
+
+    free: int
+    needs: tuple[tuple[int, ...], ...]  # per other pair that can meet: who would be left out
+    with_top: int  # T: students with an option in a top-3 field
+
+    @classmethod
+    def of(
+        cls,
+        kreis: Kreis,
+        cand: Candidates,
+        top: NDArray[np.bool_],
+        places: list[dict[int, tuple[list[int], list[int]]]],
+    ) -> PairsCap:
+        """From the meeting places of each pair (``constraints.meeting_places``)."""
+        with_top, single = _single_with_top(kreis, cand, top)
+        free, needs = 0, []
+        for (first, second), shared in zip(kreis.together, places, strict=True):
+            if not shared:
+                continue
+            left_out: set[int] = set()
+            for options in shared.values():
+                here = {
+                    student
+                    for student, theirs in zip((first, second), options, strict=True)
+                    if single[student] and not top[np.asarray(theirs, dtype=np.int64)].any()
+                }
+                if not here:
+                    break
+                left_out |= here
+            else:
+                needs.append(tuple(sorted(left_out)))
+                continue
+            free += 1
+        return cls(free, tuple(needs), int(with_top.sum()))
+
+    def bound(self, fairness: int) -> int:
+        """The most pairs together in a plan with at least ``fairness``."""
+        allowed = max(self.with_top - fairness, 0)
+        degree = Counter(student for left_out in self.needs for student in left_out)
+        most = sum(sorted(degree.values(), reverse=True)[:allowed])
+        return self.free + min(len(self.needs), most)
 
 
 def caps_over_every_option(
