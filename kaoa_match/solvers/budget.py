@@ -110,6 +110,12 @@ class TimePolicy:
     # 182,537: 154 PDLP iterations in 7.3 s on a loaded machine), which
     # koeln's options and warm starts once left no time at all.
     bounds_min_seconds: float = 8.0
+    # ... or what the interest LP needs, if more (``interest_lp_floor``, where
+    # ``bounds.whole_kreis`` asks for it), with this margin: duesseldorf's warm
+    # starts left the bounds 19-21 s, and the interest LP (least 15 s, the
+    # wishes LP before it 2-4 s of its least 1 s) ran in 2 of 5 runs; its
+    # bound is 960,000-975,000 against the per-student 1,183,384.
+    interest_lp_margin: float = 1.25
     # Shares of the bounds' time for the LP-priced bounds, in the catalogue's
     # order: interest what its subgradient steps had; the wishes 0.15
     # (siegen-wittgenstein: 4,198 after 8 s against the per-student 4,385);
@@ -297,8 +303,22 @@ class TimePolicy:
             return None
         return max(limit - self.levels_reserve(limit, model_options) - deadline.elapsed(), 0.0)
 
+    def interest_lp_floor(self, lp_entries: int) -> float:
+        """Seconds the bounds need for the wishes LP and the interest LP over
+        ``lp_entries`` entries of capacity rows, their least times with a
+        margin, and the subgradient steps' share beside them."""
+        least = self.lp_prices_min_seconds["wishes"] + self.lp_prices_min_seconds["interest"]
+        least += lp_entries * self.lp_seconds_per_option
+        steps = self.lagrangian_min_share * (1 - self.lp_of_steps_share.get("interest", 0.0))
+        return least * self.interest_lp_margin / (1 - steps)
+
     def bounds_seconds(
-        self, deadline: Deadline, cut: bool, settled: bool, model_options: int
+        self,
+        deadline: Deadline,
+        cut: bool,
+        settled: bool,
+        model_options: int,
+        floor: float = 0.0,
     ) -> float | None:
         """Seconds for the bounds over every option (None without a limit),
         never into the time that the model of ``model_options`` options and its
@@ -309,7 +329,7 @@ class TimePolicy:
             return None
         until_levels = self.until_levels(deadline, model_options) or 0.0
         share = limit * self.bounds_share(cut, settled)
-        return max(min(share, until_levels), min(share, self.bounds_min_seconds))
+        return max(min(share, until_levels), min(share, max(self.bounds_min_seconds, floor)))
 
     def pdlp_guide_seconds(
         self, deadline: Deadline, model_options: int, flow_seconds: float

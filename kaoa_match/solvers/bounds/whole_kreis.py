@@ -62,6 +62,11 @@ _LAGRANGIAN_FROM = 100_000
 # in three; the per-student bound is 1,183,384). The wishes LP is small
 # (the options that grant a wish) and needs only a second or two.
 _LP_PRICES_MAX_OPTIONS = 1_000_000
+# The bounds claim the interest LP's time from the levels' reserve on Kreise
+# up to this many options (``TimePolicy.interest_lp_floor``). Not on koeln
+# (17.7 M): its student problems over every option and the LP's columns take
+# the peak RSS from 3.2 GB to 4.7 GB, over the 4 GB it must stay within.
+_INTEREST_LP_FLOOR_MAX_OPTIONS = 12_000_000
 _LP_NEAREST_OPTIONS = 700_000
 _LP_PER_PLACE = 3
 _LP_ROUNDS = 3
@@ -490,7 +495,13 @@ def bound_every_option(
         return KreisBounds.none()
     announce(ctx.progress, "bounds over every option (Lagrangian relaxation)")
     model_size = len(warm.nearest) if cut else len(cand)
-    seconds = ctx.policy.bounds_seconds(ctx.deadline, cut, bool(warm.settled.any()), model_size)
+    settled = bool(warm.settled.any())
+    # The interest LP's time, from the levels' reserve if need be, up to the
+    # Kreise whose student problems over every option fit beside the model.
+    floor = 0.0
+    if not settled and len(cand) <= _INTEREST_LP_FLOOR_MAX_OPTIONS:
+        floor = ctx.policy.interest_lp_floor(_lp_entries(cand))
+    seconds = ctx.policy.bounds_seconds(ctx.deadline, cut, settled, model_size, floor)
     found = bounds_over_every_option(
         kreis,
         cand,
