@@ -189,8 +189,10 @@ def level_section(presets: list[Bench]) -> list[str]:
         "bound holds for the whole Kreis; *bound from* says how it was proven: `model` "
         "(LP or CP-SAT over the exact model), `lagrangian` (Lagrangian relaxation over "
         "every eligible option), `lp-prices` (the same relaxation at the prices of its "
-        "LP, PDLP; for interest with the wish points held), `per-student` (each "
-        "student's own best, capacity ignored), `terms` (every term at its best)."
+        "LP, PDLP, with the levels above held: fairness as the students it may leave "
+        "without a top-3 field), `per-student` (each student's own best, capacity "
+        "ignored), `terms` (every term at its best), `pairs` (`together` pairs that can "
+        "meet with fairness held)."
     )
     return ["## Levels", "", intro, "", *_table(header, rows)]
 
