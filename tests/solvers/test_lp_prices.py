@@ -6,7 +6,7 @@ small Kreise whose exact optimum the bound must never cut off.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -409,11 +409,9 @@ def test_the_wish_bound_over_the_wished_options_alone_holds_for_every_option() -
     assert held["wishes"].for_plan(level_values(flows, start)) == 5
 
 
-def _wished_outside_the_top_fields() -> Problem:
-    """A and B, one BFE day each, score it 90, bau 80, medien 70 and soziales
-    10: soziales is no top-3 field. Both wish C2 first (soziales, places for
-    both); C1 (it) has places for both too."""
-    fields = {"it": 90, "bau": 80, "medien": 70, "soziales": 10}
+def it_and_soziales(interests: dict[str, dict[str, int]], **tables: Any) -> Problem:
+    """Students A and B with one BFE day each and these scores by field; C1
+    offers it, C2 soziales, each with places for both."""
     return kreis(
         students=(student("A"), student("B")),
         companies=(company("C1"), company("C2")),
@@ -422,7 +420,17 @@ def _wished_outside_the_top_fields() -> Problem:
             offer("SOZ", "C2", "soziales", NOV3, capacity=2),
         ),
         calendar=bfe_dates("S", NOV3),
-        interests=scores({(s, f): v for s in ("A", "B") for f, v in fields.items()}),
+        interests=scores({(s, f): v for s, row in interests.items() for f, v in row.items()}),
+        **tables,
+    )
+
+
+def _wished_outside_the_top_fields() -> Problem:
+    """A and B score it 90, bau 80, medien 70 and soziales 10: soziales is no
+    top-3 field. Both wish C2 (soziales) first."""
+    fields = {"it": 90, "bau": 80, "medien": 70, "soziales": 10}
+    return it_and_soziales(
+        {"A": fields, "B": fields},
         wishes=(
             Wish(student_id="A", rank=1, company_id="C2"),
             Wish(student_id="B", rank=1, company_id="C2"),

@@ -12,16 +12,9 @@ from kaoa_match.model import Pair
 from kaoa_match.solvers.bounds.whole_kreis import PairsCap
 from kaoa_match.solvers.constraints import meeting_places
 from kaoa_match.solvers.variables import WishMatches
-from tests.solvers.test_bfe_instances import (
-    NOV3,
-    bfe_dates,
-    company,
-    kreis,
-    offer,
-    scores,
-    student,
-)
+from tests.solvers.test_bfe_instances import NOV3, offer
 from tests.solvers.test_flows import kreis_and_options
+from tests.solvers.test_lp_prices import it_and_soziales
 from tests.strategies import small_problems
 
 EXACT = SolveOptions(workers=1, seed=0, time_limit_s=None)
@@ -39,19 +32,11 @@ def _apart_by_their_fields() -> Problem:
     it, bau and medien; B's soziales, gesundheit and verwaltung. C1 offers
     it (two places), C2 soziales (two places): the pair can meet at C1, where
     B would have no top-3 field, or at C2, where A would have none."""
-    a = {"it": 90, "bau": 80, "medien": 70, "soziales": 10}
-    b = {"soziales": 90, "gesundheit": 80, "verwaltung": 70, "it": 10}
-    return kreis(
-        students=(student("A"), student("B")),
-        companies=(company("C1"), company("C2")),
-        offers=(
-            offer("IT", "C1", "it", NOV3, capacity=2),
-            offer("SOZ", "C2", "soziales", NOV3, capacity=2),
-        ),
-        calendar=bfe_dates("S", NOV3),
-        interests=scores(
-            {**{("A", f): v for f, v in a.items()}, **{("B", f): v for f, v in b.items()}}
-        ),
+    return it_and_soziales(
+        {
+            "A": {"it": 90, "bau": 80, "medien": 70, "soziales": 10},
+            "B": {"soziales": 90, "gesundheit": 80, "verwaltung": 70, "it": 10},
+        },
         pairs=(Pair(student_a="A", student_b="B", relation="together"),),
     )
 
