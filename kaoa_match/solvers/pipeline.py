@@ -24,7 +24,7 @@ from kaoa_match.changes import changes_table
 from kaoa_match.exceptions import LockedConflictError
 from kaoa_match.model import SolveOptions
 from kaoa_match.options import build_options
-from kaoa_match.solvers.bounds.combine import final_levels, tightened
+from kaoa_match.solvers.bounds.combine import final_levels
 from kaoa_match.solvers.bounds.whole_kreis import (
     KreisBounds,
     PairsCap,
@@ -134,13 +134,8 @@ def solve_with_options(
         handover.bounds.whole_kreis,
         handover.bounds.held_bounds,
         handover.bounds.held_for,
+        handover.pairs_cap if "fairness" in kreis.order.above("together") else None,
     )
-    if "fairness" in kreis.order.above("together"):
-        fairness = next(lv.value for lv in result.levels if lv.name == "fairness")
-        pairs = handover.pairs_cap.bound(fairness)
-        result.levels = [
-            tightened(lv, pairs, "pairs") if lv.name == "together" else lv for lv in result.levels
-        ]
     stats = _stats(kreis, searched, handover, seconds_options, seconds_model)
     plan = make_plan(
         problem, kreis.opts, searched.cand, result, ctx.deadline.elapsed(), stats.as_dict()

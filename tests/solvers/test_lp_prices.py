@@ -23,7 +23,11 @@ from kaoa_match.solvers.bounds.lagrangian import (
     lagrangian_bound,
 )
 from kaoa_match.solvers.bounds.lp_prices import LpPrices, column_generation, lp_prices
-from kaoa_match.solvers.bounds.whole_kreis import _at_lp_prices, bounds_over_every_option
+from kaoa_match.solvers.bounds.whole_kreis import (
+    _at_lp_prices,
+    _off_top_row,
+    bounds_over_every_option,
+)
 from kaoa_match.solvers.budget import TimePolicy
 from kaoa_match.solvers.start.flows import level_values
 from kaoa_match.solvers.start.lp_guided import coverage_repaired as _coverage_repaired
@@ -445,7 +449,10 @@ def _wish_bound(problem: Problem, values: dict[str, int]) -> _HeldBound | None:
     sp = StudentProblems.of(cand, k.capacity, k.bfe_needed, k.top, k.n_days, k.courses_needed)
     nowhere = np.zeros(0, dtype=np.int64)
     start = np.zeros(len(cand), dtype=bool)
-    found = _at_lp_prices("wishes", k, lambda: sp, cand, flows, start, nowhere, values, 30.0, 1)
+    off_top = _off_top_row(k, cand, flows, values["fairness"])
+    found = _at_lp_prices(
+        "wishes", k, lambda: sp, cand, flows, start, nowhere, values, 30.0, 1, off_top
+    )
     return None if found is None else found[0]
 
 

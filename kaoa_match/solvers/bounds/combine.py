@@ -16,6 +16,7 @@ from kaoa_match.solvers.levels import signed, spec
 
 if TYPE_CHECKING:
     from kaoa_match.plan import LevelResult, Status
+    from kaoa_match.solvers.bounds.whole_kreis import PairsCap
 
 
 def exceeds(name: str, a: int, b: int) -> bool:
@@ -112,16 +113,23 @@ def final_levels(
     whole_kreis: dict[str, int],
     held_bounds: dict[str, HeldBound],
     held_for: dict[str, dict[str, int]] | None = None,
+    pairs: PairsCap | None = None,
 ) -> list[LevelResult]:
     """The levels of the plan with the bounds that hold for the whole Kreis: a
     cut model's ``caps`` in place of its own, then the tighter of those and
     the bounds over every option (``whole_kreis``, ``held_bounds``; see
-    :func:`whole_kreis_bound` for ``held_for``)."""
+    :func:`whole_kreis_bound` for ``held_for``), and for ``together`` the
+    ``pairs`` bound at the plan's fairness (given only where fairness comes
+    before ``together``)."""
     values = {level.name: level.value for level in levels}
-    return [
+    final = [
         tightened(
             capped(level, caps.get(level.name)),
             *whole_kreis_bound(level.name, whole_kreis, held_bounds, values, held_for),
         )
         for level in levels
     ]
+    if pairs is None:
+        return final
+    together = pairs.bound(values["fairness"])
+    return [tightened(lv, together, "pairs") if lv.name == "together" else lv for lv in final]

@@ -24,11 +24,11 @@ from kaoa_match.solvers.bounds.lagrangian import (
 from kaoa_match.solvers.bounds.lp_prices import LpPrices, column_generation
 from kaoa_match.solvers.budget import Deadline, TimePolicy
 from kaoa_match.solvers.levels import Order, bounded_by, signed, spec
-from kaoa_match.solvers.objectives import per_student_caps
+from kaoa_match.solvers.objectives import best_other, per_student_caps
 from kaoa_match.solvers.reduce import best_per_slot, nearest_per_day_field
 from kaoa_match.solvers.search.lexicographic import announce
 from kaoa_match.solvers.start.flows import FlowKreis, level_values
-from kaoa_match.solvers.variables import LANGZEIT, PRAKTIKUM
+from kaoa_match.solvers.variables import LANGZEIT
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -142,6 +142,8 @@ def bounds_over_every_option(
             if (name != "wishes" or len(flows.wishes.option)) and least(name) <= seconds - steps
         ]
         total = sum(policy.lp_prices_share[name] for name in names)
+        # Fairness as the LPs hold it: one row for all of them.
+        off_top = _off_top_row(kreis, cand, flows, values["fairness"]) if names else None
         for name in names:
             # What an earlier LP left of its share goes on to the next, and
             # each gets at least its minimum while the bounds' time lasts.
@@ -174,6 +176,7 @@ def bounds_over_every_option(
                 values,
                 budget,
                 threads,
+                off_top,
                 guide if name == "travel" else None,
             )
             if found is not None:
@@ -229,6 +232,7 @@ def _at_lp_prices(
     values: dict[str, int],
     seconds: float,
     threads: int,
+    off_top: Held | None,
     from_lp: LpPrices | None = None,
 ) -> tuple[HeldBound, NDArray[np.int64], LpPrices] | None:
     """The bound of level ``name`` (wishes, interest or travel) at the prices of
@@ -243,13 +247,13 @@ def _at_lp_prices(
     above that by column generation from the ``nearest`` offers (those of the
     cut model, if any), the warm start and the best-scored options of each
     offer-day, and the last columns of ``from_lp`` (the interest LP, which
-    the travel LP starts from)."""
+    the travel LP starts from). ``off_top`` is fairness as a row the LP can
+    hold (``_off_top_row``), None where no student counts."""
     # Choosing the columns and building the problems count against the LP's
     # time (duesseldorf, 10.2 M options: 6 s, and the run once overran by as much).
     deadline = Deadline(seconds)
     # The levels an LP may hold, as maximised objectives over the options.
     expressions = level_objectives(cand, flows.published, flows.wishes)
-    off_top = _off_top_row(kreis, cand, flows, values["fairness"])
     names = [
         k
         for k in kreis.order.holds(name, spec(name).lp_prices_holds)
@@ -380,11 +384,9 @@ def _single_with_top(
     n = len(kreis.most_placeable)
     with_top = np.zeros(n, dtype=bool)
     with_top[cand.student[top]] = True
-    placements = kreis.bfe_needed + kreis.courses_needed
-    for kind in (PRAKTIKUM, LANGZEIT):
-        has_kind = np.zeros(n, dtype=bool)
-        has_kind[cand.student[cand.kind == kind]] = True
-        placements = placements + has_kind
+    # The most placements it can have, as coverage's per-student cap counts them.
+    ones = np.ones(len(cand), dtype=np.int64)
+    placements = kreis.most_placeable + best_other(cand, ones, n, kreis.courses_needed)
     return with_top, with_top & (placements <= 1)
 
 

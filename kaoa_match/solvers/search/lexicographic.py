@@ -618,8 +618,6 @@ class _LevelRun:
                 break
             if self.level.value(incumbent) == self.level.trivial_bound():
                 break  # nothing better exists: the time passes on
-            if self._close_enough(self.level.value(incumbent), self.level.trivial_bound()):
-                break
             began = time.monotonic()
             # Every other round around students who could gain on this level;
             # for together every round around a pair kept apart, growing while
